@@ -1,0 +1,20 @@
+//! A clinic's setup: what the clinic file says, checked before anything is stored.
+//!
+//! The clinic file (`collagen setup FILE`) and the back office's setup screens both end
+//! here, so one set of checks guards every change: an unknown time zone, malformed or
+//! overlapping hours, a service naming an unknown resource, or a practitioner offering an
+//! unknown service is refused with the field (and, for files, the line) that is wrong.
+
+mod error;
+mod file;
+mod hours;
+mod schedule;
+mod setup;
+
+pub use error::SetupError;
+pub use file::{demo, parse, validate};
+pub use hours::{format_span, parse_span};
+pub use setup::*;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,85 @@
+//! Clinic files that load and files that must not.
+
+use crate::{parse, SetupError};
+
+const EXAMPLE: &str = include_str!("../../../../shared/examples/clinic.toml");
+
+fn refuse(text: &str) -> SetupError {
+    parse(text, Some("clinic.toml")).expect_err("this file must be refused")
+}
+
+#[test]
+fn the_shared_example_loads() {
+    let setup = parse(EXAMPLE, Some("clinic.toml")).unwrap();
+    assert_eq!(setup.clinic.name, "Northside Skin Clinic");
+    assert_eq!(setup.services.len(), 4);
+    assert_eq!(setup.practitioners[0].hours["mon"], ["09:00-12:30", "13:30-17:00"]);
+    assert_eq!(setup.service("microneedling-face").unwrap().duration_minutes(), 90);
+    let schedule = setup.schedule();
+    assert_eq!(schedule.rooms, ["room-1", "room-2"]);
+    assert_eq!(schedule.practitioners[0].weekly[0].len(), 2);
+    assert!(matches!(schedule.practitioners[0].time_off[0], scheduling::TimeOff::Days { .. }));
+}
+
+#[test]
+fn the_demo_clinic_is_valid() {
+    assert!(!crate::demo().services.is_empty());
+}
+
+#[test]
+fn unknown_time_zone_names_line_and_field() {
+    let err = refuse(&EXAMPLE.replace("America/New_York", "Mars/Olympus_Mons"));
+    assert_eq!(err.field, "clinic.timezone");
+    assert_eq!(err.line, Some(7));
+    assert!(err.to_string().starts_with("clinic.toml, line 7: clinic.timezone: unknown time zone"), "{err}");
+}
+
+#[test]
+fn malformed_hours_name_the_exact_entry() {
+    let err = refuse(&EXAMPLE.replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9-5"]"#));
+    assert_eq!(err.field, "practitioners[0].hours.tue[0]");
+    assert_eq!(err.line, Some(38));
+    assert!(err.message.contains("9-5"));
+}
+
+#[test]
+fn overlapping_hours_are_refused() {
+    let err = refuse(&EXAMPLE.replace(r#"["09:00-12:30", "13:30-17:00"]"#, r#"["09:00-12:30", "12:00-17:00"]"#));
+    assert_eq!(err.field, "practitioners[0].hours.mon[1]");
+    assert!(err.message.contains("overlap"));
+}
+
+#[test]
+fn a_phase_naming_an_unknown_resource_is_refused() {
+    let err = refuse(&EXAMPLE.replacen(r#"uses = ["room"] },"#, r#"uses = ["laser"] },"#, 1));
+    assert_eq!(err.field, "services[1].phases[0].uses[0]");
+    assert!(err.message.contains("laser"));
+    assert!(err.line.is_some());
+}
+
+#[test]
+fn a_practitioner_offering_an_unknown_service_is_refused() {
+    let err = refuse(&EXAMPLE.replace(r#"services = ["consultation", "microneedling-face"]"#, r#"services = ["consultation", "tattoo"]"#));
+    assert_eq!(err.field, "practitioners[1].services[1]");
+    assert!(err.message.contains("tattoo"));
+}
+
+#[test]
+fn type_errors_carry_the_line() {
+    let err = refuse(&EXAMPLE.replace("slot_step_minutes = 15", "slot_step_minutes = \"often\""));
+    assert_eq!(err.line, Some(14));
+    assert_eq!(err.field, "slot_step_minutes");
+}
+
+#[test]
+fn unknown_fields_are_refused_not_ignored() {
+    let err = refuse(&EXAMPLE.replace("horizon_days = 90", "horizon_days = 90\nhorizon_dayz = 10"));
+    assert!(err.message.contains("horizon_dayz"), "{err}");
+}
+
+#[test]
+fn validation_round_trips_through_toml() {
+    let setup = parse(EXAMPLE, None).unwrap();
+    let text = toml::to_string(&setup).unwrap();
+    assert_eq!(parse(&text, None).unwrap(), setup);
+}

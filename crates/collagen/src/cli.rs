@@ -1,0 +1,112 @@
+//! The command line, as DESIGN.md's contract fixes it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Collagen: a microneedling clinic's public site, online booking and back office.
+#[derive(Debug, Parser)]
+#[command(name = "collagen", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site, the API and the back office.
+    Serve(ServeArgs),
+    /// Load a clinic file into the database (updating every record by its id).
+    Setup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The clinic file (TOML).
+        file: PathBuf,
+    },
+    /// Bring the database schema up to date, and nothing else.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage staff logins.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Create a staff login; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        email: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        /// The practitioner this login belongs to (for the practitioner role).
+        #[arg(long)]
+        practitioner: Option<String>,
+    },
+}
+
+/// What a staff member may do.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Role {
+    Admin,
+    Practitioner,
+    FrontDesk,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args, Clone)]
+pub struct DbArgs {
+    /// Folder for the SQLite database and the mail outbox.
+    #[arg(long, env = "COLLAGEN_DATA_DIR", default_value = "./collagen-data")]
+    pub data_dir: PathBuf,
+    /// `postgres://…` to run on PostgreSQL; default SQLite at DATA_DIR/collagen.db.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// The database URL to open.
+    pub fn url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("collagen.db").display()),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "COLLAGEN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// A clinic file to load before serving.
+    #[arg(long, env = "COLLAGEN_CLINIC")]
+    pub clinic: Option<PathBuf>,
+    /// Send mail over SMTP (`smtp://host:port`, `smtps://user:pass@host`); without it,
+    /// messages are written to DATA_DIR/outbox/.
+    #[arg(long, env = "COLLAGEN_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of client mail.
+    #[arg(long, env = "COLLAGEN_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// The site's public address, for links in mail (default http://LISTEN).
+    #[arg(long, env = "COLLAGEN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The public pages' Markdown folder (default ./content if present, else built in).
+    #[arg(long, env = "COLLAGEN_CONTENT_DIR")]
+    pub content_dir: Option<PathBuf>,
+    /// Bookings one client address may create per hour (0 = no limit).
+    #[arg(long, env = "COLLAGEN_BOOKINGS_PER_HOUR", default_value_t = 120)]
+    pub bookings_per_hour: u32,
+    /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy.
+    #[arg(long, env = "COLLAGEN_BEHIND_PROXY")]
+    pub behind_proxy: bool,
+}

@@ -1,0 +1,129 @@
+//! What each subcommand does.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use store::Store;
+
+use crate::cli::{Cli, Command, DbArgs, ServeArgs, StaffCommand};
+
+/// Runs the chosen subcommand.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Setup { db, file } => {
+            let store = open(&db).await?;
+            let setup = read_clinic_file(&file)?;
+            store.save_setup(&setup).await?;
+            println!("loaded {} into the database", file.display());
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            open(&db).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Staff { command: StaffCommand::Add { .. } } => anyhow::bail!("staff accounts are not available yet"),
+    }
+}
+
+/// Opens the database (creating the data folder for SQLite) and migrates it.
+async fn open(db: &DbArgs) -> anyhow::Result<Store> {
+    if db.database_url.as_deref().is_none_or(str::is_empty) {
+        std::fs::create_dir_all(&db.data_dir)
+            .with_context(|| format!("creating the data folder {}", db.data_dir.display()))?;
+    }
+    let store = Store::connect(&db.url()).await.context("opening the database")?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+/// Reads and validates a clinic file; the error names the file, line and field.
+fn read_clinic_file(path: &Path) -> anyhow::Result<clinic::ClinicSetup> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(clinic::parse(&text, Some(&path.display().to_string()))?)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = open(&args.db).await?;
+    match &args.clinic {
+        Some(file) => {
+            let setup = read_clinic_file(file)?;
+            store.save_setup(&setup).await?;
+            tracing::info!(file = %file.display(), "clinic file loaded");
+        }
+        None => {
+            if store.load_setup().await?.is_none() {
+                store.save_setup(&clinic::demo()).await?;
+                tracing::info!("empty database: loaded the demo clinic");
+            }
+        }
+    }
+    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.listen));
+    let mut config = web::Config::local(args.db.data_dir.clone(), public_url);
+    let from = args.mail_from.clone().unwrap_or_else(|| "Collagen <no-reply@localhost>".into());
+    config.mail = match &args.smtp_url {
+        Some(url) => web::MailConfig::Smtp { url: url.clone(), from },
+        None => web::MailConfig::Outbox { dir: args.db.data_dir.join("outbox"), from },
+    };
+    config.content_dir = args.content_dir.clone().or_else(|| {
+        let default = Path::new("content");
+        default.join("index.md").is_file().then(|| default.to_path_buf())
+    });
+    config.bookings_per_hour = args.bookings_per_hour;
+    config.behind_proxy = args.behind_proxy;
+
+    let state = web::AppState::new(store.clone(), config.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(web::run_mail_worker(store.clone(), config.mail.clone(), wait_for(stop_rx.clone())));
+    let refresher = tokio::spawn(refresh_setup(state.clone(), wait_for(stop_rx.clone())));
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    axum::serve(listener, web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    let _ = stop_tx.send(true);
+    let _ = tokio::join!(worker, refresher);
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves when the stop flag is raised.
+async fn wait_for(mut rx: tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
+}
+
+/// Picks up setup changes made by other processes sharing the database.
+async fn refresh_setup(state: web::AppState, stop: impl std::future::Future<Output = ()>) {
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {
+                if let Err(err) = state.refresh_clinic().await {
+                    tracing::warn!(error = %err, "could not refresh the clinic setup");
+                }
+            }
+        }
+    }
+}
+
+/// SIGTERM or Ctrl-C: stop accepting, finish requests in flight, exit 0.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}

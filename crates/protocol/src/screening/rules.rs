@@ -1,0 +1,184 @@
+//! Screening rules and loading them from `data/screening.toml`.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+use super::{Question, QuestionKind, RuleSet};
+use crate::{Outcome, sources::Sources, wait::Wait};
+
+/// One rule: when its question's answer triggers it, it yields a finding.
+#[derive(Clone, Debug)]
+pub(crate) struct Rule {
+    pub(crate) id: String,
+    pub(crate) question: String,
+    pub(crate) outcome: Outcome,
+    /// How long the rule applies: from the answered date (date questions) or from today.
+    pub(crate) wait: Option<Wait>,
+    /// Choice answers that trigger the rule.
+    pub(crate) when: Vec<String>,
+    message_template: String,
+    pub(crate) source: String,
+    pub(crate) clinic_override: bool,
+}
+
+impl Rule {
+    /// The client message, with `{wait}` filled in.
+    pub(crate) fn message(&self) -> String {
+        match &self.wait {
+            Some(w) => self.message_template.replace("{wait}", w.text()),
+            None => self.message_template.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScreeningFile {
+    version: String,
+    questions: Vec<QuestionData>,
+    rules: Vec<RuleData>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionData {
+    id: String,
+    group: String,
+    kind: QuestionKind,
+    text: String,
+    why: String,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    options: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleData {
+    id: String,
+    question: String,
+    outcome: Outcome,
+    #[serde(default)]
+    wait: Option<String>,
+    #[serde(default)]
+    when: Vec<String>,
+    message: String,
+    sources: Vec<String>,
+    #[serde(default)]
+    source_note: Option<String>,
+}
+
+impl RuleSet {
+    /// Loads and checks a rule-set file (the format of `data/screening.toml`).
+    pub(crate) fn from_toml(text: &str) -> Result<RuleSet, String> {
+        let file: ScreeningFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let sources = Sources::builtin();
+
+        let mut seen = BTreeSet::new();
+        let mut questions = Vec::new();
+        let mut text_templates = Vec::new();
+        for q in file.questions {
+            if !seen.insert(q.id.clone()) {
+                return Err(format!("question {} is listed twice", q.id));
+            }
+            let has_options = q.options.as_ref().is_some_and(|o| !o.is_empty());
+            if has_options != (q.kind == QuestionKind::Choice) {
+                return Err(format!(
+                    "question {}: a choice question needs options, and only a choice question has them",
+                    q.id
+                ));
+            }
+            text_templates.push(q.text.clone());
+            questions.push(Question {
+                required: q.kind != QuestionKind::Date && !q.optional,
+                id: q.id,
+                text: q.text,
+                kind: q.kind,
+                options: q.options,
+                group: q.group,
+                why: q.why,
+            });
+        }
+
+        let mut rule_ids = BTreeSet::new();
+        let mut rules = Vec::new();
+        for r in file.rules {
+            let ctx = |m: String| format!("rule {}: {m}", r.id);
+            if !rule_ids.insert(r.id.clone()) {
+                return Err(ctx("listed twice".into()));
+            }
+            let q = questions
+                .iter()
+                .find(|q| q.id == r.question)
+                .ok_or_else(|| ctx(format!("unknown question {}", r.question)))?;
+            let wait = r
+                .wait
+                .as_deref()
+                .map(Wait::parse)
+                .transpose()
+                .map_err(ctx)?;
+            match q.kind {
+                QuestionKind::Date if wait.is_none() => {
+                    return Err(ctx("a date rule needs a wait".into()));
+                }
+                QuestionKind::Choice
+                    if r.when.is_empty()
+                        || !r
+                            .when
+                            .iter()
+                            .all(|w| q.options.iter().flatten().any(|o| o == w)) =>
+                {
+                    return Err(ctx("`when` must list options of its question".into()));
+                }
+                QuestionKind::YesNo | QuestionKind::Date if !r.when.is_empty() => {
+                    return Err(ctx("`when` is only for choice questions".into()));
+                }
+                _ => {}
+            }
+            if r.message.contains("{wait}") && wait.is_none() {
+                return Err(ctx("the message uses {wait} but the rule has none".into()));
+            }
+            if r.sources.is_empty() {
+                return Err(ctx("cites no source".into()));
+            }
+            let mut source = sources.cite_all(&r.sources).map_err(ctx)?.join("; ");
+            if let Some(note) = r.source_note {
+                source = format!("{source}; {note}");
+            }
+            rules.push(Rule {
+                id: r.id,
+                question: r.question,
+                outcome: r.outcome,
+                wait,
+                when: r.when,
+                message_template: r.message,
+                source,
+                clinic_override: false,
+            });
+        }
+
+        for (q, template) in questions.iter().zip(&text_templates) {
+            if !rules.iter().any(|r| r.question == q.id) {
+                return Err(format!("question {} has no rule", q.id));
+            }
+            let waited = rules.iter().any(|r| r.question == q.id && r.wait.is_some());
+            if template.contains("{wait}") && !waited {
+                return Err(format!(
+                    "question {}: the text uses {{wait}} but no rule on it has a wait",
+                    q.id
+                ));
+            }
+        }
+
+        let mut set = RuleSet {
+            version: file.version,
+            questions,
+            text_templates,
+            rules,
+        };
+        set.render_questions();
+        Ok(set)
+    }
+}

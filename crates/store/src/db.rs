@@ -1,0 +1,125 @@
+//! Connecting to either engine, migrating, and running one piece of SQL on whichever it is.
+
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::StoreError;
+
+/// Which database engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    /// One writer connection (SQLite allows one writer at a time anyway) and a few readers.
+    Sqlite { write: SqlitePool, read: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// The clinic's database. Cheap to clone; every clone shares the pools.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) db: Db,
+}
+
+/// Runs `$body` with `$pool` bound to a pool for reading, on either engine.
+macro_rules! on_read {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.db {
+            $crate::db::Db::Sqlite { read: $pool, .. } => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` inside a write transaction bound to `$tx`, on either engine; the body
+/// commits. SQLite takes its write lock up front so a check and its insert cannot be
+/// separated by another writer.
+macro_rules! in_write_tx {
+    ($store:expr, |$tx:ident| $body:expr) => {
+        match &$store.db {
+            $crate::db::Db::Sqlite { write, .. } => {
+                #[allow(unused_mut)]
+                let mut $tx = write.begin_with("BEGIN IMMEDIATE").await?;
+                $body
+            }
+            $crate::db::Db::Postgres(pool) => {
+                #[allow(unused_mut)]
+                let mut $tx = pool.begin().await?;
+                $body
+            }
+        }
+    };
+}
+
+impl Store {
+    /// Opens `sqlite://PATH` (created if missing, WAL) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            return Ok(Store { db: Db::Postgres(pool) });
+        }
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .pragma("temp_store", "memory");
+            let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+            let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            return Ok(Store { db: Db::Sqlite { write, read } });
+        }
+        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    }
+
+    /// Brings the schema up to date; safe to run at every start and from several processes.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.db {
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Which engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        match self.db {
+            Db::Sqlite { .. } => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Answers when the database does: for the readiness check.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_read!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for queries in flight.
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// The current instant as Unix seconds, as the schema stores time.
+pub(crate) fn now_s() -> i64 {
+    jiff::Timestamp::now().as_second()
+}

@@ -1,0 +1,33 @@
+//! The HTTP edge of Collagen: server-rendered pages that work without JavaScript, the JSON
+//! API under `/api/v1`, and the background mail worker.
+//!
+//! Everything clinical or temporal is decided by the pure crates (`scheduling`, `protocol`,
+//! `clinic`); this crate turns requests into their inputs and their answers into pages,
+//! JSON and mail.
+
+mod api;
+mod assets;
+mod booking;
+mod config;
+mod content;
+mod error;
+mod extract;
+mod layers;
+mod mail;
+mod pages;
+mod problem;
+mod rate_limit;
+mod snapshot;
+mod state;
+
+pub use config::{Config, MailConfig};
+pub use mail::worker::run_mail_worker;
+pub use state::AppState;
+
+use axum::Router;
+
+/// The whole application as one router, ready to serve.
+pub fn app(state: AppState) -> Router {
+    let router = Router::new().merge(pages::routes()).nest("/api/v1", api::routes()).merge(assets::routes());
+    layers::wrap(router, state)
+}

@@ -1,0 +1,3 @@
+//! Mail to clients: composing messages and invites, and the worker that sends them.
+
+pub mod worker;

@@ -1,0 +1,106 @@
+//! The background worker that delivers queued mail, over SMTP or into the outbox folder.
+
+use std::time::Duration;
+
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use store::{QueuedMail, Store};
+
+use crate::config::MailConfig;
+
+/// After this many failed attempts a message is marked failed and left for staff.
+const MAX_ATTEMPTS: i64 = 8;
+
+/// Sends due mail until `shutdown` resolves. Each message is claimed with a lease, sent,
+/// then marked sent, so a crash before delivery retries it and a delivered message is
+/// not claimed again.
+pub async fn run_mail_worker(store: Store, config: MailConfig, shutdown: impl std::future::Future<Output = ()>) {
+    let transport = match &config {
+        MailConfig::Smtp { url, .. } => match AsyncSmtpTransport::<Tokio1Executor>::from_url(url) {
+            Ok(builder) => Some(builder.timeout(Some(Duration::from_secs(20))).build()),
+            Err(err) => {
+                tracing::error!(error = %err, "invalid SMTP URL; mail stays queued");
+                return;
+            }
+        },
+        MailConfig::Outbox { dir, .. } => {
+            if let Err(err) = std::fs::create_dir_all(dir) {
+                tracing::error!(error = %err, dir = %dir.display(), "cannot create the outbox folder");
+            }
+            None
+        }
+    };
+    tokio::pin!(shutdown);
+    loop {
+        match deliver_due(&store, &config, transport.as_ref()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sent = n, "mail delivered"),
+            Err(err) => tracing::warn!(error = %err, "mail worker could not read the queue"),
+        }
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+        }
+    }
+}
+
+/// Delivers one batch of due mail; returns how many were sent.
+pub async fn deliver_due(
+    store: &Store,
+    config: &MailConfig,
+    transport: Option<&AsyncSmtpTransport<Tokio1Executor>>,
+) -> Result<usize, store::StoreError> {
+    let batch = store.claim_due_mail(20).await?;
+    let mut sent = 0;
+    for mail in batch {
+        let result = match build_message(&mail, config) {
+            Err(err) => Err(err),
+            Ok(message) => match (config, transport) {
+                (MailConfig::Smtp { .. }, Some(t)) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+                (MailConfig::Outbox { dir, .. }, _) => {
+                    let path = dir.join(format!("{}.eml", mail.id));
+                    tokio::fs::write(&path, message.formatted()).await.map_err(|e| e.to_string())
+                }
+                _ => Err("no transport".into()),
+            },
+        };
+        match result {
+            Ok(()) => {
+                store.mark_mail_sent(&mail.id).await?;
+                sent += 1;
+            }
+            Err(err) => {
+                let backoff = 30 * (1_i64 << mail.attempts.clamp(0, 8));
+                tracing::warn!(mail = %mail.id, attempts = mail.attempts, error = %err, "mail delivery failed; will retry");
+                store.mark_mail_failed(&mail.id, &err, backoff, MAX_ATTEMPTS).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+fn build_message(mail: &QueuedMail, config: &MailConfig) -> Result<Message, String> {
+    let from = match config {
+        MailConfig::Smtp { from, .. } | MailConfig::Outbox { from, .. } => from,
+    };
+    let from: Mailbox = from.parse().map_err(|e| format!("sender address: {e}"))?;
+    let to: Mailbox = mail.recipient.parse().map_err(|e| format!("recipient address: {e}"))?;
+    let alternative = MultiPart::alternative()
+        .singlepart(SinglePart::plain(mail.body_text.clone()))
+        .singlepart(SinglePart::html(mail.body_html.clone()));
+    let body = match &mail.ics {
+        Some(ics) => MultiPart::mixed().multipart(alternative).singlepart(
+            Attachment::new("appointment.ics".into())
+                .body(ics.clone(), ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH").map_err(|e| e.to_string())?),
+        ),
+        None => alternative,
+    };
+    let domain = from.email.domain().to_owned();
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(mail.subject.clone())
+        .message_id(Some(format!("<{}@{}>", mail.id, domain)))
+        .multipart(body)
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,98 @@
+//! RFC 9457 problem types: stable identifiers a client can branch on.
+
+use axum::http::StatusCode;
+
+/// Every kind of problem the API reports, each with a stable `type` URI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    MalformedRequest,
+    InvalidInput,
+    NotFound,
+    SlotUnavailable,
+    InsideCancelWindow,
+    BookingClosed,
+    ScreeningRequired,
+    ScreeningRefused,
+    RateLimited,
+    Unauthorized,
+    Forbidden,
+    Internal,
+}
+
+impl ProblemKind {
+    /// Every kind, for the problem index page and the OpenAPI description.
+    pub const ALL: [ProblemKind; 12] = [
+        Self::MalformedRequest,
+        Self::InvalidInput,
+        Self::NotFound,
+        Self::SlotUnavailable,
+        Self::InsideCancelWindow,
+        Self::BookingClosed,
+        Self::ScreeningRequired,
+        Self::ScreeningRefused,
+        Self::RateLimited,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::Internal,
+    ];
+
+    /// The last segment of the `type` URI.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::MalformedRequest => "malformed-request",
+            Self::InvalidInput => "invalid-input",
+            Self::NotFound => "not-found",
+            Self::SlotUnavailable => "slot-unavailable",
+            Self::InsideCancelWindow => "inside-cancel-window",
+            Self::BookingClosed => "booking-closed",
+            Self::ScreeningRequired => "screening-required",
+            Self::ScreeningRefused => "screening-refused",
+            Self::RateLimited => "rate-limited",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The `type` member: a path on this site that explains the problem.
+    pub fn type_uri(self) -> String {
+        format!("/problems/{}", self.slug())
+    }
+
+    /// A short human title, the same for every occurrence.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::MalformedRequest => "The request could not be read",
+            Self::InvalidInput => "Some input is not valid",
+            Self::NotFound => "Not found",
+            Self::SlotUnavailable => "That time is no longer available",
+            Self::InsideCancelWindow => "Too close to the appointment to change it online",
+            Self::BookingClosed => "This booking can no longer be changed",
+            Self::ScreeningRequired => "This treatment needs a safety screening first",
+            Self::ScreeningRefused => "The screening does not allow this booking",
+            Self::RateLimited => "Too many requests",
+            Self::Unauthorized => "Sign-in required",
+            Self::Forbidden => "Not allowed",
+            Self::Internal => "Something went wrong on our side",
+        }
+    }
+
+    /// The HTTP status it is answered with.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::MalformedRequest => StatusCode::BAD_REQUEST,
+            Self::InvalidInput | Self::ScreeningRequired | Self::ScreeningRefused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::SlotUnavailable | Self::InsideCancelWindow | Self::BookingClosed => StatusCode::CONFLICT,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Finds a kind by its slug, for `/problems/{slug}`.
+    pub fn from_slug(slug: &str) -> Option<ProblemKind> {
+        Self::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+}

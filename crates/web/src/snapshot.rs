@@ -1,0 +1,42 @@
+//! The clinic as the request path reads it: parsed once per setup change, shared by all.
+
+use std::sync::Arc;
+
+use clinic::ClinicSetup;
+
+/// Everything derived from the stored setup that a request needs, computed once.
+pub struct ClinicSnapshot {
+    pub setup: ClinicSetup,
+    pub version: i64,
+    pub timezone: jiff::tz::TimeZone,
+    pub schedule: scheduling::Schedule,
+    pub services: Vec<scheduling::Service>,
+    pub rules: protocol::RuleSet,
+    pub plans: protocol::PlanTables,
+}
+
+impl ClinicSnapshot {
+    /// Derives the engine's and the protocol's views from a validated setup.
+    pub fn new(setup: ClinicSetup, version: i64) -> Arc<ClinicSnapshot> {
+        let (rules, plans) = setup.protocol();
+        Arc::new(ClinicSnapshot {
+            timezone: setup.timezone(),
+            schedule: setup.schedule(),
+            services: setup.engine_services(),
+            rules,
+            plans,
+            setup,
+            version,
+        })
+    }
+
+    /// The engine's view of a service.
+    pub fn engine_service(&self, id: &str) -> Option<&scheduling::Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    /// Today's date at the clinic.
+    pub fn today(&self) -> jiff::civil::Date {
+        jiff::Timestamp::now().to_zoned_datetime(self.timezone.clone()).date()
+    }
+}
