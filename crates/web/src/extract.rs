@@ -1,12 +1,14 @@
 //! Request bodies read so that every mistake names its field.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::header;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::problem::ProblemKind;
+use crate::state::AppState;
 
 /// A JSON body whose errors are problem details naming the offending field.
 pub struct JsonBody<T>(pub T);
@@ -53,4 +55,27 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         };
         ApiError::invalid(field, format!("{inner}."))
     })
+}
+
+/// The client's address, for rate limiting: the peer, or the first `X-Forwarded-For`
+/// entry when a trusted proxy sits in front.
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.config.behind_proxy
+            && let Some(ip) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse().ok())
+        {
+            return Ok(ClientAddr(ip));
+        }
+        let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(peer.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))))
+    }
 }

@@ -28,6 +28,10 @@ use axum::Router;
 
 /// The whole application as one router, ready to serve.
 pub fn app(state: AppState) -> Router {
-    let router = Router::new().merge(pages::routes()).nest("/api/v1", api::routes()).merge(assets::routes());
+    let router = Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(api::public_routes())
+        .merge(assets::routes());
     layers::wrap(router, state)
 }

@@ -1,12 +1,18 @@
 //! The JSON API under `/api/v1`, as DESIGN.md's contract fixes it.
 
+mod bookings;
 mod clinic;
+mod openapi;
+mod screening;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+
+pub use bookings::{booking_json, by_token};
+pub use screening::screen_and_store;
 
 /// Every API route; unknown paths answer a problem, not an HTML page.
 pub fn routes() -> Router<AppState> {
@@ -14,5 +20,22 @@ pub fn routes() -> Router<AppState> {
         .route("/clinic", get(clinic::clinic))
         .route("/services", get(clinic::services))
         .route("/practitioners", get(clinic::practitioners))
+        .route("/availability", get(bookings::availability))
+        .route("/bookings", post(bookings::create))
+        .route("/bookings/{token}", get(bookings::show))
+        .route("/bookings/{token}/cancel", post(bookings::cancel))
+        .route("/bookings/{token}/reschedule", post(bookings::reschedule))
+        .route("/bookings/{token}/calendar.ics", get(bookings::calendar))
+        .route("/screening/questions", get(screening::questions))
+        .route("/screenings", post(screening::create))
+        .route("/plans", post(screening::plan))
+        .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { ApiError::not_found("API endpoint at this path") })
+}
+
+/// Routes outside `/api/v1` that the contract also names.
+pub fn public_routes() -> Router<AppState> {
+    Router::new()
+        .route("/bookings/{token}/calendar.ics", get(bookings::calendar))
+        .route("/openapi.json", get(openapi::spec))
 }

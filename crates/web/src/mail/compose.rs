@@ -1,0 +1,161 @@
+//! The words of each message a client receives, in plain text and HTML, with an invite.
+
+use maud::html;
+use store::{Booking, Mail};
+
+use crate::booking::format_local;
+use crate::mail::ics;
+use crate::snapshot::ClinicSnapshot;
+
+/// Preparation advice, from section 3 of the clinical reference, with its sources.
+const PREPARATION: &[&str] = &[
+    "Stop retinoids and exfoliating acids 24 hours to a week beforehand; ask us if unsure (clinic practice).",
+    "Avoid sun exposure for 24 hours before, and stop anti-inflammatory painkillers (NSAIDs) 3 to 7 days before unless your doctor says otherwise (clinic practice; InMode Optimas manual [40]).",
+    "Arrive without make-up; we cleanse your skin and apply numbing cream, which takes 15 to 60 minutes to work ([6]).",
+    "Tell us if anything in your health has changed since you answered our safety questions.",
+];
+
+const AFTERCARE: &str = "Redness like a moderate sunburn is normal and mostly settles within a day or two. \
+Call us the same day if redness, warmth or pus increases, if you have a fever, or if itchy red bumps appear days later. \
+If you have trouble breathing or your lips swell, call your local emergency number first.";
+
+struct Details {
+    service: String,
+    practitioner: String,
+    when: String,
+    reference: String,
+}
+
+fn details(clinic: &ClinicSnapshot, booking: &Booking) -> Details {
+    let setup = &clinic.setup;
+    Details {
+        service: setup.service(&booking.service_id).map_or(booking.service_id.clone(), |s| s.name.clone()),
+        practitioner: setup.practitioner(&booking.practitioner_id).map_or(booking.practitioner_id.clone(), |p| p.name.clone()),
+        when: format_local(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
+        reference: booking.reference.clone(),
+    }
+}
+
+/// The invite for a booking, as attached to mail and served at `calendar.ics`.
+pub fn invite(clinic: &ClinicSnapshot, booking: &Booking, manage_url: Option<&str>, sequence: i64, cancelled: bool) -> String {
+    let d = details(clinic, booking);
+    let info = &clinic.setup.clinic;
+    let mut description = format!("{} with {}. Reference {}.", d.service, d.practitioner, d.reference);
+    if let Some(url) = manage_url {
+        description.push_str(&format!(" Change or cancel: {url}"));
+    }
+    description.push_str(&format!(" Questions: {}.", info.phone));
+    ics::calendar(&ics::Event {
+        uid: &format!("{}@collagen", booking.id),
+        summary: &format!("{} at {}", d.service, info.name),
+        description: &description,
+        location: &info.address,
+        start: booking.start,
+        end: booking.end,
+        timezone: &clinic.timezone,
+        sequence,
+        cancelled,
+        organizer_email: &info.email,
+        organizer_name: &info.name,
+    })
+}
+
+fn message(
+    clinic: &ClinicSnapshot,
+    booking: &Booking,
+    kind: &str,
+    subject: String,
+    lead: String,
+    manage_url: Option<&str>,
+    ics: Option<String>,
+    with_preparation: bool,
+) -> Mail {
+    let d = details(clinic, booking);
+    let info = &clinic.setup.clinic;
+    let mut text = format!(
+        "Hello {},\n\n{lead}\n\nService: {}\nWhen: {} ({})\nWith: {}\nReference: {}\n",
+        booking.client.name, d.service, d.when, info.timezone, d.practitioner, d.reference
+    );
+    if let Some(url) = manage_url {
+        text.push_str(&format!("\nView, reschedule or cancel: {url}\n"));
+    }
+    if with_preparation {
+        text.push_str("\nBefore your appointment:\n");
+        for line in PREPARATION {
+            text.push_str(&format!("- {line}\n"));
+        }
+        text.push_str(&format!("\nAfterwards: {AFTERCARE}\n"));
+    }
+    text.push_str(&format!("\n{}\n{}\n{}\n", info.name, info.phone, info.address));
+    let html = html! {
+        p { "Hello " (booking.client.name) "," }
+        p { (lead) }
+        table {
+            tr { th align="left" { "Service" } td { (d.service) } }
+            tr { th align="left" { "When" } td { (d.when) " (" (info.timezone) ")" } }
+            tr { th align="left" { "With" } td { (d.practitioner) } }
+            tr { th align="left" { "Reference" } td { (d.reference) } }
+        }
+        @if let Some(url) = manage_url { p { a href=(url) { "View, reschedule or cancel your appointment" } } }
+        @if with_preparation {
+            h2 { "Before your appointment" }
+            ul { @for line in PREPARATION { li { (line) } } }
+            h2 { "Afterwards" }
+            p { (AFTERCARE) }
+        }
+        p { (info.name) br; (info.phone) br; (info.address) }
+    }
+    .into_string();
+    Mail { kind: kind.into(), recipient: booking.client.email.clone(), subject, body_text: text, body_html: html, ics }
+}
+
+/// Sent when a booking is made.
+pub fn booked(clinic: &ClinicSnapshot, booking: &Booking, manage_url: &str) -> Mail {
+    let d = details(clinic, booking);
+    let pending = booking.status == store::BookingStatus::PendingReview;
+    let lead = if pending {
+        "Thank you for booking. Your safety screening asks a practitioner to review your answers first: your time is held, and we will email you once it is confirmed.".to_owned()
+    } else {
+        "Your appointment is booked. We look forward to seeing you.".to_owned()
+    };
+    let subject = if pending { format!("Booking received: {}", d.when) } else { format!("Booking confirmed: {}", d.when) };
+    let invite = invite(clinic, booking, Some(manage_url), 0, false);
+    message(clinic, booking, "booked", subject, lead, Some(manage_url), Some(invite), true)
+}
+
+/// Sent when a booking moves.
+pub fn rescheduled(clinic: &ClinicSnapshot, before: &Booking, after: &Booking, manage_url: Option<&str>) -> Mail {
+    let old = format_local(&before.start.to_zoned_datetime(clinic.timezone.clone()));
+    let d = details(clinic, after);
+    let lead = format!("Your appointment has moved from {old} to {}.", d.when);
+    let sequence = jiff::Timestamp::now().as_second() - before.start.as_second().min(jiff::Timestamp::now().as_second()) + 1;
+    let invite = invite(clinic, after, manage_url, sequence.max(1), false);
+    message(clinic, after, "rescheduled", format!("Booking moved: {}", d.when), lead, manage_url, Some(invite), true)
+}
+
+/// Sent when a booking is cancelled.
+pub fn cancelled(clinic: &ClinicSnapshot, booking: &Booking) -> Mail {
+    let d = details(clinic, booking);
+    let lead = format!("Your appointment on {} has been cancelled. We hope to see you another time; you can book again online at any time.", d.when);
+    let invite = invite(clinic, booking, None, i64::from(u16::MAX), true);
+    message(clinic, booking, "cancelled", format!("Booking cancelled: {}", d.when), lead, None, Some(invite), false)
+}
+
+/// Sent when a practitioner confirms or declines a booking held for review.
+pub fn reviewed(clinic: &ClinicSnapshot, booking: &Booking, confirmed: bool, note: &str) -> Mail {
+    let d = details(clinic, booking);
+    let (kind, subject, mut lead) = if confirmed {
+        ("confirmed", format!("Booking confirmed: {}", d.when), "A practitioner has reviewed your screening and confirmed your appointment.".to_owned())
+    } else {
+        (
+            "declined",
+            format!("About your booking on {}", d.when),
+            format!("A practitioner has reviewed your screening and we cannot go ahead with this appointment. Please call us on {} so we can talk it through.", clinic.setup.clinic.phone),
+        )
+    };
+    if !note.trim().is_empty() {
+        lead.push_str(&format!(" Their note: {}", note.trim()));
+    }
+    let invite = confirmed.then(|| invite(clinic, booking, None, 1, false));
+    message(clinic, booking, kind, subject, lead, None, invite, confirmed)
+}

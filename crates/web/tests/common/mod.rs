@@ -1,0 +1,124 @@
+//! Starts the real application on a random port with a fresh database, on either engine.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use serde_json::{json, Value};
+use store::{Engine, Store};
+
+/// A running app and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub store: Store,
+    pub state: web::AppState,
+    pub data_dir: tempfile::TempDir,
+    pub engine: Engine,
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("COLLAGEN_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh, empty database on `engine`, migrated.
+pub async fn fresh_store(engine: Engine, dir: &std::path::Path) -> Store {
+    let url = match engine {
+        Engine::Sqlite => format!("sqlite://{}", dir.join("collagen.db").display()),
+        Engine::Postgres => {
+            let admin = postgres_admin_url();
+            let name = format!("collagen_test_{}", store::new_id());
+            let pool = sqlx::PgPool::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL is required for this test at {admin}: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+            pool.close().await;
+            let (base, _) = admin.rsplit_once('/').expect("database URL with a database name");
+            format!("{base}/{name}")
+        }
+    };
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    store
+}
+
+/// Starts the app with the demo clinic (or `setup`) and no booking rate limit.
+pub async fn spawn(engine: Engine) -> TestApp {
+    spawn_with(engine, clinic::demo(), |_| {}).await
+}
+
+/// Starts the app with a given clinic setup and config tweaks.
+pub async fn spawn_with(engine: Engine, setup: clinic::ClinicSetup, tweak: impl FnOnce(&mut web::Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let store = fresh_store(engine, data_dir.path()).await;
+    store.save_setup(&setup).await.expect("save setup");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let mut config = web::Config::local(data_dir.path().to_path_buf(), base.clone());
+    config.bookings_per_hour = 0;
+    tweak(&mut config);
+    let state = web::AppState::new(store.clone(), config).await.expect("state");
+    let app = web::app(state.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+    });
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { base, http, store, state, data_dir, engine }
+}
+
+impl TestApp {
+    /// GET a path, returning status and JSON body.
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let res = self.http.get(format!("{}{path}", self.base)).send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POST JSON to a path, returning status and JSON body.
+    pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        let res = self.http.post(format!("{}{path}", self.base)).json(body).send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The first `n` free slots for a service in the next three weeks.
+    pub async fn free_slots(&self, service: &str, practitioner: Option<&str>) -> Vec<Value> {
+        let today = jiff::ZonedDateTime::now().date();
+        let to = today.checked_add(jiff::Span::new().days(21)).unwrap();
+        let mut path = format!("/api/v1/availability?service={service}&from={today}&to={to}");
+        if let Some(p) = practitioner {
+            path.push_str(&format!("&practitioner={p}"));
+        }
+        let (status, body) = self.get_json(&path).await;
+        assert_eq!(status, 200, "{body}");
+        body["slots"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// A booking body for the consultation (no screening needed).
+    pub fn booking_body(service: &str, start: &str, email: &str) -> Value {
+        json!({"service": service, "start": start, "client": {"name": "Test Client", "email": email, "phone": "+1 555 0199"}})
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($name:ident) => {
+        $crate::on_both_engines!($name, clinic::demo());
+    };
+    ($name:ident, $setup:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name(crate::common::spawn_with(store::Engine::Sqlite, $setup, |_| {}).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
+            async fn postgres() {
+                super::$name(crate::common::spawn_with(store::Engine::Postgres, $setup, |_| {}).await).await
+            }
+        }
+    };
+}
