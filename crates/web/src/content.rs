@@ -99,6 +99,8 @@ fn parse_page(slug: &str, text: &str) -> anyhow::Result<Page> {
     });
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser);
+    // Wide tables scroll inside their own box instead of widening the page on phones.
+    let html = html.replace("<table>", "<div class=\"table-scroll\"><table>").replace("</table>", "</table></div>");
     Ok(Page { slug: slug.to_owned(), meta, html })
 }
 

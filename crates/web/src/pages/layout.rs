@@ -33,11 +33,13 @@ impl<'a> PageMeta<'a> {
 
 /// The navigation: content pages, then the clinic's own pages.
 fn nav_items(state: &AppState) -> Vec<(String, String)> {
-    let mut items: Vec<(String, String)> = state.content.pages.iter().map(|p| (p.path(), p.meta.nav.clone())).collect();
-    items.push(("/services".into(), "Services & prices".into()));
+    // The clinic's name already links home, so the home page is not repeated here.
+    let mut items: Vec<(String, String)> =
+        state.content.pages.iter().filter(|p| p.slug != "index").map(|p| (p.path(), p.meta.nav.clone())).collect();
+    items.push(("/services".into(), "Prices".into()));
     items.push(("/practitioners".into(), "Our team".into()));
-    items.push(("/suitability".into(), "Is it right for me?".into()));
-    items.push(("/plan".into(), "Plan my treatment".into()));
+    items.push(("/suitability".into(), "Right for me?".into()));
+    items.push(("/plan".into(), "Plan".into()));
     items
 }
 

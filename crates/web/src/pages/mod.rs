@@ -1,8 +1,14 @@
 //! Server-rendered pages. Every one works without JavaScript.
 
+mod book;
+pub mod forms;
 mod info;
 pub mod layout;
+mod manage;
+mod picker;
+mod plan;
 mod site;
+mod suitability;
 
 use axum::routing::get;
 use axum::Router;
@@ -21,5 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/services", get(site::services))
         .route("/practitioners", get(site::practitioners))
         .route("/problems/{slug}", get(info::problem))
+        .route("/book", get(book::start).post(book::submit))
+        .route("/book/details", get(book::details))
+        .route("/manage/{token}", get(manage::show))
+        .route("/manage/{token}/cancel", get(manage::confirm_cancel).post(manage::cancel))
+        .route("/manage/{token}/reschedule", get(manage::reschedule_form).post(manage::reschedule))
+        .merge(suitability::routes())
+        .route("/plan", get(plan::page))
         .route("/{slug}", get(site::content_page))
 }

@@ -91,6 +91,9 @@ fn service_cards(clinic: &ClinicSnapshot) -> Markup {
 
 /// A price as clients read it: `$250.00`, or the currency code for others.
 pub fn money(currency: &str, price: &str) -> String {
+    if price.trim_start_matches('0') == ".00" || price == "0" {
+        return "Free".into();
+    }
     match currency {
         "USD" | "CAD" | "AUD" | "NZD" => format!("${price}"),
         "GBP" => format!("£{price}"),

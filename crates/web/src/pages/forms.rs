@@ -1,0 +1,122 @@
+//! Form pieces shared by every page: fields that show their error beside them and keep
+//! what was typed, and the summary at the top that links to each error.
+
+use std::collections::BTreeMap;
+
+use maud::{html, Markup};
+
+/// Errors by field name, in the order they were found.
+#[derive(Default, Debug, Clone)]
+pub struct FieldErrors {
+    order: Vec<String>,
+    messages: BTreeMap<String, String>,
+}
+
+impl FieldErrors {
+    /// Records an error for `field` (the first one wins).
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        let field = field.into();
+        if !self.messages.contains_key(&field) {
+            self.order.push(field.clone());
+            self.messages.insert(field, message.into());
+        }
+    }
+
+    /// The error for a field, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.messages.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// A box listing every error, each linking to its field; `labels` maps fields to names.
+    pub fn summary(&self, label_of: impl Fn(&str) -> String) -> Markup {
+        if self.is_empty() {
+            return html! {};
+        }
+        html! {
+            div.errors-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 #error-summary-title { "Please check the following" }
+                ul {
+                    @for field in &self.order {
+                        li { a href=(format!("#{}", field_id(field))) { (label_of(field)) ": " (self.messages[field]) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The element id used for a field name.
+pub fn field_id(name: &str) -> String {
+    format!("f-{}", name.replace(['.', '[', ']'], "-"))
+}
+
+/// One labelled input with its hint and error.
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub hint: Option<&'a str>,
+    pub required: bool,
+    pub autocomplete: Option<&'a str>,
+}
+
+impl Input<'_> {
+    /// Renders the field, marking it invalid when `errors` has its name.
+    pub fn render(&self, errors: &FieldErrors) -> Markup {
+        let id = field_id(self.name);
+        let error = errors.get(self.name);
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let described = [self.hint.map(|_| hint_id.clone()), error.map(|_| error_id.clone())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        html! {
+            div.field {
+                label for=(id) { (self.label) @if !self.required { span.muted { " (optional)" } } }
+                @if let Some(hint) = self.hint { p.hint id=(hint_id) { (hint) } }
+                @if let Some(message) = error { p.error-text id=(error_id) { (message) } }
+                @if self.kind == "textarea" {
+                    textarea id=(id) name=(self.name) aria-invalid=[error.map(|_| "true")]
+                        aria-describedby=[(!described.is_empty()).then_some(described.as_str())] { (self.value) }
+                } @else {
+                    input id=(id) type=(self.kind) name=(self.name) value=(self.value) required[self.required]
+                        autocomplete=[self.autocomplete] aria-invalid=[error.map(|_| "true")]
+                        aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+                }
+            }
+        }
+    }
+}
+
+/// Hidden inputs carrying earlier choices through a form.
+pub fn hidden(fields: &[(&str, &str)]) -> Markup {
+    html! { @for (name, value) in fields { @if !value.is_empty() { input type="hidden" name=(name) value=(value); } } }
+}
+
+/// Builds a query string from pairs, skipping empty values.
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,273 @@
+//! `/manage/{token}`: the client's own view of a booking, with reschedule and cancel.
+//! The link in the confirmation mail is the only key; it is never shown to anyone else.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use maud::{html, Markup};
+use serde::Deserialize;
+use store::{Booking, BookingStatus};
+
+use super::forms::query;
+use super::layout::{page, PageMeta};
+use super::picker::{by_date, month_start, month_view, time_label, zone_note};
+use crate::booking::{self, format_local, parse_start, rfc3339, Actor};
+use crate::problem::ProblemKind;
+use crate::snapshot::ClinicSnapshot;
+use crate::state::AppState;
+
+/// Flags the confirmation and change pages pass back.
+#[derive(Debug, Default, Deserialize)]
+pub struct ManageQuery {
+    #[serde(default)]
+    booked: Option<String>,
+    #[serde(default)]
+    moved: Option<String>,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    date: String,
+}
+
+async fn find(state: &AppState, token: &str) -> Result<Booking, Response> {
+    match crate::api::by_token(state, token).await {
+        Ok(b) => Ok(b),
+        Err(err) if err.kind == ProblemKind::NotFound => {
+            let body = html! {
+                h1 { "We couldn't find that booking" }
+                p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (state.clinic().setup.clinic.phone) "." }
+            };
+            Err((StatusCode::NOT_FOUND, page(state, PageMeta::new("Booking not found", "Booking not found.", "/manage").private(), body)).into_response())
+        }
+        Err(err) => Err((StatusCode::INTERNAL_SERVER_ERROR, err.detail).into_response()),
+    }
+}
+
+fn summary(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
+    let setup = &clinic.setup;
+    let start = b.start.to_zoned_datetime(clinic.timezone.clone());
+    html! {
+        dl.summary {
+            dt { "Reference" } dd { strong { (b.reference) } }
+            dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
+            dt { "When" } dd { time datetime=(rfc3339(&start)) data-instant=(rfc3339(&start)) { (format_local(&start)) } " (" (setup.clinic.timezone) ")" }
+            dt { "With" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
+            dt { "Where" } dd { (setup.clinic.name) ", " (setup.clinic.address) }
+            dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (status_text(b.status)) } }
+        }
+    }
+}
+
+fn status_text(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Confirmed => "Confirmed",
+        BookingStatus::PendingReview => "Held for a practitioner's review",
+        BookingStatus::Cancelled => "Cancelled",
+        BookingStatus::Declined => "Not going ahead",
+        BookingStatus::Arrived => "Arrived",
+        BookingStatus::Completed => "Completed",
+        BookingStatus::NoShow => "Missed",
+    }
+}
+
+fn can_change(clinic: &ClinicSnapshot, b: &Booking) -> Result<(), String> {
+    if !matches!(b.status, BookingStatus::Confirmed | BookingStatus::PendingReview) {
+        return Err("This booking can no longer be changed online.".into());
+    }
+    let notice = jiff::SignedDuration::from_hours(i64::from(clinic.setup.booking.cancel_notice_hours));
+    if Timestamp::now() + notice > b.start {
+        return Err(format!(
+            "Appointments can be changed online until {} hours before they start. Please call us on {} and we will help.",
+            clinic.setup.booking.cancel_notice_hours, clinic.setup.clinic.phone
+        ));
+    }
+    Ok(())
+}
+
+/// `GET /manage/{token}`: the booking, with what the client may do.
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>, Query(q): Query<ManageQuery>) -> Response {
+    let b = match find(&state, &token).await {
+        Ok(b) => b,
+        Err(response) => return response,
+    };
+    let clinic = state.clinic();
+    let title = match (q.booked.is_some(), b.status) {
+        (true, BookingStatus::PendingReview) => "Request received",
+        (true, _) => "You're booked",
+        (false, BookingStatus::Cancelled) => "Booking cancelled",
+        _ => "Your appointment",
+    };
+    let body = html! {
+        @if q.booked.is_some() { ol.steps aria-label="Booking steps" { li { "Treatment" } li { "Day and time" } li { "Your details" } li aria-current="step" { "Confirmed" } } }
+        h1 { (title) }
+        @if q.booked.is_some() {
+            div.notice.ok role="status" {
+                @if b.status == BookingStatus::PendingReview {
+                    p { "Your time is held. A practitioner will review your safety answers and we will email " (b.client.email) " once it is confirmed." }
+                } @else {
+                    p { "We've emailed a confirmation to " (b.client.email) ". Keep this page's link: it lets you change or cancel your appointment." }
+                }
+            }
+        }
+        @if q.moved.is_some() { div.notice.ok role="status" { p { "Your appointment has moved. We've emailed the new details." } } }
+        (summary(&clinic, &b))
+        @if b.status.is_live() {
+            p.cta-inline { a.button.secondary href=(format!("/bookings/{token}/calendar.ics")) { "Add to calendar (.ics)" } }
+            h2 { "Before you come" }
+            ul {
+                li { "Arrive without make-up; we apply numbing cream, which takes 15 to 60 minutes to work." }
+                li { "Avoid sun for 24 hours before, and ask us before stopping any medicine." }
+                li { a href="/aftercare" { "Read what to expect before and after" } }
+            }
+            h2 { "Change or cancel" }
+            @match can_change(&clinic, &b) {
+                Ok(()) => p.cta-inline {
+                    a.button.secondary href=(format!("/manage/{token}/reschedule")) { "Reschedule" }
+                    a.button.secondary href=(format!("/manage/{token}/cancel")) { "Cancel appointment" }
+                },
+                Err(message) => p.notice.warn { (message) },
+            }
+        }
+        @if !b.status.is_live() { p { a.button href="/book" { "Book again" } } }
+    };
+    page(&state, PageMeta::new(title, "Your appointment.", "/manage").private(), body).into_response()
+}
+
+/// `GET /manage/{token}/cancel`: are you sure?
+pub async fn confirm_cancel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let b = match find(&state, &token).await {
+        Ok(b) => b,
+        Err(response) => return response,
+    };
+    let clinic = state.clinic();
+    let body = html! {
+        h1 { "Cancel your appointment?" }
+        (summary(&clinic, &b))
+        @match can_change(&clinic, &b) {
+            Ok(()) => form method="post" action=(format!("/manage/{token}/cancel")) {
+                p { "The time will be offered to other clients. You can book again at any time." }
+                p.cta-inline {
+                    button.danger type="submit" { "Yes, cancel it" }
+                    a.button.secondary href=(format!("/manage/{token}")) { "Keep my appointment" }
+                }
+            },
+            Err(message) => p.notice.warn { (message) },
+        }
+    };
+    page(&state, PageMeta::new("Cancel your appointment?", "Cancel your appointment.", "/manage").private(), body).into_response()
+}
+
+/// `POST /manage/{token}/cancel`.
+pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let b = match find(&state, &token).await {
+        Ok(b) => b,
+        Err(response) => return response,
+    };
+    match booking::cancel(&state, &b, Actor::Client).await {
+        Ok(_) => Redirect::to(&format!("/manage/{token}")).into_response(),
+        Err(err) => {
+            let body = html! {
+                h1 { "We couldn't cancel online" }
+                p.notice.warn { (err.detail) }
+                p { a href=(format!("/manage/{token}")) { "Back to your appointment" } }
+            };
+            (err.kind.status(), page(&state, PageMeta::new("We couldn't cancel online", "Cancel failed.", "/manage").private(), body)).into_response()
+        }
+    }
+}
+
+/// `GET /manage/{token}/reschedule`: pick a new day and time.
+pub async fn reschedule_form(State(state): State<AppState>, Path(token): Path<String>, Query(q): Query<ManageQuery>) -> Response {
+    let b = match find(&state, &token).await {
+        Ok(b) => b,
+        Err(response) => return response,
+    };
+    reschedule_page(&state, &token, &b, &q, None).await
+}
+
+async fn reschedule_page(state: &AppState, token: &str, b: &Booking, q: &ManageQuery, problem: Option<&str>) -> Response {
+    let clinic = state.clinic();
+    let today = clinic.today();
+    let horizon = today.checked_add(jiff::Span::new().days(i64::from(clinic.setup.booking.horizon_days))).unwrap_or(today);
+    let selected: Option<Date> = q.date.parse().ok();
+    let current = b.start.to_zoned_datetime(clinic.timezone.clone()).date();
+    let month = month_start(Some(q.month.as_str()).filter(|m| !m.is_empty()), selected.unwrap_or(current.max(today)));
+    let (from, to) = (month.max(today), month.last_of_month().min(horizon));
+    let slots = if from <= to {
+        booking::availability(state, &clinic, &b.service_id, from, to, None, None).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let days = by_date(&slots);
+    let base = format!("/manage/{token}/reschedule");
+    let link = |d: Date| format!("{base}{}#times", query(&[("date", &d.to_string())]));
+    let month_link = |m: Date| format!("{base}{}", query(&[("month", &m.strftime("%Y-%m").to_string())]));
+    let body = html! {
+        h1 { "Choose a new time" }
+        (summary(&clinic, b))
+        @if let Some(message) = problem { div.notice.danger role="alert" { p { (message) } } }
+        @match can_change(&clinic, b) {
+            Err(message) => p.notice.warn { (message) },
+            Ok(()) => {
+                h2 { "Pick a day" }
+                (month_view(month, &days, selected, link, month_link, month > today.first_of_month(), month.last_of_month() < horizon))
+                @if let Some(date) = selected {
+                    section #times aria-labelledby="times-title" {
+                        h2 #times-title { "Times on " (date.strftime("%A %-d %B")) }
+                        (zone_note(&clinic.setup.clinic.timezone))
+                        @match days.get(&date) {
+                            None => p { "No free times on this day; please pick another." },
+                            Some(day) => form method="post" action=(base.clone()) {
+                                ul.times {
+                                    @for slot in day {
+                                        li { button type="submit" name="start" value=(rfc3339(&slot.start)) { (time_label(slot)) } }
+                                    }
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        }
+        p { a href=(format!("/manage/{token}")) { "Keep my current time" } }
+    };
+    let status = if problem.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+    (status, page(state, PageMeta::new("Choose a new time", "Reschedule your appointment.", "/manage").private(), body)).into_response()
+}
+
+/// The reschedule form's one field.
+#[derive(Debug, Deserialize)]
+pub struct RescheduleForm {
+    #[serde(default)]
+    start: String,
+}
+
+/// `POST /manage/{token}/reschedule`: moves the booking atomically.
+pub async fn reschedule(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<RescheduleForm>) -> Response {
+    let b = match find(&state, &token).await {
+        Ok(b) => b,
+        Err(response) => return response,
+    };
+    let start = match parse_start(&form.start) {
+        Ok(s) => s,
+        Err(err) => return reschedule_page(&state, &token, &b, &ManageQuery::default(), Some(&err.detail)).await,
+    };
+    let manage_url = format!("{}/manage/{token}", state.config.public_url.trim_end_matches('/'));
+    match booking::reschedule(&state, &b, start, None, Actor::Client, Some(&manage_url)).await {
+        Ok(_) => Redirect::to(&format!("/manage/{token}?moved=1")).into_response(),
+        Err(err) => {
+            let clinic = state.clinic();
+            let date = start.to_zoned_datetime(clinic.timezone.clone()).date();
+            let q = ManageQuery { date: date.to_string(), ..Default::default() };
+            let message = if err.kind == ProblemKind::SlotUnavailable {
+                "Sorry, that time was taken a moment ago. Your appointment has not changed; please pick another time.".to_owned()
+            } else {
+                format!("{} Your appointment has not changed.", err.detail)
+            };
+            reschedule_page(&state, &token, &b, &q, Some(&message)).await
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Choosing a day and a time: a month view that marks days with free times, and the
+//! day's times in the clinic's zone (the visitor's own zone is added by script when it differs).
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use maud::{html, Markup};
+use scheduling::Slot;
+
+use crate::booking::rfc3339;
+
+/// Slots grouped by the clinic-local date they start on.
+pub fn by_date(slots: &[Slot]) -> BTreeMap<Date, Vec<&Slot>> {
+    let mut days: BTreeMap<Date, Vec<&Slot>> = BTreeMap::new();
+    for slot in slots {
+        days.entry(slot.start.date()).or_default().push(slot);
+    }
+    days
+}
+
+/// The first day of `month` ("2026-12"), or of today's month when absent or malformed.
+pub fn month_start(month: Option<&str>, today: Date) -> Date {
+    month
+        .and_then(|m| format!("{m}-01").parse::<Date>().ok())
+        .unwrap_or_else(|| today.first_of_month())
+}
+
+/// A month grid; days with times link to `link(date)`, the chosen day is marked.
+pub fn month_view(
+    month: Date,
+    days: &BTreeMap<Date, Vec<&Slot>>,
+    selected: Option<Date>,
+    link: impl Fn(Date) -> String,
+    month_link: impl Fn(Date) -> String,
+    can_go_back: bool,
+    can_go_forward: bool,
+) -> Markup {
+    let first = month.first_of_month();
+    let last = month.last_of_month();
+    let lead = first.weekday().to_monday_zero_offset();
+    let title = first.strftime("%B %Y").to_string();
+    let mut cells: Vec<Option<Date>> = (0..lead).map(|_| None).collect();
+    let mut d = first;
+    while d <= last {
+        cells.push(Some(d));
+        d = d.tomorrow().expect("in range");
+    }
+    while cells.len() % 7 != 0 {
+        cells.push(None);
+    }
+    let prev = first.checked_sub(jiff::Span::new().months(1)).unwrap_or(first);
+    let next = first.checked_add(jiff::Span::new().months(1)).unwrap_or(first);
+    html! {
+        div.month-nav {
+            @if can_go_back { a href=(month_link(prev)) { "← " (prev.strftime("%B")) } } @else { span {} }
+            h3 #month-title { (title) }
+            @if can_go_forward { a href=(month_link(next)) { (next.strftime("%B")) " →" } } @else { span {} }
+        }
+        table.month aria-labelledby="month-title" {
+            thead { tr { @for day in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] { th scope="col" { abbr title=(full_day(day)) { (day) } } } } }
+            tbody {
+                @for week in cells.chunks(7) {
+                    tr {
+                        @for cell in week {
+                            td {
+                                @match cell {
+                                    None => {}
+                                    Some(date) => {
+                                        @let count = days.get(date).map_or(0, Vec::len);
+                                        @let label = format!("{}, {} time{}", date.strftime("%A %-d %B"), count, if count == 1 { "" } else { "s" });
+                                        @if count > 0 {
+                                            a href=(link(*date)) aria-label=(label) aria-current=[(selected == Some(*date)).then_some("date")] { (date.day()) }
+                                        } @else {
+                                            span aria-label=(format!("{}, no times", date.strftime("%A %-d %B"))) { (date.day()) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn full_day(short: &str) -> &'static str {
+    match short {
+        "Mon" => "Monday",
+        "Tue" => "Tuesday",
+        "Wed" => "Wednesday",
+        "Thu" => "Thursday",
+        "Fri" => "Friday",
+        "Sat" => "Saturday",
+        _ => "Sunday",
+    }
+}
+
+/// A time as shown on a button, with the instant for the visitor-zone script.
+pub fn time_label(slot: &Slot) -> Markup {
+    html! { time datetime=(rfc3339(&slot.start)) data-instant=(rfc3339(&slot.start)) { (slot.start.strftime("%-I:%M %p")) } }
+}
+
+/// The line that says which zone times are in; the script adds the visitor's own.
+pub fn zone_note(timezone: &str) -> Markup {
+    html! { p.hint data-visitor-zone { "Times are shown in the clinic's time zone (" (timezone) ")." } }
+}
