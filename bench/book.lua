@@ -1,0 +1,37 @@
+-- wrk script: each request books the "quick" service at a distinct 5-minute slot. Every
+-- thread walks its own stretch of the calendar, 20 bookings per start (20 practitioners).
+local counter = 0
+-- `thread_offset` is a global: setup() sets it in each thread's own Lua state.
+thread_offset = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_offset", #threads * 20000)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  base = tonumber(args[1])
+end
+
+request = function()
+  local n = thread_offset + counter
+  counter = counter + 1
+  local slot = math.floor(n / 20)
+  local t = base + slot * 300
+  local start = os.date("!%Y-%m-%dT%H:%M:%SZ", t)
+  local body = string.format(
+    '{"service":"quick","start":"%s","client":{"name":"Load %d","email":"load%d@bench.example"}}',
+    start, n, n)
+  return wrk.format("POST", "/api/v1/bookings", {["Content-Type"] = "application/json"}, body)
+end
+
+local statuses = {}
+response = function(status)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("p50 %.2f ms, p99 %.2f ms, non-2xx/3xx %d\n",
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status))
+end

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Load figures for BENCHMARKS.md: a release build on loopback, driven by wrk.
+#   bash bench/load.sh            (needs wrk: apt-get install -y wrk)
+# Starts its own servers on fresh SQLite databases and stops them when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=target/release/collagen
+cargo build --release -p collagen
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+
+serve() { # $1 port, $2 data dir, rest: extra args
+  local port=$1 dir=$2; shift 2
+  RUST_LOG=warn "$BIN" serve --listen "127.0.0.1:$port" --data-dir "$dir" --bookings-per-hour 0 "$@" >"$dir.log" 2>&1 &
+  echo $! >"$dir.pid"
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
+  echo "server did not start" >&2; exit 1
+}
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$(cat "$1.pid")/status"; }
+
+work=$(mktemp -d)
+trap 'for p in "$work"/*.pid; do kill "$(cat "$p")" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+
+echo "## machine"; nproc; grep -m1 'model name' /proc/cpuinfo; uname -r
+
+echo "## home page (demo clinic)"
+serve 18401 "$work/demo"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency http://127.0.0.1:18401/ | grep -E 'Requests/sec|Latency|50%|99%'
+echo "resident memory after load: $(rss_kib "$work/demo") KiB"
+
+echo "## availability, one week (demo clinic)"
+from=$(date -d tomorrow +%F); to=$(date -d '+7 days' +%F)
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+  "http://127.0.0.1:18401/api/v1/availability?service=microneedling-face&from=$from&to=$to" | grep -E 'Requests/sec|Latency|50%|99%'
+echo "resident memory after load: $(rss_kib "$work/demo") KiB"
+
+echo "## bookings (large clinic, every request a distinct free slot)"
+serve 18402 "$work/large" --clinic bench/clinic-bench.toml
+base=$(( ($(date +%s) / 86400 + 2) * 86400 ))
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/book.lua http://127.0.0.1:18402 -- "$base" | grep -E 'Requests/sec|Latency|50%|99%|p50|non-2xx'
+echo "resident memory after load: $(rss_kib "$work/large") KiB"
