@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use store::Store;
 
-use crate::cli::{Cli, Command, DbArgs, ServeArgs, StaffCommand};
+use crate::cli::{Cli, Command, DbArgs, Role, ServeArgs, StaffCommand};
 
 /// Runs the chosen subcommand.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -23,7 +23,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Staff { command: StaffCommand::Add { .. } } => anyhow::bail!("staff accounts are not available yet"),
+        Command::Staff { command: StaffCommand::Add { db, email, role, practitioner } } => {
+            add_staff(&db, &email, role, practitioner.as_deref()).await
+        }
+    }
+}
+
+/// Creates a staff login with a password read from standard input.
+async fn add_staff(db: &DbArgs, email: &str, role: Role, practitioner: Option<&str>) -> anyhow::Result<()> {
+    if !email.contains('@') {
+        anyhow::bail!("\"{email}\" is not an email address");
+    }
+    let role = match role {
+        Role::Admin => "admin",
+        Role::Practitioner => "practitioner",
+        Role::FrontDesk => "front-desk",
+    };
+    if role == "practitioner" && practitioner.is_none() {
+        anyhow::bail!("a practitioner login needs --practitioner ID (the practitioner's id in the clinic file)");
+    }
+    let store = open(db).await?;
+    if let Some(id) = practitioner {
+        let known = store.load_setup().await?.is_some_and(|(setup, _)| setup.practitioner(id).is_some());
+        if !known {
+            anyhow::bail!("there is no practitioner \"{id}\" in the clinic's setup");
+        }
+    }
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if let Some(reason) = web::password_weakness(password, email) {
+        anyhow::bail!("password refused: {reason}");
+    }
+    let hash = web::hash_password(password);
+    match store.create_staff(email, &hash, role, practitioner).await? {
+        Some(staff) => {
+            println!("created {} ({})", staff.email, staff.role);
+            Ok(())
+        }
+        None => anyhow::bail!("a staff login for {email} already exists"),
     }
 }
 

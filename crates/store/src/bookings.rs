@@ -251,6 +251,20 @@ impl Store {
         rows.into_iter().map(Booking::try_from).collect()
     }
 
+    /// A client's bookings, newest first.
+    pub async fn bookings_for_client(&self, client_id: &str) -> Result<Vec<Booking>, StoreError> {
+        let sql = format!("{SELECT_BOOKING} WHERE b.client_id = $1 ORDER BY b.start_at DESC");
+        let rows: Vec<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql).bind(client_id).fetch_all(pool).await)?;
+        rows.into_iter().map(Booking::try_from).collect()
+    }
+
+    /// Bookings waiting for a practitioner's review, soonest first.
+    pub async fn bookings_pending_review(&self) -> Result<Vec<Booking>, StoreError> {
+        let sql = format!("{SELECT_BOOKING} WHERE b.status = 'pending_review' ORDER BY b.start_at");
+        let rows: Vec<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
+        rows.into_iter().map(Booking::try_from).collect()
+    }
+
     /// Creates a booking in one transaction: reads the holds in `window`, lets `decide`
     /// place the booking, writes it with its holds and queues the mail `compose` writes.
     /// The database refuses an overlap even if `decide` was raced.

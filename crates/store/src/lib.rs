@@ -13,6 +13,7 @@ mod ids;
 mod outbox;
 mod screenings;
 mod setup;
+mod staff;
 
 pub use bookings::*;
 pub use db::{Engine, Store};
@@ -20,3 +21,4 @@ pub use error::StoreError;
 pub use ids::{hash_token, new_id, new_reference, new_token};
 pub use outbox::*;
 pub use screenings::*;
+pub use staff::Staff;

@@ -4,7 +4,9 @@
 use jiff::Timestamp;
 use scheduling::{Hold, Resource};
 use sqlx::{PgPool, SqlitePool};
-use store::{Booking, BookingError, BookingStatus, Engine, Mail, NewBooking, NewClient, Placement, Store};
+use store::{
+    Booking, BookingError, BookingStatus, Engine, Mail, NewBooking, NewClient, Placement, Store,
+};
 
 /// A fresh, migrated database on one engine, with a second connection for looking
 /// at the raw rows.
@@ -20,7 +22,8 @@ enum Raw {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("COLLAGEN_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("COLLAGEN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 impl TestDb {
@@ -31,12 +34,17 @@ impl TestDb {
             Engine::Postgres => {
                 let admin = postgres_admin_url();
                 let name = format!("collagen_test_{}", store::new_id());
-                let pool = PgPool::connect(&admin)
+                let pool = PgPool::connect(&admin).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL is required for this test at {admin}: {e}")
+                });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&pool)
                     .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL is required for this test at {admin}: {e}"));
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+                    .expect("create test database");
                 pool.close().await;
-                let (base, _) = admin.rsplit_once('/').expect("database URL with a database name");
+                let (base, _) = admin
+                    .rsplit_once('/')
+                    .expect("database URL with a database name");
                 format!("{base}/{name}")
             }
         };
@@ -44,18 +52,36 @@ impl TestDb {
         store.migrate().await.expect("migrate");
         assert_eq!(store.engine(), engine);
         let raw = match engine {
-            Engine::Sqlite => Raw::Sqlite(SqlitePool::connect(&url).await.expect("raw sqlite connection")),
-            Engine::Postgres => Raw::Postgres(PgPool::connect(&url).await.expect("raw postgres connection")),
+            Engine::Sqlite => Raw::Sqlite(
+                SqlitePool::connect(&url)
+                    .await
+                    .expect("raw sqlite connection"),
+            ),
+            Engine::Postgres => Raw::Postgres(
+                PgPool::connect(&url)
+                    .await
+                    .expect("raw postgres connection"),
+            ),
         };
-        TestDb { store, raw, _dir: dir }
+        TestDb {
+            store,
+            raw,
+            _dir: dir,
+        }
     }
 
     /// `SELECT COUNT(*) FROM <table>`.
     async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         match &self.raw {
-            Raw::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await.expect("count"),
-            Raw::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await.expect("count"),
+            Raw::Sqlite(pool) => sqlx::query_scalar(&sql)
+                .fetch_one(pool)
+                .await
+                .expect("count"),
+            Raw::Postgres(pool) => sqlx::query_scalar(&sql)
+                .fetch_one(pool)
+                .await
+                .expect("count"),
         }
     }
 
@@ -63,8 +89,16 @@ impl TestDb {
     async fn practitioner_row(&self, id: &str) -> Option<(String, String, bool)> {
         let sql = "SELECT name, title, active FROM practitioners WHERE id = $1";
         match &self.raw {
-            Raw::Sqlite(pool) => sqlx::query_as(sql).bind(id).fetch_optional(pool).await.expect("practitioner"),
-            Raw::Postgres(pool) => sqlx::query_as(sql).bind(id).fetch_optional(pool).await.expect("practitioner"),
+            Raw::Sqlite(pool) => sqlx::query_as(sql)
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .expect("practitioner"),
+            Raw::Postgres(pool) => sqlx::query_as(sql)
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .expect("practitioner"),
         }
     }
 }
@@ -88,15 +122,25 @@ macro_rules! on_both_engines {
 
 /// A fixed instant on a day in the future, `hh:mm` UTC.
 fn at(hh_mm: &str) -> Timestamp {
-    format!("2030-03-05T{hh_mm}:00Z").parse().expect("timestamp")
+    format!("2030-03-05T{hh_mm}:00Z")
+        .parse()
+        .expect("timestamp")
 }
 
 fn practitioner(id: &str, start: &str, end: &str) -> Hold {
-    Hold { resource: Resource::Practitioner(id.into()), start: at(start), end: at(end) }
+    Hold {
+        resource: Resource::Practitioner(id.into()),
+        start: at(start),
+        end: at(end),
+    }
 }
 
 fn room(id: &str, start: &str, end: &str) -> Hold {
-    Hold { resource: Resource::Room(id.into()), start: at(start), end: at(end) }
+    Hold {
+        resource: Resource::Room(id.into()),
+        start: at(start),
+        end: at(end),
+    }
 }
 
 /// A placement holding the practitioner and the room for the whole of `start..end`.
@@ -106,7 +150,10 @@ fn whole(practitioner_id: &str, room_id: &str, start: &str, end: &str) -> Placem
         room_id: room_id.into(),
         start: at(start),
         end: at(end),
-        holds: vec![practitioner(practitioner_id, start, end), room(room_id, start, end)],
+        holds: vec![
+            practitioner(practitioner_id, start, end),
+            room(room_id, start, end),
+        ],
     }
 }
 
@@ -115,7 +162,11 @@ fn new_booking(email: &str, service: &str) -> NewBooking {
         reference: store::new_reference(),
         manage_token_hash: store::new_token().1,
         service_id: service.into(),
-        client: NewClient { name: format!("Client {email}"), email: email.into(), phone: Some("+1 555 0123".into()) },
+        client: NewClient {
+            name: format!("Client {email}"),
+            email: email.into(),
+            phone: Some("+1 555 0123".into()),
+        },
         status: BookingStatus::Confirmed,
         screening_id: None,
         notes: String::new(),
@@ -135,20 +186,36 @@ fn mail_for(booking: &Booking, kind: &str) -> Vec<Mail> {
 }
 
 /// Books `placement` for `email`, bypassing the engine: `decide` just returns it.
-async fn book(db: &TestDb, email: &str, placement: Placement) -> Result<Booking, BookingError<&'static str>> {
+async fn book(
+    db: &TestDb,
+    email: &str,
+    placement: Placement,
+) -> Result<Booking, BookingError<&'static str>> {
     let window = (placement.start, placement.end);
     db.store
-        .create_booking(&new_booking(email, "consultation"), window, move |_| Ok(placement), |b| mail_for(b, "booked"))
+        .create_booking(
+            &new_booking(email, "consultation"),
+            window,
+            move |_| Ok(placement),
+            |b| mail_for(b, "booked"),
+        )
         .await
 }
 
 async fn setup(db: &TestDb) {
-    db.store.save_setup(&clinic::demo()).await.expect("save setup");
+    db.store
+        .save_setup(&clinic::demo())
+        .await
+        .expect("save setup");
 }
 
 /// Every hold on the test day, sorted.
 async fn holds_on_the_day(db: &TestDb) -> Vec<Hold> {
-    let mut holds = db.store.holds_between(at("00:00"), at("23:59")).await.expect("holds");
+    let mut holds = db
+        .store
+        .holds_between(at("00:00"), at("23:59"))
+        .await
+        .expect("holds");
     holds.sort();
     holds
 }
@@ -162,7 +229,13 @@ fn sorted(mut holds: Vec<Hold>) -> Vec<Hold> {
 /// though `decide` approved it, and the failed attempt leaves no client, booking, hold or mail.
 async fn overlapping_holds_are_refused_and_nothing_is_half_written(db: TestDb) {
     setup(&db).await;
-    let first = book(&db, "first@example.com", whole("maya-lee", "room-1", "15:00", "15:30")).await.expect("first booking");
+    let first = book(
+        &db,
+        "first@example.com",
+        whole("maya-lee", "room-1", "15:00", "15:30"),
+    )
+    .await
+    .expect("first booking");
 
     // Same practitioner, other room, overlapping by 15 minutes.
     let mut seen = Vec::new();
@@ -179,12 +252,26 @@ async fn overlapping_holds_are_refused_and_nothing_is_half_written(db: TestDb) {
             |b| mail_for(b, "booked"),
         )
         .await;
-    assert!(matches!(result, Err(BookingError::SlotTaken)), "practitioner overlap refused: {result:?}");
-    assert!(seen.contains(&practitioner("maya-lee", "15:00", "15:30")), "decide saw the existing holds in its window: {seen:?}");
+    assert!(
+        matches!(result, Err(BookingError::SlotTaken)),
+        "practitioner overlap refused: {result:?}"
+    );
+    assert!(
+        seen.contains(&practitioner("maya-lee", "15:00", "15:30")),
+        "decide saw the existing holds in its window: {seen:?}"
+    );
 
     // Other practitioner, same room, overlapping by 10 minutes.
-    let result = book(&db, "third@example.com", whole("sam-ortiz", "room-1", "15:20", "15:50")).await;
-    assert!(matches!(result, Err(BookingError::SlotTaken)), "room overlap refused: {result:?}");
+    let result = book(
+        &db,
+        "third@example.com",
+        whole("sam-ortiz", "room-1", "15:20", "15:50"),
+    )
+    .await;
+    assert!(
+        matches!(result, Err(BookingError::SlotTaken)),
+        "room overlap refused: {result:?}"
+    );
 
     // A placement that is fine for the room but clashes for the practitioner through a
     // later phase only: one overlapping hold is enough to refuse all of it.
@@ -193,21 +280,61 @@ async fn overlapping_holds_are_refused_and_nothing_is_half_written(db: TestDb) {
         room_id: "room-2".into(),
         start: at("14:00"),
         end: at("15:10"),
-        holds: vec![room("room-2", "14:00", "15:10"), practitioner("maya-lee", "14:30", "15:10")],
+        holds: vec![
+            room("room-2", "14:00", "15:10"),
+            practitioner("maya-lee", "14:30", "15:10"),
+        ],
     };
     let result = book(&db, "fourth@example.com", partial).await;
-    assert!(matches!(result, Err(BookingError::SlotTaken)), "a later overlapping phase is refused: {result:?}");
+    assert!(
+        matches!(result, Err(BookingError::SlotTaken)),
+        "a later overlapping phase is refused: {result:?}"
+    );
 
-    assert_eq!(db.count("bookings").await, 1, "only the first booking exists");
-    assert_eq!(db.count("holds").await, 2, "only the first booking's holds exist");
-    assert_eq!(db.count("clients").await, 1, "no client rows from the failed attempts");
-    assert_eq!(db.count("outbox").await, 1, "no mail queued for the failed attempts");
-    let bookings = db.store.bookings_between(at("00:00"), at("23:59")).await.unwrap();
+    assert_eq!(
+        db.count("bookings").await,
+        1,
+        "only the first booking exists"
+    );
+    assert_eq!(
+        db.count("holds").await,
+        2,
+        "only the first booking's holds exist"
+    );
+    assert_eq!(
+        db.count("clients").await,
+        1,
+        "no client rows from the failed attempts"
+    );
+    assert_eq!(
+        db.count("outbox").await,
+        1,
+        "no mail queued for the failed attempts"
+    );
+    let bookings = db
+        .store
+        .bookings_between(at("00:00"), at("23:59"))
+        .await
+        .unwrap();
     assert_eq!(bookings, vec![first.clone()]);
-    assert_eq!(db.store.booking(&first.id).await.unwrap().as_ref(), Some(&first), "stored as returned");
-    assert_eq!(holds_on_the_day(&db).await, sorted(whole("maya-lee", "room-1", "15:00", "15:30").holds));
+    assert_eq!(
+        db.store.booking(&first.id).await.unwrap().as_ref(),
+        Some(&first),
+        "stored as returned"
+    );
+    assert_eq!(
+        holds_on_the_day(&db).await,
+        sorted(whole("maya-lee", "room-1", "15:00", "15:30").holds)
+    );
     let mail = db.store.mail_for_booking(&first.id).await.unwrap();
-    assert_eq!(mail, vec![("booked".to_owned(), "first@example.com".to_owned(), "pending".to_owned())]);
+    assert_eq!(
+        mail,
+        vec![(
+            "booked".to_owned(),
+            "first@example.com".to_owned(),
+            "pending".to_owned()
+        )]
+    );
 }
 on_both_engines!(overlapping_holds_are_refused_and_nothing_is_half_written);
 
@@ -215,9 +342,27 @@ on_both_engines!(overlapping_holds_are_refused_and_nothing_is_half_written);
 /// treatment phase is free for someone else while the first client's numbing cream works.
 async fn back_to_back_and_phase_holds_are_accepted(db: TestDb) {
     setup(&db).await;
-    book(&db, "a@example.com", whole("maya-lee", "room-1", "15:00", "15:30")).await.expect("first");
-    book(&db, "b@example.com", whole("maya-lee", "room-1", "15:30", "16:00")).await.expect("starts as the first ends");
-    book(&db, "c@example.com", whole("maya-lee", "room-1", "14:30", "15:00")).await.expect("ends as the first starts");
+    book(
+        &db,
+        "a@example.com",
+        whole("maya-lee", "room-1", "15:00", "15:30"),
+    )
+    .await
+    .expect("first");
+    book(
+        &db,
+        "b@example.com",
+        whole("maya-lee", "room-1", "15:30", "16:00"),
+    )
+    .await
+    .expect("starts as the first ends");
+    book(
+        &db,
+        "c@example.com",
+        whole("maya-lee", "room-1", "14:30", "15:00"),
+    )
+    .await
+    .expect("ends as the first starts");
 
     // A face treatment: room through numbing, treatment and cleanup; practitioner only
     // in the treatment phase.
@@ -226,14 +371,41 @@ async fn back_to_back_and_phase_holds_are_accepted(db: TestDb) {
         room_id: "room-2".into(),
         start: at("10:00"),
         end: at("11:30"),
-        holds: vec![room("room-2", "10:00", "11:30"), practitioner("sam-ortiz", "10:30", "11:15")],
+        holds: vec![
+            room("room-2", "10:00", "11:30"),
+            practitioner("sam-ortiz", "10:30", "11:15"),
+        ],
     };
-    book(&db, "face@example.com", face).await.expect("face treatment");
-    book(&db, "numbing@example.com", whole("sam-ortiz", "room-1", "10:00", "10:30")).await.expect("practitioner free during numbing");
-    let result = book(&db, "clash@example.com", whole("sam-ortiz", "room-1", "10:45", "11:15")).await;
-    assert!(matches!(result, Err(BookingError::SlotTaken)), "but not during treatment: {result:?}");
-    let result = book(&db, "room@example.com", whole("maya-lee", "room-2", "11:15", "11:45")).await;
-    assert!(matches!(result, Err(BookingError::SlotTaken)), "the room stays held through cleanup: {result:?}");
+    book(&db, "face@example.com", face)
+        .await
+        .expect("face treatment");
+    book(
+        &db,
+        "numbing@example.com",
+        whole("sam-ortiz", "room-1", "10:00", "10:30"),
+    )
+    .await
+    .expect("practitioner free during numbing");
+    let result = book(
+        &db,
+        "clash@example.com",
+        whole("sam-ortiz", "room-1", "10:45", "11:15"),
+    )
+    .await;
+    assert!(
+        matches!(result, Err(BookingError::SlotTaken)),
+        "but not during treatment: {result:?}"
+    );
+    let result = book(
+        &db,
+        "room@example.com",
+        whole("maya-lee", "room-2", "11:15", "11:45"),
+    )
+    .await;
+    assert!(
+        matches!(result, Err(BookingError::SlotTaken)),
+        "the room stays held through cleanup: {result:?}"
+    );
 
     assert_eq!(db.count("bookings").await, 5);
     assert_eq!(db.count("holds").await, 10);
@@ -245,34 +417,100 @@ on_both_engines!(back_to_back_and_phase_holds_are_accepted);
 /// booking live keeps its time.
 async fn cancelling_frees_the_time(db: TestDb) {
     setup(&db).await;
-    let first = book(&db, "first@example.com", whole("maya-lee", "room-1", "15:00", "15:30")).await.expect("first");
+    let first = book(
+        &db,
+        "first@example.com",
+        whole("maya-lee", "room-1", "15:00", "15:30"),
+    )
+    .await
+    .expect("first");
     let cancelled = db
         .store
-        .set_booking_status(&first.id, BookingStatus::Cancelled, None, |_| Ok::<_, &str>(()), |b| mail_for(b, "cancelled"))
+        .set_booking_status(
+            &first.id,
+            BookingStatus::Cancelled,
+            None,
+            |_| Ok::<_, &str>(()),
+            |b| mail_for(b, "cancelled"),
+        )
         .await
         .expect("cancel");
     assert_eq!(cancelled.status, BookingStatus::Cancelled);
-    assert_eq!(db.store.booking(&first.id).await.unwrap().unwrap().status, BookingStatus::Cancelled, "stored");
-    assert!(holds_on_the_day(&db).await.is_empty(), "a cancelled booking holds nothing");
+    assert_eq!(
+        db.store.booking(&first.id).await.unwrap().unwrap().status,
+        BookingStatus::Cancelled,
+        "stored"
+    );
+    assert!(
+        holds_on_the_day(&db).await.is_empty(),
+        "a cancelled booking holds nothing"
+    );
 
-    let second = book(&db, "second@example.com", whole("maya-lee", "room-1", "15:00", "15:30")).await.expect("the same time again");
+    let second = book(
+        &db,
+        "second@example.com",
+        whole("maya-lee", "room-1", "15:00", "15:30"),
+    )
+    .await
+    .expect("the same time again");
     db.store
-        .set_booking_status(&second.id, BookingStatus::Arrived, None, |_| Ok::<_, &str>(()), |_| vec![])
+        .set_booking_status(
+            &second.id,
+            BookingStatus::Arrived,
+            None,
+            |_| Ok::<_, &str>(()),
+            |_| vec![],
+        )
         .await
         .expect("arrived");
-    let result = book(&db, "third@example.com", whole("maya-lee", "room-2", "15:10", "15:40")).await;
-    assert!(matches!(result, Err(BookingError::SlotTaken)), "an arrived booking still holds its time: {result:?}");
+    let result = book(
+        &db,
+        "third@example.com",
+        whole("maya-lee", "room-2", "15:10", "15:40"),
+    )
+    .await;
+    assert!(
+        matches!(result, Err(BookingError::SlotTaken)),
+        "an arrived booking still holds its time: {result:?}"
+    );
 
     // A guard that refuses changes nothing.
     let refused = db
         .store
-        .set_booking_status(&second.id, BookingStatus::Cancelled, None, |_| Err("too late"), |b| mail_for(b, "cancelled"))
+        .set_booking_status(
+            &second.id,
+            BookingStatus::Cancelled,
+            None,
+            |_| Err("too late"),
+            |b| mail_for(b, "cancelled"),
+        )
         .await;
-    assert!(matches!(refused, Err(BookingError::Refused("too late"))), "{refused:?}");
-    assert_eq!(db.store.booking(&second.id).await.unwrap().unwrap().status, BookingStatus::Arrived);
-    assert_eq!(holds_on_the_day(&db).await, sorted(whole("maya-lee", "room-1", "15:00", "15:30").holds));
-    let missing = db.store.set_booking_status("no-such-id", BookingStatus::Cancelled, None, |_| Ok::<_, &str>(()), |_| vec![]).await;
-    assert!(matches!(missing, Err(BookingError::NotFound)), "{missing:?}");
+    assert!(
+        matches!(refused, Err(BookingError::Refused("too late"))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        db.store.booking(&second.id).await.unwrap().unwrap().status,
+        BookingStatus::Arrived
+    );
+    assert_eq!(
+        holds_on_the_day(&db).await,
+        sorted(whole("maya-lee", "room-1", "15:00", "15:30").holds)
+    );
+    let missing = db
+        .store
+        .set_booking_status(
+            "no-such-id",
+            BookingStatus::Cancelled,
+            None,
+            |_| Ok::<_, &str>(()),
+            |_| vec![],
+        )
+        .await;
+    assert!(
+        matches!(missing, Err(BookingError::NotFound)),
+        "{missing:?}"
+    );
     // booked + cancelled for the first, booked for the second.
     assert_eq!(db.count("outbox").await, 3);
 }
@@ -282,18 +520,45 @@ on_both_engines!(cancelling_frees_the_time);
 /// exactly as they were; one that succeeds may overlap the booking's own old time.
 async fn failed_reschedule_leaves_the_original_untouched(db: TestDb) {
     setup(&db).await;
-    let original = book(&db, "mover@example.com", whole("maya-lee", "room-1", "15:00", "15:30")).await.expect("original");
-    let other = book(&db, "other@example.com", whole("sam-ortiz", "room-2", "16:00", "16:30")).await.expect("other");
+    let original = book(
+        &db,
+        "mover@example.com",
+        whole("maya-lee", "room-1", "15:00", "15:30"),
+    )
+    .await
+    .expect("original");
+    let other = book(
+        &db,
+        "other@example.com",
+        whole("sam-ortiz", "room-2", "16:00", "16:30"),
+    )
+    .await
+    .expect("other");
     let before_holds = holds_on_the_day(&db).await;
     assert_eq!(before_holds.len(), 4);
 
     let refused = db
         .store
-        .reschedule_booking(&original.id, (at("17:00"), at("17:30")), |_, _| Err("closed"), |a, b| [mail_for(a, "x"), mail_for(b, "y")].concat())
+        .reschedule_booking(
+            &original.id,
+            (at("17:00"), at("17:30")),
+            |_, _| Err("closed"),
+            |a, b| [mail_for(a, "x"), mail_for(b, "y")].concat(),
+        )
         .await;
-    assert!(matches!(refused, Err(BookingError::Refused("closed"))), "{refused:?}");
-    assert_eq!(db.store.booking(&original.id).await.unwrap().as_ref(), Some(&original));
-    assert_eq!(holds_on_the_day(&db).await, before_holds, "the original holds are back after a refusal");
+    assert!(
+        matches!(refused, Err(BookingError::Refused("closed"))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        db.store.booking(&original.id).await.unwrap().as_ref(),
+        Some(&original)
+    );
+    assert_eq!(
+        holds_on_the_day(&db).await,
+        before_holds,
+        "the original holds are back after a refusal"
+    );
 
     let raced = db
         .store
@@ -304,17 +569,42 @@ async fn failed_reschedule_leaves_the_original_untouched(db: TestDb) {
             |_, after| mail_for(after, "rescheduled"),
         )
         .await;
-    assert!(matches!(raced, Err(BookingError::SlotTaken)), "moving onto another booking is refused: {raced:?}");
-    assert_eq!(db.store.booking(&original.id).await.unwrap().as_ref(), Some(&original));
-    assert_eq!(db.store.booking(&other.id).await.unwrap().as_ref(), Some(&other));
-    assert_eq!(holds_on_the_day(&db).await, before_holds, "the original holds are back after a lost race");
-    assert_eq!(db.count("outbox").await, 2, "no mail for failed reschedules");
+    assert!(
+        matches!(raced, Err(BookingError::SlotTaken)),
+        "moving onto another booking is refused: {raced:?}"
+    );
+    assert_eq!(
+        db.store.booking(&original.id).await.unwrap().as_ref(),
+        Some(&original)
+    );
+    assert_eq!(
+        db.store.booking(&other.id).await.unwrap().as_ref(),
+        Some(&other)
+    );
+    assert_eq!(
+        holds_on_the_day(&db).await,
+        before_holds,
+        "the original holds are back after a lost race"
+    );
+    assert_eq!(
+        db.count("outbox").await,
+        2,
+        "no mail for failed reschedules"
+    );
 
     let missing = db
         .store
-        .reschedule_booking("no-such-id", (at("17:00"), at("17:30")), |_, _| Ok::<_, &str>(whole("maya-lee", "room-1", "17:00", "17:30")), |_, _| vec![])
+        .reschedule_booking(
+            "no-such-id",
+            (at("17:00"), at("17:30")),
+            |_, _| Ok::<_, &str>(whole("maya-lee", "room-1", "17:00", "17:30")),
+            |_, _| vec![],
+        )
         .await;
-    assert!(matches!(missing, Err(BookingError::NotFound)), "{missing:?}");
+    assert!(
+        matches!(missing, Err(BookingError::NotFound)),
+        "{missing:?}"
+    );
 
     // Fifteen minutes later overlaps only its own old time: allowed, and decide does not
     // see the booking's own holds.
@@ -333,9 +623,15 @@ async fn failed_reschedule_leaves_the_original_untouched(db: TestDb) {
         )
         .await
         .expect("move onto its own old time");
-    assert!(!seen.contains(&practitioner("maya-lee", "15:00", "15:30")), "own holds are released before deciding: {seen:?}");
+    assert!(
+        !seen.contains(&practitioner("maya-lee", "15:00", "15:30")),
+        "own holds are released before deciding: {seen:?}"
+    );
     assert_eq!((moved.start, moved.end), (at("15:15"), at("15:45")));
-    assert_eq!(db.store.booking(&original.id).await.unwrap().unwrap().start, at("15:15"));
+    assert_eq!(
+        db.store.booking(&original.id).await.unwrap().unwrap().start,
+        at("15:15")
+    );
     let mut expected = whole("maya-lee", "room-1", "15:15", "15:45").holds;
     expected.extend(whole("sam-ortiz", "room-2", "16:00", "16:30").holds);
     assert_eq!(holds_on_the_day(&db).await, sorted(expected));
@@ -346,15 +642,30 @@ on_both_engines!(failed_reschedule_leaves_the_original_untouched);
 /// Saving a setup again updates records by id: the version goes up, a renamed
 /// practitioner shows the new name, and one left out is retired, not deleted.
 async fn saving_a_setup_twice_updates_by_id(db: TestDb) {
-    assert_eq!(db.store.load_setup().await.unwrap(), None, "an empty database has no setup");
+    assert_eq!(
+        db.store.load_setup().await.unwrap(),
+        None,
+        "an empty database has no setup"
+    );
     assert_eq!(db.store.setup_version().await.unwrap(), 0);
     let first = clinic::demo();
     let v1 = db.store.save_setup(&first).await.expect("first save");
     assert_eq!(db.store.setup_version().await.unwrap(), v1);
-    let with_sam = book(&db, "sam-client@example.com", whole("sam-ortiz", "room-2", "15:00", "15:30")).await.expect("booking with sam");
+    let with_sam = book(
+        &db,
+        "sam-client@example.com",
+        whole("sam-ortiz", "room-2", "15:00", "15:30"),
+    )
+    .await
+    .expect("booking with sam");
 
     let mut second = clinic::demo();
-    second.practitioners.iter_mut().find(|p| p.id == "maya-lee").unwrap().name = "Dr. Maya Lee-Chen".into();
+    second
+        .practitioners
+        .iter_mut()
+        .find(|p| p.id == "maya-lee")
+        .unwrap()
+        .name = "Dr. Maya Lee-Chen".into();
     second.practitioners.retain(|p| p.id != "sam-ortiz");
     let v2 = db.store.save_setup(&second).await.expect("second save");
     assert_eq!(v2, v1 + 1, "the version increments");
@@ -364,20 +675,36 @@ async fn saving_a_setup_twice_updates_by_id(db: TestDb) {
     assert_eq!(loaded, second, "the stored document is the second setup");
 
     let (name, title, active) = db.practitioner_row("maya-lee").await.expect("maya-lee row");
-    assert_eq!((name.as_str(), title.as_str(), active), ("Dr. Maya Lee-Chen", "Dermatologist", true));
-    let (name, _, active) = db.practitioner_row("sam-ortiz").await.expect("sam-ortiz is kept, not deleted");
+    assert_eq!(
+        (name.as_str(), title.as_str(), active),
+        ("Dr. Maya Lee-Chen", "Dermatologist", true)
+    );
+    let (name, _, active) = db
+        .practitioner_row("sam-ortiz")
+        .await
+        .expect("sam-ortiz is kept, not deleted");
     assert_eq!(name, "Sam Ortiz");
     assert!(!active, "sam-ortiz is retired");
     assert_eq!(db.count("practitioners").await, 2);
     assert_eq!(db.count("rooms").await, 2);
     assert_eq!(db.count("services").await, 4);
-    assert_eq!(db.store.booking(&with_sam.id).await.unwrap().as_ref(), Some(&with_sam), "past bookings still read");
+    assert_eq!(
+        db.store.booking(&with_sam.id).await.unwrap().as_ref(),
+        Some(&with_sam),
+        "past bookings still read"
+    );
 
     // Bringing him back reactivates the same row.
     let v3 = db.store.save_setup(&first).await.expect("third save");
     assert_eq!(v3, v2 + 1);
-    assert!(db.practitioner_row("sam-ortiz").await.unwrap().2, "active again");
-    assert_eq!(db.practitioner_row("maya-lee").await.unwrap().0, "Dr. Maya Lee");
+    assert!(
+        db.practitioner_row("sam-ortiz").await.unwrap().2,
+        "active again"
+    );
+    assert_eq!(
+        db.practitioner_row("maya-lee").await.unwrap().0,
+        "Dr. Maya Lee"
+    );
     assert_eq!(db.count("practitioners").await, 2);
 }
 on_both_engines!(saving_a_setup_twice_updates_by_id);

@@ -5,8 +5,10 @@
 //! `clinic`); this crate turns requests into their inputs and their answers into pages,
 //! JSON and mail.
 
+mod admin;
 mod api;
 mod assets;
+mod auth;
 mod booking;
 mod config;
 mod content;
@@ -22,6 +24,8 @@ mod state;
 
 pub use config::{Config, MailConfig};
 pub use mail::worker::run_mail_worker;
+pub use admin::ROUTES as ADMIN_ROUTES;
+pub use auth::password::{hash as hash_password, weakness as password_weakness};
 pub use state::AppState;
 
 use axum::Router;
@@ -30,6 +34,7 @@ use axum::Router;
 pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .merge(pages::routes())
+        .merge(admin::routes(state.clone()))
         .nest("/api/v1", api::routes())
         .merge(api::public_routes())
         .merge(assets::routes());

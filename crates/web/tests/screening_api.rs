@@ -5,7 +5,7 @@ mod common;
 use common::TestApp;
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const TZ: &str = "America/New_York";
 
@@ -19,7 +19,10 @@ fn assert_problem(status: u16, body: &Value, expected: u16, kind: &str, field: &
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["type"], format!("/problems/{kind}"), "{body}");
     assert_eq!(body["field"], field, "{body}");
-    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{body}");
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{body}"
+    );
 }
 
 /// Every question answered "no" (yes/no), "never" (date) or its first option (choice).
@@ -44,9 +47,14 @@ async fn screen(app: &TestApp, changes: Value) -> Value {
     for (k, v) in changes.as_object().unwrap() {
         answers.insert(k.clone(), v.clone());
     }
-    let (status, body) = app.post_json("/api/v1/screenings", &json!({"answers": answers})).await;
+    let (status, body) = app
+        .post_json("/api/v1/screenings", &json!({"answers": answers}))
+        .await;
     assert_eq!(status, 201, "{body}");
-    assert!(body["id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
+    assert!(
+        body["id"].as_str().is_some_and(|id| !id.is_empty()),
+        "{body}"
+    );
     body
 }
 
@@ -60,7 +68,12 @@ async fn questions_cover_the_contract(app: TestApp) {
     let (status, questions) = app.get_json("/api/v1/screening/questions").await;
     assert_eq!(status, 200);
     let questions = questions.as_array().expect("an array");
-    let dates = ["isotretinoin_last_dose", "last_neurotoxin_or_filler", "last_laser_or_peel", "last_ablative_laser_or_deep_peel"];
+    let dates = [
+        "isotretinoin_last_dose",
+        "last_neurotoxin_or_filler",
+        "last_laser_or_peel",
+        "last_ablative_laser_or_deep_peel",
+    ];
     let yes_no = [
         "active_infection_in_area",
         "cold_sore_history",
@@ -77,18 +90,36 @@ async fn questions_cover_the_contract(app: TestApp) {
         "radiation_to_area",
         "age_under_22",
     ];
-    let kinds = dates.iter().map(|id| (id, "date")).chain(yes_no.iter().map(|id| (id, "yes_no")));
+    let kinds = dates
+        .iter()
+        .map(|id| (id, "date"))
+        .chain(yes_no.iter().map(|id| (id, "yes_no")));
     for (id, kind) in kinds {
-        let q = questions.iter().find(|q| q["id"] == *id).unwrap_or_else(|| panic!("question {id} is listed"));
+        let q = questions
+            .iter()
+            .find(|q| q["id"] == *id)
+            .unwrap_or_else(|| panic!("question {id} is listed"));
         assert_eq!(q["kind"], kind, "{q}");
         let text = q["text"].as_str().expect("text");
-        assert!(text.len() > 10 && !text.contains('{'), "plain, filled-in text: {q}");
+        assert!(
+            text.len() > 10 && !text.contains('{'),
+            "plain, filled-in text: {q}"
+        );
     }
-    let mut ids: Vec<&str> = questions.iter().map(|q| q["id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> = questions
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
     for q in questions {
-        assert!(["yes_no", "date", "choice"].contains(&q["kind"].as_str().unwrap()), "{q}");
+        assert!(
+            ["yes_no", "date", "choice"].contains(&q["kind"].as_str().unwrap()),
+            "{q}"
+        );
         if q["kind"] == "choice" {
-            assert!(q["options"].as_array().is_some_and(|o| !o.is_empty()), "a choice has options: {q}");
+            assert!(
+                q["options"].as_array().is_some_and(|o| !o.is_empty()),
+                "a choice has options: {q}"
+            );
         }
     }
     ids.sort();
@@ -102,14 +133,30 @@ async fn screening_answers_are_judged_or_refused_by_field(app: TestApp) {
     let eligible = screen(&app, json!({})).await;
     assert_eq!(eligible["outcome"], "eligible", "{eligible}");
     assert_eq!(eligible["findings"], json!([]));
-    assert!(eligible.get("earliest_date").is_none_or(Value::is_null), "{eligible}");
-    let stored = app.store.screening(eligible["id"].as_str().unwrap()).await.unwrap().expect("stored");
+    assert!(
+        eligible.get("earliest_date").is_none_or(Value::is_null),
+        "{eligible}"
+    );
+    let stored = app
+        .store
+        .screening(eligible["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .expect("stored");
     assert_eq!(stored.outcome, "eligible");
 
     // "yes"/"no" strings are accepted for yes/no questions.
-    let words: serde_json::Map<String, Value> =
-        all_no(&app).await.into_iter().map(|(k, v)| (k, if v == json!(false) { json!("no") } else { v })).collect();
-    let (status, body) = app.post_json("/api/v1/screenings", &json!({"answers": words, "treatment_date": today().to_string()})).await;
+    let words: serde_json::Map<String, Value> = all_no(&app)
+        .await
+        .into_iter()
+        .map(|(k, v)| (k, if v == json!(false) { json!("no") } else { v }))
+        .collect();
+    let (status, body) = app
+        .post_json(
+            "/api/v1/screenings",
+            &json!({"answers": words, "treatment_date": today().to_string()}),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["outcome"], "eligible", "{body}");
 
@@ -124,31 +171,72 @@ async fn screening_answers_are_judged_or_refused_by_field(app: TestApp) {
     let mut bad_date = all_no(app).await;
     bad_date.insert("isotretinoin_last_dose".into(), json!("2026-13-40"));
     let (status, body) = post(bad_date, json!({})).await;
-    assert_problem(status, &body, 422, "invalid-input", "answers.isotretinoin_last_dose");
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.isotretinoin_last_dose",
+    );
     let mut bad_date = all_no(app).await;
     bad_date.insert("last_laser_or_peel".into(), json!("last spring"));
     let (status, body) = post(bad_date, json!({})).await;
-    assert_problem(status, &body, 422, "invalid-input", "answers.last_laser_or_peel");
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.last_laser_or_peel",
+    );
 
     let mut unknown = all_no(app).await;
     unknown.insert("favourite_colour".into(), json!("blue"));
     let (status, body) = post(unknown, json!({})).await;
-    assert_problem(status, &body, 422, "invalid-input", "answers.favourite_colour");
-    assert!(body["detail"].as_str().unwrap().contains("favourite_colour"), "{body}");
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.favourite_colour",
+    );
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("favourite_colour"),
+        "{body}"
+    );
 
     let mut wrong_type = all_no(app).await;
     wrong_type.insert("keloid_history".into(), json!(1));
     let (status, body) = post(wrong_type, json!({})).await;
-    assert_problem(status, &body, 422, "invalid-input", "answers.keloid_history");
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.keloid_history",
+    );
 
     let mut missing_one = all_no(app).await;
     missing_one.remove("pregnant_or_breastfeeding");
     let (status, body) = post(missing_one, json!({})).await;
-    assert_problem(status, &body, 422, "invalid-input", "answers.pregnant_or_breastfeeding");
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.pregnant_or_breastfeeding",
+    );
 
     let (status, body) = app.post_json("/api/v1/screenings", &json!({})).await;
     assert_problem(status, &body, 422, "invalid-input", "answers");
-    let (status, body) = app.post_json("/api/v1/screenings", &json!({"answers": ["keloid_history"]})).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/screenings",
+            &json!({"answers": ["keloid_history"]}),
+        )
+        .await;
     assert_problem(status, &body, 422, "invalid-input", "answers");
 
     let (status, body) = post(all_no(app).await, json!({"treatment_date": "next week"})).await;
@@ -162,32 +250,76 @@ on_both_engines!(screening_answers_are_judged_or_refused_by_field);
 /// a treatment booked before that date is refused at `start`.
 async fn deferred_screening_refuses_an_early_treatment(app: TestApp) {
     let last_dose = today().checked_sub(Span::new().months(1)).unwrap();
-    let screening = screen(&app, json!({"isotretinoin_last_dose": last_dose.to_string()})).await;
+    let screening = screen(
+        &app,
+        json!({"isotretinoin_last_dose": last_dose.to_string()}),
+    )
+    .await;
     assert_eq!(screening["outcome"], "defer", "{screening}");
     let earliest = last_dose.checked_add(Span::new().months(6)).unwrap();
-    assert_eq!(screening["earliest_date"], earliest.to_string(), "{screening}");
-    let finding = screening["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "isotretinoin").expect("isotretinoin finding");
+    assert_eq!(
+        screening["earliest_date"],
+        earliest.to_string(),
+        "{screening}"
+    );
+    let finding = screening["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "isotretinoin")
+        .expect("isotretinoin finding");
     assert_eq!(finding["outcome"], "defer");
     assert_eq!(finding["until"], earliest.to_string());
-    assert!(finding["source"].as_str().is_some_and(|s| !s.is_empty()), "{finding}");
-    assert!(finding["message"].as_str().is_some_and(|s| !s.is_empty()), "{finding}");
+    assert!(
+        finding["source"].as_str().is_some_and(|s| !s.is_empty()),
+        "{finding}"
+    );
+    assert!(
+        finding["message"].as_str().is_some_and(|s| !s.is_empty()),
+        "{finding}"
+    );
 
     let slots = app.free_slots("microneedling-face", None).await;
     let start = slots[0]["start"].as_str().unwrap();
     let date: Date = start[..10].parse().unwrap();
     assert!(date < earliest);
-    let (status, body) = app.post_json("/api/v1/bookings", &treatment_body("microneedling-face", start, &screening, "iso@example.com")).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body("microneedling-face", start, &screening, "iso@example.com"),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["field"], "start", "{body}");
-    assert!(body["detail"].as_str().unwrap().contains(&earliest.to_string()), "the detail names the earliest date: {body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&earliest.to_string()),
+        "the detail names the earliest date: {body}"
+    );
 
     // The same screening does not stop a consultation.
     let consult = app.free_slots("consultation", None).await;
-    let (status, body) = app.post_json("/api/v1/bookings", &treatment_body("consultation", consult[0]["start"].as_str().unwrap(), &screening, "iso@example.com")).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "consultation",
+                consult[0]["start"].as_str().unwrap(),
+                &screening,
+                "iso@example.com",
+            ),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["status"], "confirmed");
     let now = Timestamp::now();
-    let bookings = app.store.bookings_between(now, now + jiff::SignedDuration::from_hours(24 * 100)).await.unwrap();
+    let bookings = app
+        .store
+        .bookings_between(now, now + jiff::SignedDuration::from_hours(24 * 100))
+        .await
+        .unwrap();
     assert_eq!(bookings.len(), 1, "only the consultation was booked");
     assert_eq!(bookings[0].service_id, "consultation");
 }
@@ -204,18 +336,42 @@ async fn consult_screening_books_pending_review_and_holds_the_slot(app: TestApp)
 
     let slots = app.free_slots("microneedling-face", None).await;
     let start = slots[0]["start"].as_str().unwrap();
-    let (status, booked) = app.post_json("/api/v1/bookings", &treatment_body("microneedling-face", start, &screening, "keloid@example.com")).await;
+    let (status, booked) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "microneedling-face",
+                start,
+                &screening,
+                "keloid@example.com",
+            ),
+        )
+        .await;
     assert_eq!(status, 201, "{booked}");
     assert_eq!(booked["status"], "pending_review");
     assert_eq!(booked["start"], start);
     let practitioner = booked["practitioner"].as_str().unwrap();
-    let after = app.free_slots("microneedling-face", Some(practitioner)).await;
-    assert!(after.iter().all(|s| s["start"] != start), "the held slot is gone from {practitioner}'s availability");
+    let after = app
+        .free_slots("microneedling-face", Some(practitioner))
+        .await;
+    assert!(
+        after.iter().all(|s| s["start"] != start),
+        "the held slot is gone from {practitioner}'s availability"
+    );
     let token = booked["manage_token"].as_str().unwrap();
     let (_, shown) = app.get_json(&format!("/api/v1/bookings/{token}")).await;
     assert_eq!(shown["status"], "pending_review");
-    let stored = app.store.booking(booked["id"].as_str().unwrap()).await.unwrap().unwrap();
-    assert_eq!(stored.screening_id.as_deref(), screening["id"].as_str(), "the booking keeps its screening");
+    let stored = app
+        .store
+        .booking(booked["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.screening_id.as_deref(),
+        screening["id"].as_str(),
+        "the booking keeps its screening"
+    );
 }
 on_both_engines!(consult_screening_books_pending_review_and_holds_the_slot);
 
@@ -225,13 +381,31 @@ async fn not_suitable_screening_refuses_treatment(app: TestApp) {
     assert_eq!(screening["outcome"], "not_suitable", "{screening}");
     let slots = app.free_slots("microneedling-face", None).await;
     let start = slots[0]["start"].as_str().unwrap();
-    let (status, body) = app.post_json("/api/v1/bookings", &treatment_body("microneedling-face", start, &screening, "nope@example.com")).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body("microneedling-face", start, &screening, "nope@example.com"),
+        )
+        .await;
     assert_problem(status, &body, 422, "screening-refused", "screening");
     let after = app.free_slots("microneedling-face", None).await;
-    assert!(after.iter().any(|s| s["start"] == start), "nothing was held");
+    assert!(
+        after.iter().any(|s| s["start"] == start),
+        "nothing was held"
+    );
 
     let consult = app.free_slots("consultation", None).await;
-    let (status, body) = app.post_json("/api/v1/bookings", &treatment_body("consultation", consult[0]["start"].as_str().unwrap(), &screening, "nope@example.com")).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "consultation",
+                consult[0]["start"].as_str().unwrap(),
+                &screening,
+                "nope@example.com",
+            ),
+        )
+        .await;
     assert_eq!(status, 201, "a consultation is still open to them: {body}");
 }
 on_both_engines!(not_suitable_screening_refuses_treatment);
@@ -239,11 +413,29 @@ on_both_engines!(not_suitable_screening_refuses_treatment);
 /// Consultations need no screening; treatments do.
 async fn consultation_needs_no_screening(app: TestApp) {
     let slots = app.free_slots("consultation", None).await;
-    let (status, body) = app.post_json("/api/v1/bookings", &TestApp::booking_body("consultation", slots[0]["start"].as_str().unwrap(), "plain@example.com")).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/bookings",
+            &TestApp::booking_body(
+                "consultation",
+                slots[0]["start"].as_str().unwrap(),
+                "plain@example.com",
+            ),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["status"], "confirmed");
     let face = app.free_slots("microneedling-face", None).await;
-    let (status, body) = app.post_json("/api/v1/bookings", &TestApp::booking_body("microneedling-face", face[0]["start"].as_str().unwrap(), "plain@example.com")).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/bookings",
+            &TestApp::booking_body(
+                "microneedling-face",
+                face[0]["start"].as_str().unwrap(),
+                "plain@example.com",
+            ),
+        )
+        .await;
     assert_problem(status, &body, 422, "screening-required", "screening");
 }
 on_both_engines!(consultation_needs_no_screening);
@@ -251,54 +443,128 @@ on_both_engines!(consultation_needs_no_screening);
 /// Plans follow the reference tables: acne scars on the cheeks at 1.5–2.0 mm, never deeper
 /// than 0.5 mm around the eyes, with notes and sources.
 async fn plans_follow_the_tables(app: TestApp) {
-    let (status, plan) = app.post_json("/api/v1/plans", &json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 5})).await;
+    let (status, plan) = app
+        .post_json(
+            "/api/v1/plans",
+            &json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 5}),
+        )
+        .await;
     assert_eq!(status, 200, "{plan}");
     let areas = plan["areas"].as_array().unwrap();
     assert_eq!(areas.len(), 1);
     assert_eq!(areas[0]["area"], "cheeks");
     assert_eq!(areas[0]["depth_mm"]["min"].as_f64(), Some(1.5), "{plan}");
     assert_eq!(areas[0]["depth_mm"]["max"].as_f64(), Some(2.0), "{plan}");
-    let (smin, smax) = (plan["sessions"]["min"].as_u64().unwrap(), plan["sessions"]["max"].as_u64().unwrap());
+    let (smin, smax) = (
+        plan["sessions"]["min"].as_u64().unwrap(),
+        plan["sessions"]["max"].as_u64().unwrap(),
+    );
     assert!(1 <= smin && smin <= smax, "{plan}");
-    let (imin, imax) = (plan["interval_weeks"]["min"].as_u64().unwrap(), plan["interval_weeks"]["max"].as_u64().unwrap());
+    let (imin, imax) = (
+        plan["interval_weeks"]["min"].as_u64().unwrap(),
+        plan["interval_weeks"]["max"].as_u64().unwrap(),
+    );
     assert!(1 <= imin && imin <= imax, "{plan}");
     let notes = plan["notes"].as_array().unwrap();
-    assert!(!notes.is_empty() && notes.iter().all(|n| n.as_str().is_some_and(|s| !s.is_empty())), "{plan}");
-    assert!(plan["sources"].as_array().is_some_and(|s| !s.is_empty()), "{plan}");
+    assert!(
+        !notes.is_empty()
+            && notes
+                .iter()
+                .all(|n| n.as_str().is_some_and(|s| !s.is_empty())),
+        "{plan}"
+    );
+    assert!(
+        plan["sources"].as_array().is_some_and(|s| !s.is_empty()),
+        "{plan}"
+    );
 
-    let (_, light) = app.post_json("/api/v1/plans", &json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 2})).await;
-    assert!(notes.len() > light["notes"].as_array().unwrap().len(), "darker skin types get an extra note: {plan} vs {light}");
+    let (_, light) = app
+        .post_json(
+            "/api/v1/plans",
+            &json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 2}),
+        )
+        .await;
+    assert!(
+        notes.len() > light["notes"].as_array().unwrap().len(),
+        "darker skin types get an extra note: {plan} vs {light}"
+    );
 
     let (status, eyes) = app.post_json("/api/v1/plans", &json!({"concerns": ["acne_scars", "fine_lines"], "areas": ["periorbital", "cheeks"], "fitzpatrick": 3})).await;
     assert_eq!(status, 200, "{eyes}");
-    let periorbital = eyes["areas"].as_array().unwrap().iter().find(|a| a["area"] == "periorbital").expect("periorbital");
+    let periorbital = eyes["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["area"] == "periorbital")
+        .expect("periorbital");
     let max = periorbital["depth_mm"]["max"].as_f64().unwrap();
     let min = periorbital["depth_mm"]["min"].as_f64().unwrap();
     assert!(max <= 0.5 && min <= max && min > 0.0, "{eyes}");
-    assert_eq!(eyes["areas"][0]["area"], "periorbital", "areas in request order");
+    assert_eq!(
+        eyes["areas"][0]["area"], "periorbital",
+        "areas in request order"
+    );
 }
 on_both_engines!(plans_follow_the_tables);
 
 /// Invalid plan requests name the field at fault.
 async fn plan_errors_name_the_field(app: TestApp) {
     let cases = [
-        (json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 9}), "fitzpatrick"),
-        (json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 0}), "fitzpatrick"),
-        (json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 300}), "fitzpatrick"),
-        (json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": "V"}), "fitzpatrick"),
-        (json!({"concerns": ["acne_scars"], "areas": ["cheeks"]}), "fitzpatrick"),
-        (json!({"concerns": ["acne_scars"], "areas": ["cheeks", "elbows"], "fitzpatrick": 3}), "areas[1]"),
-        (json!({"concerns": ["acne_scars"], "areas": [], "fitzpatrick": 3}), "areas"),
-        (json!({"concerns": ["acne_scars"], "fitzpatrick": 3}), "areas"),
-        (json!({"concerns": ["wrinkles"], "areas": ["cheeks"], "fitzpatrick": 3}), "concerns[0]"),
+        (
+            json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 9}),
+            "fitzpatrick",
+        ),
+        (
+            json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 0}),
+            "fitzpatrick",
+        ),
+        (
+            json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": 300}),
+            "fitzpatrick",
+        ),
+        (
+            json!({"concerns": ["acne_scars"], "areas": ["cheeks"], "fitzpatrick": "V"}),
+            "fitzpatrick",
+        ),
+        (
+            json!({"concerns": ["acne_scars"], "areas": ["cheeks"]}),
+            "fitzpatrick",
+        ),
+        (
+            json!({"concerns": ["acne_scars"], "areas": ["cheeks", "elbows"], "fitzpatrick": 3}),
+            "areas[1]",
+        ),
+        (
+            json!({"concerns": ["acne_scars"], "areas": [], "fitzpatrick": 3}),
+            "areas",
+        ),
+        (
+            json!({"concerns": ["acne_scars"], "fitzpatrick": 3}),
+            "areas",
+        ),
+        (
+            json!({"concerns": ["wrinkles"], "areas": ["cheeks"], "fitzpatrick": 3}),
+            "concerns[0]",
+        ),
         (json!({"areas": ["cheeks"], "fitzpatrick": 3}), "concerns"),
-        (json!({"concerns": "acne_scars", "areas": ["cheeks"], "fitzpatrick": 3}), "concerns"),
+        (
+            json!({"concerns": "acne_scars", "areas": ["cheeks"], "fitzpatrick": 3}),
+            "concerns",
+        ),
     ];
     for (body, field) in cases {
         let (status, problem) = app.post_json("/api/v1/plans", &body).await;
         assert_problem(status, &problem, 422, "invalid-input", field);
     }
-    let (_, problem) = app.post_json("/api/v1/plans", &json!({"concerns": ["acne_scars"], "areas": ["elbows"], "fitzpatrick": 3})).await;
-    assert!(problem["detail"].as_str().unwrap().contains("elbows"), "the detail names the unknown area: {problem}");
+    let (_, problem) = app
+        .post_json(
+            "/api/v1/plans",
+            &json!({"concerns": ["acne_scars"], "areas": ["elbows"], "fitzpatrick": 3}),
+        )
+        .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("elbows"),
+        "the detail names the unknown area: {problem}"
+    );
 }
 on_both_engines!(plan_errors_name_the_field);

@@ -70,7 +70,11 @@ pub async fn book(state: &AppState, input: BookingInput, actor: Actor) -> Result
         .service(&input.service_id)
         .ok_or_else(|| ApiError::invalid("service", format!("There is no service \"{}\".", input.service_id)))?;
     let service = clinic.engine_service(&input.service_id).expect("setup and engine agree").clone();
-    let status = screening_status(state, &clinic, service_setup.requires_screening, input.screening_id.as_deref(), input.start).await?;
+    let status = match (&actor, input.screening_id.as_deref()) {
+        // Staff booking by phone without an online screening: held until a practitioner screens.
+        (Actor::Staff { .. }, None) if service_setup.requires_screening => BookingStatus::PendingReview,
+        _ => screening_status(state, &clinic, service_setup.requires_screening, input.screening_id.as_deref(), input.start).await?,
+    };
     let (token, token_hash) = store::new_token();
     let new = NewBooking {
         reference: store::new_reference(),

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use store::{Engine, Store};
 
 /// A running app and a client for it.
@@ -19,7 +19,8 @@ pub struct TestApp {
 
 /// The PostgreSQL server tests create their databases on.
 pub fn postgres_admin_url() -> String {
-    std::env::var("COLLAGEN_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("COLLAGEN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A fresh, empty database on `engine`, migrated.
@@ -32,9 +33,14 @@ pub async fn fresh_store(engine: Engine, dir: &std::path::Path) -> Store {
             let pool = sqlx::PgPool::connect(&admin)
                 .await
                 .unwrap_or_else(|e| panic!("PostgreSQL is required for this test at {admin}: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .expect("create test database");
             pool.close().await;
-            let (base, _) = admin.rsplit_once('/').expect("database URL with a database name");
+            let (base, _) = admin
+                .rsplit_once('/')
+                .expect("database URL with a database name");
             format!("{base}/{name}")
         }
     };
@@ -49,36 +55,70 @@ pub async fn spawn(engine: Engine) -> TestApp {
 }
 
 /// Starts the app with a given clinic setup and config tweaks.
-pub async fn spawn_with(engine: Engine, setup: clinic::ClinicSetup, tweak: impl FnOnce(&mut web::Config)) -> TestApp {
+pub async fn spawn_with(
+    engine: Engine,
+    setup: clinic::ClinicSetup,
+    tweak: impl FnOnce(&mut web::Config),
+) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let store = fresh_store(engine, data_dir.path()).await;
     store.save_setup(&setup).await.expect("save setup");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let mut config = web::Config::local(data_dir.path().to_path_buf(), base.clone());
     config.bookings_per_hour = 0;
     tweak(&mut config);
-    let state = web::AppState::new(store.clone(), config).await.expect("state");
+    let state = web::AppState::new(store.clone(), config)
+        .await
+        .expect("state");
     let app = web::app(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base, http, store, state, data_dir, engine }
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base,
+        http,
+        store,
+        state,
+        data_dir,
+        engine,
+    }
 }
 
 impl TestApp {
     /// GET a path, returning status and JSON body.
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
-        let res = self.http.get(format!("{}{path}", self.base)).send().await.expect("request");
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
     /// POST JSON to a path, returning status and JSON body.
     pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
-        let res = self.http.post(format!("{}{path}", self.base)).json(body).send().await.expect("request");
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("request");
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(Value::Null))
     }

@@ -1,0 +1,228 @@
+//! Staff logins and their sessions. Passwords arrive already hashed (argon2id, at the web
+//! edge); session tokens are stored only as hashes, like manage tokens.
+
+use crate::db::now_s;
+use crate::{new_id, Client, Store, StoreError};
+
+/// A staff member as the back office sees them.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Staff {
+    pub id: String,
+    pub email: String,
+    /// `admin`, `practitioner` or `front-desk`.
+    pub role: String,
+    pub practitioner_id: Option<String>,
+    pub active: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct StaffWithHash {
+    id: String,
+    email: String,
+    role: String,
+    practitioner_id: Option<String>,
+    active: bool,
+    password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: String,
+    email: String,
+    role: String,
+    practitioner_id: Option<String>,
+    active: bool,
+    csrf_token: String,
+}
+
+impl Store {
+    /// Creates a staff login; `Ok(None)` when the email is already taken.
+    pub async fn create_staff(
+        &self,
+        email: &str,
+        password_hash: &str,
+        role: &str,
+        practitioner_id: Option<&str>,
+    ) -> Result<Option<Staff>, StoreError> {
+        let email = email.trim().to_lowercase();
+        let id = new_id();
+        let result = in_write_tx!(self, |tx| {
+            let inserted = sqlx::query(
+                "INSERT INTO staff (id, email, password_hash, role, practitioner_id, active, created_at)
+                 VALUES ($1, $2, $3, $4, $5, TRUE, $6) ON CONFLICT (email) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(&email)
+            .bind(password_hash)
+            .bind(role)
+            .bind(practitioner_id)
+            .bind(now_s())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            inserted
+        });
+        Ok((result == 1).then(|| Staff {
+            id,
+            email,
+            role: role.to_owned(),
+            practitioner_id: practitioner_id.map(str::to_owned),
+            active: true,
+        }))
+    }
+
+    /// A staff member and their password hash, for signing in.
+    pub async fn staff_for_login(&self, email: &str) -> Result<Option<(Staff, String)>, StoreError> {
+        let email = email.trim().to_lowercase();
+        let row: Option<StaffWithHash> = on_read!(self, |pool| {
+            sqlx::query_as("SELECT id, email, role, practitioner_id, active, password_hash FROM staff WHERE email = $1")
+                .bind(&email)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.map(|r| {
+            (
+                Staff { id: r.id, email: r.email, role: r.role, practitioner_id: r.practitioner_id, active: r.active },
+                r.password_hash,
+            )
+        }))
+    }
+
+    /// Every staff login, for the admin's staff screen.
+    pub async fn staff_list(&self) -> Result<Vec<Staff>, StoreError> {
+        Ok(on_read!(self, |pool| {
+            sqlx::query_as("SELECT id, email, role, practitioner_id, active FROM staff ORDER BY email").fetch_all(pool).await
+        })?)
+    }
+
+    /// Enables or disables a login; disabling also ends its sessions.
+    pub async fn set_staff_active(&self, id: &str, active: bool) -> Result<bool, StoreError> {
+        Ok(in_write_tx!(self, |tx| {
+            let n = sqlx::query("UPDATE staff SET active = $1 WHERE id = $2").bind(active).bind(id).execute(&mut *tx).await?.rows_affected();
+            if !active {
+                sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            n == 1
+        }))
+    }
+
+    /// Replaces a password and ends the login's sessions.
+    pub async fn set_staff_password(&self, id: &str, password_hash: &str) -> Result<bool, StoreError> {
+        Ok(in_write_tx!(self, |tx| {
+            let n = sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            n == 1
+        }))
+    }
+
+    /// Starts a session for a signed-in staff member.
+    pub async fn create_session(&self, token_hash: &str, staff_id: &str, csrf: &str, lifetime_s: i64) -> Result<(), StoreError> {
+        let now = now_s();
+        in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1").bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(token_hash)
+                .bind(staff_id)
+                .bind(csrf)
+                .bind(now)
+                .bind(now + lifetime_s)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The live session for a token: its staff member (if still active) and CSRF token.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<(Staff, String)>, StoreError> {
+        let row: Option<SessionRow> = on_read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT s.id, s.email, s.role, s.practitioner_id, s.active, ss.csrf_token
+                 FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id
+                 WHERE ss.token_hash = $1 AND ss.expires_at > $2 AND s.active",
+            )
+            .bind(token_hash)
+            .bind(now_s())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(|r| {
+            (Staff { id: r.id, email: r.email, role: r.role, practitioner_id: r.practitioner_id, active: r.active }, r.csrf_token)
+        }))
+    }
+
+    /// Ends a session (sign out).
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records a failed sign-in against each key (the account and the address).
+    pub async fn record_login_failure(&self, keys: &[String]) -> Result<(), StoreError> {
+        let now = now_s();
+        in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(now - 86_400).execute(&mut *tx).await?;
+            for key in keys {
+                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(key).bind(now).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Failed sign-ins for a key in the last `window_s` seconds.
+    pub async fn login_failures_since(&self, key: &str, window_s: i64) -> Result<i64, StoreError> {
+        let (n,): (i64,) = on_read!(self, |pool| {
+            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
+                .bind(key)
+                .bind(now_s() - window_s)
+                .fetch_one(pool)
+                .await
+        })?;
+        Ok(n)
+    }
+
+    /// Forgets an account's failures after a successful sign-in.
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Clients whose name, email or phone contains `query` (case-insensitive), up to 50.
+    pub async fn search_clients(&self, query: &str) -> Result<Vec<Client>, StoreError> {
+        let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
+        let rows: Vec<(String, String, String, Option<String>)> = on_read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, name, email, phone FROM clients
+                 WHERE LOWER(name) LIKE $1 OR email LIKE $1 OR COALESCE(phone, '') LIKE $1
+                 ORDER BY name LIMIT 50",
+            )
+            .bind(&pattern)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|(id, name, email, phone)| Client { id, name, email, phone }).collect())
+    }
+
+    /// One client by id.
+    pub async fn client(&self, id: &str) -> Result<Option<Client>, StoreError> {
+        let row: Option<(String, String, String, Option<String>)> = on_read!(self, |pool| {
+            sqlx::query_as("SELECT id, name, email, phone FROM clients WHERE id = $1").bind(id).fetch_optional(pool).await
+        })?;
+        Ok(row.map(|(id, name, email, phone)| Client { id, name, email, phone }))
+    }
+}

@@ -1,0 +1,283 @@
+//! One booking in the back office: details, status, moving it, and booking on a client's
+//! behalf. Staff go through the same engine and database guarantees as clients; they may
+//! skip the notice window but never an overlap.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use maud::{html, Markup};
+use serde::Deserialize;
+use store::{Booking, BookingStatus};
+
+use super::layout::{admin_page, csrf_field};
+use crate::auth::{Role, StaffSession};
+use crate::booking::{self, format_local, validate_client, Actor, BookingInput};
+use crate::error::ApiError;
+use crate::pages::forms::{FieldErrors, Input};
+use crate::snapshot::ClinicSnapshot;
+use crate::state::AppState;
+
+/// Loads a booking the staff member may see, or the answer to send instead.
+pub async fn load(state: &AppState, session: &StaffSession, id: &str) -> Result<Booking, Response> {
+    let booking = match state.store.booking(id).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err((StatusCode::NOT_FOUND, admin_page(state, session, "Not found", "", html! { h1 { "No such booking" } })).into_response()),
+        Err(err) => return Err(ApiError::internal(err).into_response()),
+    };
+    if session.role == Role::Practitioner && session.staff.practitioner_id.as_deref() != Some(booking.practitioner_id.as_str()) {
+        return Err(crate::auth::forbidden());
+    }
+    Ok(booking)
+}
+
+fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::Timestamp, String> {
+    let date: jiff::civil::Date = date.parse().map_err(|_| "Choose a date.".to_owned())?;
+    let time: jiff::civil::Time = time.parse().map_err(|_| "Choose a time, e.g. 09:30.".to_owned())?;
+    date.to_datetime(time).to_zoned_datetime(clinic.timezone.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string())
+}
+
+/// `GET /admin/bookings/{id}`.
+pub async fn show(State(state): State<AppState>, session: StaffSession, Path(id): Path<String>) -> Response {
+    let b = match load(&state, &session, &id).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let clinic = state.clinic();
+    let screening = match (&b.screening_id, session.role.sees_clinical()) {
+        (Some(sid), true) => state.store.screening(sid).await.ok().flatten(),
+        _ => None,
+    };
+    let body = detail(&clinic, &session, &b, screening.as_ref(), None);
+    admin_page(&state, &session, &format!("Booking {}", b.reference), "", body).into_response()
+}
+
+fn detail(clinic: &ClinicSnapshot, session: &StaffSession, b: &Booking, screening: Option<&store::ScreeningRecord>, problem: Option<&str>) -> Markup {
+    let setup = &clinic.setup;
+    let start = b.start.to_zoned_datetime(clinic.timezone.clone());
+    html! {
+        h1 { "Booking " (b.reference) }
+        @if let Some(p) = problem { div.notice.danger role="alert" { p { (p) } } }
+        dl.summary {
+            dt { "Client" } dd { a href=(format!("/admin/clients/{}", b.client.id)) { (b.client.name) } " · " (b.client.email) @if let Some(p) = &b.client.phone { " · " (p) } }
+            dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
+            dt { "When" } dd { (format_local(&start)) }
+            dt { "Practitioner" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
+            dt { "Room" } dd { (setup.room(&b.room_id).map_or(b.room_id.as_str(), |r| r.name.as_str())) }
+            dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }
+            @if !b.notes.is_empty() { dt { "Client's notes" } dd { (b.notes) } }
+            @if let Some(note) = &b.review_note { dt { "Review note" } dd { (note) } }
+        }
+        @if let Some(s) = screening { (screening_panel(s)) }
+        @else if b.screening_id.is_some() && !session.role.sees_clinical() { p.muted { "A safety screening is on file; its answers are visible to practitioners only." } }
+        @if b.status == BookingStatus::PendingReview && session.role.sees_clinical() {
+            h2 { "Review" }
+            form method="post" action=(format!("/admin/bookings/{}/review", b.id)) {
+                (csrf_field(session))
+                div.field { label for="review-note" { "Note to the client (optional)" } textarea #review-note name="note" {} }
+                p.cta-inline {
+                    button type="submit" name="decision" value="confirm" { "Confirm booking" }
+                    button.danger type="submit" name="decision" value="decline" { "Decline" }
+                }
+            }
+        }
+        @if b.status.is_live() {
+            h2 { "Status" }
+            form.cta-inline method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
+                (csrf_field(session))
+                button.small.secondary type="submit" name="status" value="arrived" { "Arrived" }
+                button.small.secondary type="submit" name="status" value="completed" { "Completed" }
+                button.small.secondary type="submit" name="status" value="no_show" { "No-show" }
+                button.small.danger type="submit" name="status" value="cancelled" { "Cancel booking" }
+            }
+            h2 { "Move" }
+            form method="post" action=(format!("/admin/bookings/{}/move", b.id)) {
+                (csrf_field(session))
+                div.field { label for="move-date" { "Date" } input #move-date type="date" name="date" value=(start.date().to_string()) required; }
+                div.field { label for="move-time" { "Time" } input #move-time type="time" name="time" value=(start.strftime("%H:%M").to_string()) step="300" required; }
+                div.field {
+                    label for="move-practitioner" { "Practitioner" }
+                    select #move-practitioner name="practitioner" {
+                        @for p in setup.practitioners.iter().filter(|p| p.services.contains(&b.service_id)) {
+                            option value=(p.id) selected[p.id == b.practitioner_id] { (p.name) }
+                        }
+                    }
+                }
+                button type="submit" { "Move booking" }
+            }
+        }
+    }
+}
+
+fn screening_panel(s: &store::ScreeningRecord) -> Markup {
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&s.findings).unwrap_or_default();
+    let answers: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&s.answers).unwrap_or_default();
+    html! {
+        h2 { "Safety screening" }
+        p { "Outcome when answered: " strong { (s.outcome.replace('_', " ")) } @if let Some(d) = &s.earliest_date { " (earliest " (d) ")" } " · rule set " (s.ruleset_version) }
+        @if !findings.is_empty() {
+            ul { @for f in &findings { li { strong { (f["outcome"].as_str().unwrap_or("").replace('_', " ")) } ": " (f["message"].as_str().unwrap_or("")) " " span.small.muted { "(" (f["source"].as_str().unwrap_or("")) ")" } } } }
+        }
+        details {
+            summary { "Answers" }
+            dl.summary { @for (q, a) in &answers { dt { (q.replace('_', " ")) } dd { (a.to_string().trim_matches('"')) } } }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /admin/bookings/{id}/status`: arrived, completed, no-show or cancelled.
+pub async fn set_status(State(state): State<AppState>, session: StaffSession, Path(id): Path<String>, Form(form): Form<StatusForm>) -> Response {
+    let b = match load(&state, &session, &id).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let result = match form.status.as_str() {
+        "cancelled" => booking::cancel(&state, &b, Actor::Staff { id: session.staff.id.clone() }).await.map(|_| ()),
+        "arrived" | "completed" | "no_show" => {
+            let status = BookingStatus::parse(&form.status).expect("listed statuses parse");
+            state
+                .store
+                .set_booking_status(&id, status, None, |current| {
+                    if current.status.is_live() { Ok(()) } else { Err(ApiError::invalid("status", "This booking is no longer live.")) }
+                }, |_| vec![])
+                .await
+                .map(|_| ())
+                .map_err(|e| match e {
+                    store::BookingError::Refused(e) => e,
+                    other => ApiError::internal(other),
+                })
+        }
+        _ => Err(ApiError::invalid("status", "Unknown status.")),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
+        Err(err) => {
+            let clinic = state.clinic();
+            let body = detail(&clinic, &session, &b, None, Some(&err.detail));
+            (err.kind.status(), admin_page(&state, &session, "Booking", "", body)).into_response()
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    practitioner: String,
+}
+
+/// `POST /admin/bookings/{id}/move`.
+pub async fn move_booking(State(state): State<AppState>, session: StaffSession, Path(id): Path<String>, Form(form): Form<MoveForm>) -> Response {
+    let b = match load(&state, &session, &id).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let clinic = state.clinic();
+    let result = match local_start(&clinic, &form.date, &form.time) {
+        Err(message) => Err(ApiError::invalid("time", message)),
+        Ok(start) => {
+            let practitioner = Some(form.practitioner.as_str()).filter(|p| !p.is_empty());
+            booking::reschedule(&state, &b, start, practitioner, Actor::Staff { id: session.staff.id.clone() }, None).await
+        }
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
+        Err(err) => {
+            let body = detail(&clinic, &session, &b, None, Some(&format!("Not moved: {}", err.detail)));
+            (err.kind.status(), admin_page(&state, &session, "Booking", "", body)).into_response()
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewBookingForm {
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    practitioner: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    notes: String,
+}
+
+fn new_form_page(state: &AppState, session: &StaffSession, form: &NewBookingForm, errors: &FieldErrors, problem: Option<&str>) -> Markup {
+    let clinic = state.clinic();
+    let setup = &clinic.setup;
+    let body = html! {
+        h1 { "New booking for a client" }
+        p.muted { "Same rules as online booking, except the notice period. Treatments booked without an online screening are held for review." }
+        @if let Some(p) = problem { div.notice.danger role="alert" { p { (p) } } }
+        (errors.summary(|f| f.to_owned()))
+        form method="post" action="/admin/bookings" {
+            (csrf_field(session))
+            div.field {
+                label for="nb-service" { "Service" }
+                select #nb-service name="service" { @for s in &setup.services { option value=(s.id) selected[s.id == form.service] { (s.name) " (" (s.duration_minutes()) " min)" } } }
+            }
+            div.field {
+                label for="nb-practitioner" { "Practitioner" }
+                select #nb-practitioner name="practitioner" {
+                    option value="" { "First available" }
+                    @for p in &setup.practitioners { option value=(p.id) selected[p.id == form.practitioner] { (p.name) } }
+                }
+            }
+            (Input { name: "date", label: "Date", kind: "date", value: &form.date, hint: None, required: true, autocomplete: None }.render(errors))
+            (Input { name: "time", label: "Start time", kind: "time", value: &form.time, hint: Some("In the clinic's time zone."), required: true, autocomplete: None }.render(errors))
+            (Input { name: "name", label: "Client name", kind: "text", value: &form.name, hint: None, required: true, autocomplete: None }.render(errors))
+            (Input { name: "email", label: "Client email", kind: "email", value: &form.email, hint: None, required: true, autocomplete: None }.render(errors))
+            (Input { name: "phone", label: "Client phone", kind: "tel", value: &form.phone, hint: None, required: false, autocomplete: None }.render(errors))
+            (Input { name: "notes", label: "Notes", kind: "textarea", value: &form.notes, hint: None, required: false, autocomplete: None }.render(errors))
+            button type="submit" { "Book" }
+        }
+    };
+    admin_page(state, session, "New booking", "/admin/bookings/new", body)
+}
+
+/// `GET /admin/bookings/new`.
+pub async fn new_form(State(state): State<AppState>, session: StaffSession) -> Response {
+    let today = state.clinic().today().to_string();
+    let form = NewBookingForm { date: today, time: "09:00".into(), ..Default::default() };
+    new_form_page(&state, &session, &form, &FieldErrors::default(), None).into_response()
+}
+
+/// `POST /admin/bookings`.
+pub async fn create(State(state): State<AppState>, session: StaffSession, Form(form): Form<NewBookingForm>) -> Response {
+    let clinic = state.clinic();
+    let mut errors = FieldErrors::default();
+    let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let start = local_start(&clinic, &form.date, &form.time).map_err(|m| errors.add("time", m)).ok();
+    let client = validate_client(opt(&form.name), opt(&form.email), opt(&form.phone), "").map_err(|e| errors.add(e.field.unwrap_or_default(), e.detail)).ok();
+    let (Some(start), Some(client), true) = (start, client, errors.is_empty()) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, new_form_page(&state, &session, &form, &errors, None)).into_response();
+    };
+    let input = BookingInput {
+        service_id: form.service.clone(),
+        start,
+        practitioner: opt(&form.practitioner),
+        client,
+        screening_id: None,
+        notes: form.notes.trim().to_owned(),
+    };
+    match booking::book(&state, input, Actor::Staff { id: session.staff.id.clone() }).await {
+        Ok(booked) => Redirect::to(&format!("/admin/bookings/{}", booked.booking.id)).into_response(),
+        Err(err) => (err.kind.status(), new_form_page(&state, &session, &form, &errors, Some(&err.detail))).into_response(),
+    }
+}

@@ -1,0 +1,93 @@
+//! `/admin`: today at a glance for the front desk: arrivals in order, with one-tap status.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use store::{Booking, BookingStatus};
+
+use super::layout::{admin_page, csrf_field};
+use crate::auth::{Role, StaffSession};
+use crate::snapshot::ClinicSnapshot;
+use crate::state::AppState;
+
+/// The clinic-local day `date` as an instant range.
+pub fn day_bounds(clinic: &ClinicSnapshot, date: jiff::civil::Date) -> (jiff::Timestamp, jiff::Timestamp) {
+    let start = date.to_zoned_datetime(clinic.timezone.clone()).map(|z| z.timestamp()).unwrap_or_else(|_| jiff::Timestamp::now());
+    let end = date
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned_datetime(clinic.timezone.clone()).ok())
+        .map_or(start + jiff::SignedDuration::from_hours(24), |z| z.timestamp());
+    (start, end)
+}
+
+/// Bookings a staff member may see: practitioners see their own.
+pub fn visible(session: &StaffSession, bookings: Vec<Booking>) -> Vec<Booking> {
+    match (session.role, &session.staff.practitioner_id) {
+        (Role::Practitioner, Some(p)) => bookings.into_iter().filter(|b| &b.practitioner_id == p).collect(),
+        (Role::Practitioner, None) => Vec::new(),
+        _ => bookings,
+    }
+}
+
+/// A booking's one-line description for lists.
+pub fn booking_row(clinic: &ClinicSnapshot, session: &StaffSession, b: &Booking) -> Markup {
+    let setup = &clinic.setup;
+    let start = b.start.to_zoned_datetime(clinic.timezone.clone());
+    html! {
+        tr {
+            td { (start.strftime("%-I:%M %p")) }
+            td { a href=(format!("/admin/bookings/{}", b.id)) { (b.client.name) } }
+            td { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
+            td { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
+            td { (setup.room(&b.room_id).map_or(b.room_id.as_str(), |r| r.name.as_str())) }
+            td { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }
+            td {
+                @if matches!(b.status, BookingStatus::Confirmed) {
+                    form method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
+                        (csrf_field(session))
+                        input type="hidden" name="status" value="arrived";
+                        button.small type="submit" { "Mark arrived" span.visually-hidden { ": " (b.client.name) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The table header matching [`booking_row`].
+pub fn booking_table(rows: Markup) -> Markup {
+    html! {
+        div.table-scroll {
+            table {
+                thead { tr { th scope="col" { "Time" } th scope="col" { "Client" } th scope="col" { "Service" } th scope="col" { "Practitioner" } th scope="col" { "Room" } th scope="col" { "Status" } th scope="col" { "Action" } } }
+                tbody { (rows) }
+            }
+        }
+    }
+}
+
+/// `GET /admin`.
+pub async fn page(State(state): State<AppState>, session: StaffSession) -> Response {
+    let clinic = state.clinic();
+    let today = clinic.today();
+    let (from, to) = day_bounds(&clinic, today);
+    let bookings = match state.store.bookings_between(from, to).await {
+        Ok(b) => visible(&session, b),
+        Err(err) => return crate::error::ApiError::internal(err).into_response(),
+    };
+    let live: Vec<&Booking> = bookings.iter().filter(|b| b.status.is_live()).collect();
+    let arrived = live.iter().filter(|b| matches!(b.status, BookingStatus::Arrived | BookingStatus::Completed)).count();
+    let pending = if session.role.sees_clinical() { state.store.bookings_pending_review().await.map(|v| v.len()).unwrap_or(0) } else { 0 };
+    let body = html! {
+        h1 { "Today, " (today.strftime("%A %-d %B")) }
+        p { (live.len()) " appointments, " (arrived) " arrived. "
+            a href=(format!("/admin/calendar?date={today}")) { "Open the day view" } }
+        @if pending > 0 { div.notice.warn { p { a href="/admin/review" { (pending) " booking(s) waiting for screening review" } } } }
+        @if live.is_empty() { p.notice { "No appointments today." } } @else {
+            (booking_table(html! { @for b in &live { (booking_row(&clinic, &session, b)) } }))
+        }
+        p.cta-inline { a.button href="/admin/bookings/new" { "New booking for a client" } }
+    };
+    admin_page(&state, &session, "Today", "/admin", body).into_response()
+}
