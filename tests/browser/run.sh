@@ -55,6 +55,8 @@ show_log() {
 SERVER_PID=$!
 
 export BASE_URL="http://127.0.0.1:$PORT"
+# Tests that need staff logins create them with the same binary and data folder.
+export COLLAGEN_BIN="$BIN" COLLAGEN_DATA_DIR="$DATA"
 ready=""
 for _ in $(seq 1 300); do  # 30 s
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then

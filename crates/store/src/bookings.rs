@@ -212,6 +212,9 @@ fn hold_from_row((resource, start, end): (String, i64, i64)) -> Result<Hold, Sto
 /// queries on the index.
 const LONGEST_HOLD_S: i64 = 86_400;
 
+/// How far ahead the SQLite holds cache reaches: past any booking horizon a clinic sets.
+const CACHE_AHEAD_S: i64 = 800 * 86_400;
+
 const SELECT_HOLDS: &str = "SELECT resource, start_at, end_at FROM holds
     WHERE start_at > $1 AND start_at < $2 AND end_at > $3";
 
@@ -223,6 +226,21 @@ impl Store {
     /// Every hold overlapping `from..to`, for computing availability.
     pub async fn holds_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<Hold>, StoreError> {
         let (from, to) = (from.as_second(), to.as_second());
+        if let crate::db::Db::Sqlite { read, cache, .. } = &self.db {
+            if let Some(holds) = cache.get(from, to, LONGEST_HOLD_S) {
+                return Ok(holds);
+            }
+            // Load everything from a day ago to well past any booking horizon, once.
+            let generation = cache.generation();
+            let wide_from = from.min(now_s() - 86_400);
+            let wide_to = to.max(now_s() + CACHE_AHEAD_S);
+            let rows: Vec<(String, i64, i64)> =
+                sqlx::query_as(SELECT_HOLDS).bind(wide_from - LONGEST_HOLD_S).bind(wide_to).bind(wide_from).fetch_all(read).await?;
+            let all = rows_to_holds(rows)?;
+            let wanted = all.iter().filter(|h| h.start.as_second() < to && h.end.as_second() > from).cloned().collect();
+            cache.store(generation, wide_from, wide_to, all);
+            return Ok(wanted);
+        }
         let rows: Vec<(String, i64, i64)> = on_read!(self, |pool| {
             sqlx::query_as(SELECT_HOLDS).bind(from - LONGEST_HOLD_S).bind(to).bind(from).fetch_all(pool).await
         })?;
@@ -277,7 +295,7 @@ impl Store {
     ) -> Result<Booking, BookingError<E>> {
         let now = now_s();
         let (from, to) = (window.0.as_second(), window.1.as_second());
-        in_write_tx!(self, |tx| {
+        let result = in_write_tx!(self, |tx| {
             let rows: Vec<(String, i64, i64)> =
                 sqlx::query_as(SELECT_HOLDS).bind(from - LONGEST_HOLD_S).bind(to).bind(from).fetch_all(&mut *tx).await?;
             let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
@@ -356,7 +374,9 @@ impl Store {
             }
             tx.commit().await?;
             Ok(booking)
-        })
+        });
+        self.holds_changed();
+        result
     }
 
     /// Moves a live booking in one transaction: its old holds are released and the new
@@ -371,7 +391,7 @@ impl Store {
         let now = now_s();
         let (from, to) = (window.0.as_second(), window.1.as_second());
         let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
-        in_write_tx!(self, |tx| {
+        let result = in_write_tx!(self, |tx| {
             let row: Option<BookingRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
             let before = Booking::try_from(row.ok_or(BookingError::NotFound)?).map_err(BookingError::Store)?;
             sqlx::query("DELETE FROM holds WHERE booking_id = $1").bind(id).execute(&mut *tx).await?;
@@ -414,7 +434,9 @@ impl Store {
             }
             tx.commit().await?;
             Ok(after)
-        })
+        });
+        self.holds_changed();
+        result
     }
 
     /// Changes a booking's status in one transaction after `guard` approves the current
@@ -429,7 +451,7 @@ impl Store {
     ) -> Result<Booking, BookingError<E>> {
         let now = now_s();
         let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
-        in_write_tx!(self, |tx| {
+        let result = in_write_tx!(self, |tx| {
             let row: Option<BookingRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
             let before = Booking::try_from(row.ok_or(BookingError::NotFound)?).map_err(BookingError::Store)?;
             guard(&before).map_err(BookingError::Refused)?;
@@ -449,6 +471,8 @@ impl Store {
             }
             tx.commit().await?;
             Ok(after)
-        })
+        });
+        self.holds_changed();
+        result
     }
 }

@@ -18,7 +18,7 @@ pub enum Engine {
 #[derive(Clone, Debug)]
 pub(crate) enum Db {
     /// One writer connection (SQLite allows one writer at a time anyway) and a few readers.
-    Sqlite { write: SqlitePool, read: SqlitePool },
+    Sqlite { write: SqlitePool, read: SqlitePool, cache: std::sync::Arc<crate::holds_cache::HoldsCache> },
     Postgres(PgPool),
 }
 
@@ -79,7 +79,7 @@ impl Store {
                 .pragma("temp_store", "memory");
             let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
             let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-            return Ok(Store { db: Db::Sqlite { write, read } });
+            return Ok(Store { db: Db::Sqlite { write, read, cache: Default::default() } });
         }
         Err(StoreError::UnsupportedUrl(url.to_owned()))
     }
@@ -91,6 +91,14 @@ impl Store {
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Tells the SQLite holds cache that holds changed; a no-op on PostgreSQL, where other
+    /// processes write too and nothing is cached.
+    pub(crate) fn holds_changed(&self) {
+        if let Db::Sqlite { cache, .. } = &self.db {
+            cache.invalidate();
+        }
     }
 
     /// Which engine this store runs on.
@@ -110,7 +118,7 @@ impl Store {
     /// Closes every connection, waiting for queries in flight.
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { write, read } => {
+            Db::Sqlite { write, read, .. } => {
                 read.close().await;
                 write.close().await;
             }

@@ -9,6 +9,7 @@
 mod db;
 mod bookings;
 mod error;
+mod holds_cache;
 mod ids;
 mod outbox;
 mod screenings;

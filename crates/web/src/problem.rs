@@ -8,6 +8,7 @@ pub enum ProblemKind {
     MalformedRequest,
     InvalidInput,
     NotFound,
+    MethodNotAllowed,
     SlotUnavailable,
     InsideCancelWindow,
     BookingClosed,
@@ -21,10 +22,11 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for the problem index page and the OpenAPI description.
-    pub const ALL: [ProblemKind; 12] = [
+    pub const ALL: [ProblemKind; 13] = [
         Self::MalformedRequest,
         Self::InvalidInput,
         Self::NotFound,
+        Self::MethodNotAllowed,
         Self::SlotUnavailable,
         Self::InsideCancelWindow,
         Self::BookingClosed,
@@ -42,6 +44,7 @@ impl ProblemKind {
             Self::MalformedRequest => "malformed-request",
             Self::InvalidInput => "invalid-input",
             Self::NotFound => "not-found",
+            Self::MethodNotAllowed => "method-not-allowed",
             Self::SlotUnavailable => "slot-unavailable",
             Self::InsideCancelWindow => "inside-cancel-window",
             Self::BookingClosed => "booking-closed",
@@ -65,6 +68,7 @@ impl ProblemKind {
             Self::MalformedRequest => "The request could not be read",
             Self::InvalidInput => "Some input is not valid",
             Self::NotFound => "Not found",
+            Self::MethodNotAllowed => "Method not allowed",
             Self::SlotUnavailable => "That time is no longer available",
             Self::InsideCancelWindow => "Too close to the appointment to change it online",
             Self::BookingClosed => "This booking can no longer be changed",
@@ -83,6 +87,7 @@ impl ProblemKind {
             Self::MalformedRequest => StatusCode::BAD_REQUEST,
             Self::InvalidInput | Self::ScreeningRequired | Self::ScreeningRefused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::SlotUnavailable | Self::InsideCancelWindow | Self::BookingClosed => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,

@@ -334,7 +334,7 @@ test('/services lists the four demo services with their prices', async () => {
     ['Microneedling, full face', '$250.00'],
     ['Microneedling for acne scars', '$300.00'],
     ['Microneedling for stretch marks', '$280.00'],
-    ['Skin consultation', '$0.00'],
+    ['Skin consultation', 'Free'],
   ];
   const found = await page.evaluate((names) => {
     const main = document.querySelector('main');
@@ -346,8 +346,10 @@ test('/services lists the four demo services with their prices', async () => {
       );
       if (!el) continue;
       let box = el;
-      while (box && box !== main && !/\$\d/.test(box.textContent)) box = box.parentElement;
-      const m = box && box !== main ? box.textContent.match(/\$\s?\d[\d,]*\.\d\d/) : null;
+      // A zero price reads "Free".
+      const price = /\$\s?\d[\d,]*\.\d\d|\bFree\b/;
+      while (box && box !== main && !price.test(box.textContent)) box = box.parentElement;
+      const m = box && box !== main ? box.textContent.match(price) : null;
       out[name] = m ? m[0].replace(/\s/g, '') : null;
     }
     return out;

@@ -12,7 +12,7 @@ use store::{Booking, BookingStatus};
 
 use super::layout::{admin_page, csrf_field};
 use crate::auth::{Role, StaffSession};
-use crate::booking::{self, format_local, validate_client, Actor, BookingInput};
+use crate::booking::{self, check_client, format_local, Actor, BookingInput};
 use crate::error::ApiError;
 use crate::pages::forms::{FieldErrors, Input};
 use crate::snapshot::ClinicSnapshot;
@@ -264,7 +264,15 @@ pub async fn create(State(state): State<AppState>, session: StaffSession, Form(f
     let mut errors = FieldErrors::default();
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let start = local_start(&clinic, &form.date, &form.time).map_err(|m| errors.add("time", m)).ok();
-    let client = validate_client(opt(&form.name), opt(&form.email), opt(&form.phone), "").map_err(|e| errors.add(e.field.unwrap_or_default(), e.detail)).ok();
+    let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
+        Ok(client) => Some(client),
+        Err(found) => {
+            for (field, message) in found {
+                errors.add(field, message);
+            }
+            None
+        }
+    };
     let (Some(start), Some(client), true) = (start, client, errors.is_empty()) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, new_form_page(&state, &session, &form, &errors, None)).into_response();
     };

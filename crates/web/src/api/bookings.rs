@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use store::Booking;
 
@@ -33,7 +33,7 @@ fn parse_date(value: Option<&str>, field: &str) -> Result<jiff::civil::Date, Api
 }
 
 /// `GET /availability`: every start time, with who can take it.
-pub async fn availability(State(state): State<AppState>, query: Result<Query<AvailabilityQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Value>, ApiError> {
+pub async fn availability(State(state): State<AppState>, query: Result<Query<AvailabilityQuery>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::new(ProblemKind::MalformedRequest, e.body_text()))?;
     let service = q.service.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::invalid("service", "Give the service id."))?;
     let from = parse_date(q.from.as_deref(), "from")?;
@@ -47,15 +47,34 @@ pub async fn availability(State(state): State<AppState>, query: Result<Query<Ava
     let clinic = state.clinic();
     let practitioner = q.practitioner.as_deref().filter(|p| !p.is_empty());
     let slots = booking::availability(&state, &clinic, &service, from, to, practitioner, None).await?;
-    Ok(Json(json!({
-        "service": service,
-        "timezone": clinic.setup.clinic.timezone,
-        "slots": slots.iter().map(|s| json!({
-            "start": rfc3339(&s.start),
-            "end": rfc3339(&s.end),
-            "practitioners": s.options.iter().map(|o| o.practitioner.as_str()).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(AvailabilityOut {
+        service: &service,
+        timezone: &clinic.setup.clinic.timezone,
+        slots: slots
+            .iter()
+            .map(|s| SlotOut {
+                start: rfc3339(&s.start),
+                end: rfc3339(&s.end),
+                practitioners: s.options.iter().map(|o| o.practitioner.as_str()).collect(),
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+/// The availability answer, serialised straight from borrowed data: this is the hot path.
+#[derive(Serialize)]
+struct AvailabilityOut<'a> {
+    service: &'a str,
+    timezone: &'a str,
+    slots: Vec<SlotOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SlotOut<'a> {
+    start: String,
+    end: String,
+    practitioners: Vec<&'a str>,
 }
 
 /// A booking as the API shows it; the manage token only at creation.

@@ -5,10 +5,11 @@ mod clinic;
 mod openapi;
 mod screening;
 
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 
 use crate::error::ApiError;
+use crate::problem::ProblemKind;
 use crate::state::AppState;
 
 pub use bookings::{booking_json, by_token};
@@ -31,6 +32,9 @@ pub fn routes() -> Router<AppState> {
         .route("/plans", post(screening::plan))
         .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { ApiError::not_found("API endpoint at this path") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(ProblemKind::MethodNotAllowed, "This endpoint does not answer that method; see /api/v1/openapi.json.")
+        })
 }
 
 /// Routes outside `/api/v1` that the contract also names.
@@ -38,4 +42,5 @@ pub fn public_routes() -> Router<AppState> {
     Router::new()
         .route("/bookings/{token}/calendar.ics", get(bookings::calendar))
         .route("/openapi.json", get(openapi::spec))
+        .route("/api/v1/", any(|| async { ApiError::not_found("API endpoint at this path; see /api/v1/openapi.json") }))
 }

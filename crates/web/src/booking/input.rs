@@ -45,24 +45,40 @@ pub fn parse_start(value: &str) -> Result<Timestamp, ApiError> {
     })
 }
 
-/// Checks a client's name, email and phone, naming the first field at fault.
-pub fn validate_client(name: Option<String>, email: Option<String>, phone: Option<String>, prefix: &str) -> Result<NewClient, ApiError> {
+/// Checks a client's name, email and phone; every field at fault, with what is wrong.
+pub fn check_client(name: Option<String>, email: Option<String>, phone: Option<String>, prefix: &str) -> Result<NewClient, Vec<(String, String)>> {
     let field = |f: &str| format!("{prefix}{f}");
-    let name = name.ok_or_else(|| ApiError::invalid(field("name"), "Please give your name."))?;
-    if name.chars().count() > 200 {
-        return Err(ApiError::invalid(field("name"), "Please keep the name under 200 characters."));
+    let mut errors = Vec::new();
+    match &name {
+        None => errors.push((field("name"), "Please give your name.".to_owned())),
+        Some(n) if n.chars().count() > 200 => errors.push((field("name"), "Please keep the name under 200 characters.".to_owned())),
+        Some(_) => {}
     }
-    let email = email.ok_or_else(|| ApiError::invalid(field("email"), "Please give your email address, so we can send your confirmation."))?;
-    if email.len() > 254 || email.parse::<lettre::Address>().is_err() || !email.contains('.') {
-        return Err(ApiError::invalid(field("email"), format!("\"{email}\" does not look like an email address.")));
+    match &email {
+        None => errors.push((field("email"), "Please give your email address, so we can send your confirmation.".to_owned())),
+        Some(e) if e.len() > 254 || e.parse::<lettre::Address>().is_err() || !e.contains('.') => {
+            errors.push((field("email"), format!("\"{e}\" does not look like an email address.")));
+        }
+        Some(_) => {}
     }
     if let Some(p) = &phone {
         let ok = p.len() <= 32 && p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) && p.chars().filter(char::is_ascii_digit).count() >= 6;
         if !ok {
-            return Err(ApiError::invalid(field("phone"), format!("\"{p}\" does not look like a phone number.")));
+            errors.push((field("phone"), format!("\"{p}\" does not look like a phone number.")));
         }
     }
-    Ok(NewClient { name, email, phone })
+    match (name, email) {
+        (Some(name), Some(email)) if errors.is_empty() => Ok(NewClient { name, email, phone }),
+        _ => Err(errors),
+    }
+}
+
+/// Checks a client's details for the API, naming the first field at fault.
+pub fn validate_client(name: Option<String>, email: Option<String>, phone: Option<String>, prefix: &str) -> Result<NewClient, ApiError> {
+    check_client(name, email, phone, prefix).map_err(|errors| {
+        let (field, message) = errors.into_iter().next().expect("an error");
+        ApiError::invalid(field, message)
+    })
 }
 
 impl BookingBody {

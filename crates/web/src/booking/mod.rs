@@ -5,7 +5,7 @@
 mod input;
 mod times;
 
-pub use input::{parse_start, validate_client, BookingBody, BookingInput};
+pub use input::{check_client, parse_start, BookingBody, BookingInput};
 pub use times::{format_local, rfc3339};
 
 use std::sync::Arc;

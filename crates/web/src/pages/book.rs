@@ -13,7 +13,7 @@ use super::forms::{hidden, query, FieldErrors, Input};
 use super::layout::{page, PageMeta};
 use super::picker::{by_date, month_start, month_view, time_label, zone_note};
 use super::site::money;
-use crate::booking::{self, format_local, parse_start, validate_client, Actor, BookingInput};
+use crate::booking::{self, check_client, format_local, parse_start, Actor, BookingInput};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::problem::ProblemKind;
@@ -292,10 +292,12 @@ async fn details_page(state: &AppState, form: &DetailsForm, errors: &FieldErrors
 pub async fn submit(State(state): State<AppState>, ClientAddr(addr): ClientAddr, Form(form): Form<DetailsForm>) -> Response {
     let mut errors = FieldErrors::default();
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let client = match validate_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
+    let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
         Ok(client) => Some(client),
-        Err(err) => {
-            errors.add(err.field.clone().unwrap_or_default(), err.detail);
+        Err(found) => {
+            for (field, message) in found {
+                errors.add(field, message);
+            }
             None
         }
     };

@@ -152,12 +152,12 @@ macro_rules! on_both_engines {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn sqlite() {
-                super::$name(crate::common::spawn_with(store::Engine::Sqlite, $setup, |_| {}).await).await
+                super::$name($crate::common::spawn_with(store::Engine::Sqlite, $setup, |_| {}).await).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             #[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
             async fn postgres() {
-                super::$name(crate::common::spawn_with(store::Engine::Postgres, $setup, |_| {}).await).await
+                super::$name($crate::common::spawn_with(store::Engine::Postgres, $setup, |_| {}).await).await
             }
         }
     };
