@@ -16,12 +16,13 @@ pub fn demo() -> ClinicSetup {
 
 /// Parses and validates a clinic file's text; `file` names it in errors.
 pub fn parse(text: &str, file: Option<&str>) -> Result<ClinicSetup, SetupError> {
-    let located = |field: String, message: String, span: Option<std::ops::Range<usize>>| SetupError {
-        file: file.map(str::to_owned),
-        line: span.map(|s| line_of(text, s.start)),
-        field,
-        message,
-    };
+    let located =
+        |field: String, message: String, span: Option<std::ops::Range<usize>>| SetupError {
+            file: file.map(str::to_owned),
+            line: span.map(|s| line_of(text, s.start)),
+            field,
+            message,
+        };
     let setup: ClinicSetup = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().to_owned();
         let field = e
@@ -31,7 +32,9 @@ pub fn parse(text: &str, file: Option<&str>) -> Result<ClinicSetup, SetupError> 
         located(field, message, e.span())
     })?;
     validate(&setup).map_err(|(field, message)| {
-        let span = DeTable::parse(text).ok().and_then(|doc| span_of(doc.get_ref(), &field));
+        let span = DeTable::parse(text)
+            .ok()
+            .and_then(|doc| span_of(doc.get_ref(), &field));
         located(field, message, span)
     })?;
     Ok(setup)
@@ -47,69 +50,107 @@ pub fn validate(setup: &ClinicSetup) -> Result<(), (String, String)> {
     if jiff::tz::TimeZone::get(&setup.clinic.timezone).is_err() {
         return err(
             "clinic.timezone".into(),
-            format!("unknown time zone \"{}\": use an IANA name such as \"America/New_York\"", setup.clinic.timezone),
+            format!(
+                "unknown time zone \"{}\": use an IANA name such as \"America/New_York\"",
+                setup.clinic.timezone
+            ),
         );
     }
     let b = &setup.booking;
     if b.slot_step_minutes == 0 || b.slot_step_minutes > 240 {
-        return err("booking.slot_step_minutes".into(), "must be between 1 and 240 minutes".into());
+        return err(
+            "booking.slot_step_minutes".into(),
+            "must be between 1 and 240 minutes".into(),
+        );
     }
     if b.horizon_days == 0 || b.horizon_days > 730 {
-        return err("booking.horizon_days".into(), "must be between 1 and 730 days".into());
+        return err(
+            "booking.horizon_days".into(),
+            "must be between 1 and 730 days".into(),
+        );
     }
     for (i, c) in setup.closures.iter().enumerate() {
         if c.to < c.from {
-            return err(format!("closures[{i}].to"), "a closure ends before it starts".into());
+            return err(
+                format!("closures[{i}].to"),
+                "a closure ends before it starts".into(),
+            );
         }
     }
     let rooms = unique_ids(setup.rooms.iter().map(|r| r.id.as_str()), "rooms")?;
     let services = unique_ids(setup.services.iter().map(|s| s.id.as_str()), "services")?;
-    unique_ids(setup.practitioners.iter().map(|p| p.id.as_str()), "practitioners")?;
+    unique_ids(
+        setup.practitioners.iter().map(|p| p.id.as_str()),
+        "practitioners",
+    )?;
     for (i, s) in setup.services.iter().enumerate() {
         let at = format!("services[{i}]");
         if s.name.trim().is_empty() {
             return err(format!("{at}.name"), "a service needs a name".into());
         }
         if !is_price(&s.price) {
-            return err(format!("{at}.price"), format!("price \"{}\" should look like \"250.00\"", s.price));
+            return err(
+                format!("{at}.price"),
+                format!("price \"{}\" should look like \"250.00\"", s.price),
+            );
         }
         if s.phases.is_empty() {
-            return err(format!("{at}.phases"), "a service needs at least one phase".into());
+            return err(
+                format!("{at}.phases"),
+                "a service needs at least one phase".into(),
+            );
         }
         for (j, p) in s.phases.iter().enumerate() {
             if p.minutes == 0 || p.minutes > 24 * 60 {
-                return err(format!("{at}.phases[{j}].minutes"), "a phase lasts between 1 minute and a day".into());
+                return err(
+                    format!("{at}.phases[{j}].minutes"),
+                    "a phase lasts between 1 minute and a day".into(),
+                );
             }
             for (k, u) in p.uses.iter().enumerate() {
                 if u != "practitioner" && u != "room" {
                     return err(
                         format!("{at}.phases[{j}].uses[{k}]"),
-                        format!("unknown resource \"{u}\": a phase uses \"practitioner\" and/or \"room\""),
+                        format!(
+                            "unknown resource \"{u}\": a phase uses \"practitioner\" and/or \"room\""
+                        ),
                     );
                 }
             }
         }
         let uses = |what: &str| s.phases.iter().any(|p| p.uses.iter().any(|u| u == what));
         if !uses("practitioner") {
-            return err(format!("{at}.phases"), "no phase uses a practitioner".into());
+            return err(
+                format!("{at}.phases"),
+                "no phase uses a practitioner".into(),
+            );
         }
         if !uses("room") {
             return err(format!("{at}.phases"), "no phase uses a room".into());
         }
         if uses("room") && rooms.is_empty() {
-            return err("rooms".into(), format!("service \"{}\" needs a room but the clinic has none", s.id));
+            return err(
+                "rooms".into(),
+                format!("service \"{}\" needs a room but the clinic has none", s.id),
+            );
         }
     }
     for (i, p) in setup.practitioners.iter().enumerate() {
         let at = format!("practitioners[{i}]");
         for (j, s) in p.services.iter().enumerate() {
             if !services.contains(s.as_str()) {
-                return err(format!("{at}.services[{j}]"), format!("unknown service \"{s}\""));
+                return err(
+                    format!("{at}.services[{j}]"),
+                    format!("unknown service \"{s}\""),
+                );
             }
         }
         for (day, spans) in &p.hours {
             if !WEEKDAYS.contains(&day.as_str()) {
-                return err(format!("{at}.hours.{day}"), format!("unknown day \"{day}\": use mon, tue, wed, thu, fri, sat or sun"));
+                return err(
+                    format!("{at}.hours.{day}"),
+                    format!("unknown day \"{day}\": use mon, tue, wed, thu, fri, sat or sun"),
+                );
             }
             check_spans(spans, &format!("{at}.hours.{day}"))?;
         }
@@ -117,10 +158,14 @@ pub fn validate(setup: &ClinicSetup) -> Result<(), (String, String)> {
             check_spans(spans, &format!("{at}.dates.{date}"))?;
         }
         for (j, off) in p.time_off.iter().enumerate() {
-            let from = parse_moment(&off.from).map_err(|m| (format!("{at}.time_off[{j}].from"), m))?;
+            let from =
+                parse_moment(&off.from).map_err(|m| (format!("{at}.time_off[{j}].from"), m))?;
             let to = parse_moment(&off.to).map_err(|m| (format!("{at}.time_off[{j}].to"), m))?;
             if to < from {
-                return err(format!("{at}.time_off[{j}].to"), "time off ends before it starts".into());
+                return err(
+                    format!("{at}.time_off[{j}].to"),
+                    "time off ends before it starts".into(),
+                );
             }
         }
     }
@@ -143,8 +188,11 @@ pub(crate) fn parse_moment(text: &str) -> Result<jiff::civil::DateTime, String> 
     if let Ok(date) = text.parse::<jiff::civil::Date>() {
         return Ok(date.to_datetime(jiff::civil::Time::midnight()));
     }
-    text.parse::<jiff::civil::DateTime>()
-        .map_err(|_| format!("\"{text}\" is neither a date (2027-01-04) nor a local date-time (2027-01-04T13:00)"))
+    text.parse::<jiff::civil::DateTime>().map_err(|_| {
+        format!(
+            "\"{text}\" is neither a date (2027-01-04) nor a local date-time (2027-01-04T13:00)"
+        )
+    })
 }
 
 fn check_spans(spans: &[String], at: &str) -> Result<(), (String, String)> {
@@ -166,15 +214,27 @@ fn check_spans(spans: &[String], at: &str) -> Result<(), (String, String)> {
     Ok(())
 }
 
-fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> Result<BTreeSet<&'a str>, (String, String)> {
+fn unique_ids<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    list: &str,
+) -> Result<BTreeSet<&'a str>, (String, String)> {
     let mut seen = BTreeSet::new();
     for (i, id) in ids.enumerate() {
-        let ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
-            return Err((format!("{list}[{i}].id"), format!("id \"{id}\" should use only letters, digits, '-' and '_'")));
+            return Err((
+                format!("{list}[{i}].id"),
+                format!("id \"{id}\" should use only letters, digits, '-' and '_'"),
+            ));
         }
         if !seen.insert(id) {
-            return Err((format!("{list}[{i}].id"), format!("id \"{id}\" is used twice")));
+            return Err((
+                format!("{list}[{i}].id"),
+                format!("id \"{id}\" is used twice"),
+            ));
         }
     }
     Ok(seen)
@@ -182,16 +242,25 @@ fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> Result<BTre
 
 fn is_price(text: &str) -> bool {
     let (whole, cents) = text.split_once('.').unwrap_or((text, "00"));
-    !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()) && cents.len() == 2 && cents.bytes().all(|b| b.is_ascii_digit())
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && cents.len() == 2
+        && cents.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The key on the line of a parse error, to name the field when serde does not.
 fn key_before(text: &str, offset: usize) -> Option<String> {
-    let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let line = text[start..].lines().next()?;
     let key = line.split('=').next()?.trim();
     (!key.is_empty() && !key.starts_with('[') && line.contains('=')).then(|| key.to_owned())
@@ -212,7 +281,10 @@ fn span_of(doc: &DeTable<'_>, path: &str) -> Option<std::ops::Range<usize>> {
     let mut value: Option<&DeValue<'_>> = None;
     for seg in segments {
         let next = match (seg, table, value) {
-            (Seg::Key(k), Some(t), _) => t.iter().find(|(key, _)| key.get_ref().as_ref() == k).map(|(_, v)| v),
+            (Seg::Key(k), Some(t), _) => t
+                .iter()
+                .find(|(key, _)| key.get_ref().as_ref() == k)
+                .map(|(_, v)| v),
             (Seg::Index(i), _, Some(DeValue::Array(items))) => items.get(i),
             _ => None,
         };
@@ -231,4 +303,3 @@ enum Seg {
     Key(String),
     Index(usize),
 }
-

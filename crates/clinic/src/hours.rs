@@ -6,7 +6,8 @@ use scheduling::DaySpan;
 /// Parses `"HH:MM-HH:MM"`. The end may be `24:00` (midnight), which the engine reads
 /// as running to the end of the day; otherwise the end must come after the start.
 pub fn parse_span(text: &str) -> Result<DaySpan, String> {
-    let bad = || format!("malformed hours \"{text}\": expected \"HH:MM-HH:MM\", e.g. \"09:00-17:00\"");
+    let bad =
+        || format!("malformed hours \"{text}\": expected \"HH:MM-HH:MM\", e.g. \"09:00-17:00\"");
     let (start, end) = text.split_once('-').ok_or_else(bad)?;
     let start = parse_time(start.trim()).ok_or_else(bad)?;
     let end_text = end.trim();
@@ -44,7 +45,11 @@ fn parse_time(text: &str) -> Option<Time> {
 /// Minutes since midnight for ordering and overlap checks; `24:00` counts as 1440.
 pub(crate) fn span_minutes(span: &DaySpan) -> (i32, i32) {
     let minutes = |t: Time| i32::from(t.hour()) * 60 + i32::from(t.minute());
-    let end = if span.end == Time::midnight() { 1440 } else { minutes(span.end) };
+    let end = if span.end == Time::midnight() {
+        1440
+    } else {
+        minutes(span.end)
+    };
     (minutes(span.start), end)
 }
 
@@ -66,7 +71,16 @@ mod tests {
 
     #[test]
     fn refuses_malformed_spans() {
-        for bad in ["9-5", "09:00", "09:00-", "25:00-26:00", "9:00-17:00", "17:00-09:00", "09:00-09:00", "ab:cd-ef:gh"] {
+        for bad in [
+            "9-5",
+            "09:00",
+            "09:00-",
+            "25:00-26:00",
+            "9:00-17:00",
+            "17:00-09:00",
+            "09:00-09:00",
+            "ab:cd-ef:gh",
+        ] {
             assert!(parse_span(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -2,9 +2,9 @@
 
 use jiff::SignedDuration;
 
+use crate::ClinicSetup;
 use crate::file::parse_moment;
 use crate::hours::parse_span;
-use crate::ClinicSetup;
 
 impl ClinicSetup {
     /// The clinic's time zone; validation guarantees it exists.
@@ -14,13 +14,21 @@ impl ClinicSetup {
 
     /// The engine's view of the clinic.
     pub fn schedule(&self) -> scheduling::Schedule {
-        let spans = |texts: &[String]| texts.iter().filter_map(|t| parse_span(t).ok()).collect::<Vec<_>>();
+        let spans = |texts: &[String]| {
+            texts
+                .iter()
+                .filter_map(|t| parse_span(t).ok())
+                .collect::<Vec<_>>()
+        };
         let practitioners = self
             .practitioners
             .iter()
             .map(|p| {
                 let mut weekly: scheduling::WeeklyHours = Default::default();
-                for (i, day) in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().enumerate() {
+                for (i, day) in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                    .iter()
+                    .enumerate()
+                {
                     if let Some(texts) = p.hours.get(*day) {
                         weekly[i] = spans(texts);
                     }
@@ -31,9 +39,15 @@ impl ClinicSetup {
                     .filter_map(|off| {
                         let is_date = |t: &str| t.parse::<jiff::civil::Date>().is_ok();
                         if is_date(&off.from) && is_date(&off.to) {
-                            Some(scheduling::TimeOff::Days { from: off.from.parse().ok()?, to: off.to.parse().ok()? })
+                            Some(scheduling::TimeOff::Days {
+                                from: off.from.parse().ok()?,
+                                to: off.to.parse().ok()?,
+                            })
                         } else {
-                            Some(scheduling::TimeOff::Between { from: parse_moment(&off.from).ok()?, to: parse_moment(&off.to).ok()? })
+                            Some(scheduling::TimeOff::Between {
+                                from: parse_moment(&off.from).ok()?,
+                                to: parse_moment(&off.to).ok()?,
+                            })
                         }
                     })
                     .collect();
@@ -82,7 +96,9 @@ impl ClinicSetup {
     }
 }
 
-pub(crate) fn protocol_overrides(setup: &ClinicSetup) -> Result<(protocol::RuleSet, protocol::PlanTables), (String, String)> {
+pub(crate) fn protocol_overrides(
+    setup: &ClinicSetup,
+) -> Result<(protocol::RuleSet, protocol::PlanTables), (String, String)> {
     let mut rules = protocol::ScreeningOverrides::default();
     for (id, o) in &setup.screening.rules {
         let outcome = match o.outcome.as_deref() {
@@ -92,14 +108,32 @@ pub(crate) fn protocol_overrides(setup: &ClinicSetup) -> Result<(protocol::RuleS
             Some("defer") => Some(protocol::Outcome::Defer),
             Some("not_suitable") => Some(protocol::Outcome::NotSuitable),
             Some(text) => {
-                return Err((format!("screening.rules.{id}.outcome"), format!("unknown outcome \"{text}\"")));
+                return Err((
+                    format!("screening.rules.{id}.outcome"),
+                    format!("unknown outcome \"{text}\""),
+                ));
             }
         };
-        rules.rules.insert(id.clone(), protocol::RuleOverride { wait: o.wait.clone(), outcome });
+        rules.rules.insert(
+            id.clone(),
+            protocol::RuleOverride {
+                wait: o.wait.clone(),
+                outcome,
+            },
+        );
     }
-    let ruleset = protocol::RuleSet::builtin().with_overrides(&rules).map_err(|e| (e.field, e.message))?;
+    let ruleset = protocol::RuleSet::builtin()
+        .with_overrides(&rules)
+        .map_err(|e| (e.field, e.message))?;
     let plans = protocol::PlanTables::builtin()
-        .with_overrides(&protocol::PlanOverrides { max_depth_mm: setup.plans.max_depth_mm.clone() })
-        .map_err(|e| (format!("plans.{}", e.field.trim_start_matches("plans.")), e.message))?;
+        .with_overrides(&protocol::PlanOverrides {
+            max_depth_mm: setup.plans.max_depth_mm.clone(),
+        })
+        .map_err(|e| {
+            (
+                format!("plans.{}", e.field.trim_start_matches("plans.")),
+                e.message,
+            )
+        })?;
     Ok((ruleset, plans))
 }

@@ -1,6 +1,6 @@
 //! Clinic files that load and files that must not.
 
-use crate::{parse, SetupError};
+use crate::{SetupError, parse};
 
 /// The repository's copy of `shared/examples/clinic.toml`, the contract's example.
 const EXAMPLE: &str = include_str!("../data/demo.toml");
@@ -14,12 +14,24 @@ fn the_shared_example_loads() {
     let setup = parse(EXAMPLE, Some("clinic.toml")).unwrap();
     assert_eq!(setup.clinic.name, "Northside Skin Clinic");
     assert_eq!(setup.services.len(), 4);
-    assert_eq!(setup.practitioners[0].hours["mon"], ["09:00-12:30", "13:30-17:00"]);
-    assert_eq!(setup.service("microneedling-face").unwrap().duration_minutes(), 90);
+    assert_eq!(
+        setup.practitioners[0].hours["mon"],
+        ["09:00-12:30", "13:30-17:00"]
+    );
+    assert_eq!(
+        setup
+            .service("microneedling-face")
+            .unwrap()
+            .duration_minutes(),
+        90
+    );
     let schedule = setup.schedule();
     assert_eq!(schedule.rooms, ["room-1", "room-2"]);
     assert_eq!(schedule.practitioners[0].weekly[0].len(), 2);
-    assert!(matches!(schedule.practitioners[0].time_off[0], scheduling::TimeOff::Days { .. }));
+    assert!(matches!(
+        schedule.practitioners[0].time_off[0],
+        scheduling::TimeOff::Days { .. }
+    ));
 }
 
 /// The contract itself: the shared example beside the repository must load, and the
@@ -27,10 +39,16 @@ fn the_shared_example_loads() {
 #[test]
 #[ignore = "reads ../shared/examples/clinic.toml beside the repository; run with --ignored (CI does)"]
 fn the_shared_contract_example_loads_and_matches_our_copy() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/examples/clinic.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/examples/clinic.toml"
+    );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     parse(&text, Some("clinic.toml")).unwrap();
-    assert_eq!(text, EXAMPLE, "crates/clinic/data/demo.toml must stay a copy of the shared example");
+    assert_eq!(
+        text, EXAMPLE,
+        "crates/clinic/data/demo.toml must stay a copy of the shared example"
+    );
 }
 
 #[test]
@@ -43,7 +61,11 @@ fn unknown_time_zone_names_line_and_field() {
     let err = refuse(&EXAMPLE.replace("America/New_York", "Mars/Olympus_Mons"));
     assert_eq!(err.field, "clinic.timezone");
     assert_eq!(err.line, Some(7));
-    assert!(err.to_string().starts_with("clinic.toml, line 7: clinic.timezone: unknown time zone"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("clinic.toml, line 7: clinic.timezone: unknown time zone"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -56,7 +78,10 @@ fn malformed_hours_name_the_exact_entry() {
 
 #[test]
 fn overlapping_hours_are_refused() {
-    let err = refuse(&EXAMPLE.replace(r#"["09:00-12:30", "13:30-17:00"]"#, r#"["09:00-12:30", "12:00-17:00"]"#));
+    let err = refuse(&EXAMPLE.replace(
+        r#"["09:00-12:30", "13:30-17:00"]"#,
+        r#"["09:00-12:30", "12:00-17:00"]"#,
+    ));
     assert_eq!(err.field, "practitioners[0].hours.mon[1]");
     assert!(err.message.contains("overlap"));
 }
@@ -71,7 +96,10 @@ fn a_phase_naming_an_unknown_resource_is_refused() {
 
 #[test]
 fn a_practitioner_offering_an_unknown_service_is_refused() {
-    let err = refuse(&EXAMPLE.replace(r#"services = ["consultation", "microneedling-face"]"#, r#"services = ["consultation", "tattoo"]"#));
+    let err = refuse(&EXAMPLE.replace(
+        r#"services = ["consultation", "microneedling-face"]"#,
+        r#"services = ["consultation", "tattoo"]"#,
+    ));
     assert_eq!(err.field, "practitioners[1].services[1]");
     assert!(err.message.contains("tattoo"));
 }

@@ -23,14 +23,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Staff { command: StaffCommand::Add { db, email, role, practitioner } } => {
-            add_staff(&db, &email, role, practitioner.as_deref()).await
-        }
+        Command::Staff {
+            command:
+                StaffCommand::Add {
+                    db,
+                    email,
+                    role,
+                    practitioner,
+                },
+        } => add_staff(&db, &email, role, practitioner.as_deref()).await,
     }
 }
 
 /// Creates a staff login with a password read from standard input.
-async fn add_staff(db: &DbArgs, email: &str, role: Role, practitioner: Option<&str>) -> anyhow::Result<()> {
+async fn add_staff(
+    db: &DbArgs,
+    email: &str,
+    role: Role,
+    practitioner: Option<&str>,
+) -> anyhow::Result<()> {
     if !email.contains('@') {
         anyhow::bail!("\"{email}\" is not an email address");
     }
@@ -40,17 +51,24 @@ async fn add_staff(db: &DbArgs, email: &str, role: Role, practitioner: Option<&s
         Role::FrontDesk => "front-desk",
     };
     if role == "practitioner" && practitioner.is_none() {
-        anyhow::bail!("a practitioner login needs --practitioner ID (the practitioner's id in the clinic file)");
+        anyhow::bail!(
+            "a practitioner login needs --practitioner ID (the practitioner's id in the clinic file)"
+        );
     }
     let store = open(db).await?;
     if let Some(id) = practitioner {
-        let known = store.load_setup().await?.is_some_and(|(setup, _)| setup.practitioner(id).is_some());
+        let known = store
+            .load_setup()
+            .await?
+            .is_some_and(|(setup, _)| setup.practitioner(id).is_some());
         if !known {
             anyhow::bail!("there is no practitioner \"{id}\" in the clinic's setup");
         }
     }
     let mut password = String::new();
-    std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
     if let Some(reason) = web::password_weakness(password, email) {
         anyhow::bail!("password refused: {reason}");
@@ -71,14 +89,17 @@ async fn open(db: &DbArgs) -> anyhow::Result<Store> {
         std::fs::create_dir_all(&db.data_dir)
             .with_context(|| format!("creating the data folder {}", db.data_dir.display()))?;
     }
-    let store = Store::connect(&db.url()).await.context("opening the database")?;
+    let store = Store::connect(&db.url())
+        .await
+        .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     Ok(store)
 }
 
 /// Reads and validates a clinic file; the error names the file, line and field.
 fn read_clinic_file(path: &Path) -> anyhow::Result<clinic::ClinicSetup> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(clinic::parse(&text, Some(&path.display().to_string()))?)
 }
 
@@ -97,16 +118,31 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     }
-    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.listen));
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen));
     let mut config = web::Config::local(args.db.data_dir.clone(), public_url);
-    let from = args.mail_from.clone().unwrap_or_else(|| "Collagen <no-reply@localhost>".into());
+    let from = args
+        .mail_from
+        .clone()
+        .unwrap_or_else(|| "Collagen <no-reply@localhost>".into());
     config.mail = match &args.smtp_url {
-        Some(url) => web::MailConfig::Smtp { url: url.clone(), from },
-        None => web::MailConfig::Outbox { dir: args.db.data_dir.join("outbox"), from },
+        Some(url) => web::MailConfig::Smtp {
+            url: url.clone(),
+            from,
+        },
+        None => web::MailConfig::Outbox {
+            dir: args.db.data_dir.join("outbox"),
+            from,
+        },
     };
     config.content_dir = args.content_dir.clone().or_else(|| {
         let default = Path::new("content");
-        default.join("index.md").is_file().then(|| default.to_path_buf())
+        default
+            .join("index.md")
+            .is_file()
+            .then(|| default.to_path_buf())
     });
     config.bookings_per_hour = args.bookings_per_hour;
     config.behind_proxy = args.behind_proxy;
@@ -116,12 +152,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(web::run_mail_worker(store.clone(), config.mail.clone(), wait_for(stop_rx.clone())));
+    let worker = tokio::spawn(web::run_mail_worker(
+        store.clone(),
+        config.mail.clone(),
+        wait_for(stop_rx.clone()),
+    ));
     let refresher = tokio::spawn(refresh_setup(state.clone(), wait_for(stop_rx.clone())));
     tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(listener, web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     let _ = stop_tx.send(true);
     let _ = tokio::join!(worker, refresher);
     store.close().await;
@@ -156,7 +199,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

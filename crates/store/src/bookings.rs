@@ -5,8 +5,8 @@ use scheduling::{Hold, Resource};
 
 use crate::db::now_s;
 use crate::error::is_overlap;
-use crate::outbox::{queue_mail, Mail};
-use crate::{new_id, Store, StoreError};
+use crate::outbox::{Mail, queue_mail};
+use crate::{Store, StoreError, new_id};
 
 /// Where a booking is in its life. Only some states hold time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -164,7 +164,8 @@ struct BookingRow {
     client_phone: Option<String>,
 }
 
-const SELECT_BOOKING: &str = "SELECT b.id, b.reference, b.service_id, b.practitioner_id, b.room_id, b.start_at,
+const SELECT_BOOKING: &str =
+    "SELECT b.id, b.reference, b.service_id, b.practitioner_id, b.room_id, b.start_at,
         b.end_at, b.status, b.screening_id, b.notes, b.review_note, b.created_by, c.id AS client_id,
         c.name AS client_name, c.email AS client_email, c.phone AS client_phone
     FROM bookings b JOIN clients c ON c.id = b.client_id";
@@ -174,7 +175,8 @@ impl TryFrom<BookingRow> for Booking {
     fn try_from(r: BookingRow) -> Result<Self, StoreError> {
         let at = |s: i64| Timestamp::from_second(s).map_err(|e| StoreError::Corrupt(e.to_string()));
         Ok(Booking {
-            status: BookingStatus::parse(&r.status).ok_or_else(|| StoreError::Corrupt(format!("status {}", r.status)))?,
+            status: BookingStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {}", r.status)))?,
             start: at(r.start_at)?,
             end: at(r.end_at)?,
             id: r.id,
@@ -186,7 +188,12 @@ impl TryFrom<BookingRow> for Booking {
             notes: r.notes,
             review_note: r.review_note,
             created_by: r.created_by,
-            client: Client { id: r.client_id, name: r.client_name, email: r.client_email, phone: r.client_phone },
+            client: Client {
+                id: r.client_id,
+                name: r.client_name,
+                email: r.client_email,
+                phone: r.client_phone,
+            },
         })
     }
 }
@@ -205,7 +212,11 @@ fn hold_from_row((resource, start, end): (String, i64, i64)) -> Result<Hold, Sto
         _ => return Err(StoreError::Corrupt(format!("hold resource {resource}"))),
     };
     let at = |s: i64| Timestamp::from_second(s).map_err(|e| StoreError::Corrupt(e.to_string()));
-    Ok(Hold { resource, start: at(start)?, end: at(end)? })
+    Ok(Hold {
+        resource,
+        start: at(start)?,
+        end: at(end)?,
+    })
 }
 
 /// Holds are never longer than a day, so a lower bound on their start keeps overlap
@@ -224,7 +235,11 @@ fn rows_to_holds(rows: Vec<(String, i64, i64)>) -> Result<Vec<Hold>, StoreError>
 
 impl Store {
     /// Every hold overlapping `from..to`, for computing availability.
-    pub async fn holds_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<Hold>, StoreError> {
+    pub async fn holds_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Hold>, StoreError> {
         let (from, to) = (from.as_second(), to.as_second());
         if let crate::db::Db::Sqlite { read, cache, .. } = &self.db {
             if let Some(holds) = cache.get(from, to, LONGEST_HOLD_S) {
@@ -234,15 +249,28 @@ impl Store {
             let generation = cache.generation();
             let wide_from = from.min(now_s() - 86_400);
             let wide_to = to.max(now_s() + CACHE_AHEAD_S);
-            let rows: Vec<(String, i64, i64)> =
-                sqlx::query_as(SELECT_HOLDS).bind(wide_from - LONGEST_HOLD_S).bind(wide_to).bind(wide_from).fetch_all(read).await?;
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
+                .bind(wide_from - LONGEST_HOLD_S)
+                .bind(wide_to)
+                .bind(wide_from)
+                .fetch_all(read)
+                .await?;
             let all = rows_to_holds(rows)?;
-            let wanted = all.iter().filter(|h| h.start.as_second() < to && h.end.as_second() > from).cloned().collect();
+            let wanted = all
+                .iter()
+                .filter(|h| h.start.as_second() < to && h.end.as_second() > from)
+                .cloned()
+                .collect();
             cache.store(generation, wide_from, wide_to, all);
             return Ok(wanted);
         }
         let rows: Vec<(String, i64, i64)> = on_read!(self, |pool| {
-            sqlx::query_as(SELECT_HOLDS).bind(from - LONGEST_HOLD_S).bind(to).bind(from).fetch_all(pool).await
+            sqlx::query_as(SELECT_HOLDS)
+                .bind(from - LONGEST_HOLD_S)
+                .bind(to)
+                .bind(from)
+                .fetch_all(pool)
+                .await
         })?;
         rows_to_holds(rows)
     }
@@ -250,36 +278,55 @@ impl Store {
     /// The booking a manage token opens.
     pub async fn booking_by_token_hash(&self, hash: &str) -> Result<Option<Booking>, StoreError> {
         let sql = format!("{SELECT_BOOKING} WHERE b.manage_token_hash = $1");
-        let row: Option<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql).bind(hash).fetch_optional(pool).await)?;
+        let row: Option<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql)
+            .bind(hash)
+            .fetch_optional(pool)
+            .await)?;
         row.map(Booking::try_from).transpose()
     }
 
     /// A booking by its id.
     pub async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError> {
         let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
-        let row: Option<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+        let row: Option<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
         row.map(Booking::try_from).transpose()
     }
 
     /// Bookings starting in `from..to`, in start order, for calendars and lists.
-    pub async fn bookings_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<Booking>, StoreError> {
-        let sql = format!("{SELECT_BOOKING} WHERE b.start_at >= $1 AND b.start_at < $2 ORDER BY b.start_at, b.practitioner_id");
-        let rows: Vec<BookingRow> =
-            on_read!(self, |pool| sqlx::query_as(&sql).bind(from.as_second()).bind(to.as_second()).fetch_all(pool).await)?;
+    pub async fn bookings_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Booking>, StoreError> {
+        let sql = format!(
+            "{SELECT_BOOKING} WHERE b.start_at >= $1 AND b.start_at < $2 ORDER BY b.start_at, b.practitioner_id"
+        );
+        let rows: Vec<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql)
+            .bind(from.as_second())
+            .bind(to.as_second())
+            .fetch_all(pool)
+            .await)?;
         rows.into_iter().map(Booking::try_from).collect()
     }
 
     /// A client's bookings, newest first.
     pub async fn bookings_for_client(&self, client_id: &str) -> Result<Vec<Booking>, StoreError> {
         let sql = format!("{SELECT_BOOKING} WHERE b.client_id = $1 ORDER BY b.start_at DESC");
-        let rows: Vec<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql).bind(client_id).fetch_all(pool).await)?;
+        let rows: Vec<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql)
+            .bind(client_id)
+            .fetch_all(pool)
+            .await)?;
         rows.into_iter().map(Booking::try_from).collect()
     }
 
     /// Bookings waiting for a practitioner's review, soonest first.
     pub async fn bookings_pending_review(&self) -> Result<Vec<Booking>, StoreError> {
         let sql = format!("{SELECT_BOOKING} WHERE b.status = 'pending_review' ORDER BY b.start_at");
-        let rows: Vec<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
+        let rows: Vec<BookingRow> =
+            on_read!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
         rows.into_iter().map(Booking::try_from).collect()
     }
 
@@ -296,8 +343,12 @@ impl Store {
         let now = now_s();
         let (from, to) = (window.0.as_second(), window.1.as_second());
         let result = in_write_tx!(self, |tx| {
-            let rows: Vec<(String, i64, i64)> =
-                sqlx::query_as(SELECT_HOLDS).bind(from - LONGEST_HOLD_S).bind(to).bind(from).fetch_all(&mut *tx).await?;
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
+                .bind(from - LONGEST_HOLD_S)
+                .bind(to)
+                .bind(from)
+                .fetch_all(&mut *tx)
+                .await?;
             let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
             let placement = decide(&holds).map_err(BookingError::Refused)?;
             let email = new.client.email.trim().to_lowercase();
@@ -348,11 +399,13 @@ impl Store {
                     .await?;
             }
             if let Some(screening) = &new.screening_id {
-                sqlx::query("UPDATE screenings SET client_id = $1 WHERE id = $2 AND client_id IS NULL")
-                    .bind(&client_id)
-                    .bind(screening)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE screenings SET client_id = $1 WHERE id = $2 AND client_id IS NULL",
+                )
+                .bind(&client_id)
+                .bind(screening)
+                .execute(&mut *tx)
+                .await?;
             }
             let booking = Booking {
                 id,
@@ -367,7 +420,12 @@ impl Store {
                 notes: new.notes.clone(),
                 review_note: None,
                 created_by: new.created_by.clone(),
-                client: Client { id: client_id, name: new.client.name.trim().to_owned(), email, phone: new.client.phone.clone() },
+                client: Client {
+                    id: client_id,
+                    name: new.client.name.trim().to_owned(),
+                    email,
+                    phone: new.client.phone.clone(),
+                },
             };
             for mail in compose(&booking) {
                 queue_mail(&mut *tx, Some(&booking.id), &mail, now).await?;
@@ -392,11 +450,22 @@ impl Store {
         let (from, to) = (window.0.as_second(), window.1.as_second());
         let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
         let result = in_write_tx!(self, |tx| {
-            let row: Option<BookingRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
-            let before = Booking::try_from(row.ok_or(BookingError::NotFound)?).map_err(BookingError::Store)?;
-            sqlx::query("DELETE FROM holds WHERE booking_id = $1").bind(id).execute(&mut *tx).await?;
-            let rows: Vec<(String, i64, i64)> =
-                sqlx::query_as(SELECT_HOLDS).bind(from - LONGEST_HOLD_S).bind(to).bind(from).fetch_all(&mut *tx).await?;
+            let row: Option<BookingRow> = sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let before = Booking::try_from(row.ok_or(BookingError::NotFound)?)
+                .map_err(BookingError::Store)?;
+            sqlx::query("DELETE FROM holds WHERE booking_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
+                .bind(from - LONGEST_HOLD_S)
+                .bind(to)
+                .bind(from)
+                .fetch_all(&mut *tx)
+                .await?;
             let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
             let placement = decide(&before, &holds).map_err(BookingError::Refused)?;
             let mut holds = placement.holds.clone();
@@ -452,11 +521,18 @@ impl Store {
         let now = now_s();
         let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
         let result = in_write_tx!(self, |tx| {
-            let row: Option<BookingRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
-            let before = Booking::try_from(row.ok_or(BookingError::NotFound)?).map_err(BookingError::Store)?;
+            let row: Option<BookingRow> = sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let before = Booking::try_from(row.ok_or(BookingError::NotFound)?)
+                .map_err(BookingError::Store)?;
             guard(&before).map_err(BookingError::Refused)?;
             if !status.is_live() {
-                sqlx::query("DELETE FROM holds WHERE booking_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM holds WHERE booking_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             sqlx::query("UPDATE bookings SET status = $1, review_note = COALESCE($2, review_note), updated_at = $3 WHERE id = $4")
                 .bind(status.as_str())
@@ -465,7 +541,11 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let after = Booking { status, review_note: note.map(str::to_owned).or(before.review_note.clone()), ..before };
+            let after = Booking {
+                status,
+                review_note: note.map(str::to_owned).or(before.review_note.clone()),
+                ..before
+            };
             for mail in compose(&after) {
                 queue_mail(&mut *tx, Some(id), &mail, now).await?;
             }

@@ -4,7 +4,9 @@ use std::str::FromStr as _;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::StoreError;
 
@@ -18,7 +20,11 @@ pub enum Engine {
 #[derive(Clone, Debug)]
 pub(crate) enum Db {
     /// One writer connection (SQLite allows one writer at a time anyway) and a few readers.
-    Sqlite { write: SqlitePool, read: SqlitePool, cache: std::sync::Arc<crate::holds_cache::HoldsCache> },
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+        cache: std::sync::Arc<crate::holds_cache::HoldsCache>,
+    },
     Postgres(PgPool),
 }
 
@@ -67,7 +73,9 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
-            return Ok(Store { db: Db::Postgres(pool) });
+            return Ok(Store {
+                db: Db::Postgres(pool),
+            });
         }
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
@@ -77,9 +85,21 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .pragma("temp_store", "memory");
-            let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-            let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-            return Ok(Store { db: Db::Sqlite { write, read, cache: Default::default() } });
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
+            return Ok(Store {
+                db: Db::Sqlite {
+                    write,
+                    read,
+                    cache: Default::default(),
+                },
+            });
         }
         Err(StoreError::UnsupportedUrl(url.to_owned()))
     }
@@ -111,7 +131,10 @@ impl Store {
 
     /// Answers when the database does: for the readiness check.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        on_read!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        on_read!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 

@@ -26,7 +26,9 @@ pub(crate) struct HoldsCache {
 
 impl std::fmt::Debug for HoldsCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HoldsCache").field("generation", &self.generation.load(Ordering::Relaxed)).finish()
+        f.debug_struct("HoldsCache")
+            .field("generation", &self.generation.load(Ordering::Relaxed))
+            .finish()
     }
 }
 
@@ -36,10 +38,15 @@ impl HoldsCache {
     pub fn get(&self, from: i64, to: i64, longest: i64) -> Option<Vec<Hold>> {
         let entry = self.entry.read().expect("holds cache lock");
         let entry = entry.as_ref()?;
-        if entry.generation != self.generation.load(Ordering::Acquire) || entry.from > from - longest || entry.to < to {
+        if entry.generation != self.generation.load(Ordering::Acquire)
+            || entry.from > from - longest
+            || entry.to < to
+        {
             return None;
         }
-        let first = entry.holds.partition_point(|h| h.start.as_second() <= from - longest);
+        let first = entry
+            .holds
+            .partition_point(|h| h.start.as_second() <= from - longest);
         Some(
             entry.holds[first..]
                 .iter()
@@ -61,7 +68,12 @@ impl HoldsCache {
             return;
         }
         holds.sort_by_key(|h| h.start);
-        *self.entry.write().expect("holds cache lock") = Some(Entry { generation, from, to, holds: Arc::new(holds) });
+        *self.entry.write().expect("holds cache lock") = Some(Entry {
+            generation,
+            from,
+            to,
+            holds: Arc::new(holds),
+        });
     }
 
     /// Called after every committed write that changes holds.
@@ -88,12 +100,28 @@ mod tests {
         let cache = HoldsCache::default();
         assert!(cache.get(1000, 2000, 100).is_none());
         let g = cache.generation();
-        cache.store(g, 0, 10_000, vec![hold(1500, 1600), hold(900, 1001), hold(5000, 5100), hold(100, 200)]);
+        cache.store(
+            g,
+            0,
+            10_000,
+            vec![
+                hold(1500, 1600),
+                hold(900, 1001),
+                hold(5000, 5100),
+                hold(100, 200),
+            ],
+        );
         let found = cache.get(1000, 2000, 1000).unwrap();
         assert_eq!(found, vec![hold(900, 1001), hold(1500, 1600)]);
-        assert!(cache.get(1000, 20_000, 1000).is_none(), "outside the cached range");
+        assert!(
+            cache.get(1000, 20_000, 1000).is_none(),
+            "outside the cached range"
+        );
         cache.invalidate();
-        assert!(cache.get(1000, 2000, 1000).is_none(), "a write makes the copy stale");
+        assert!(
+            cache.get(1000, 2000, 1000).is_none(),
+            "a write makes the copy stale"
+        );
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub fn new_id() -> String {
 pub fn new_reference() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut rng = rand::rng();
-    (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..8)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// A manage token (256 random bits, URL-safe) and the hash that is all the database keeps.
@@ -27,7 +29,10 @@ pub fn new_token() -> (String, String) {
 
 /// The stored form of a token: its SHA-256, hex.
 pub fn hash_token(token: &str) -> String {
-    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

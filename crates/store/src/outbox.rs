@@ -2,7 +2,7 @@
 //! lease so two workers (or two processes) do not send the same message.
 
 use crate::db::now_s;
-use crate::{new_id, Store, StoreError};
+use crate::{Store, StoreError, new_id};
 
 /// A message to a client, written by the web edge and sent by the mail worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,7 +31,12 @@ pub struct QueuedMail {
     pub attempts: i64,
 }
 
-pub(crate) async fn queue_mail<'c, DB, X>(tx: X, booking_id: Option<&str>, mail: &Mail, now: i64) -> Result<(), sqlx::Error>
+pub(crate) async fn queue_mail<'c, DB, X>(
+    tx: X,
+    booking_id: Option<&str>,
+    mail: &Mail,
+    now: i64,
+) -> Result<(), sqlx::Error>
 where
     DB: sqlx::Database,
     X: sqlx::Executor<'c, Database = DB>,
@@ -71,8 +76,12 @@ impl Store {
                 ORDER BY next_attempt_at LIMIT $3)
             RETURNING id, booking_id, kind, recipient, subject, body_text, body_html, ics, attempts";
         Ok(in_write_tx!(self, |tx| {
-            let rows: Vec<QueuedMail> =
-                sqlx::query_as(sql).bind(now + LEASE_S).bind(now).bind(limit).fetch_all(&mut *tx).await?;
+            let rows: Vec<QueuedMail> = sqlx::query_as(sql)
+                .bind(now + LEASE_S)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?;
             tx.commit().await?;
             rows
         }))
@@ -92,7 +101,13 @@ impl Store {
     }
 
     /// Records a failed attempt; after `max_attempts` the message is given up as failed.
-    pub async fn mark_mail_failed(&self, id: &str, error: &str, retry_in_s: i64, max_attempts: i64) -> Result<(), StoreError> {
+    pub async fn mark_mail_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_in_s: i64,
+        max_attempts: i64,
+    ) -> Result<(), StoreError> {
         let now = now_s();
         in_write_tx!(self, |tx| {
             sqlx::query(
@@ -112,7 +127,10 @@ impl Store {
     }
 
     /// Messages for one booking, newest last: for tests and the back office.
-    pub async fn mail_for_booking(&self, booking_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+    pub async fn mail_for_booking(
+        &self,
+        booking_id: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
         Ok(on_read!(self, |pool| {
             sqlx::query_as("SELECT kind, recipient, status FROM outbox WHERE booking_id = $1 ORDER BY created_at, kind")
                 .bind(booking_id)

@@ -2,7 +2,7 @@
 //! judged them, and shown to clinical staff only.
 
 use crate::db::now_s;
-use crate::{new_id, Store, StoreError};
+use crate::{Store, StoreError, new_id};
 
 /// A screening as stored.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -31,7 +31,8 @@ pub struct NewScreening {
     pub treatment_date: String,
 }
 
-const SELECT_SCREENING: &str = "SELECT id, client_id, ruleset_version, answers, outcome, earliest_date, findings,
+const SELECT_SCREENING: &str =
+    "SELECT id, client_id, ruleset_version, answers, outcome, earliest_date, findings,
     treatment_date, created_at FROM screenings";
 
 impl Store {
@@ -61,12 +62,21 @@ impl Store {
     /// A screening by id.
     pub async fn screening(&self, id: &str) -> Result<Option<ScreeningRecord>, StoreError> {
         let sql = format!("{SELECT_SCREENING} WHERE id = $1");
-        Ok(on_read!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?)
+        Ok(on_read!(self, |pool| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?)
     }
 
     /// A client's screenings, newest first.
-    pub async fn screenings_for_client(&self, client_id: &str) -> Result<Vec<ScreeningRecord>, StoreError> {
+    pub async fn screenings_for_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Vec<ScreeningRecord>, StoreError> {
         let sql = format!("{SELECT_SCREENING} WHERE client_id = $1 ORDER BY created_at DESC");
-        Ok(on_read!(self, |pool| sqlx::query_as(&sql).bind(client_id).fetch_all(pool).await)?)
+        Ok(on_read!(self, |pool| sqlx::query_as(&sql)
+            .bind(client_id)
+            .fetch_all(pool)
+            .await)?)
     }
 }

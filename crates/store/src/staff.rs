@@ -2,7 +2,7 @@
 //! edge); session tokens are stored only as hashes, like manage tokens.
 
 use crate::db::now_s;
-use crate::{new_id, Client, Store, StoreError};
+use crate::{Client, Store, StoreError, new_id};
 
 /// A staff member as the back office sees them.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -73,7 +73,10 @@ impl Store {
     }
 
     /// A staff member and their password hash, for signing in.
-    pub async fn staff_for_login(&self, email: &str) -> Result<Option<(Staff, String)>, StoreError> {
+    pub async fn staff_for_login(
+        &self,
+        email: &str,
+    ) -> Result<Option<(Staff, String)>, StoreError> {
         let email = email.trim().to_lowercase();
         let row: Option<StaffWithHash> = on_read!(self, |pool| {
             sqlx::query_as("SELECT id, email, role, practitioner_id, active, password_hash FROM staff WHERE email = $1")
@@ -83,7 +86,13 @@ impl Store {
         })?;
         Ok(row.map(|r| {
             (
-                Staff { id: r.id, email: r.email, role: r.role, practitioner_id: r.practitioner_id, active: r.active },
+                Staff {
+                    id: r.id,
+                    email: r.email,
+                    role: r.role,
+                    practitioner_id: r.practitioner_id,
+                    active: r.active,
+                },
                 r.password_hash,
             )
         }))
@@ -92,16 +101,28 @@ impl Store {
     /// Every staff login, for the admin's staff screen.
     pub async fn staff_list(&self) -> Result<Vec<Staff>, StoreError> {
         Ok(on_read!(self, |pool| {
-            sqlx::query_as("SELECT id, email, role, practitioner_id, active FROM staff ORDER BY email").fetch_all(pool).await
+            sqlx::query_as(
+                "SELECT id, email, role, practitioner_id, active FROM staff ORDER BY email",
+            )
+            .fetch_all(pool)
+            .await
         })?)
     }
 
     /// Enables or disables a login; disabling also ends its sessions.
     pub async fn set_staff_active(&self, id: &str, active: bool) -> Result<bool, StoreError> {
         Ok(in_write_tx!(self, |tx| {
-            let n = sqlx::query("UPDATE staff SET active = $1 WHERE id = $2").bind(active).bind(id).execute(&mut *tx).await?.rows_affected();
+            let n = sqlx::query("UPDATE staff SET active = $1 WHERE id = $2")
+                .bind(active)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if !active {
-                sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
             n == 1
@@ -109,7 +130,11 @@ impl Store {
     }
 
     /// Replaces a password and ends the login's sessions.
-    pub async fn set_staff_password(&self, id: &str, password_hash: &str) -> Result<bool, StoreError> {
+    pub async fn set_staff_password(
+        &self,
+        id: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
         Ok(in_write_tx!(self, |tx| {
             let n = sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
                 .bind(password_hash)
@@ -117,17 +142,29 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             n == 1
         }))
     }
 
     /// Starts a session for a signed-in staff member.
-    pub async fn create_session(&self, token_hash: &str, staff_id: &str, csrf: &str, lifetime_s: i64) -> Result<(), StoreError> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        staff_id: &str,
+        csrf: &str,
+        lifetime_s: i64,
+    ) -> Result<(), StoreError> {
         let now = now_s();
         in_write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1").bind(now).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(token_hash)
                 .bind(staff_id)
@@ -155,14 +192,26 @@ impl Store {
             .await
         })?;
         Ok(row.map(|r| {
-            (Staff { id: r.id, email: r.email, role: r.role, practitioner_id: r.practitioner_id, active: r.active }, r.csrf_token)
+            (
+                Staff {
+                    id: r.id,
+                    email: r.email,
+                    role: r.role,
+                    practitioner_id: r.practitioner_id,
+                    active: r.active,
+                },
+                r.csrf_token,
+            )
         }))
     }
 
     /// Ends a session (sign out).
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         in_write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(())
@@ -172,9 +221,16 @@ impl Store {
     pub async fn record_login_failure(&self, keys: &[String]) -> Result<(), StoreError> {
         let now = now_s();
         in_write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(now - 86_400).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(now - 86_400)
+                .execute(&mut *tx)
+                .await?;
             for key in keys {
-                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(key).bind(now).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                    .bind(key)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
         });
@@ -196,7 +252,10 @@ impl Store {
     /// Forgets an account's failures after a successful sign-in.
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         in_write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM login_failures WHERE key = $1")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(())
@@ -215,14 +274,30 @@ impl Store {
             .fetch_all(pool)
             .await
         })?;
-        Ok(rows.into_iter().map(|(id, name, email, phone)| Client { id, name, email, phone }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, email, phone)| Client {
+                id,
+                name,
+                email,
+                phone,
+            })
+            .collect())
     }
 
     /// One client by id.
     pub async fn client(&self, id: &str) -> Result<Option<Client>, StoreError> {
         let row: Option<(String, String, String, Option<String>)> = on_read!(self, |pool| {
-            sqlx::query_as("SELECT id, name, email, phone FROM clients WHERE id = $1").bind(id).fetch_optional(pool).await
+            sqlx::query_as("SELECT id, name, email, phone FROM clients WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await
         })?;
-        Ok(row.map(|(id, name, email, phone)| Client { id, name, email, phone }))
+        Ok(row.map(|(id, name, email, phone)| Client {
+            id,
+            name,
+            email,
+            phone,
+        }))
     }
 }

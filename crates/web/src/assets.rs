@@ -3,11 +3,11 @@
 
 use std::sync::LazyLock;
 
+use axum::Router;
 use axum::extract::Path;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use sha2::Digest as _;
 
 use crate::state::AppState;
@@ -24,21 +24,46 @@ fn asset(stem: &str, ext: &str, mime: &'static str, body: &'static [u8]) -> Asse
     let digest = sha2::Sha256::digest(body);
     let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     let file_name = format!("{stem}.{hash}.{ext}");
-    Asset { url: format!("/assets/{file_name}"), file_name, mime, body }
+    Asset {
+        url: format!("/assets/{file_name}"),
+        file_name,
+        mime,
+        body,
+    }
 }
 
 /// The stylesheet.
-pub static CSS: LazyLock<Asset> =
-    LazyLock::new(|| asset("site", "css", "text/css; charset=utf-8", include_bytes!("../assets/site.css")));
+pub static CSS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "site",
+        "css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/site.css"),
+    )
+});
 /// The progressive-enhancement script.
-pub static JS: LazyLock<Asset> =
-    LazyLock::new(|| asset("site", "js", "text/javascript; charset=utf-8", include_bytes!("../assets/site.js")));
+pub static JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "site",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/site.js"),
+    )
+});
 /// The site icon.
-pub static ICON: LazyLock<Asset> =
-    LazyLock::new(|| asset("favicon", "svg", "image/svg+xml", include_bytes!("../assets/favicon.svg")));
+pub static ICON: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "favicon",
+        "svg",
+        "image/svg+xml",
+        include_bytes!("../assets/favicon.svg"),
+    )
+});
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/assets/{name}", get(serve)).route("/favicon.ico", get(favicon))
+    Router::new()
+        .route("/assets/{name}", get(serve))
+        .route("/favicon.ico", get(favicon))
 }
 
 async fn serve(Path(name): Path<String>) -> Response {
@@ -47,7 +72,10 @@ async fn serve(Path(name): Path<String>) -> Response {
             return (
                 [
                     (header::CONTENT_TYPE, HeaderValue::from_static(asset.mime)),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("public, max-age=31536000, immutable"),
+                    ),
                 ],
                 asset.body,
             )
@@ -61,7 +89,10 @@ async fn favicon() -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(ICON.mime)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
         ],
         ICON.body,
     )

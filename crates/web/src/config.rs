@@ -31,7 +31,10 @@ impl Config {
     /// Defaults for tests and first runs: data in `data_dir`, mail to its outbox.
     pub fn local(data_dir: PathBuf, public_url: String) -> Config {
         Config {
-            mail: MailConfig::Outbox { dir: data_dir.join("outbox"), from: "Collagen <no-reply@localhost>".into() },
+            mail: MailConfig::Outbox {
+                dir: data_dir.join("outbox"),
+                from: "Collagen <no-reply@localhost>".into(),
+            },
             data_dir,
             content_dir: None,
             public_url,

@@ -9,7 +9,10 @@ use serde::Deserialize;
 /// The pages shipped with the binary, used when no content folder is given.
 const BUILT_IN: &[(&str, &str)] = &[
     ("index", include_str!("../../../content/index.md")),
-    ("microneedling", include_str!("../../../content/microneedling.md")),
+    (
+        "microneedling",
+        include_str!("../../../content/microneedling.md"),
+    ),
     ("procedure", include_str!("../../../content/procedure.md")),
     ("benefits", include_str!("../../../content/benefits.md")),
     ("risks", include_str!("../../../content/risks.md")),
@@ -44,7 +47,11 @@ pub struct Page {
 impl Page {
     /// The page's path on the site.
     pub fn path(&self) -> String {
-        if self.slug == "index" { "/".into() } else { format!("/{}", self.slug) }
+        if self.slug == "index" {
+            "/".into()
+        } else {
+            format!("/{}", self.slug)
+        }
     }
 }
 
@@ -61,19 +68,30 @@ impl Content {
         match dir {
             None => {
                 for (slug, text) in BUILT_IN {
-                    pages.push(parse_page(slug, text).with_context(|| format!("built-in page {slug}"))?);
+                    pages.push(
+                        parse_page(slug, text).with_context(|| format!("built-in page {slug}"))?,
+                    );
                 }
             }
             Some(dir) => {
-                let entries = std::fs::read_dir(dir).with_context(|| format!("reading content folder {}", dir.display()))?;
+                let entries = std::fs::read_dir(dir)
+                    .with_context(|| format!("reading content folder {}", dir.display()))?;
                 for entry in entries {
                     let path = entry?.path();
                     if path.extension().and_then(|e| e.to_str()) != Some("md") {
                         continue;
                     }
-                    let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
-                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-                    pages.push(parse_page(&slug, &text).with_context(|| format!("in {}", path.display()))?);
+                    let slug = path
+                        .file_stem()
+                        .and_then(|s| s.to_str())
+                        .unwrap_or_default()
+                        .to_owned();
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    pages.push(
+                        parse_page(&slug, &text)
+                            .with_context(|| format!("in {}", path.display()))?,
+                    );
                 }
             }
         }
@@ -88,26 +106,40 @@ impl Content {
 }
 
 fn parse_page(slug: &str, text: &str) -> anyhow::Result<Page> {
-    let rest = text.strip_prefix("+++").context("a page starts with +++ front matter")?;
-    let (front, body) = rest.split_once("\n+++").context("front matter is closed by a +++ line")?;
+    let rest = text
+        .strip_prefix("+++")
+        .context("a page starts with +++ front matter")?;
+    let (front, body) = rest
+        .split_once("\n+++")
+        .context("front matter is closed by a +++ line")?;
     let meta: FrontMatter = toml::from_str(front).context("front matter")?;
-    let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
+    let options =
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
     let parser = pulldown_cmark::Parser::new_ext(body, options).map(|event| match event {
         // Clinic text is trusted, but raw HTML would bypass the design and the CSP: show it as text.
-        pulldown_cmark::Event::Html(html) | pulldown_cmark::Event::InlineHtml(html) => pulldown_cmark::Event::Text(html),
+        pulldown_cmark::Event::Html(html) | pulldown_cmark::Event::InlineHtml(html) => {
+            pulldown_cmark::Event::Text(html)
+        }
         other => other,
     });
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser);
     // Wide tables scroll inside their own box instead of widening the page on phones.
-    let html = html.replace("<table>", "<div class=\"table-scroll\"><table>").replace("</table>", "</table></div>");
-    Ok(Page { slug: slug.to_owned(), meta, html })
+    let html = html
+        .replace("<table>", "<div class=\"table-scroll\"><table>")
+        .replace("</table>", "</table></div>");
+    Ok(Page {
+        slug: slug.to_owned(),
+        meta,
+        html,
+    })
 }
 
 /// Fills the clinic's own details into page text.
 pub fn fill_placeholders(html: &str, clinic: &clinic::ClinicInfo) -> String {
     let escape = |s: &str| maud::html! { (s) }.into_string();
-    html.replace("{{clinic_name}}", &escape(&clinic.name)).replace("{{clinic_phone}}", &escape(&clinic.phone))
+    html.replace("{{clinic_name}}", &escape(&clinic.name))
+        .replace("{{clinic_phone}}", &escape(&clinic.phone))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The one place where failures become HTTP answers.
 
-use axum::http::{header, HeaderValue};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -21,7 +21,13 @@ pub struct ApiError {
 impl ApiError {
     /// A problem of `kind` explained by `detail`.
     pub fn new(kind: ProblemKind, detail: impl Into<String>) -> ApiError {
-        ApiError { kind, detail: detail.into(), field: None, retry_after: None, extra: None }
+        ApiError {
+            kind,
+            detail: detail.into(),
+            field: None,
+            retry_after: None,
+            extra: None,
+        }
     }
 
     /// Invalid input in one field.
@@ -38,7 +44,10 @@ impl ApiError {
     /// Something we did not expect: logged in full, answered without internals.
     pub fn internal(err: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %err, "internal error");
-        ApiError::new(ProblemKind::Internal, "An unexpected error occurred; nothing was changed. Please try again.")
+        ApiError::new(
+            ProblemKind::Internal,
+            "An unexpected error occurred; nothing was changed. Please try again.",
+        )
     }
 
     /// The not-found answer.
@@ -80,18 +89,28 @@ impl IntoResponse for ApiError {
             status: status.as_u16(),
             detail: &self.detail,
             field: self.field.as_deref(),
-            errors: self.field.as_deref().map(|f| vec![FieldProblem { field: f, detail: &self.detail }]),
+            errors: self.field.as_deref().map(|f| {
+                vec![FieldProblem {
+                    field: f,
+                    detail: &self.detail,
+                }]
+            }),
         };
         let mut value = serde_json::to_value(&body).unwrap_or_default();
-        if let (Some(serde_json::Value::Object(extra)), serde_json::Value::Object(map)) = (self.extra, &mut value) {
+        if let (Some(serde_json::Value::Object(extra)), serde_json::Value::Object(map)) =
+            (self.extra, &mut value)
+        {
             map.extend(extra);
         }
         let mut response = (status, axum::Json(value)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(seconds) = self.retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

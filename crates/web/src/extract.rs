@@ -2,8 +2,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -26,12 +26,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .await
             .map_err(|e| ApiError::new(ProblemKind::MalformedRequest, e.body_text()))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(ApiError::new(ProblemKind::MalformedRequest, "The request body is empty; send a JSON object.")
-                .with_field("body"));
+            return Err(ApiError::new(
+                ProblemKind::MalformedRequest,
+                "The request body is empty; send a JSON object.",
+            )
+            .with_field("body"));
         }
         if !is_json {
-            return Err(ApiError::new(ProblemKind::MalformedRequest, "Send the body as JSON with Content-Type: application/json.")
-                .with_field("body"));
+            return Err(ApiError::new(
+                ProblemKind::MalformedRequest,
+                "Send the body as JSON with Content-Type: application/json.",
+            )
+            .with_field("body"));
         }
         parse_json(&bytes).map(JsonBody)
     }
@@ -40,7 +46,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// Parses JSON into `T`, naming the field when it does not fit.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(ProblemKind::MalformedRequest, format!("The body is not valid JSON: {e}.")).with_field("body")
+        ApiError::new(
+            ProblemKind::MalformedRequest,
+            format!("The body is not valid JSON: {e}."),
+        )
+        .with_field("body")
     })?;
     if !value.is_object() {
         return Err(ApiError::invalid("body", "The body must be a JSON object."));
@@ -48,7 +58,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner = e.inner().to_string();
         let path = e.path().to_string();
-        let field = match inner.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        let field = match inner
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+        {
             Some(missing) if path == "." => missing.to_owned(),
             Some(missing) => format!("{path}.{missing}"),
             None => path,
@@ -64,7 +77,10 @@ pub struct ClientAddr(pub std::net::IpAddr);
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if state.config.behind_proxy
             && let Some(ip) = parts
                 .headers
@@ -75,7 +91,12 @@ impl FromRequestParts<AppState> for ClientAddr {
         {
             return Ok(ClientAddr(ip));
         }
-        let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-        Ok(ClientAddr(peer.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))))
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(peer.unwrap_or(std::net::IpAddr::V4(
+            std::net::Ipv4Addr::LOCALHOST,
+        ))))
     }
 }

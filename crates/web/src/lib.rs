@@ -22,10 +22,10 @@ mod rate_limit;
 mod snapshot;
 mod state;
 
-pub use config::{Config, MailConfig};
-pub use mail::worker::run_mail_worker;
 pub use admin::ROUTES as ADMIN_ROUTES;
 pub use auth::password::{hash as hash_password, weakness as password_weakness};
+pub use config::{Config, MailConfig};
+pub use mail::worker::run_mail_worker;
 pub use state::AppState;
 
 use axum::Router;

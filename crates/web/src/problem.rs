@@ -85,10 +85,14 @@ impl ProblemKind {
     pub fn status(self) -> StatusCode {
         match self {
             Self::MalformedRequest => StatusCode::BAD_REQUEST,
-            Self::InvalidInput | Self::ScreeningRequired | Self::ScreeningRefused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidInput | Self::ScreeningRequired | Self::ScreeningRefused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::SlotUnavailable | Self::InsideCancelWindow | Self::BookingClosed => StatusCode::CONFLICT,
+            Self::SlotUnavailable | Self::InsideCancelWindow | Self::BookingClosed => {
+                StatusCode::CONFLICT
+            }
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,

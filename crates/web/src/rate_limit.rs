@@ -15,7 +15,11 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Allows `limit` events per address per hour; 0 turns the limit off.
     pub fn per_hour(limit: u32) -> RateLimiter {
-        RateLimiter { limit, window: Duration::from_secs(3600), counts: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            limit,
+            window: Duration::from_secs(3600),
+            counts: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts one event; `Err(seconds)` says how long until the address may try again.

@@ -37,6 +37,8 @@ impl ClinicSnapshot {
 
     /// Today's date at the clinic.
     pub fn today(&self) -> jiff::civil::Date {
-        jiff::Timestamp::now().to_zoned_datetime(self.timezone.clone()).date()
+        jiff::Timestamp::now()
+            .to_zoned_datetime(self.timezone.clone())
+            .date()
     }
 }

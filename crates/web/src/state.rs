@@ -22,8 +22,10 @@ pub struct AppState {
 impl AppState {
     /// Loads the stored setup and the public content; the database must hold a setup.
     pub async fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
-        let (setup, version) =
-            store.load_setup().await?.ok_or_else(|| anyhow::anyhow!("the database holds no clinic setup"))?;
+        let (setup, version) = store
+            .load_setup()
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the database holds no clinic setup"))?;
         let content = Content::load(config.content_dir.as_deref())?;
         Ok(AppState {
             store,

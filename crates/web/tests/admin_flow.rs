@@ -28,23 +28,64 @@ struct Answer {
 
 async fn answer(res: reqwest::Response) -> Answer {
     let status = res.status().as_u16();
-    let location = res.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    Answer { status, location, body: res.text().await.unwrap_or_default() }
+    let location = res
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Answer {
+        status,
+        location,
+        body: res.text().await.unwrap_or_default(),
+    }
 }
 
 fn today() -> Date {
     Timestamp::now().in_tz(TZ).unwrap().date()
 }
 
-async fn add_staff(app: &TestApp, email: &str, hash: &str, role: &str, practitioner: Option<&str>) -> store::Staff {
-    app.store.create_staff(email, hash, role, practitioner).await.expect("create staff").expect("a new email")
+async fn add_staff(
+    app: &TestApp,
+    email: &str,
+    hash: &str,
+    role: &str,
+    practitioner: Option<&str>,
+) -> store::Staff {
+    app.store
+        .create_staff(email, hash, role, practitioner)
+        .await
+        .expect("create staff")
+        .expect("a new email")
 }
 
 async fn sign_in(app: &TestApp, email: &str) -> Session {
-    let res = app.http.post(format!("{}/login", app.base)).form(&[("email", email), ("password", PASSWORD)]).send().await.unwrap();
+    let res = app
+        .http
+        .post(format!("{}/login", app.base))
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 303, "sign-in of {email} failed");
-    let cookie = res.headers().get(SET_COOKIE).and_then(|v| v.to_str().ok()).expect("Set-Cookie").split(';').next().unwrap().to_owned();
-    let page = get(app, &Session { cookie: cookie.clone(), csrf: String::new() }, "/admin").await;
+    let cookie = res
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("Set-Cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = get(
+        app,
+        &Session {
+            cookie: cookie.clone(),
+            csrf: String::new(),
+        },
+        "/admin",
+    )
+    .await;
     assert_eq!(page.status, 200, "{}", page.body);
     let marker = "name=\"csrf\" value=\"";
     let at = page.body.find(marker).expect("a csrf field on /admin") + marker.len();
@@ -53,19 +94,45 @@ async fn sign_in(app: &TestApp, email: &str) -> Session {
 }
 
 async fn get(app: &TestApp, s: &Session, path: &str) -> Answer {
-    answer(app.http.get(format!("{}{path}", app.base)).header("cookie", &s.cookie).send().await.unwrap()).await
+    answer(
+        app.http
+            .get(format!("{}{path}", app.base))
+            .header("cookie", &s.cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 async fn get_json(app: &TestApp, s: &Session, path: &str) -> (u16, Value) {
-    let res = app.http.get(format!("{}{path}", app.base)).header("cookie", &s.cookie).send().await.unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+    let res = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    (
+        res.status().as_u16(),
+        res.json().await.unwrap_or(Value::Null),
+    )
 }
 
 /// POSTs a form with the session's CSRF token.
 async fn post(app: &TestApp, s: &Session, path: &str, form: &[(&str, &str)]) -> Answer {
     let mut fields: Vec<(&str, &str)> = vec![("csrf", &s.csrf)];
     fields.extend_from_slice(form);
-    answer(app.http.post(format!("{}{path}", app.base)).header("cookie", &s.cookie).form(&fields).send().await.unwrap()).await
+    answer(
+        app.http
+            .post(format!("{}{path}", app.base))
+            .header("cookie", &s.cookie)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 /// `(date, time)` in the clinic's zone of an RFC 3339 start from the API.
@@ -78,7 +145,15 @@ fn instant(start: &str) -> Timestamp {
 }
 
 /// Books on a client's behalf through the back-office form.
-async fn staff_book(app: &TestApp, s: &Session, practitioner: &str, date: &str, time: &str, name: &str, email: &str) -> Answer {
+async fn staff_book(
+    app: &TestApp,
+    s: &Session,
+    practitioner: &str,
+    date: &str,
+    time: &str,
+    name: &str,
+    email: &str,
+) -> Answer {
     post(
         app,
         s,
@@ -100,7 +175,10 @@ async fn staff_book(app: &TestApp, s: &Session, practitioner: &str, date: &str, 
 /// The booking id a successful form post redirects to.
 fn booked_id(a: &Answer) -> String {
     assert_eq!(a.status, 303, "booking refused: {}", a.body);
-    a.location.strip_prefix("/admin/bookings/").unwrap_or_else(|| panic!("redirected to {}", a.location)).to_owned()
+    a.location
+        .strip_prefix("/admin/bookings/")
+        .unwrap_or_else(|| panic!("redirected to {}", a.location))
+        .to_owned()
 }
 
 async fn screening(app: &TestApp, changes: Value) -> String {
@@ -118,14 +196,25 @@ async fn screening(app: &TestApp, changes: Value) -> String {
     for (k, v) in changes.as_object().unwrap() {
         answers.insert(k.clone(), v.clone());
     }
-    let (status, body) = app.post_json("/api/v1/screenings", &json!({"answers": answers})).await;
+    let (status, body) = app
+        .post_json("/api/v1/screenings", &json!({"answers": answers}))
+        .await;
     assert_eq!(status, 201, "{body}");
     body["id"].as_str().unwrap().to_owned()
 }
 
 /// Books online through the public API.
-async fn book_online(app: &TestApp, service: &str, start: &str, practitioner: Option<&str>, screening: Option<&str>, name: &str, email: &str) -> Value {
-    let mut body = json!({"service": service, "start": start, "client": {"name": name, "email": email}});
+async fn book_online(
+    app: &TestApp,
+    service: &str,
+    start: &str,
+    practitioner: Option<&str>,
+    screening: Option<&str>,
+    name: &str,
+    email: &str,
+) -> Value {
+    let mut body =
+        json!({"service": service, "start": start, "client": {"name": name, "email": email}});
     if let Some(p) = practitioner {
         body["practitioner"] = json!(p);
     }
@@ -152,7 +241,16 @@ async fn front_desk_books_moves_and_checks_in(app: TestApp) {
     let slots = app.free_slots("consultation", Some("maya-lee")).await;
     let first = slots[0]["start"].as_str().unwrap().to_owned();
     let (date, time) = local(&first);
-    let a = staff_book(&app, &desk, "", &date, &time, "Phone Client", "phone@example.com").await;
+    let a = staff_book(
+        &app,
+        &desk,
+        "",
+        &date,
+        &time,
+        "Phone Client",
+        "phone@example.com",
+    )
+    .await;
     let id = booked_id(&a);
     let booked = app.store.booking(&id).await.unwrap().expect("stored");
     assert_eq!(booked.status, BookingStatus::Confirmed);
@@ -162,25 +260,78 @@ async fn front_desk_books_moves_and_checks_in(app: TestApp) {
     let practitioner = booked.practitioner_id.clone();
     let shown = get(&app, &desk, &format!("/admin/bookings/{id}")).await;
     assert_eq!(shown.status, 200);
-    assert!(shown.body.contains("Phone Client") && shown.body.contains(&booked.reference), "{}", shown.body);
+    assert!(
+        shown.body.contains("Phone Client") && shown.body.contains(&booked.reference),
+        "{}",
+        shown.body
+    );
 
     // Never an overlap: the same practitioner at the same time, or 15 minutes into it.
-    let plus15 = (instant(&first) + SignedDuration::from_mins(15)).in_tz(TZ).unwrap().strftime("%H:%M").to_string();
+    let plus15 = (instant(&first) + SignedDuration::from_mins(15))
+        .in_tz(TZ)
+        .unwrap()
+        .strftime("%H:%M")
+        .to_string();
     for t in [time.as_str(), plus15.as_str()] {
-        let a = staff_book(&app, &desk, &practitioner, &date, t, "Second Client", "second@example.com").await;
-        assert!(!(200..400).contains(&a.status), "an overlapping booking at {t} was accepted: {} {}", a.status, a.location);
-        assert!(a.body.contains("role=\"alert\""), "the refusal shows no error: {}", a.body);
+        let a = staff_book(
+            &app,
+            &desk,
+            &practitioner,
+            &date,
+            t,
+            "Second Client",
+            "second@example.com",
+        )
+        .await;
+        assert!(
+            !(200..400).contains(&a.status),
+            "an overlapping booking at {t} was accepted: {} {}",
+            a.status,
+            a.location
+        );
+        assert!(
+            a.body.contains("role=\"alert\""),
+            "the refusal shows no error: {}",
+            a.body
+        );
     }
-    let day = app.store.bookings_between(instant(&first) - SignedDuration::from_hours(12), instant(&first) + SignedDuration::from_hours(12)).await.unwrap();
-    assert!(day.iter().all(|b| b.client.email != "second@example.com"), "the refused booking was stored");
+    let day = app
+        .store
+        .bookings_between(
+            instant(&first) - SignedDuration::from_hours(12),
+            instant(&first) + SignedDuration::from_hours(12),
+        )
+        .await
+        .unwrap();
+    assert!(
+        day.iter().all(|b| b.client.email != "second@example.com"),
+        "the refused booking was stored"
+    );
     let still = app.store.booking(&id).await.unwrap().unwrap();
-    assert_eq!((still.status, still.start, &still.practitioner_id), (BookingStatus::Confirmed, booked.start, &practitioner));
+    assert_eq!(
+        (still.status, still.start, &still.practitioner_id),
+        (BookingStatus::Confirmed, booked.start, &practitioner)
+    );
 
     // Move it to another day with the same practitioner.
     let theirs = app.free_slots("consultation", Some(&practitioner)).await;
-    let target = theirs.iter().map(|s| s["start"].as_str().unwrap().to_owned()).find(|s| s[..10] != date[..]).expect("a slot on another day");
+    let target = theirs
+        .iter()
+        .map(|s| s["start"].as_str().unwrap().to_owned())
+        .find(|s| s[..10] != date[..])
+        .expect("a slot on another day");
     let (new_date, new_time) = local(&target);
-    let a = post(&app, &desk, &format!("/admin/bookings/{id}/move"), &[("date", &new_date), ("time", &new_time), ("practitioner", &practitioner)]).await;
+    let a = post(
+        &app,
+        &desk,
+        &format!("/admin/bookings/{id}/move"),
+        &[
+            ("date", &new_date),
+            ("time", &new_time),
+            ("practitioner", &practitioner),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 303, "move refused: {}", a.body);
     assert_eq!(a.location, format!("/admin/bookings/{id}"));
     let moved = app.store.booking(&id).await.unwrap().unwrap();
@@ -188,21 +339,65 @@ async fn front_desk_books_moves_and_checks_in(app: TestApp) {
     assert_eq!(moved.practitioner_id, practitioner);
     assert_eq!(moved.status, BookingStatus::Confirmed);
     let freed = app.free_slots("consultation", Some(&practitioner)).await;
-    assert!(freed.iter().any(|s| s["start"] == first.as_str()), "the old time was not released");
+    assert!(
+        freed.iter().any(|s| s["start"] == first.as_str()),
+        "the old time was not released"
+    );
 
     // Moving onto another booking is refused and leaves it where it was.
-    let other = freed.iter().map(|s| s["start"].as_str().unwrap().to_owned()).find(|s| s[..10] == new_date[..]).expect("another free slot that day");
+    let other = freed
+        .iter()
+        .map(|s| s["start"].as_str().unwrap().to_owned())
+        .find(|s| s[..10] == new_date[..])
+        .expect("another free slot that day");
     let (od, ot) = local(&other);
-    booked_id(&staff_book(&app, &desk, &practitioner, &od, &ot, "Blocking Client", "blocking@example.com").await);
-    let a = post(&app, &desk, &format!("/admin/bookings/{id}/move"), &[("date", &od), ("time", &ot), ("practitioner", &practitioner)]).await;
-    assert!(!(200..400).contains(&a.status), "a move onto another booking was accepted");
+    booked_id(
+        &staff_book(
+            &app,
+            &desk,
+            &practitioner,
+            &od,
+            &ot,
+            "Blocking Client",
+            "blocking@example.com",
+        )
+        .await,
+    );
+    let a = post(
+        &app,
+        &desk,
+        &format!("/admin/bookings/{id}/move"),
+        &[
+            ("date", &od),
+            ("time", &ot),
+            ("practitioner", &practitioner),
+        ],
+    )
+    .await;
+    assert!(
+        !(200..400).contains(&a.status),
+        "a move onto another booking was accepted"
+    );
     assert!(a.body.contains("role=\"alert\""), "{}", a.body);
-    assert_eq!(app.store.booking(&id).await.unwrap().unwrap().start, instant(&target), "a refused move changed the booking");
+    assert_eq!(
+        app.store.booking(&id).await.unwrap().unwrap().start,
+        instant(&target),
+        "a refused move changed the booking"
+    );
 
     // The client arrives.
-    let a = post(&app, &desk, &format!("/admin/bookings/{id}/status"), &[("status", "arrived")]).await;
+    let a = post(
+        &app,
+        &desk,
+        &format!("/admin/bookings/{id}/status"),
+        &[("status", "arrived")],
+    )
+    .await;
     assert_eq!(a.status, 303, "{}", a.body);
-    assert_eq!(app.store.booking(&id).await.unwrap().unwrap().status, BookingStatus::Arrived);
+    assert_eq!(
+        app.store.booking(&id).await.unwrap().unwrap().status,
+        BookingStatus::Arrived
+    );
 }
 on_both_engines!(front_desk_books_moves_and_checks_in);
 
@@ -210,8 +405,10 @@ on_both_engines!(front_desk_books_moves_and_checks_in);
 fn open_all_day() -> clinic::ClinicSetup {
     let mut setup = clinic::demo();
     setup.closures.clear();
-    let days: BTreeMap<String, Vec<String>> =
-        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().map(|d| (d.to_string(), vec!["00:00-24:00".to_string()])).collect();
+    let days: BTreeMap<String, Vec<String>> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| (d.to_string(), vec!["00:00-24:00".to_string()]))
+        .collect();
     for p in &mut setup.practitioners {
         p.hours = days.clone();
         p.dates.clear();
@@ -227,22 +424,50 @@ async fn staff_book_inside_the_notice_window(app: TestApp) {
     let desk = sign_in(&app, "desk@clinic.example").await;
     // An hour from now, on the 15-minute step: well inside the demo's 12-hour notice.
     let now = Timestamp::now().in_tz(TZ).unwrap();
-    let soon = now.checked_add(Span::new().minutes(60 + (15 - i64::from(now.minute()) % 15))).unwrap();
+    let soon = now
+        .checked_add(Span::new().minutes(60 + (15 - i64::from(now.minute()) % 15)))
+        .unwrap();
     let start = soon.with().second(0).subsec_nanosecond(0).build().unwrap();
     let rfc = start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
     let (date, time) = local(&rfc);
 
     let body = json!({"service": "consultation", "start": rfc, "practitioner": "maya-lee", "client": {"name": "Online", "email": "online@example.com"}});
     let (status, refused) = app.post_json("/api/v1/bookings", &body).await;
-    assert_eq!(status, 422, "a client booked inside the notice window: {refused}");
+    assert_eq!(
+        status, 422,
+        "a client booked inside the notice window: {refused}"
+    );
     assert_eq!(refused["field"], "start", "{refused}");
 
-    let id = booked_id(&staff_book(&app, &desk, "maya-lee", &date, &time, "Walk In", "walkin@example.com").await);
+    let id = booked_id(
+        &staff_book(
+            &app,
+            &desk,
+            "maya-lee",
+            &date,
+            &time,
+            "Walk In",
+            "walkin@example.com",
+        )
+        .await,
+    );
     let b = app.store.booking(&id).await.unwrap().unwrap();
     assert_eq!(b.start, start.timestamp());
     assert_eq!(b.status, BookingStatus::Confirmed);
-    let a = staff_book(&app, &desk, "maya-lee", &date, &time, "Walk In Two", "walkin2@example.com").await;
-    assert!(!(200..400).contains(&a.status), "staff double-booked Dr. Lee inside the notice window");
+    let a = staff_book(
+        &app,
+        &desk,
+        "maya-lee",
+        &date,
+        &time,
+        "Walk In Two",
+        "walkin2@example.com",
+    )
+    .await;
+    assert!(
+        !(200..400).contains(&a.status),
+        "staff double-booked Dr. Lee inside the notice window"
+    );
 }
 on_both_engines!(staff_book_inside_the_notice_window, super::open_all_day());
 
@@ -253,14 +478,41 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
     let screening_id = screening(&app, json!({"keloid_history": true})).await;
     let slots = app.free_slots("microneedling-face", None).await;
     let start = slots[0]["start"].as_str().unwrap();
-    let booked = book_online(&app, "microneedling-face", start, None, Some(&screening_id), "Held Client", "held@example.com").await;
+    let booked = book_online(
+        &app,
+        "microneedling-face",
+        start,
+        None,
+        Some(&screening_id),
+        "Held Client",
+        "held@example.com",
+    )
+    .await;
     assert_eq!(booked["status"], "pending_review", "{booked}");
     let id = booked["id"].as_str().unwrap().to_owned();
     let theirs = booked["practitioner"].as_str().unwrap().to_owned();
-    let other = if theirs == "maya-lee" { "sam-ortiz" } else { "maya-lee" };
+    let other = if theirs == "maya-lee" {
+        "sam-ortiz"
+    } else {
+        "maya-lee"
+    };
 
-    add_staff(&app, "mine@clinic.example", &hash, "practitioner", Some(&theirs)).await;
-    add_staff(&app, "other@clinic.example", &hash, "practitioner", Some(other)).await;
+    add_staff(
+        &app,
+        "mine@clinic.example",
+        &hash,
+        "practitioner",
+        Some(&theirs),
+    )
+    .await;
+    add_staff(
+        &app,
+        "other@clinic.example",
+        &hash,
+        "practitioner",
+        Some(other),
+    )
+    .await;
     add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
     let mine = sign_in(&app, "mine@clinic.example").await;
     let colleague = sign_in(&app, "other@clinic.example").await;
@@ -270,21 +522,56 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
     let page = get(&app, &desk, &format!("/admin/bookings/{id}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Held Client"), "{}", page.body);
-    assert!(!page.body.to_lowercase().contains("keloid"), "the front desk sees the screening answers:\n{}", page.body);
+    assert!(
+        !page.body.to_lowercase().contains("keloid"),
+        "the front desk sees the screening answers:\n{}",
+        page.body
+    );
     let client_id = app.store.booking(&id).await.unwrap().unwrap().client.id;
     let client_page = get(&app, &desk, &format!("/admin/clients/{client_id}")).await;
     assert_eq!(client_page.status, 200);
-    assert!(client_page.body.contains("Held Client"), "{}", client_page.body);
-    assert!(!client_page.body.to_lowercase().contains("keloid"), "the front desk sees screening detail on the client page:\n{}", client_page.body);
+    assert!(
+        client_page.body.contains("Held Client"),
+        "{}",
+        client_page.body
+    );
+    assert!(
+        !client_page.body.to_lowercase().contains("keloid"),
+        "the front desk sees screening detail on the client page:\n{}",
+        client_page.body
+    );
     let client_page = get(&app, &mine, &format!("/admin/clients/{client_id}")).await;
-    assert!(client_page.body.to_lowercase().contains("keloid"), "the practitioner does not see the screening on the client page");
-    let a = post(&app, &desk, &format!("/admin/bookings/{id}/review"), &[("decision", "confirm")]).await;
+    assert!(
+        client_page.body.to_lowercase().contains("keloid"),
+        "the practitioner does not see the screening on the client page"
+    );
+    let a = post(
+        &app,
+        &desk,
+        &format!("/admin/bookings/{id}/review"),
+        &[("decision", "confirm")],
+    )
+    .await;
     assert_eq!(a.status, 403, "{}", a.body);
     // Another practitioner cannot open or review it either.
-    assert_eq!(get(&app, &colleague, &format!("/admin/bookings/{id}")).await.status, 403);
-    let a = post(&app, &colleague, &format!("/admin/bookings/{id}/review"), &[("decision", "confirm")]).await;
+    assert_eq!(
+        get(&app, &colleague, &format!("/admin/bookings/{id}"))
+            .await
+            .status,
+        403
+    );
+    let a = post(
+        &app,
+        &colleague,
+        &format!("/admin/bookings/{id}/review"),
+        &[("decision", "confirm")],
+    )
+    .await;
     assert_eq!(a.status, 403, "{}", a.body);
-    assert_eq!(app.store.booking(&id).await.unwrap().unwrap().status, BookingStatus::PendingReview);
+    assert_eq!(
+        app.store.booking(&id).await.unwrap().unwrap().status,
+        BookingStatus::PendingReview
+    );
 
     // The booking's practitioner sees it queued, with the screening, and confirms.
     let queue = get(&app, &mine, "/admin/review").await;
@@ -292,24 +579,68 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
     assert!(queue.body.contains("Held Client"), "{}", queue.body);
     let page = get(&app, &mine, &format!("/admin/bookings/{id}")).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.to_lowercase().contains("keloid history"), "the practitioner does not see the answers: {}", page.body);
-    let a = post(&app, &mine, &format!("/admin/bookings/{id}/review"), &[("decision", "confirm"), ("note", "Patch test first, please.")]).await;
+    assert!(
+        page.body.to_lowercase().contains("keloid history"),
+        "the practitioner does not see the answers: {}",
+        page.body
+    );
+    let a = post(
+        &app,
+        &mine,
+        &format!("/admin/bookings/{id}/review"),
+        &[
+            ("decision", "confirm"),
+            ("note", "Patch test first, please."),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 303, "{}", a.body);
     let after = app.store.booking(&id).await.unwrap().unwrap();
     assert_eq!(after.status, BookingStatus::Confirmed);
-    assert_eq!(after.review_note.as_deref(), Some("Patch test first, please."));
+    assert_eq!(
+        after.review_note.as_deref(),
+        Some("Patch test first, please.")
+    );
     let mail = app.store.mail_for_booking(&id).await.unwrap();
-    assert!(mail.iter().any(|(kind, to, _)| kind == "confirmed" && to == "held@example.com"), "no confirmation mail queued: {mail:?}");
+    assert!(
+        mail.iter()
+            .any(|(kind, to, _)| kind == "confirmed" && to == "held@example.com"),
+        "no confirmation mail queued: {mail:?}"
+    );
     let queue = get(&app, &mine, "/admin/review").await;
-    assert!(!queue.body.contains("Held Client"), "a reviewed booking is still queued");
-    let again = post(&app, &mine, &format!("/admin/bookings/{id}/review"), &[("decision", "decline")]).await;
-    assert!(!(200..400).contains(&again.status), "a booking was reviewed twice");
-    assert_eq!(app.store.booking(&id).await.unwrap().unwrap().status, BookingStatus::Confirmed);
+    assert!(
+        !queue.body.contains("Held Client"),
+        "a reviewed booking is still queued"
+    );
+    let again = post(
+        &app,
+        &mine,
+        &format!("/admin/bookings/{id}/review"),
+        &[("decision", "decline")],
+    )
+    .await;
+    assert!(
+        !(200..400).contains(&again.status),
+        "a booking was reviewed twice"
+    );
+    assert_eq!(
+        app.store.booking(&id).await.unwrap().unwrap().status,
+        BookingStatus::Confirmed
+    );
 
     // The JSON API: another pending booking, declined with the X-CSRF-Token header.
     let second = screening(&app, json!({"keloid_history": true})).await;
     let slots = app.free_slots("microneedling-face", Some(&theirs)).await;
-    let booked = book_online(&app, "microneedling-face", slots[0]["start"].as_str().unwrap(), Some(&theirs), Some(&second), "Api Client", "api@example.com").await;
+    let booked = book_online(
+        &app,
+        "microneedling-face",
+        slots[0]["start"].as_str().unwrap(),
+        Some(&theirs),
+        Some(&second),
+        "Api Client",
+        "api@example.com",
+    )
+    .await;
     let id2 = booked["id"].as_str().unwrap().to_owned();
     let res = app
         .http
@@ -320,7 +651,11 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status().as_u16(), 403, "the front desk reviewed over the API");
+    assert_eq!(
+        res.status().as_u16(),
+        403,
+        "the front desk reviewed over the API"
+    );
     let res = app
         .http
         .post(format!("{}/api/v1/admin/bookings/{id2}/review", app.base))
@@ -333,16 +668,30 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
     assert_eq!(res.status().as_u16(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], "declined", "{body}");
-    assert_eq!(app.store.booking(&id2).await.unwrap().unwrap().status, BookingStatus::Declined);
+    assert_eq!(
+        app.store.booking(&id2).await.unwrap().unwrap().status,
+        BookingStatus::Declined
+    );
     let mail = app.store.mail_for_booking(&id2).await.unwrap();
-    assert!(mail.iter().any(|(kind, to, _)| kind == "declined" && to == "api@example.com"), "{mail:?}");
+    assert!(
+        mail.iter()
+            .any(|(kind, to, _)| kind == "declined" && to == "api@example.com"),
+        "{mail:?}"
+    );
 }
 on_both_engines!(practitioner_reviews_a_pending_booking);
 
 /// A practitioner's calendar and API show only their own bookings; the admin's show all.
 async fn practitioners_see_only_their_own_schedule(app: TestApp) {
     let hash = web::hash_password(PASSWORD);
-    add_staff(&app, "maya@clinic.example", &hash, "practitioner", Some("maya-lee")).await;
+    add_staff(
+        &app,
+        "maya@clinic.example",
+        &hash,
+        "practitioner",
+        Some("maya-lee"),
+    )
+    .await;
     add_staff(&app, "owner@clinic.example", &hash, "admin", None).await;
     add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
     let maya_slots = app.free_slots("consultation", Some("maya-lee")).await;
@@ -350,45 +699,110 @@ async fn practitioners_see_only_their_own_schedule(app: TestApp) {
     let day = maya_slots
         .iter()
         .map(|s| s["start"].as_str().unwrap()[..10].to_owned())
-        .find(|d| sam_slots.iter().any(|s| s["start"].as_str().unwrap().starts_with(d.as_str())))
+        .find(|d| {
+            sam_slots
+                .iter()
+                .any(|s| s["start"].as_str().unwrap().starts_with(d.as_str()))
+        })
         .expect("a day both practitioners work");
-    let on_day = |slots: &[Value]| slots.iter().map(|s| s["start"].as_str().unwrap().to_owned()).find(|s| s.starts_with(&day)).unwrap();
-    let alma = book_online(&app, "consultation", &on_day(&maya_slots), Some("maya-lee"), None, "Alma Mayaclient", "alma@example.com").await;
-    let bert = book_online(&app, "consultation", &on_day(&sam_slots), Some("sam-ortiz"), None, "Bert Samclient", "bert@example.com").await;
+    let on_day = |slots: &[Value]| {
+        slots
+            .iter()
+            .map(|s| s["start"].as_str().unwrap().to_owned())
+            .find(|s| s.starts_with(&day))
+            .unwrap()
+    };
+    let alma = book_online(
+        &app,
+        "consultation",
+        &on_day(&maya_slots),
+        Some("maya-lee"),
+        None,
+        "Alma Mayaclient",
+        "alma@example.com",
+    )
+    .await;
+    let bert = book_online(
+        &app,
+        "consultation",
+        &on_day(&sam_slots),
+        Some("sam-ortiz"),
+        None,
+        "Bert Samclient",
+        "bert@example.com",
+    )
+    .await;
 
     let maya = sign_in(&app, "maya@clinic.example").await;
-    for path in [format!("/admin/calendar?date={day}"), format!("/admin/calendar?date={day}&view=week")] {
+    for path in [
+        format!("/admin/calendar?date={day}"),
+        format!("/admin/calendar?date={day}&view=week"),
+    ] {
         let cal = get(&app, &maya, &path).await;
         assert_eq!(cal.status, 200);
-        assert!(cal.body.contains("Alma Mayaclient"), "{path}: Dr. Lee does not see her booking");
-        assert!(!cal.body.contains("Bert Samclient"), "{path}: Dr. Lee sees Sam Ortiz's booking");
+        assert!(
+            cal.body.contains("Alma Mayaclient"),
+            "{path}: Dr. Lee does not see her booking"
+        );
+        assert!(
+            !cal.body.contains("Bert Samclient"),
+            "{path}: Dr. Lee sees Sam Ortiz's booking"
+        );
     }
     let (status, list) = get_json(&app, &maya, &format!("/api/v1/admin/bookings?date={day}")).await;
     assert_eq!(status, 200);
-    let ids: Vec<&str> = list["bookings"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = list["bookings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, vec![alma["id"].as_str().unwrap()], "{list}");
-    assert_eq!(get(&app, &maya, &format!("/admin/bookings/{}", bert["id"].as_str().unwrap())).await.status, 403);
+    assert_eq!(
+        get(
+            &app,
+            &maya,
+            &format!("/admin/bookings/{}", bert["id"].as_str().unwrap())
+        )
+        .await
+        .status,
+        403
+    );
 
     for email in ["owner@clinic.example", "desk@clinic.example"] {
         let s = sign_in(&app, email).await;
         let cal = get(&app, &s, &format!("/admin/calendar?date={day}")).await;
-        assert!(cal.body.contains("Alma Mayaclient") && cal.body.contains("Bert Samclient"), "{email} does not see both bookings");
+        assert!(
+            cal.body.contains("Alma Mayaclient") && cal.body.contains("Bert Samclient"),
+            "{email} does not see both bookings"
+        );
     }
     let owner = sign_in(&app, "owner@clinic.example").await;
-    let (status, list) = get_json(&app, &owner, &format!("/api/v1/admin/bookings?date={day}")).await;
+    let (status, list) =
+        get_json(&app, &owner, &format!("/api/v1/admin/bookings?date={day}")).await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["date"], day.as_str());
     assert_eq!(list["timezone"], TZ);
     let bookings = list["bookings"].as_array().unwrap();
     assert_eq!(bookings.len(), 2, "{list}");
-    for (b, name, practitioner) in [(&alma, "Alma Mayaclient", "maya-lee"), (&bert, "Bert Samclient", "sam-ortiz")] {
-        let found = bookings.iter().find(|x| x["id"] == b["id"]).unwrap_or_else(|| panic!("{name} missing: {list}"));
+    for (b, name, practitioner) in [
+        (&alma, "Alma Mayaclient", "maya-lee"),
+        (&bert, "Bert Samclient", "sam-ortiz"),
+    ] {
+        let found = bookings
+            .iter()
+            .find(|x| x["id"] == b["id"])
+            .unwrap_or_else(|| panic!("{name} missing: {list}"));
         assert_eq!(found["client"]["name"], name);
         assert_eq!(found["practitioner"], practitioner);
         assert_eq!(found["status"], "confirmed");
-        assert!(found["start"].as_str().unwrap().starts_with(&day), "{found}");
+        assert!(
+            found["start"].as_str().unwrap().starts_with(&day),
+            "{found}"
+        );
     }
-    let (status, other_day) = get_json(&app, &owner, "/api/v1/admin/bookings?date=2030-01-01").await;
+    let (status, other_day) =
+        get_json(&app, &owner, "/api/v1/admin/bookings?date=2030-01-01").await;
     assert_eq!(status, 200);
     assert_eq!(other_day["bookings"], json!([]));
     let (status, bad) = get_json(&app, &owner, "/api/v1/admin/bookings?date=tomorrow").await;
@@ -408,8 +822,10 @@ fn busy_clinic() -> clinic::ClinicSetup {
     third.name = "Ava Chen".into();
     third.services = vec!["consultation".into()];
     setup.practitioners.push(third);
-    let days: BTreeMap<String, Vec<String>> =
-        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().map(|d| (d.to_string(), vec!["07:00-22:00".to_string()])).collect();
+    let days: BTreeMap<String, Vec<String>> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| (d.to_string(), vec!["07:00-22:00".to_string()]))
+        .collect();
     for p in &mut setup.practitioners {
         p.hours = days.clone();
         p.dates.clear();
@@ -427,21 +843,49 @@ async fn the_busy_day_view_shows_every_booking(app: TestApp) {
     let practitioners = ["maya-lee", "sam-ortiz", "ava-chen"];
     for i in 0..30 {
         // Two at a time (one per room), each pair with two different practitioners.
-        let start = day.at(7, 0, 0, 0).in_tz(TZ).unwrap().checked_add(Span::new().minutes(30 * (i / 2))).unwrap();
+        let start = day
+            .at(7, 0, 0, 0)
+            .in_tz(TZ)
+            .unwrap()
+            .checked_add(Span::new().minutes(30 * (i / 2)))
+            .unwrap();
         let rfc = start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
-        book_online(&app, "consultation", &rfc, Some(practitioners[i as usize % 3]), None, &format!("Busy Client {:02}", i + 1), &format!("busy{i}@example.com")).await;
+        book_online(
+            &app,
+            "consultation",
+            &rfc,
+            Some(practitioners[i as usize % 3]),
+            None,
+            &format!("Busy Client {:02}", i + 1),
+            &format!("busy{i}@example.com"),
+        )
+        .await;
     }
     let owner = sign_in(&app, "owner@clinic.example").await;
     let cal = get(&app, &owner, &format!("/admin/calendar?date={day}")).await;
     assert_eq!(cal.status, 200);
     for i in 1..=30 {
-        assert!(cal.body.contains(&format!("Busy Client {i:02}")), "the day view lacks Busy Client {i:02}");
+        assert!(
+            cal.body.contains(&format!("Busy Client {i:02}")),
+            "the day view lacks Busy Client {i:02}"
+        );
     }
-    assert_eq!(cal.body.matches("<section class=\"day-col\"").count(), 5, "3 practitioner and 2 room columns");
-    for name in ["Dr. Maya Lee", "Sam Ortiz", "Ava Chen", "Treatment room 1", "Treatment room 2"] {
+    assert_eq!(
+        cal.body.matches("<section class=\"day-col\"").count(),
+        5,
+        "3 practitioner and 2 room columns"
+    );
+    for name in [
+        "Dr. Maya Lee",
+        "Sam Ortiz",
+        "Ava Chen",
+        "Treatment room 1",
+        "Treatment room 2",
+    ] {
         assert!(cal.body.contains(name), "no column for {name}");
     }
-    let (status, list) = get_json(&app, &owner, &format!("/api/v1/admin/bookings?date={day}")).await;
+    let (status, list) =
+        get_json(&app, &owner, &format!("/api/v1/admin/bookings?date={day}")).await;
     assert_eq!(status, 200);
     assert_eq!(list["bookings"].as_array().unwrap().len(), 30);
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::TestApp;
-use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "ochre lantern drifts slowly 47";
@@ -27,19 +27,41 @@ struct Answer {
 async fn answer(res: reqwest::Response) -> Answer {
     let status = res.status().as_u16();
     let headers = res.headers().clone();
-    let location = headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let location = headers
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let body = res.text().await.unwrap_or_default();
-    Answer { status, location, headers, body }
+    Answer {
+        status,
+        location,
+        headers,
+        body,
+    }
 }
 
 /// Creates a staff login directly in the store.
-async fn add_staff(app: &TestApp, email: &str, hash: &str, role: &str, practitioner: Option<&str>) -> store::Staff {
-    app.store.create_staff(email, hash, role, practitioner).await.expect("create staff").expect("a new email")
+async fn add_staff(
+    app: &TestApp,
+    email: &str,
+    hash: &str,
+    role: &str,
+    practitioner: Option<&str>,
+) -> store::Staff {
+    app.store
+        .create_staff(email, hash, role, practitioner)
+        .await
+        .expect("create staff")
+        .expect("a new email")
 }
 
 /// POST /login, optionally from a forwarded address.
 async fn login(app: &TestApp, email: &str, password: &str, forwarded: Option<&str>) -> Answer {
-    let mut req = app.http.post(format!("{}/login", app.base)).form(&[("email", email), ("password", password)]);
+    let mut req = app
+        .http
+        .post(format!("{}/login", app.base))
+        .form(&[("email", email), ("password", password)]);
     if let Some(ip) = forwarded {
         req = req.header("x-forwarded-for", ip);
     }
@@ -48,14 +70,21 @@ async fn login(app: &TestApp, email: &str, password: &str, forwarded: Option<&st
 
 /// The `collagen_session=…` pair from a sign-in answer.
 fn session_pair(a: &Answer) -> String {
-    let set = a.headers.get(SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("no Set-Cookie on sign-in: {}", a.status));
+    let set = a
+        .headers
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no Set-Cookie on sign-in: {}", a.status));
     set.split(';').next().unwrap().trim().to_owned()
 }
 
 /// The CSRF token in a page's hidden `csrf` field.
 fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
-    let at = html.find(marker).unwrap_or_else(|| panic!("no csrf field in the page:\n{html}")) + marker.len();
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no csrf field in the page:\n{html}"))
+        + marker.len();
     html[at..].split('"').next().unwrap().to_owned()
 }
 
@@ -67,7 +96,10 @@ async fn sign_in(app: &TestApp, email: &str) -> Session {
     let cookie = session_pair(&a);
     let page = get(app, Some(&cookie), "/admin").await;
     assert_eq!(page.status, 200, "/admin for {email}: {}", page.body);
-    Session { csrf: csrf_of(&page.body), cookie }
+    Session {
+        csrf: csrf_of(&page.body),
+        cookie,
+    }
 }
 
 async fn get(app: &TestApp, cookie: Option<&str>, path: &str) -> Answer {
@@ -78,7 +110,12 @@ async fn get(app: &TestApp, cookie: Option<&str>, path: &str) -> Answer {
     answer(req.send().await.expect("request")).await
 }
 
-async fn post_form(app: &TestApp, cookie: Option<&str>, path: &str, form: &[(&str, &str)]) -> Answer {
+async fn post_form(
+    app: &TestApp,
+    cookie: Option<&str>,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Answer {
     let mut req = app.http.post(format!("{}{path}", app.base)).form(form);
     if let Some(c) = cookie {
         req = req.header("cookie", c);
@@ -86,7 +123,13 @@ async fn post_form(app: &TestApp, cookie: Option<&str>, path: &str, form: &[(&st
     answer(req.send().await.expect("request")).await
 }
 
-async fn post_api(app: &TestApp, cookie: Option<&str>, csrf: Option<&str>, path: &str, body: &Value) -> Answer {
+async fn post_api(
+    app: &TestApp,
+    cookie: Option<&str>,
+    csrf: Option<&str>,
+    path: &str,
+    body: &Value,
+) -> Answer {
     let mut req = app.http.post(format!("{}{path}", app.base)).json(body);
     if let Some(c) = cookie {
         req = req.header("cookie", c);
@@ -113,7 +156,9 @@ async fn screening(app: &TestApp, changes: Value) -> String {
     for (k, v) in changes.as_object().unwrap() {
         answers.insert(k.clone(), v.clone());
     }
-    let (status, body) = app.post_json("/api/v1/screenings", &json!({"answers": answers})).await;
+    let (status, body) = app
+        .post_json("/api/v1/screenings", &json!({"answers": answers}))
+        .await;
     assert_eq!(status, 201, "{body}");
     body["id"].as_str().unwrap().to_owned()
 }
@@ -141,7 +186,12 @@ async fn pending_treatment(app: &TestApp, email: &str) -> Value {
 }
 
 async fn status_of(app: &TestApp, id: &str) -> store::BookingStatus {
-    app.store.booking(id).await.unwrap().expect("booking exists").status
+    app.store
+        .booking(id)
+        .await
+        .unwrap()
+        .expect("booking exists")
+        .status
 }
 
 fn is_admin_only(path: &str) -> bool {
@@ -150,7 +200,9 @@ fn is_admin_only(path: &str) -> bool {
 
 fn is_review(method: &str, path: &str) -> bool {
     (method == "GET" && path == "/admin/review")
-        || (method == "POST" && (path == "/admin/bookings/{id}/review" || path == "/api/v1/admin/bookings/{id}/review"))
+        || (method == "POST"
+            && (path == "/admin/bookings/{id}/review"
+                || path == "/api/v1/admin/bookings/{id}/review"))
 }
 
 /// The role-restricted routes, and the rest the list must keep naming.
@@ -181,11 +233,20 @@ fn the_route_list_names_every_restricted_route() {
     let routes = web::ADMIN_ROUTES;
     assert!(!routes.is_empty(), "web::ADMIN_ROUTES is empty");
     for (method, path) in MUST_LIST {
-        assert!(routes.contains(&(*method, *path)), "web::ADMIN_ROUTES lacks {method} {path}: {routes:?}");
+        assert!(
+            routes.contains(&(*method, *path)),
+            "web::ADMIN_ROUTES lacks {method} {path}: {routes:?}"
+        );
     }
     for (method, path) in routes {
-        assert!(["GET", "POST"].contains(method), "unexpected method {method} {path}");
-        assert!(path.starts_with("/admin") || path.starts_with("/api/v1/admin"), "{path} is not a back-office path");
+        assert!(
+            ["GET", "POST"].contains(method),
+            "unexpected method {method} {path}"
+        );
+        assert!(
+            path.starts_with("/admin") || path.starts_with("/api/v1/admin"),
+            "{path} is not a back-office path"
+        );
     }
 }
 
@@ -218,11 +279,19 @@ async fn send(app: &TestApp, session: Option<&Session>, method: &str, path: &str
     match method {
         "GET" => get(app, cookie, path).await,
         _ if path.starts_with("/api/") => {
-            post_api(app, cookie, session.map(|s| s.csrf.as_str()), path, &json!({"decision": "confirm", "note": "let through"})).await
+            post_api(
+                app,
+                cookie,
+                session.map(|s| s.csrf.as_str()),
+                path,
+                &json!({"decision": "confirm", "note": "let through"}),
+            )
+            .await
         }
         _ => {
             // A valid clinic file, so a setup save let through would really change the setup.
-            let hijacked = include_str!("../../clinic/data/demo.toml").replace("Northside Skin Clinic", "Hijacked Clinic");
+            let hijacked = include_str!("../../clinic/data/demo.toml")
+                .replace("Northside Skin Clinic", "Hijacked Clinic");
             let form: Vec<(&str, &str)> = vec![
                 ("csrf", csrf),
                 ("decision", "confirm"),
@@ -246,14 +315,32 @@ async fn send(app: &TestApp, session: Option<&Session>, method: &str, path: &str
 async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
     let hash = web::hash_password(PASSWORD);
     let admin = add_staff(&app, "owner@clinic.example", &hash, "admin", None).await;
-    add_staff(&app, "maya@clinic.example", &hash, "practitioner", Some("maya-lee")).await;
+    add_staff(
+        &app,
+        "maya@clinic.example",
+        &hash,
+        "practitioner",
+        Some("maya-lee"),
+    )
+    .await;
     add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
     let spare = add_staff(&app, "spare@clinic.example", &hash, "front-desk", None).await;
     let booked = consultation(&app, "secure@example.com").await;
     let pending = pending_treatment(&app, "pending@example.com").await;
     let booking_id = booked["id"].as_str().unwrap().to_owned();
-    let client = app.store.booking(&booking_id).await.unwrap().unwrap().client;
-    let ids = Ids { booking: booking_id.clone(), pending: pending["id"].as_str().unwrap().to_owned(), client: client.id, staff: spare.id.clone() };
+    let client = app
+        .store
+        .booking(&booking_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .client;
+    let ids = Ids {
+        booking: booking_id.clone(),
+        pending: pending["id"].as_str().unwrap().to_owned(),
+        client: client.id,
+        staff: spare.id.clone(),
+    };
 
     // Anonymous.
     for (method, path) in web::ADMIN_ROUTES {
@@ -261,13 +348,28 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         let a = send(&app, None, method, &url).await;
         if path.starts_with("/api/") {
             assert_eq!(a.status, 401, "anonymous {method} {url}: {}", a.body);
-            let ct = a.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-            assert!(ct.starts_with("application/problem+json"), "anonymous {method} {url}: content-type {ct}");
+            let ct = a
+                .headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            assert!(
+                ct.starts_with("application/problem+json"),
+                "anonymous {method} {url}: content-type {ct}"
+            );
             let body: Value = serde_json::from_str(&a.body).unwrap_or(Value::Null);
-            assert_eq!(body["type"], "/problems/unauthorized", "anonymous {method} {url}: {}", a.body);
+            assert_eq!(
+                body["type"], "/problems/unauthorized",
+                "anonymous {method} {url}: {}",
+                a.body
+            );
         } else {
             assert_eq!(a.status, 303, "anonymous {method} {url}: {}", a.body);
-            assert!(a.location.starts_with("/login?next="), "anonymous {method} {url} goes to {:?}", a.location);
+            assert!(
+                a.location.starts_with("/login?next="),
+                "anonymous {method} {url} goes to {:?}",
+                a.location
+            );
         }
     }
     // Unknown back-office paths are refused too, not answered as 404 to strangers.
@@ -277,13 +379,27 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
     let a = get(&app, None, "/api/v1/admin/zzz").await;
     assert_eq!(a.status, 401, "anonymous GET /api/v1/admin/zzz: {}", a.body);
     let a = post_api(&app, None, None, "/api/v1/admin/zzz", &json!({})).await;
-    assert_eq!(a.status, 401, "anonymous POST /api/v1/admin/zzz: {}", a.body);
+    assert_eq!(
+        a.status, 401,
+        "anonymous POST /api/v1/admin/zzz: {}",
+        a.body
+    );
     let a = post_form(&app, None, "/admin/zzz", &[("x", "1")]).await;
-    assert!(!(200..300).contains(&a.status), "anonymous POST /admin/zzz answered {}", a.status);
+    assert!(
+        !(200..300).contains(&a.status),
+        "anonymous POST /admin/zzz answered {}",
+        a.status
+    );
 
     let setup_version = app.store.setup_version().await.unwrap();
     let staff_before = app.store.staff_list().await.unwrap();
-    let admin_hash = app.store.staff_for_login(&admin.email).await.unwrap().unwrap().1;
+    let admin_hash = app
+        .store
+        .staff_for_login(&admin.email)
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
 
     // Wrong roles: a valid CSRF token, so only the role can be the reason.
     let practitioner = sign_in(&app, "maya@clinic.example").await;
@@ -299,22 +415,62 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         }
         for (role, session) in refused {
             // Staff routes act on the admin's own login, the worst case.
-            let url = fill(method, path, &Ids { staff: admin.id.clone(), ..clone_ids(&ids) });
+            let url = fill(
+                method,
+                path,
+                &Ids {
+                    staff: admin.id.clone(),
+                    ..clone_ids(&ids)
+                },
+            );
             let a = send(&app, Some(session), method, &url).await;
-            assert_eq!(a.status, 403, "{role} {method} {url} answered {}: {}", a.status, a.body);
-            assert!(!a.body.contains("expired"), "{role} {method} {url} was refused for CSRF, not for the role");
+            assert_eq!(
+                a.status, 403,
+                "{role} {method} {url} answered {}: {}",
+                a.status, a.body
+            );
+            assert!(
+                !a.body.contains("expired"),
+                "{role} {method} {url} was refused for CSRF, not for the role"
+            );
         }
     }
-    assert_eq!(app.store.setup_version().await.unwrap(), setup_version, "a refused request changed the setup");
-    assert_eq!(app.store.staff_list().await.unwrap(), staff_before, "a refused request changed the staff list");
-    assert_eq!(app.store.staff_for_login(&admin.email).await.unwrap().unwrap().1, admin_hash, "a refused request changed a password");
-    assert_eq!(status_of(&app, &ids.pending).await, store::BookingStatus::PendingReview, "a refused review changed the booking");
+    assert_eq!(
+        app.store.setup_version().await.unwrap(),
+        setup_version,
+        "a refused request changed the setup"
+    );
+    assert_eq!(
+        app.store.staff_list().await.unwrap(),
+        staff_before,
+        "a refused request changed the staff list"
+    );
+    assert_eq!(
+        app.store
+            .staff_for_login(&admin.email)
+            .await
+            .unwrap()
+            .unwrap()
+            .1,
+        admin_hash,
+        "a refused request changed a password"
+    );
+    assert_eq!(
+        status_of(&app, &ids.pending).await,
+        store::BookingStatus::PendingReview,
+        "a refused review changed the booking"
+    );
 
     // Allowed roles reach every page they may see (the practitioner's own booking/client).
     let admin_session = sign_in(&app, "owner@clinic.example").await;
-    for (role, session) in [("admin", &admin_session), ("practitioner", &practitioner), ("front-desk", &desk)] {
+    for (role, session) in [
+        ("admin", &admin_session),
+        ("practitioner", &practitioner),
+        ("front-desk", &desk),
+    ] {
         for (method, path) in web::ADMIN_ROUTES.iter().filter(|(m, _)| *m == "GET") {
-            let allowed = role == "admin" || (!is_admin_only(path) && !(role == "front-desk" && is_review(method, path)));
+            let allowed = role == "admin"
+                || !(is_admin_only(path) || role == "front-desk" && is_review(method, path));
             if !allowed {
                 continue;
             }
@@ -328,16 +484,41 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
     for (method, path) in web::ADMIN_ROUTES.iter().filter(|(m, _)| *m == "POST") {
         let url = fill(method, path, &ids);
         let a = send(&app, Some(&admin_session), method, &url).await;
-        assert!(![401, 403, 404, 405].contains(&a.status) && !a.location.starts_with("/login"), "admin POST {url} answered {}: {}", a.status, a.body);
+        assert!(
+            ![401, 403, 404, 405].contains(&a.status) && !a.location.starts_with("/login"),
+            "admin POST {url} answered {}: {}",
+            a.status,
+            a.body
+        );
     }
-    assert!(app.store.setup_version().await.unwrap() > setup_version, "the admin's setup save did not take effect");
-    assert!(app.store.staff_list().await.unwrap().iter().any(|s| s.email == "intruder@example.com"), "the admin's staff add did not take effect");
-    assert_eq!(status_of(&app, &ids.pending).await, store::BookingStatus::Confirmed, "the admin's review did not take effect");
+    assert!(
+        app.store.setup_version().await.unwrap() > setup_version,
+        "the admin's setup save did not take effect"
+    );
+    assert!(
+        app.store
+            .staff_list()
+            .await
+            .unwrap()
+            .iter()
+            .any(|s| s.email == "intruder@example.com"),
+        "the admin's staff add did not take effect"
+    );
+    assert_eq!(
+        status_of(&app, &ids.pending).await,
+        store::BookingStatus::Confirmed,
+        "the admin's review did not take effect"
+    );
 }
 on_both_engines!(every_route_refuses_anonymous_and_wrong_roles);
 
 fn clone_ids(ids: &Ids) -> Ids {
-    Ids { booking: ids.booking.clone(), pending: ids.pending.clone(), client: ids.client.clone(), staff: ids.staff.clone() }
+    Ids {
+        booking: ids.booking.clone(),
+        pending: ids.pending.clone(),
+        client: ids.client.clone(),
+        staff: ids.staff.clone(),
+    }
 }
 
 /// State-changing requests without the session's CSRF token (missing, wrong, another
@@ -360,8 +541,12 @@ async fn posts_without_the_csrf_token_change_nothing(app: TestApp) {
     let (date, time) = (&later[..10], &later[11..16]);
 
     let wrong = "A".repeat(admin.csrf.len());
-    let tokens: [(&str, Option<&str>); 4] =
-        [("missing", None), ("empty", Some("")), ("wrong", Some(wrong.as_str())), ("another session's", Some(other.csrf.as_str()))];
+    let tokens: [(&str, Option<&str>); 4] = [
+        ("missing", None),
+        ("empty", Some("")),
+        ("wrong", Some(wrong.as_str())),
+        ("another session's", Some(other.csrf.as_str())),
+    ];
     for (label, token) in tokens {
         let with = |mut form: Vec<(&'static str, String)>| {
             if let Some(t) = token {
@@ -370,9 +555,25 @@ async fn posts_without_the_csrf_token_change_nothing(app: TestApp) {
             form
         };
         let attempts: Vec<(String, Vec<(&str, String)>)> = vec![
-            (format!("/admin/bookings/{id}/status"), with(vec![("status", "cancelled".into())])),
-            (format!("/admin/bookings/{id}/move"), with(vec![("date", date.into()), ("time", time.into()), ("practitioner", "maya-lee".into())])),
-            (format!("/admin/bookings/{pending_id}/review"), with(vec![("decision", "confirm".into()), ("note", "forged".into())])),
+            (
+                format!("/admin/bookings/{id}/status"),
+                with(vec![("status", "cancelled".into())]),
+            ),
+            (
+                format!("/admin/bookings/{id}/move"),
+                with(vec![
+                    ("date", date.into()),
+                    ("time", time.into()),
+                    ("practitioner", "maya-lee".into()),
+                ]),
+            ),
+            (
+                format!("/admin/bookings/{pending_id}/review"),
+                with(vec![
+                    ("decision", "confirm".into()),
+                    ("note", "forged".into()),
+                ]),
+            ),
             (
                 "/admin/bookings".into(),
                 with(vec![
@@ -384,39 +585,104 @@ async fn posts_without_the_csrf_token_change_nothing(app: TestApp) {
                     ("email", "forged@example.com".into()),
                 ]),
             ),
-            ("/admin/staff".into(), with(vec![("email", "forged-staff@example.com".into()), ("role", "admin".into()), ("password", "a long forged passphrase 71".into())])),
+            (
+                "/admin/staff".into(),
+                with(vec![
+                    ("email", "forged-staff@example.com".into()),
+                    ("role", "admin".into()),
+                    ("password", "a long forged passphrase 71".into()),
+                ]),
+            ),
             ("/logout".into(), with(vec![])),
         ];
         for (path, form) in attempts {
             let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let a = post_form(&app, Some(&admin.cookie), &path, &pairs).await;
-            assert_eq!(a.status, 403, "POST {path} with a {label} CSRF token answered {}: {}", a.status, a.body);
+            assert_eq!(
+                a.status, 403,
+                "POST {path} with a {label} CSRF token answered {}: {}",
+                a.status, a.body
+            );
         }
-        let a = post_api(&app, Some(&admin.cookie), token, &format!("/api/v1/admin/bookings/{pending_id}/review"), &json!({"decision": "confirm"})).await;
-        assert_eq!(a.status, 403, "API review with a {label} X-CSRF-Token answered {}: {}", a.status, a.body);
+        let a = post_api(
+            &app,
+            Some(&admin.cookie),
+            token,
+            &format!("/api/v1/admin/bookings/{pending_id}/review"),
+            &json!({"decision": "confirm"}),
+        )
+        .await;
+        assert_eq!(
+            a.status, 403,
+            "API review with a {label} X-CSRF-Token answered {}: {}",
+            a.status, a.body
+        );
         let body: Value = serde_json::from_str(&a.body).unwrap_or(Value::Null);
         assert_eq!(body["type"], "/problems/forbidden", "{}", a.body);
     }
     // A token in the URL is not a token: it leaks into logs and Referer headers.
-    let a = post_form(&app, Some(&admin.cookie), &format!("/admin/bookings/{id}/status?csrf={}", admin.csrf), &[("status", "cancelled")]).await;
-    assert_eq!(a.status, 403, "a CSRF token in the query string was accepted");
+    let a = post_form(
+        &app,
+        Some(&admin.cookie),
+        &format!("/admin/bookings/{id}/status?csrf={}", admin.csrf),
+        &[("status", "cancelled")],
+    )
+    .await;
+    assert_eq!(
+        a.status, 403,
+        "a CSRF token in the query string was accepted"
+    );
 
     let after = app.store.booking(&id).await.unwrap().unwrap();
     assert_eq!(after, before, "a refused request changed the booking");
-    assert_eq!(status_of(&app, &pending_id).await, store::BookingStatus::PendingReview, "a refused review changed the booking");
-    assert_eq!(app.store.staff_list().await.unwrap(), staff_before, "a refused request changed the staff list");
-    let (from, to) = (jiff::Timestamp::now(), jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30));
+    assert_eq!(
+        status_of(&app, &pending_id).await,
+        store::BookingStatus::PendingReview,
+        "a refused review changed the booking"
+    );
+    assert_eq!(
+        app.store.staff_list().await.unwrap(),
+        staff_before,
+        "a refused request changed the staff list"
+    );
+    let (from, to) = (
+        jiff::Timestamp::now(),
+        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30),
+    );
     let all = app.store.bookings_between(from, to).await.unwrap();
-    assert!(all.iter().all(|b| b.client.email != "forged@example.com"), "a refused request created a booking");
-    assert_eq!(get(&app, Some(&admin.cookie), "/admin").await.status, 200, "a refused sign-out ended the session");
+    assert!(
+        all.iter().all(|b| b.client.email != "forged@example.com"),
+        "a refused request created a booking"
+    );
+    assert_eq!(
+        get(&app, Some(&admin.cookie), "/admin").await.status,
+        200,
+        "a refused sign-out ended the session"
+    );
 
     // The same requests with the right token work, so the refusals above were the token's.
-    let a = post_form(&app, Some(&admin.cookie), &format!("/admin/bookings/{id}/status"), &[("csrf", &admin.csrf), ("status", "arrived")]).await;
+    let a = post_form(
+        &app,
+        Some(&admin.cookie),
+        &format!("/admin/bookings/{id}/status"),
+        &[("csrf", &admin.csrf), ("status", "arrived")],
+    )
+    .await;
     assert_eq!(a.status, 303, "{}", a.body);
     assert_eq!(status_of(&app, &id).await, store::BookingStatus::Arrived);
-    let a = post_api(&app, Some(&admin.cookie), Some(&admin.csrf), &format!("/api/v1/admin/bookings/{pending_id}/review"), &json!({"decision": "confirm"})).await;
+    let a = post_api(
+        &app,
+        Some(&admin.cookie),
+        Some(&admin.csrf),
+        &format!("/api/v1/admin/bookings/{pending_id}/review"),
+        &json!({"decision": "confirm"}),
+    )
+    .await;
     assert_eq!(a.status, 200, "{}", a.body);
-    assert_eq!(status_of(&app, &pending_id).await, store::BookingStatus::Confirmed);
+    assert_eq!(
+        status_of(&app, &pending_id).await,
+        store::BookingStatus::Confirmed
+    );
 }
 on_both_engines!(posts_without_the_csrf_token_change_nothing);
 
@@ -428,22 +694,62 @@ async fn sign_in_is_throttled_per_account_and_per_address(app: TestApp) {
     let hash = web::hash_password(PASSWORD);
     add_staff(&app, "owner@clinic.example", &hash, "admin", None).await;
     add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
-    add_staff(&app, "maya@clinic.example", &hash, "practitioner", Some("maya-lee")).await;
+    add_staff(
+        &app,
+        "maya@clinic.example",
+        &hash,
+        "practitioner",
+        Some("maya-lee"),
+    )
+    .await;
 
     for i in 1..=8 {
         // The account is one account whatever the case of the address typed.
-        let email = if i % 2 == 0 { "Owner@Clinic.Example" } else { "owner@clinic.example" };
-        let a = login(&app, email, &format!("wrong guess number {i}"), Some(&format!("10.0.0.{i}"))).await;
+        let email = if i % 2 == 0 {
+            "Owner@Clinic.Example"
+        } else {
+            "owner@clinic.example"
+        };
+        let a = login(
+            &app,
+            email,
+            &format!("wrong guess number {i}"),
+            Some(&format!("10.0.0.{i}")),
+        )
+        .await;
         assert_eq!(a.status, 401, "wrong password {i}: {}", a.body);
-        assert!(a.headers.get(SET_COOKIE).is_none(), "a failed sign-in set a cookie");
+        assert!(
+            a.headers.get(SET_COOKIE).is_none(),
+            "a failed sign-in set a cookie"
+        );
     }
     let a = login(&app, "owner@clinic.example", PASSWORD, Some("10.0.0.9")).await;
-    assert_eq!(a.status, 429, "the 9th attempt with the right password answered {}: {}", a.status, a.body);
-    assert!(a.headers.get(SET_COOKIE).is_none(), "a throttled sign-in set a cookie");
-    let retry: u64 = a.headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).expect("Retry-After in seconds");
+    assert_eq!(
+        a.status, 429,
+        "the 9th attempt with the right password answered {}: {}",
+        a.status, a.body
+    );
+    assert!(
+        a.headers.get(SET_COOKIE).is_none(),
+        "a throttled sign-in set a cookie"
+    );
+    let retry: u64 = a
+        .headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
     assert!((60..=3600).contains(&retry), "Retry-After {retry}");
-    assert!(a.body.contains("Too many failed sign-ins"), "no clear message: {}", a.body);
-    assert!(a.body.contains("15 minutes"), "the message does not say how long to wait: {}", a.body);
+    assert!(
+        a.body.contains("Too many failed sign-ins"),
+        "no clear message: {}",
+        a.body
+    );
+    assert!(
+        a.body.contains("15 minutes"),
+        "the message does not say how long to wait: {}",
+        a.body
+    );
 
     // Another account from another address is not affected.
     let a = login(&app, "desk@clinic.example", PASSWORD, Some("10.0.0.10")).await;
@@ -451,7 +757,13 @@ async fn sign_in_is_throttled_per_account_and_per_address(app: TestApp) {
 
     // Per address: eight failures against unknown accounts from one address.
     for i in 1..=8 {
-        let a = login(&app, &format!("nobody{i}@clinic.example"), "whatever it is 123", Some("10.9.9.9")).await;
+        let a = login(
+            &app,
+            &format!("nobody{i}@clinic.example"),
+            "whatever it is 123",
+            Some("10.9.9.9"),
+        )
+        .await;
         assert_eq!(a.status, 401, "{}", a.body);
     }
     let a = login(&app, "maya@clinic.example", PASSWORD, Some("10.9.9.9")).await;
@@ -462,7 +774,8 @@ async fn sign_in_is_throttled_per_account_and_per_address(app: TestApp) {
 
 mod sign_in_is_throttled_per_account_and_per_address {
     async fn run(engine: store::Engine) {
-        let app = crate::common::spawn_with(engine, clinic::demo(), |c| c.behind_proxy = true).await;
+        let app =
+            crate::common::spawn_with(engine, clinic::demo(), |c| c.behind_proxy = true).await;
         super::sign_in_is_throttled_per_account_and_per_address(app).await;
     }
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -481,7 +794,13 @@ async fn sign_in_is_throttled_without_a_proxy(app: TestApp) {
     let hash = web::hash_password(PASSWORD);
     add_staff(&app, "owner@clinic.example", &hash, "admin", None).await;
     for i in 1..=8 {
-        let a = login(&app, "owner@clinic.example", &format!("wrong guess number {i}"), None).await;
+        let a = login(
+            &app,
+            "owner@clinic.example",
+            &format!("wrong guess number {i}"),
+            None,
+        )
+        .await;
         assert_eq!(a.status, 401, "{}", a.body);
     }
     let a = login(&app, "owner@clinic.example", PASSWORD, None).await;
@@ -499,33 +818,73 @@ async fn sessions_end_when_they_should(app: TestApp) {
 
     let a = login(&app, "desk@clinic.example", PASSWORD, None).await;
     assert_eq!(a.status, 303, "{}", a.body);
-    let set = a.headers.get(SET_COOKIE).and_then(|v| v.to_str().ok()).expect("Set-Cookie").to_owned();
-    let attrs: Vec<String> = set.split(';').map(|p| p.trim().to_ascii_lowercase()).collect();
+    let set = a
+        .headers
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("Set-Cookie")
+        .to_owned();
+    let attrs: Vec<String> = set
+        .split(';')
+        .map(|p| p.trim().to_ascii_lowercase())
+        .collect();
     assert!(attrs[0].starts_with("collagen_session="), "{set}");
-    assert!(attrs[0].len() > "collagen_session=".len() + 30, "the session token is too short: {set}");
+    assert!(
+        attrs[0].len() > "collagen_session=".len() + 30,
+        "the session token is too short: {set}"
+    );
     for want in ["httponly", "samesite=lax", "path=/"] {
-        assert!(attrs.iter().any(|a| a == want), "the session cookie lacks {want}: {set}");
+        assert!(
+            attrs.iter().any(|a| a == want),
+            "the session cookie lacks {want}: {set}"
+        );
     }
     let cookie = session_pair(&a);
     let page = get(&app, Some(&cookie), "/admin").await;
     assert_eq!(page.status, 200);
     let csrf = csrf_of(&page.body);
-    assert_eq!(get(&app, Some(&cookie), "/api/v1/admin/bookings").await.status, 200);
+    assert_eq!(
+        get(&app, Some(&cookie), "/api/v1/admin/bookings")
+            .await
+            .status,
+        200
+    );
 
     // A made-up token is no session.
-    let forged = get(&app, Some("collagen_session=made-up-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "/admin").await;
+    let forged = get(
+        &app,
+        Some("collagen_session=made-up-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        "/admin",
+    )
+    .await;
     assert_eq!(forged.status, 303);
 
     // Sign out.
     let out = post_form(&app, Some(&cookie), "/logout", &[("csrf", &csrf)]).await;
     assert_eq!(out.status, 303, "{}", out.body);
     assert_eq!(out.location, "/login");
-    let cleared = out.headers.get(SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
-    assert!(cleared.starts_with("collagen_session=;") && cleared.contains("max-age=0"), "sign-out does not clear the cookie: {cleared}");
+    let cleared = out
+        .headers
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        cleared.starts_with("collagen_session=;") && cleared.contains("max-age=0"),
+        "sign-out does not clear the cookie: {cleared}"
+    );
     let after = get(&app, Some(&cookie), "/admin").await;
-    assert_eq!(after.status, 303, "the old cookie still opens /admin after sign-out");
+    assert_eq!(
+        after.status, 303,
+        "the old cookie still opens /admin after sign-out"
+    );
     assert!(after.location.starts_with("/login"), "{}", after.location);
-    assert_eq!(get(&app, Some(&cookie), "/api/v1/admin/bookings").await.status, 401);
+    assert_eq!(
+        get(&app, Some(&cookie), "/api/v1/admin/bookings")
+            .await
+            .status,
+        401
+    );
 
     // Disabled staff: the live session stops working, and signing in again fails.
     let cookie = sign_in(&app, "desk@clinic.example").await.cookie;
@@ -533,7 +892,12 @@ async fn sessions_end_when_they_should(app: TestApp) {
     let a = get(&app, Some(&cookie), "/admin").await;
     assert_eq!(a.status, 303, "a disabled member's session still works");
     assert!(a.location.starts_with("/login"), "{}", a.location);
-    assert_eq!(get(&app, Some(&cookie), "/api/v1/admin/bookings").await.status, 401);
+    assert_eq!(
+        get(&app, Some(&cookie), "/api/v1/admin/bookings")
+            .await
+            .status,
+        401
+    );
     let a = login(&app, "desk@clinic.example", PASSWORD, None).await;
     assert_eq!(a.status, 401, "a disabled member signed in: {}", a.body);
     assert!(a.headers.get(SET_COOKIE).is_none());
@@ -542,7 +906,11 @@ async fn sessions_end_when_they_should(app: TestApp) {
     assert!(app.store.set_staff_active(&desk.id, true).await.unwrap());
     let cookie = sign_in(&app, "desk@clinic.example").await.cookie;
     assert!(app.store.set_staff_password(&desk.id, &hash).await.unwrap());
-    assert_eq!(get(&app, Some(&cookie), "/admin").await.status, 303, "a session survived a password change");
+    assert_eq!(
+        get(&app, Some(&cookie), "/admin").await.status,
+        303,
+        "a session survived a password change"
+    );
 }
 on_both_engines!(sessions_end_when_they_should);
 
@@ -552,9 +920,16 @@ async fn sign_in_only_redirects_within_the_back_office(app: TestApp) {
     add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
     let anon = get(&app, None, "/admin/calendar?date=2030-01-02").await;
     assert_eq!(anon.status, 303);
-    assert!(anon.location.starts_with("/login?next=%2Fadmin%2Fcalendar"), "{}", anon.location);
+    assert!(
+        anon.location.starts_with("/login?next=%2Fadmin%2Fcalendar"),
+        "{}",
+        anon.location
+    );
     for (next, expected) in [
-        ("/admin/calendar?date=2030-01-02", "/admin/calendar?date=2030-01-02"),
+        (
+            "/admin/calendar?date=2030-01-02",
+            "/admin/calendar?date=2030-01-02",
+        ),
         ("//evil.example/admin", "/admin"),
         ("https://evil.example/admin", "/admin"),
         ("/login", "/admin"),
@@ -562,7 +937,11 @@ async fn sign_in_only_redirects_within_the_back_office(app: TestApp) {
         let a = answer(
             app.http
                 .post(format!("{}/login", app.base))
-                .form(&[("email", "desk@clinic.example"), ("password", PASSWORD), ("next", next)])
+                .form(&[
+                    ("email", "desk@clinic.example"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ])
                 .send()
                 .await
                 .unwrap(),
@@ -579,5 +958,9 @@ fn weak_passwords_are_refused() {
     assert!(web::password_weakness("short", "a@b.c").is_some());
     assert!(web::password_weakness("password-password-1", "a@b.c").is_some());
     assert!(web::password_weakness("owner.rocks.every.day", "owner@clinic.example").is_some());
-    assert_eq!(web::password_weakness(PASSWORD, "owner@clinic.example"), None, "the tests' own password must pass");
+    assert_eq!(
+        web::password_weakness(PASSWORD, "owner@clinic.example"),
+        None,
+        "the tests' own password must pass"
+    );
 }

@@ -1,10 +1,10 @@
 //! `/api/v1/admin/…`: the back office's JSON for integrations (bookings by date, review).
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::today::{day_bounds, visible};
 use crate::auth::{Role, StaffSession};
@@ -19,11 +19,17 @@ pub struct DateQuery {
 }
 
 /// `GET /api/v1/admin/bookings?date=YYYY-MM-DD`: the day's bookings (a practitioner's own).
-pub async fn bookings(State(state): State<AppState>, session: StaffSession, Query(q): Query<DateQuery>) -> Result<Json<Value>, ApiError> {
+pub async fn bookings(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Query(q): Query<DateQuery>,
+) -> Result<Json<Value>, ApiError> {
     let clinic = state.clinic();
     let date = match q.date.as_deref() {
         None | Some("") => clinic.today(),
-        Some(d) => d.parse().map_err(|_| ApiError::invalid("date", format!("\"{d}\" is not a date; use YYYY-MM-DD.")))?,
+        Some(d) => d.parse().map_err(|_| {
+            ApiError::invalid("date", format!("\"{d}\" is not a date; use YYYY-MM-DD."))
+        })?,
     };
     let (from, to) = day_bounds(&clinic, date);
     let list = visible(&session, state.store.bookings_between(from, to).await?);
@@ -41,17 +47,45 @@ pub struct ReviewBody {
 }
 
 /// `POST /api/v1/admin/bookings/{id}/review` `{decision: "confirm"|"decline", note?}`.
-pub async fn review(State(state): State<AppState>, session: StaffSession, Path(id): Path<String>, JsonBody(body): JsonBody<ReviewBody>) -> Result<Json<Value>, ApiError> {
+pub async fn review(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ReviewBody>,
+) -> Result<Json<Value>, ApiError> {
     if !matches!(session.role, Role::Admin | Role::Practitioner) {
-        return Err(ApiError::new(ProblemKind::Forbidden, "Only practitioners and admins review screenings."));
+        return Err(ApiError::new(
+            ProblemKind::Forbidden,
+            "Only practitioners and admins review screenings.",
+        ));
     }
-    let b = state.store.booking(&id).await?.ok_or_else(|| ApiError::not_found("booking"))?;
-    if session.role == Role::Practitioner && session.staff.practitioner_id.as_deref() != Some(b.practitioner_id.as_str()) {
-        return Err(ApiError::new(ProblemKind::Forbidden, "This booking is another practitioner's."));
+    let b = state
+        .store
+        .booking(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("booking"))?;
+    if session.role == Role::Practitioner
+        && session.staff.practitioner_id.as_deref() != Some(b.practitioner_id.as_str())
+    {
+        return Err(ApiError::new(
+            ProblemKind::Forbidden,
+            "This booking is another practitioner's.",
+        ));
     }
     let decision = body.decision.unwrap_or_default();
-    let after = super::review::apply(&state, &session, &b, &decision, body.note.as_deref().unwrap_or("")).await?;
-    Ok(Json(crate::api::booking_json(&state.clinic(), &after, None)))
+    let after = super::review::apply(
+        &state,
+        &session,
+        &b,
+        &decision,
+        body.note.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok(Json(crate::api::booking_json(
+        &state.clinic(),
+        &after,
+        None,
+    )))
 }
 
 /// Unknown admin API paths, answered only to signed-in staff.

@@ -2,17 +2,17 @@
 //! behalf. Staff go through the same engine and database guarantees as clients; they may
 //! skip the notice window but never an overlap.
 
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use maud::{html, Markup};
+use maud::{Markup, html};
 use serde::Deserialize;
 use store::{Booking, BookingStatus};
 
 use super::layout::{admin_page, csrf_field};
 use crate::auth::{Role, StaffSession};
-use crate::booking::{self, check_client, format_local, Actor, BookingInput};
+use crate::booking::{self, Actor, BookingInput, check_client, format_local};
 use crate::error::ApiError;
 use crate::pages::forms::{FieldErrors, Input};
 use crate::snapshot::ClinicSnapshot;
@@ -22,10 +22,24 @@ use crate::state::AppState;
 pub async fn load(state: &AppState, session: &StaffSession, id: &str) -> Result<Booking, Response> {
     let booking = match state.store.booking(id).await {
         Ok(Some(b)) => b,
-        Ok(None) => return Err((StatusCode::NOT_FOUND, admin_page(state, session, "Not found", "", html! { h1 { "No such booking" } })).into_response()),
+        Ok(None) => {
+            return Err((
+                StatusCode::NOT_FOUND,
+                admin_page(
+                    state,
+                    session,
+                    "Not found",
+                    "",
+                    html! { h1 { "No such booking" } },
+                ),
+            )
+                .into_response());
+        }
         Err(err) => return Err(ApiError::internal(err).into_response()),
     };
-    if session.role == Role::Practitioner && session.staff.practitioner_id.as_deref() != Some(booking.practitioner_id.as_str()) {
+    if session.role == Role::Practitioner
+        && session.staff.practitioner_id.as_deref() != Some(booking.practitioner_id.as_str())
+    {
         return Err(crate::auth::forbidden());
     }
     Ok(booking)
@@ -33,12 +47,30 @@ pub async fn load(state: &AppState, session: &StaffSession, id: &str) -> Result<
 
 fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::Timestamp, String> {
     let date: jiff::civil::Date = date.parse().map_err(|_| "Choose a date.".to_owned())?;
-    let time: jiff::civil::Time = time.parse().map_err(|_| "Choose a time, e.g. 09:30.".to_owned())?;
-    date.to_datetime(time).to_zoned_datetime(clinic.timezone.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string())
+    let time: jiff::civil::Time = time
+        .parse()
+        .map_err(|_| "Choose a time, e.g. 09:30.".to_owned())?;
+    date.to_datetime(time)
+        .to_zoned_datetime(clinic.timezone.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| e.to_string())
+}
+
+/// An engine or database refusal in the desk's words: a clash is a clash, not a race.
+fn staff_words(err: &ApiError) -> String {
+    if err.kind == crate::problem::ProblemKind::SlotUnavailable {
+        "that time overlaps another booking for the practitioner, or every room is in use then. Check the day view for a free time.".into()
+    } else {
+        err.detail.clone()
+    }
 }
 
 /// `GET /admin/bookings/{id}`.
-pub async fn show(State(state): State<AppState>, session: StaffSession, Path(id): Path<String>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Response {
     let b = match load(&state, &session, &id).await {
         Ok(b) => b,
         Err(r) => return r,
@@ -49,10 +81,23 @@ pub async fn show(State(state): State<AppState>, session: StaffSession, Path(id)
         _ => None,
     };
     let body = detail(&clinic, &session, &b, screening.as_ref(), None);
-    admin_page(&state, &session, &format!("Booking {}", b.reference), "", body).into_response()
+    admin_page(
+        &state,
+        &session,
+        &format!("Booking {}", b.reference),
+        "",
+        body,
+    )
+    .into_response()
 }
 
-fn detail(clinic: &ClinicSnapshot, session: &StaffSession, b: &Booking, screening: Option<&store::ScreeningRecord>, problem: Option<&str>) -> Markup {
+fn detail(
+    clinic: &ClinicSnapshot,
+    session: &StaffSession,
+    b: &Booking,
+    screening: Option<&store::ScreeningRecord>,
+    problem: Option<&str>,
+) -> Markup {
     let setup = &clinic.setup;
     let start = b.start.to_zoned_datetime(clinic.timezone.clone());
     html! {
@@ -111,7 +156,8 @@ fn detail(clinic: &ClinicSnapshot, session: &StaffSession, b: &Booking, screenin
 
 fn screening_panel(s: &store::ScreeningRecord) -> Markup {
     let findings: Vec<serde_json::Value> = serde_json::from_str(&s.findings).unwrap_or_default();
-    let answers: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&s.answers).unwrap_or_default();
+    let answers: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&s.answers).unwrap_or_default();
     html! {
         h2 { "Safety screening" }
         p { "Outcome when answered: " strong { (s.outcome.replace('_', " ")) } @if let Some(d) = &s.earliest_date { " (earliest " (d) ")" } " · rule set " (s.ruleset_version) }
@@ -132,20 +178,46 @@ pub struct StatusForm {
 }
 
 /// `POST /admin/bookings/{id}/status`: arrived, completed, no-show or cancelled.
-pub async fn set_status(State(state): State<AppState>, session: StaffSession, Path(id): Path<String>, Form(form): Form<StatusForm>) -> Response {
+pub async fn set_status(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Response {
     let b = match load(&state, &session, &id).await {
         Ok(b) => b,
         Err(r) => return r,
     };
     let result = match form.status.as_str() {
-        "cancelled" => booking::cancel(&state, &b, Actor::Staff { id: session.staff.id.clone() }).await.map(|_| ()),
+        "cancelled" => booking::cancel(
+            &state,
+            &b,
+            Actor::Staff {
+                id: session.staff.id.clone(),
+            },
+        )
+        .await
+        .map(|_| ()),
         "arrived" | "completed" | "no_show" => {
             let status = BookingStatus::parse(&form.status).expect("listed statuses parse");
             state
                 .store
-                .set_booking_status(&id, status, None, |current| {
-                    if current.status.is_live() { Ok(()) } else { Err(ApiError::invalid("status", "This booking is no longer live.")) }
-                }, |_| vec![])
+                .set_booking_status(
+                    &id,
+                    status,
+                    None,
+                    |current| {
+                        if current.status.is_live() {
+                            Ok(())
+                        } else {
+                            Err(ApiError::invalid(
+                                "status",
+                                "This booking is no longer live.",
+                            ))
+                        }
+                    },
+                    |_| vec![],
+                )
                 .await
                 .map(|_| ())
                 .map_err(|e| match e {
@@ -160,7 +232,11 @@ pub async fn set_status(State(state): State<AppState>, session: StaffSession, Pa
         Err(err) => {
             let clinic = state.clinic();
             let body = detail(&clinic, &session, &b, None, Some(&err.detail));
-            (err.kind.status(), admin_page(&state, &session, "Booking", "", body)).into_response()
+            (
+                err.kind.status(),
+                admin_page(&state, &session, "Booking", "", body),
+            )
+                .into_response()
         }
     }
 }
@@ -176,7 +252,12 @@ pub struct MoveForm {
 }
 
 /// `POST /admin/bookings/{id}/move`.
-pub async fn move_booking(State(state): State<AppState>, session: StaffSession, Path(id): Path<String>, Form(form): Form<MoveForm>) -> Response {
+pub async fn move_booking(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Response {
     let b = match load(&state, &session, &id).await {
         Ok(b) => b,
         Err(r) => return r,
@@ -186,14 +267,34 @@ pub async fn move_booking(State(state): State<AppState>, session: StaffSession, 
         Err(message) => Err(ApiError::invalid("time", message)),
         Ok(start) => {
             let practitioner = Some(form.practitioner.as_str()).filter(|p| !p.is_empty());
-            booking::reschedule(&state, &b, start, practitioner, Actor::Staff { id: session.staff.id.clone() }, None).await
+            booking::reschedule(
+                &state,
+                &b,
+                start,
+                practitioner,
+                Actor::Staff {
+                    id: session.staff.id.clone(),
+                },
+                None,
+            )
+            .await
         }
     };
     match result {
         Ok(_) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
         Err(err) => {
-            let body = detail(&clinic, &session, &b, None, Some(&format!("Not moved: {}", err.detail)));
-            (err.kind.status(), admin_page(&state, &session, "Booking", "", body)).into_response()
+            let body = detail(
+                &clinic,
+                &session,
+                &b,
+                None,
+                Some(&format!("Not moved: {}", staff_words(&err))),
+            );
+            (
+                err.kind.status(),
+                admin_page(&state, &session, "Booking", "", body),
+            )
+                .into_response()
         }
     }
 }
@@ -218,7 +319,13 @@ pub struct NewBookingForm {
     notes: String,
 }
 
-fn new_form_page(state: &AppState, session: &StaffSession, form: &NewBookingForm, errors: &FieldErrors, problem: Option<&str>) -> Markup {
+fn new_form_page(
+    state: &AppState,
+    session: &StaffSession,
+    form: &NewBookingForm,
+    errors: &FieldErrors,
+    problem: Option<&str>,
+) -> Markup {
     let clinic = state.clinic();
     let setup = &clinic.setup;
     let body = html! {
@@ -254,16 +361,26 @@ fn new_form_page(state: &AppState, session: &StaffSession, form: &NewBookingForm
 /// `GET /admin/bookings/new`.
 pub async fn new_form(State(state): State<AppState>, session: StaffSession) -> Response {
     let today = state.clinic().today().to_string();
-    let form = NewBookingForm { date: today, time: "09:00".into(), ..Default::default() };
+    let form = NewBookingForm {
+        date: today,
+        time: "09:00".into(),
+        ..Default::default()
+    };
     new_form_page(&state, &session, &form, &FieldErrors::default(), None).into_response()
 }
 
 /// `POST /admin/bookings`.
-pub async fn create(State(state): State<AppState>, session: StaffSession, Form(form): Form<NewBookingForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Form(form): Form<NewBookingForm>,
+) -> Response {
     let clinic = state.clinic();
     let mut errors = FieldErrors::default();
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let start = local_start(&clinic, &form.date, &form.time).map_err(|m| errors.add("time", m)).ok();
+    let start = local_start(&clinic, &form.date, &form.time)
+        .map_err(|m| errors.add("time", m))
+        .ok();
     let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
         Ok(client) => Some(client),
         Err(found) => {
@@ -274,7 +391,11 @@ pub async fn create(State(state): State<AppState>, session: StaffSession, Form(f
         }
     };
     let (Some(start), Some(client), true) = (start, client, errors.is_empty()) else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, new_form_page(&state, &session, &form, &errors, None)).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            new_form_page(&state, &session, &form, &errors, None),
+        )
+            .into_response();
     };
     let input = BookingInput {
         service_id: form.service.clone(),
@@ -284,8 +405,28 @@ pub async fn create(State(state): State<AppState>, session: StaffSession, Form(f
         screening_id: None,
         notes: form.notes.trim().to_owned(),
     };
-    match booking::book(&state, input, Actor::Staff { id: session.staff.id.clone() }).await {
-        Ok(booked) => Redirect::to(&format!("/admin/bookings/{}", booked.booking.id)).into_response(),
-        Err(err) => (err.kind.status(), new_form_page(&state, &session, &form, &errors, Some(&err.detail))).into_response(),
+    match booking::book(
+        &state,
+        input,
+        Actor::Staff {
+            id: session.staff.id.clone(),
+        },
+    )
+    .await
+    {
+        Ok(booked) => {
+            Redirect::to(&format!("/admin/bookings/{}", booked.booking.id)).into_response()
+        }
+        Err(err) => (
+            err.kind.status(),
+            new_form_page(
+                &state,
+                &session,
+                &form,
+                &errors,
+                Some(&format!("Not booked: {}", staff_words(&err))),
+            ),
+        )
+            .into_response(),
     }
 }

@@ -4,7 +4,7 @@
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
-use maud::{html, Markup};
+use maud::{Markup, html};
 use serde::Deserialize;
 use store::Booking;
 
@@ -35,19 +35,30 @@ struct Block<'a> {
 }
 
 /// `GET /admin/calendar?date=YYYY-MM-DD[&view=week]`.
-pub async fn page(State(state): State<AppState>, session: StaffSession, Query(q): Query<CalendarQuery>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Query(q): Query<CalendarQuery>,
+) -> Response {
     let clinic = state.clinic();
     let date: Date = q.date.parse().unwrap_or_else(|_| clinic.today());
     let week = q.view == "week";
     let (from, to) = if week {
-        let monday = date.checked_sub(jiff::Span::new().days(i64::from(date.weekday().to_monday_zero_offset()))).unwrap_or(date);
-        let sunday = monday.checked_add(jiff::Span::new().days(6)).unwrap_or(monday);
+        let monday = date
+            .checked_sub(jiff::Span::new().days(i64::from(date.weekday().to_monday_zero_offset())))
+            .unwrap_or(date);
+        let sunday = monday
+            .checked_add(jiff::Span::new().days(6))
+            .unwrap_or(monday);
         (day_bounds(&clinic, monday).0, day_bounds(&clinic, sunday).1)
     } else {
         day_bounds(&clinic, date)
     };
     let bookings = match state.store.bookings_between(from, to).await {
-        Ok(b) => visible(&session, b).into_iter().filter(|b| b.status.is_live()).collect::<Vec<_>>(),
+        Ok(b) => visible(&session, b)
+            .into_iter()
+            .filter(|b| b.status.is_live())
+            .collect::<Vec<_>>(),
         Err(err) => return crate::error::ApiError::internal(err).into_response(),
     };
     let nav = html! {
@@ -63,16 +74,31 @@ pub async fn page(State(state): State<AppState>, session: StaffSession, Query(q)
             @if week { a href=(format!("/admin/calendar?date={date}")) { "Day view" } } @else { a href=(format!("/admin/calendar?date={date}&view=week")) { "Week view" } }
         }
     };
-    let body = if week { week_view(&clinic, date, &bookings) } else { day_view(&clinic, &session, date, &bookings) };
-    let title = if week { format!("Week of {}", date.strftime("%-d %B %Y")) } else { date.strftime("%A %-d %B %Y").to_string() };
+    let body = if week {
+        week_view(&clinic, date, &bookings)
+    } else {
+        day_view(&clinic, &session, date, &bookings)
+    };
+    let title = if week {
+        format!("Week of {}", date.strftime("%-d %B %Y"))
+    } else {
+        date.strftime("%A %-d %B %Y").to_string()
+    };
     let page_body = html! { h1 { (title) } (nav) (body) };
     admin_page(&state, &session, &title, "/admin/calendar", page_body).into_response()
 }
 
-fn blocks<'a>(clinic: &ClinicSnapshot, day_start: jiff::Timestamp, bookings: &'a [Booking], column: &Column) -> Vec<Block<'a>> {
+fn blocks<'a>(
+    clinic: &ClinicSnapshot,
+    day_start: jiff::Timestamp,
+    bookings: &'a [Booking],
+    column: &Column,
+) -> Vec<Block<'a>> {
     let mut out = Vec::new();
     for b in bookings {
-        let Some(service) = clinic.setup.service(&b.service_id) else { continue };
+        let Some(service) = clinic.setup.service(&b.service_id) else {
+            continue;
+        };
         let mut at = b.start;
         for phase in &service.phases {
             let end = at + jiff::SignedDuration::from_mins(i64::from(phase.minutes));
@@ -102,19 +128,47 @@ enum Column {
     Room(String),
 }
 
-fn day_view(clinic: &ClinicSnapshot, session: &StaffSession, date: Date, bookings: &[Booking]) -> Markup {
+fn day_view(
+    clinic: &ClinicSnapshot,
+    session: &StaffSession,
+    date: Date,
+    bookings: &[Booking],
+) -> Markup {
     let (day_start, _) = day_bounds(clinic, date);
     let setup = &clinic.setup;
     let mut columns: Vec<(String, Column)> = setup
         .practitioners
         .iter()
-        .filter(|p| session.role != crate::auth::Role::Practitioner || session.staff.practitioner_id.as_deref() == Some(p.id.as_str()))
+        .filter(|p| {
+            session.role != crate::auth::Role::Practitioner
+                || session.staff.practitioner_id.as_deref() == Some(p.id.as_str())
+        })
         .map(|p| (p.name.clone(), Column::Practitioner(p.id.clone())))
         .collect();
-    columns.extend(setup.rooms.iter().map(|r| (r.name.clone(), Column::Room(r.id.clone()))));
-    let all: Vec<Vec<Block>> = columns.iter().map(|(_, c)| blocks(clinic, day_start, bookings, c)).collect();
-    let first = all.iter().flatten().map(|b| b.from_min).min().unwrap_or(9 * 60).min(9 * 60);
-    let last = all.iter().flatten().map(|b| b.to_min).max().unwrap_or(17 * 60).max(17 * 60);
+    columns.extend(
+        setup
+            .rooms
+            .iter()
+            .map(|r| (r.name.clone(), Column::Room(r.id.clone()))),
+    );
+    let all: Vec<Vec<Block>> = columns
+        .iter()
+        .map(|(_, c)| blocks(clinic, day_start, bookings, c))
+        .collect();
+    let first = all
+        .iter()
+        .flatten()
+        .map(|b| b.from_min)
+        .min()
+        .unwrap_or(9 * 60)
+        .min(9 * 60);
+    let last = all
+        .iter()
+        .flatten()
+        .map(|b| b.to_min)
+        .max()
+        .unwrap_or(17 * 60)
+        .max(17 * 60);
     let (top, bottom) = ((first / 60) * 60, (last + 59) / 60 * 60);
     let height = ((bottom - top) as f64 * SCALE) as i64 + 40;
     let px = |m: i64| ((m - top) as f64 * SCALE) as i64 + 32;
@@ -123,14 +177,14 @@ fn day_view(clinic: &ClinicSnapshot, session: &StaffSession, date: Date, booking
         @if bookings.is_empty() { p.notice { "No appointments on this day." } }
         div.day-grid style=(format!("grid-template-columns: 4rem repeat({}, minmax(9rem, 1fr));", columns.len())) {
             div.day-col style=(format!("height:{height}px")) aria-hidden="true" {
-                h3 { "Time" }
+                h2 { "Time" }
                 @for hour in (top / 60)..(bottom / 60) {
                     div.small.muted style=(format!("position:absolute;top:{}px;left:4px", px(hour * 60))) { (format!("{:02}:00", hour % 24)) }
                 }
             }
             @for ((name, _), column_blocks) in columns.iter().zip(&all) {
                 section.day-col style=(format!("height:{height}px")) aria-label=(name) {
-                    h3 { (name) }
+                    h2 { (name) }
                     @for block in column_blocks {
                         @let start = block.booking.start.to_zoned_datetime(clinic.timezone.clone());
                         a class=(if block.room_only { "block room-only" } else { "block practitioner" })
@@ -148,8 +202,12 @@ fn day_view(clinic: &ClinicSnapshot, session: &StaffSession, date: Date, booking
 }
 
 fn week_view(clinic: &ClinicSnapshot, date: Date, bookings: &[Booking]) -> Markup {
-    let monday = date.checked_sub(jiff::Span::new().days(i64::from(date.weekday().to_monday_zero_offset()))).unwrap_or(date);
-    let days: Vec<Date> = (0..7).filter_map(|i| monday.checked_add(jiff::Span::new().days(i)).ok()).collect();
+    let monday = date
+        .checked_sub(jiff::Span::new().days(i64::from(date.weekday().to_monday_zero_offset())))
+        .unwrap_or(date);
+    let days: Vec<Date> = (0..7)
+        .filter_map(|i| monday.checked_add(jiff::Span::new().days(i)).ok())
+        .collect();
     let setup = &clinic.setup;
     html! {
         div.table-scroll {

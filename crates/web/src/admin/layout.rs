@@ -2,16 +2,27 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use maud::{html, Markup, DOCTYPE};
+use maud::{DOCTYPE, Markup, html};
 
 use crate::assets::{CSS, ICON, JS};
 use crate::auth::{Role, StaffSession};
 use crate::state::AppState;
 
 /// Renders a back-office page; `current` is the nav item's path.
-pub fn admin_page(state: &AppState, session: &StaffSession, title: &str, current: &str, body: Markup) -> Markup {
+pub fn admin_page(
+    state: &AppState,
+    session: &StaffSession,
+    title: &str,
+    current: &str,
+    body: Markup,
+) -> Markup {
     let clinic = state.clinic();
-    let mut items = vec![("/admin", "Today"), ("/admin/calendar", "Calendar"), ("/admin/bookings/new", "New booking"), ("/admin/clients", "Clients")];
+    let mut items = vec![
+        ("/admin", "Today"),
+        ("/admin/calendar", "Calendar"),
+        ("/admin/bookings/new", "New booking"),
+        ("/admin/clients", "Clients"),
+    ];
     if session.role.sees_clinical() {
         items.insert(2, ("/admin/review", "Review queue"));
     }
@@ -62,7 +73,14 @@ pub fn csrf_field(session: &StaffSession) -> Markup {
 }
 
 /// Unknown back-office paths (reached only when signed in).
-pub async fn not_found(axum::extract::State(state): axum::extract::State<AppState>, session: StaffSession) -> Response {
+pub async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    session: StaffSession,
+) -> Response {
     let body = html! { h1 { "Not found" } p { a href="/admin" { "Back to today" } } };
-    (StatusCode::NOT_FOUND, admin_page(&state, &session, "Not found", "", body)).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        admin_page(&state, &session, "Not found", "", body),
+    )
+        .into_response()
 }

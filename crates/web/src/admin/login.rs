@@ -1,16 +1,16 @@
 //! `/login` and `/logout`: sign-in with throttling after repeated failures.
 
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
-use crate::auth::{password, random_token, session_cookie, session_token_hash, SESSION_SECONDS};
+use crate::auth::{SESSION_SECONDS, password, random_token, session_cookie, session_token_hash};
 use crate::extract::ClientAddr;
 use crate::pages::forms::{FieldErrors, Input};
-use crate::pages::layout::{page, PageMeta};
+use crate::pages::layout::{PageMeta, page};
 use crate::state::AppState;
 
 /// Failed sign-ins allowed per account and per address in [`WINDOW_S`].
@@ -34,10 +34,20 @@ pub struct LoginForm {
 }
 
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/admin") && !next.starts_with("//") { next } else { "/admin" }
+    if next.starts_with("/admin") && !next.starts_with("//") {
+        next
+    } else {
+        "/admin"
+    }
 }
 
-fn login_page(state: &AppState, form: &LoginForm, errors: &FieldErrors, message: Option<&str>, status: StatusCode) -> Response {
+fn login_page(
+    state: &AppState,
+    form: &LoginForm,
+    errors: &FieldErrors,
+    message: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let body = html! {
         h1 { "Staff sign-in" }
         @if let Some(m) = message { div.notice.danger role="alert" { p { (m) } } }
@@ -49,25 +59,60 @@ fn login_page(state: &AppState, form: &LoginForm, errors: &FieldErrors, message:
             button type="submit" { "Sign in" }
         }
     };
-    (status, page(state, PageMeta::new("Staff sign-in", "Sign in to the clinic's back office.", "/login").private(), body)).into_response()
+    (
+        status,
+        page(
+            state,
+            PageMeta::new(
+                "Staff sign-in",
+                "Sign in to the clinic's back office.",
+                "/login",
+            )
+            .private(),
+            body,
+        ),
+    )
+        .into_response()
 }
 
 /// `GET /login`.
 pub async fn form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
-    login_page(&state, &LoginForm { next: q.next, ..Default::default() }, &FieldErrors::default(), None, StatusCode::OK)
+    login_page(
+        &state,
+        &LoginForm {
+            next: q.next,
+            ..Default::default()
+        },
+        &FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
 }
 
 /// `POST /login`: checks throttling first, then the password (with the same work for an
 /// unknown email), then starts a session.
-pub async fn submit(State(state): State<AppState>, ClientAddr(addr): ClientAddr, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let email = form.email.trim().to_lowercase();
     let keys = [format!("account:{email}"), format!("address:{addr}")];
     for key in &keys {
         match state.store.login_failures_since(key, WINDOW_S).await {
             Ok(n) if n >= MAX_FAILURES => {
                 let message = "Too many failed sign-ins. For your security, please wait 15 minutes and try again, or ask an admin to reset your password.";
-                let mut response = login_page(&state, &form, &FieldErrors::default(), Some(message), StatusCode::TOO_MANY_REQUESTS);
-                response.headers_mut().insert(header::RETRY_AFTER, WINDOW_S.into());
+                let mut response = login_page(
+                    &state,
+                    &form,
+                    &FieldErrors::default(),
+                    Some(message),
+                    StatusCode::TOO_MANY_REQUESTS,
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, WINDOW_S.into());
                 return response;
             }
             Ok(_) => {}
@@ -75,26 +120,47 @@ pub async fn submit(State(state): State<AppState>, ClientAddr(addr): ClientAddr,
         }
     }
     let found = state.store.staff_for_login(&email).await.ok().flatten();
-    let stored = found.as_ref().map_or(password::decoy_hash(), |(_, h)| h.as_str()).to_owned();
+    let stored = found
+        .as_ref()
+        .map_or(password::decoy_hash(), |(_, h)| h.as_str())
+        .to_owned();
     let attempt = form.password.clone();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&attempt, &stored)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || password::verify(&attempt, &stored))
+        .await
+        .unwrap_or(false);
     let staff = match found {
         Some((staff, _)) if ok && staff.active => staff,
         _ => {
             let _ = state.store.record_login_failure(&keys).await;
             let mut errors = FieldErrors::default();
-            errors.add("password", "That email and password do not match an active staff account.");
+            errors.add(
+                "password",
+                "That email and password do not match an active staff account.",
+            );
             return login_page(&state, &form, &errors, None, StatusCode::UNAUTHORIZED);
         }
     };
     let _ = state.store.clear_login_failures(&keys[0]).await;
     let token = random_token();
-    if let Err(err) = state.store.create_session(&store::hash_token(&token), &staff.id, &random_token(), SESSION_SECONDS).await {
+    if let Err(err) = state
+        .store
+        .create_session(
+            &store::hash_token(&token),
+            &staff.id,
+            &random_token(),
+            SESSION_SECONDS,
+        )
+        .await
+    {
         return crate::error::ApiError::internal(err).into_response();
     }
     tracing::info!(staff = %staff.email, "signed in");
     let cookie = session_cookie(&state, &headers, &token, SESSION_SECONDS);
-    ([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&form.next))).into_response()
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(safe_next(&form.next)),
+    )
+        .into_response()
 }
 
 /// The sign-out form's one field.
@@ -106,12 +172,20 @@ pub struct CsrfForm {
 
 /// `POST /logout`: ends the session; CSRF-checked like every form, so another site cannot
 /// sign staff out.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     let Some(session) = crate::auth::session_for(&state, &headers).await else {
         return Redirect::to("/login").into_response();
     };
     if form.csrf != session.csrf {
-        return (StatusCode::FORBIDDEN, "This form has expired. Go back, reload the page and try again.").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "This form has expired. Go back, reload the page and try again.",
+        )
+            .into_response();
     }
     if let Some(hash) = session_token_hash(&headers) {
         let _ = state.store.delete_session(&hash).await;

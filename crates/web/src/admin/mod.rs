@@ -13,9 +13,9 @@ mod setup;
 mod staff;
 mod today;
 
+use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
-use axum::Router;
 
 use crate::auth::require_staff;
 use crate::state::AppState;
@@ -65,7 +65,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/{*rest}", get(layout::not_found))
         .route("/api/v1/admin/bookings", get(api::bookings))
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))
-        .route("/api/v1/admin/{*rest}", get(api::not_found).post(api::not_found))
+        .route(
+            "/api/v1/admin/{*rest}",
+            get(api::not_found).post(api::not_found),
+        )
         .route_layer(from_fn_with_state(state, require_staff));
     Router::new()
         .route("/login", get(login::form).post(login::submit))

@@ -1,8 +1,8 @@
 //! `/admin/review`: bookings held for a practitioner's review of their screening.
 
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::html;
 use serde::Deserialize;
 use store::{Booking, BookingStatus};
@@ -43,17 +43,30 @@ pub struct ReviewForm {
 }
 
 /// Confirms or declines a pending booking and tells the client by mail.
-pub async fn apply(state: &AppState, session: &StaffSession, b: &Booking, decision: &str, note: &str) -> Result<Booking, ApiError> {
+pub async fn apply(
+    state: &AppState,
+    session: &StaffSession,
+    b: &Booking,
+    decision: &str,
+    note: &str,
+) -> Result<Booking, ApiError> {
     let confirmed = match decision {
         "confirm" => true,
         "decline" => false,
         _ => return Err(ApiError::invalid("decision", "Choose confirm or decline.")),
     };
     if !session.role.sees_clinical() {
-        return Err(ApiError::new(crate::problem::ProblemKind::Forbidden, "Only practitioners review screenings."));
+        return Err(ApiError::new(
+            crate::problem::ProblemKind::Forbidden,
+            "Only practitioners review screenings.",
+        ));
     }
     let clinic = state.clinic();
-    let status = if confirmed { BookingStatus::Confirmed } else { BookingStatus::Declined };
+    let status = if confirmed {
+        BookingStatus::Confirmed
+    } else {
+        BookingStatus::Declined
+    };
     let note = note.trim();
     state
         .store
@@ -65,7 +78,10 @@ pub async fn apply(state: &AppState, session: &StaffSession, b: &Booking, decisi
                 if current.status == BookingStatus::PendingReview {
                     Ok(())
                 } else {
-                    Err(ApiError::new(crate::problem::ProblemKind::BookingClosed, "This booking is not waiting for review."))
+                    Err(ApiError::new(
+                        crate::problem::ProblemKind::BookingClosed,
+                        "This booking is not waiting for review.",
+                    ))
                 }
             },
             |after| vec![compose::reviewed(&clinic, after, confirmed, note)],
@@ -79,7 +95,12 @@ pub async fn apply(state: &AppState, session: &StaffSession, b: &Booking, decisi
 }
 
 /// `POST /admin/bookings/{id}/review`.
-pub async fn decide(State(state): State<AppState>, session: StaffSession, Path(id): Path<String>, Form(form): Form<ReviewForm>) -> Response {
+pub async fn decide(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<ReviewForm>,
+) -> Response {
     if let Err(r) = session.require(&[Role::Admin, Role::Practitioner]) {
         return r;
     }

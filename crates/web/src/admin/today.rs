@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use maud::{html, Markup};
+use maud::{Markup, html};
 use store::{Booking, BookingStatus};
 
 use super::layout::{admin_page, csrf_field};
@@ -11,20 +11,31 @@ use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
 
 /// The clinic-local day `date` as an instant range.
-pub fn day_bounds(clinic: &ClinicSnapshot, date: jiff::civil::Date) -> (jiff::Timestamp, jiff::Timestamp) {
-    let start = date.to_zoned_datetime(clinic.timezone.clone()).map(|z| z.timestamp()).unwrap_or_else(|_| jiff::Timestamp::now());
+pub fn day_bounds(
+    clinic: &ClinicSnapshot,
+    date: jiff::civil::Date,
+) -> (jiff::Timestamp, jiff::Timestamp) {
+    let start = date
+        .to_zoned_datetime(clinic.timezone.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or_else(|_| jiff::Timestamp::now());
     let end = date
         .tomorrow()
         .ok()
         .and_then(|d| d.to_zoned_datetime(clinic.timezone.clone()).ok())
-        .map_or(start + jiff::SignedDuration::from_hours(24), |z| z.timestamp());
+        .map_or(start + jiff::SignedDuration::from_hours(24), |z| {
+            z.timestamp()
+        });
     (start, end)
 }
 
 /// Bookings a staff member may see: practitioners see their own.
 pub fn visible(session: &StaffSession, bookings: Vec<Booking>) -> Vec<Booking> {
     match (session.role, &session.staff.practitioner_id) {
-        (Role::Practitioner, Some(p)) => bookings.into_iter().filter(|b| &b.practitioner_id == p).collect(),
+        (Role::Practitioner, Some(p)) => bookings
+            .into_iter()
+            .filter(|b| &b.practitioner_id == p)
+            .collect(),
         (Role::Practitioner, None) => Vec::new(),
         _ => bookings,
     }
@@ -77,8 +88,20 @@ pub async fn page(State(state): State<AppState>, session: StaffSession) -> Respo
         Err(err) => return crate::error::ApiError::internal(err).into_response(),
     };
     let live: Vec<&Booking> = bookings.iter().filter(|b| b.status.is_live()).collect();
-    let arrived = live.iter().filter(|b| matches!(b.status, BookingStatus::Arrived | BookingStatus::Completed)).count();
-    let pending = if session.role.sees_clinical() { state.store.bookings_pending_review().await.map(|v| v.len()).unwrap_or(0) } else { 0 };
+    let arrived = live
+        .iter()
+        .filter(|b| matches!(b.status, BookingStatus::Arrived | BookingStatus::Completed))
+        .count();
+    let pending = if session.role.sees_clinical() {
+        state
+            .store
+            .bookings_pending_review()
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
+    } else {
+        0
+    };
     let body = html! {
         h1 { "Today, " (today.strftime("%A %-d %B")) }
         p { (live.len()) " appointments, " (arrived) " arrived. "

@@ -1,14 +1,14 @@
 //! Availability, booking, and the client's self-service by manage token.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use store::Booking;
 
-use crate::booking::{self, rfc3339, Actor};
+use crate::booking::{self, Actor, rfc3339};
 use crate::error::ApiError;
 use crate::extract::{ClientAddr, JsonBody};
 use crate::problem::ProblemKind;
@@ -28,25 +28,40 @@ pub struct AvailabilityQuery {
 const MAX_DAYS: i32 = 62;
 
 fn parse_date(value: Option<&str>, field: &str) -> Result<jiff::civil::Date, ApiError> {
-    let value = value.filter(|v| !v.is_empty()).ok_or_else(|| ApiError::invalid(field, format!("Give `{field}` as a date, YYYY-MM-DD.")))?;
-    value.parse().map_err(|_| ApiError::invalid(field, format!("\"{value}\" is not a date; use YYYY-MM-DD.")))
+    let value = value.filter(|v| !v.is_empty()).ok_or_else(|| {
+        ApiError::invalid(field, format!("Give `{field}` as a date, YYYY-MM-DD."))
+    })?;
+    value.parse().map_err(|_| {
+        ApiError::invalid(field, format!("\"{value}\" is not a date; use YYYY-MM-DD."))
+    })
 }
 
 /// `GET /availability`: every start time, with who can take it.
-pub async fn availability(State(state): State<AppState>, query: Result<Query<AvailabilityQuery>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::new(ProblemKind::MalformedRequest, e.body_text()))?;
-    let service = q.service.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::invalid("service", "Give the service id."))?;
+pub async fn availability(
+    State(state): State<AppState>,
+    query: Result<Query<AvailabilityQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) =
+        query.map_err(|e| ApiError::new(ProblemKind::MalformedRequest, e.body_text()))?;
+    let service = q
+        .service
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::invalid("service", "Give the service id."))?;
     let from = parse_date(q.from.as_deref(), "from")?;
     let to = parse_date(q.to.as_deref(), "to")?;
     if to < from {
         return Err(ApiError::invalid("to", "`to` must not be before `from`."));
     }
     if (to - from).get_days() >= MAX_DAYS {
-        return Err(ApiError::invalid("to", format!("Ask for at most {MAX_DAYS} days at a time.")));
+        return Err(ApiError::invalid(
+            "to",
+            format!("Ask for at most {MAX_DAYS} days at a time."),
+        ));
     }
     let clinic = state.clinic();
     let practitioner = q.practitioner.as_deref().filter(|p| !p.is_empty());
-    let slots = booking::availability(&state, &clinic, &service, from, to, practitioner, None).await?;
+    let slots =
+        booking::availability(&state, &clinic, &service, from, to, practitioner, None).await?;
     Ok(Json(AvailabilityOut {
         service: &service,
         timezone: &clinic.setup.clinic.timezone,
@@ -99,9 +114,19 @@ pub fn booking_json(clinic: &ClinicSnapshot, b: &Booking, manage_token: Option<&
 }
 
 /// `POST /bookings`.
-pub async fn create(State(state): State<AppState>, ClientAddr(addr): ClientAddr, JsonBody(body): JsonBody<booking::BookingBody>) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    JsonBody(body): JsonBody<booking::BookingBody>,
+) -> Result<Response, ApiError> {
     if let Err(wait) = state.booking_limiter.check(addr) {
-        let mut err = ApiError::new(ProblemKind::RateLimited, format!("Too many bookings from this address; please try again in {} minutes.", wait.div_ceil(60)));
+        let mut err = ApiError::new(
+            ProblemKind::RateLimited,
+            format!(
+                "Too many bookings from this address; please try again in {} minutes.",
+                wait.div_ceil(60)
+            ),
+        );
         err.retry_after = Some(wait);
         return Err(err);
     }
@@ -110,7 +135,12 @@ pub async fn create(State(state): State<AppState>, ClientAddr(addr): ClientAddr,
     let clinic = state.clinic();
     let body = booking_json(&clinic, &booked.booking, Some(&booked.manage_token));
     let location = format!("/api/v1/bookings/{}", booked.manage_token);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(body),
+    )
+        .into_response())
 }
 
 /// Finds the booking a manage token opens.
@@ -118,17 +148,27 @@ pub async fn by_token(state: &AppState, token: &str) -> Result<Booking, ApiError
     if token.len() > 128 {
         return Err(ApiError::not_found("booking"));
     }
-    state.store.booking_by_token_hash(&store::hash_token(token)).await?.ok_or_else(|| ApiError::not_found("booking for this link"))
+    state
+        .store
+        .booking_by_token_hash(&store::hash_token(token))
+        .await?
+        .ok_or_else(|| ApiError::not_found("booking for this link"))
 }
 
 /// `GET /bookings/{token}`.
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let booking = by_token(&state, &token).await?;
     Ok(Json(booking_json(&state.clinic(), &booking, None)))
 }
 
 /// `POST /bookings/{token}/cancel`.
-pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let booking = by_token(&state, &token).await?;
     let cancelled = booking::cancel(&state, &booking, Actor::Client).await?;
     Ok(Json(booking_json(&state.clinic(), &cancelled, None)))
@@ -141,26 +181,53 @@ pub struct RescheduleBody {
 }
 
 /// `POST /bookings/{token}/reschedule`.
-pub async fn reschedule(State(state): State<AppState>, Path(token): Path<String>, JsonBody(body): JsonBody<RescheduleBody>) -> Result<Json<Value>, ApiError> {
-    let start = body.start.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::invalid("start", "Give the new start time."))?;
+pub async fn reschedule(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    JsonBody(body): JsonBody<RescheduleBody>,
+) -> Result<Json<Value>, ApiError> {
+    let start = body
+        .start
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::invalid("start", "Give the new start time."))?;
     let start = booking::parse_start(&start)?;
     let booking = by_token(&state, &token).await?;
-    let manage_url = format!("{}/manage/{token}", state.config.public_url.trim_end_matches('/'));
-    let moved = booking::reschedule(&state, &booking, start, None, Actor::Client, Some(&manage_url)).await?;
+    let manage_url = format!(
+        "{}/manage/{token}",
+        state.config.public_url.trim_end_matches('/')
+    );
+    let moved = booking::reschedule(
+        &state,
+        &booking,
+        start,
+        None,
+        Actor::Client,
+        Some(&manage_url),
+    )
+    .await?;
     Ok(Json(booking_json(&state.clinic(), &moved, None)))
 }
 
 /// `GET /bookings/{token}/calendar.ics`.
-pub async fn calendar(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+pub async fn calendar(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
     let booking = by_token(&state, &token).await?;
     let clinic = state.clinic();
-    let manage_url = format!("{}/manage/{token}", state.config.public_url.trim_end_matches('/'));
+    let manage_url = format!(
+        "{}/manage/{token}",
+        state.config.public_url.trim_end_matches('/')
+    );
     let cancelled = !booking.status.is_live();
     let ics = crate::mail::compose::invite(&clinic, &booking, Some(&manage_url), 0, cancelled);
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"appointment.ics\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"appointment.ics\"",
+            ),
             (header::CACHE_CONTROL, "no-store"),
         ],
         ics,

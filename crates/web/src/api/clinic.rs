@@ -1,8 +1,8 @@
 //! The clinic, its services and its practitioners.
 
-use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
+use axum::extract::State;
+use serde_json::{Value, json};
 
 use crate::state::AppState;
 

@@ -5,8 +5,8 @@ mod clinic;
 mod openapi;
 mod screening;
 
-use axum::routing::{any, get, post};
 use axum::Router;
+use axum::routing::{any, get, post};
 
 use crate::error::ApiError;
 use crate::problem::ProblemKind;
@@ -33,7 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { ApiError::not_found("API endpoint at this path") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(ProblemKind::MethodNotAllowed, "This endpoint does not answer that method; see /api/v1/openapi.json.")
+            ApiError::new(
+                ProblemKind::MethodNotAllowed,
+                "This endpoint does not answer that method; see /api/v1/openapi.json.",
+            )
         })
 }
 
@@ -42,5 +45,10 @@ pub fn public_routes() -> Router<AppState> {
     Router::new()
         .route("/bookings/{token}/calendar.ics", get(bookings::calendar))
         .route("/openapi.json", get(openapi::spec))
-        .route("/api/v1/", any(|| async { ApiError::not_found("API endpoint at this path; see /api/v1/openapi.json") }))
+        .route(
+            "/api/v1/",
+            any(|| async {
+                ApiError::not_found("API endpoint at this path; see /api/v1/openapi.json")
+            }),
+        )
 }

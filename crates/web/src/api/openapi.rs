@@ -5,5 +5,8 @@ use axum::response::IntoResponse;
 
 /// `GET /openapi.json`.
 pub async fn spec() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], include_str!("../../openapi.json"))
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("../../openapi.json"),
+    )
 }

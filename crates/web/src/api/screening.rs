@@ -1,10 +1,10 @@
 //! Safety screening and treatment plans.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::extract::JsonBody;
@@ -29,7 +29,10 @@ pub async fn screen_and_store(
     treatment_date: Option<jiff::civil::Date>,
 ) -> Result<(String, protocol::Screening), ApiError> {
     let clinic = state.clinic();
-    let answers = clinic.rules.parse_answers(answers_json).map_err(|e| ApiError::invalid(e.field, e.message))?;
+    let answers = clinic
+        .rules
+        .parse_answers(answers_json)
+        .map_err(|e| ApiError::invalid(e.field, e.message))?;
     let today = clinic.today();
     let date = treatment_date.unwrap_or(today);
     let result = clinic.rules.screen(&answers, date, today);
@@ -46,15 +49,30 @@ pub async fn screen_and_store(
 }
 
 /// `POST /screenings`.
-pub async fn create(State(state): State<AppState>, JsonBody(body): JsonBody<ScreeningBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let answers = body.answers.ok_or_else(|| ApiError::invalid("answers", "Give the answers as an object of question id to answer."))?;
+pub async fn create(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<ScreeningBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let answers = body.answers.ok_or_else(|| {
+        ApiError::invalid(
+            "answers",
+            "Give the answers as an object of question id to answer.",
+        )
+    })?;
     let treatment_date = match body.treatment_date {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(
-            s.parse::<jiff::civil::Date>()
-                .map_err(|_| ApiError::invalid("treatment_date", format!("\"{s}\" is not a date; use YYYY-MM-DD.")))?,
-        ),
-        Some(_) => return Err(ApiError::invalid("treatment_date", "Must be a date string, YYYY-MM-DD.")),
+        Some(Value::String(s)) => Some(s.parse::<jiff::civil::Date>().map_err(|_| {
+            ApiError::invalid(
+                "treatment_date",
+                format!("\"{s}\" is not a date; use YYYY-MM-DD."),
+            )
+        })?),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "treatment_date",
+                "Must be a date string, YYYY-MM-DD.",
+            ));
+        }
     };
     let (id, result) = screen_and_store(&state, &answers, treatment_date).await?;
     let mut body = json!(result);
@@ -63,8 +81,15 @@ pub async fn create(State(state): State<AppState>, JsonBody(body): JsonBody<Scre
 }
 
 /// `POST /plans`.
-pub async fn plan(State(state): State<AppState>, JsonBody(body): JsonBody<Value>) -> Result<Json<Value>, ApiError> {
+pub async fn plan(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<Value>, ApiError> {
     let request: protocol::PlanRequest = crate::extract::parse_json(body.to_string().as_bytes())?;
-    let plan = state.clinic().plans.plan(&request).map_err(|e| ApiError::invalid(e.field, e.message))?;
+    let plan = state
+        .clinic()
+        .plans
+        .plan(&request)
+        .map_err(|e| ApiError::invalid(e.field, e.message))?;
     Ok(Json(json!(plan)))
 }

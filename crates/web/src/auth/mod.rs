@@ -3,9 +3,9 @@
 
 pub mod password;
 
-use axum::body::{to_bytes, Body};
+use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use rand::Rng as _;
@@ -63,7 +63,11 @@ pub struct StaffSession {
 }
 
 impl StaffSession {
-    /// Refuses unless the role is one of `allowed`.
+    /// Refuses unless the role is one of `allowed`; the error is the 403 page to return.
+    #[allow(
+        clippy::result_large_err,
+        reason = "handlers return the response as is"
+    )]
     pub fn require(&self, allowed: &[Role]) -> Result<(), Response> {
         if allowed.contains(&self.role) {
             Ok(())
@@ -76,8 +80,15 @@ impl StaffSession {
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for StaffSession {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Response> {
-        parts.extensions.get::<StaffSession>().cloned().ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Response> {
+        parts
+            .extensions
+            .get::<StaffSession>()
+            .cloned()
+            .ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())
     }
 }
 
@@ -112,7 +123,11 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 /// Looks up the session a request's cookie names.
 pub async fn session_for(state: &AppState, headers: &HeaderMap) -> Option<StaffSession> {
     let token = cookie_token(headers)?;
-    let (staff, csrf) = state.store.session(&store::hash_token(&token)).await.ok()??;
+    let (staff, csrf) = state
+        .store
+        .session(&store::hash_token(&token))
+        .await
+        .ok()??;
     let role = Role::parse(&staff.role)?;
     Some(StaffSession { staff, role, csrf })
 }
@@ -120,8 +135,15 @@ pub async fn session_for(state: &AppState, headers: &HeaderMap) -> Option<StaffS
 /// The `Set-Cookie` value for a session; `Secure` when the site is served over TLS.
 pub fn session_cookie(state: &AppState, headers: &HeaderMap, token: &str, max_age: i64) -> String {
     let https = state.config.public_url.starts_with("https://")
-        || (state.config.behind_proxy && headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https"));
-    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}", if https { "; Secure" } else { "" })
+        || (state.config.behind_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https"));
+    format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if https { "; Secure" } else { "" }
+    )
 }
 
 /// The session token in a request's cookie, hashed, for signing out.
@@ -130,20 +152,39 @@ pub fn session_token_hash(headers: &HeaderMap) -> Option<String> {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Guards every back-office route: no session → the sign-in page (pages) or 401 (API);
 /// a state-changing request must carry the session's CSRF token, as the `csrf` form field
 /// or the `X-CSRF-Token` header, else 403.
-pub async fn require_staff(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn require_staff(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let Some(session) = session_for(&state, request.headers()).await else {
         if is_api {
-            return ApiError::new(ProblemKind::Unauthorized, "Sign in as staff to use this endpoint.").into_response();
+            return ApiError::new(
+                ProblemKind::Unauthorized,
+                "Sign in as staff to use this endpoint.",
+            )
+            .into_response();
         }
-        let target = request.uri().path_and_query().map_or("/admin".to_owned(), |p| p.to_string());
-        return Redirect::to(&format!("/login?next={}", crate::pages::forms::encode(&target))).into_response();
+        let target = request
+            .uri()
+            .path_and_query()
+            .map_or("/admin".to_owned(), |p| p.to_string());
+        return Redirect::to(&format!(
+            "/login?next={}",
+            crate::pages::forms::encode(&target)
+        ))
+        .into_response();
     };
     let (mut parts, body) = request.into_parts();
     let request = if parts.method == Method::GET || parts.method == Method::HEAD {
@@ -152,18 +193,25 @@ pub async fn require_staff(State(state): State<AppState>, request: Request, next
         let Ok(bytes) = to_bytes(body, 1 << 20).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response();
         };
-        let from_header = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let from_header = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let from_form = form_field(&bytes, "csrf");
         let presented = from_header.or(from_form).unwrap_or_default();
         if !constant_time_eq(&presented, &session.csrf) {
             tracing::warn!(path = %parts.uri.path(), staff = %session.staff.email, "refused a request without a valid CSRF token");
             if is_api {
-                return ApiError::new(ProblemKind::Forbidden, "Missing or wrong X-CSRF-Token.").into_response();
+                return ApiError::new(ProblemKind::Forbidden, "Missing or wrong X-CSRF-Token.")
+                    .into_response();
             }
             return (StatusCode::FORBIDDEN, "This form has expired or did not come from this site. Go back, reload the page and try again.").into_response();
         }
         parts.extensions.insert(session.clone());
-        return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
     };
     let mut request = request;
     request.extensions_mut().insert(session);
@@ -172,7 +220,10 @@ pub async fn require_staff(State(state): State<AppState>, request: Request, next
 
 fn form_field(bytes: &[u8], name: &str) -> Option<String> {
     let text = std::str::from_utf8(bytes).ok()?;
-    text.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| decode(v))
+    text.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| decode(v))
 }
 
 fn decode(value: &str) -> String {
@@ -183,7 +234,9 @@ fn decode(value: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -205,8 +258,14 @@ mod tests {
 
     #[test]
     fn form_fields_are_decoded() {
-        assert_eq!(form_field(b"a=1&csrf=ab%2Bc%3D&b=2", "csrf").as_deref(), Some("ab+c="));
-        assert_eq!(form_field(b"note=hello+there", "note").as_deref(), Some("hello there"));
+        assert_eq!(
+            form_field(b"a=1&csrf=ab%2Bc%3D&b=2", "csrf").as_deref(),
+            Some("ab+c=")
+        );
+        assert_eq!(
+            form_field(b"note=hello+there", "note").as_deref(),
+            Some("hello there")
+        );
         assert_eq!(form_field(b"a=1", "csrf"), None);
     }
 

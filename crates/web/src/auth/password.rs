@@ -1,14 +1,31 @@
 //! Staff passwords: a policy that explains itself, and argon2id hashes.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 
 /// Patterns found at the top of every breached-password list; a password built on one is
 /// refused even when long.
 const BREACHED_PATTERNS: &[&str] = &[
-    "password", "passw0rd", "123456", "qwerty", "letmein", "welcome", "iloveyou", "admin", "abc123", "111111",
-    "monkey", "dragon", "sunshine", "football", "baseball", "trustno1", "collagen", "microneedl", "clinic",
+    "password",
+    "passw0rd",
+    "123456",
+    "qwerty",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "admin",
+    "abc123",
+    "111111",
+    "monkey",
+    "dragon",
+    "sunshine",
+    "football",
+    "baseball",
+    "trustno1",
+    "collagen",
+    "microneedl",
+    "clinic",
 ];
 
 /// Why a password is not good enough, in words a person can act on; `None` when it is.
@@ -22,7 +39,9 @@ pub fn weakness(password: &str, email: &str) -> Option<String> {
     }
     let lower = password.to_lowercase();
     if let Some(p) = BREACHED_PATTERNS.iter().find(|p| lower.contains(*p)) {
-        return Some(format!("It contains \"{p}\", which is in every list of breached passwords."));
+        return Some(format!(
+            "It contains \"{p}\", which is in every list of breached passwords."
+        ));
     }
     let local = email.split('@').next().unwrap_or_default().to_lowercase();
     if local.len() >= 4 && lower.contains(&local) {
@@ -32,7 +51,10 @@ pub fn weakness(password: &str, email: &str) -> Option<String> {
     if distinct.len() < 5 {
         return Some("It repeats too few different characters.".into());
     }
-    let sequential = chars.windows(2).filter(|w| (w[1] as i64 - w[0] as i64).abs() <= 1).count();
+    let sequential = chars
+        .windows(2)
+        .filter(|w| (w[1] as i64 - w[0] as i64).abs() <= 1)
+        .count();
     if sequential * 10 >= (chars.len() - 1) * 7 {
         return Some("It is mostly a keyboard or number sequence.".into());
     }
@@ -42,18 +64,26 @@ pub fn weakness(password: &str, email: &str) -> Option<String> {
 /// An argon2id hash in PHC form, with a fresh salt.
 pub fn hash(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashing").to_string()
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing")
+        .to_string()
 }
 
 /// Does `password` match the stored hash?
 pub fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(stored).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A hash to verify against when the account does not exist, so a wrong email takes as
 /// long as a wrong password.
 pub fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash("decoy password that never matches"));
+    static DECOY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash("decoy password that never matches"));
     &DECOY
 }
 
@@ -72,10 +102,14 @@ mod tests {
             ("abcdefghijklmnop", "sequence"),
             ("maya.lee.rocks.2026", "email"),
         ] {
-            let reason = weakness(pw, "maya.lee@clinic.example").unwrap_or_else(|| panic!("{pw} should be refused"));
+            let reason = weakness(pw, "maya.lee@clinic.example")
+                .unwrap_or_else(|| panic!("{pw} should be refused"));
             assert!(reason.contains(why), "{pw}: {reason}");
         }
-        assert_eq!(weakness("correct horse battery staple", "maya@clinic.example"), None);
+        assert_eq!(
+            weakness("correct horse battery staple", "maya@clinic.example"),
+            None
+        );
     }
 
     #[test]

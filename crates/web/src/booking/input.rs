@@ -46,25 +46,45 @@ pub fn parse_start(value: &str) -> Result<Timestamp, ApiError> {
 }
 
 /// Checks a client's name, email and phone; every field at fault, with what is wrong.
-pub fn check_client(name: Option<String>, email: Option<String>, phone: Option<String>, prefix: &str) -> Result<NewClient, Vec<(String, String)>> {
+pub fn check_client(
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    prefix: &str,
+) -> Result<NewClient, Vec<(String, String)>> {
     let field = |f: &str| format!("{prefix}{f}");
     let mut errors = Vec::new();
     match &name {
         None => errors.push((field("name"), "Please give your name.".to_owned())),
-        Some(n) if n.chars().count() > 200 => errors.push((field("name"), "Please keep the name under 200 characters.".to_owned())),
+        Some(n) if n.chars().count() > 200 => errors.push((
+            field("name"),
+            "Please keep the name under 200 characters.".to_owned(),
+        )),
         Some(_) => {}
     }
     match &email {
-        None => errors.push((field("email"), "Please give your email address, so we can send your confirmation.".to_owned())),
+        None => errors.push((
+            field("email"),
+            "Please give your email address, so we can send your confirmation.".to_owned(),
+        )),
         Some(e) if e.len() > 254 || e.parse::<lettre::Address>().is_err() || !e.contains('.') => {
-            errors.push((field("email"), format!("\"{e}\" does not look like an email address.")));
+            errors.push((
+                field("email"),
+                format!("\"{e}\" does not look like an email address."),
+            ));
         }
         Some(_) => {}
     }
     if let Some(p) = &phone {
-        let ok = p.len() <= 32 && p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) && p.chars().filter(char::is_ascii_digit).count() >= 6;
+        let ok = p.len() <= 32
+            && p.chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            && p.chars().filter(char::is_ascii_digit).count() >= 6;
         if !ok {
-            errors.push((field("phone"), format!("\"{p}\" does not look like a phone number.")));
+            errors.push((
+                field("phone"),
+                format!("\"{p}\" does not look like a phone number."),
+            ));
         }
     }
     match (name, email) {
@@ -74,7 +94,12 @@ pub fn check_client(name: Option<String>, email: Option<String>, phone: Option<S
 }
 
 /// Checks a client's details for the API, naming the first field at fault.
-pub fn validate_client(name: Option<String>, email: Option<String>, phone: Option<String>, prefix: &str) -> Result<NewClient, ApiError> {
+pub fn validate_client(
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    prefix: &str,
+) -> Result<NewClient, ApiError> {
     check_client(name, email, phone, prefix).map_err(|errors| {
         let (field, message) = errors.into_iter().next().expect("an error");
         ApiError::invalid(field, message)
@@ -84,25 +109,47 @@ pub fn validate_client(name: Option<String>, email: Option<String>, phone: Optio
 impl BookingBody {
     /// Checks every field, in the order a person would read them.
     pub fn validate(self) -> Result<BookingInput, ApiError> {
-        let service_id = text(self.service.as_ref(), "service")?.ok_or_else(|| ApiError::invalid("service", "Please choose a service."))?;
-        let start = text(self.start.as_ref(), "start")?.ok_or_else(|| ApiError::invalid("start", "Please choose a start time."))?;
+        let service_id = text(self.service.as_ref(), "service")?
+            .ok_or_else(|| ApiError::invalid("service", "Please choose a service."))?;
+        let start = text(self.start.as_ref(), "start")?
+            .ok_or_else(|| ApiError::invalid("start", "Please choose a start time."))?;
         let start = parse_start(&start)?;
         let practitioner = text(self.practitioner.as_ref(), "practitioner")?;
         let client = match self.client {
-            None | Some(Value::Null) => return Err(ApiError::invalid("client", "Please give the client's name and email.")),
+            None | Some(Value::Null) => {
+                return Err(ApiError::invalid(
+                    "client",
+                    "Please give the client's name and email.",
+                ));
+            }
             Some(Value::Object(map)) => validate_client(
                 text(map.get("name"), "client.name")?,
                 text(map.get("email"), "client.email")?,
                 text(map.get("phone"), "client.phone")?,
                 "client.",
             )?,
-            Some(_) => return Err(ApiError::invalid("client", "Must be an object with name, email and phone.")),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "client",
+                    "Must be an object with name, email and phone.",
+                ));
+            }
         };
         let screening_id = text(self.screening.as_ref(), "screening")?;
         let notes = text(self.notes.as_ref(), "notes")?.unwrap_or_default();
         if notes.chars().count() > 2000 {
-            return Err(ApiError::invalid("notes", "Please keep notes under 2,000 characters."));
+            return Err(ApiError::invalid(
+                "notes",
+                "Please keep notes under 2,000 characters.",
+            ));
         }
-        Ok(BookingInput { service_id, start, practitioner, client, screening_id, notes })
+        Ok(BookingInput {
+            service_id,
+            start,
+            practitioner,
+            client,
+            screening_id,
+            notes,
+        })
     }
 }

@@ -5,13 +5,13 @@
 mod input;
 mod times;
 
-pub use input::{check_client, parse_start, BookingBody, BookingInput};
+pub use input::{BookingBody, BookingInput, check_client, parse_start};
 pub use times::{format_local, rfc3339};
 
 use std::sync::Arc;
 
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use scheduling::{Query, Slot, Unavailable};
 use serde_json::json;
 use store::{Booking, BookingError, BookingStatus, NewBooking, Placement};
@@ -39,21 +39,43 @@ pub async fn availability(
     practitioner: Option<&str>,
     not_before: Option<Date>,
 ) -> Result<Vec<Slot>, ApiError> {
-    let service = clinic
-        .engine_service(service_id)
-        .ok_or_else(|| ApiError::invalid("service", format!("There is no service \"{service_id}\".")))?;
+    let service = clinic.engine_service(service_id).ok_or_else(|| {
+        ApiError::invalid("service", format!("There is no service \"{service_id}\"."))
+    })?;
     if let Some(p) = practitioner
         && clinic.setup.practitioner(p).is_none()
     {
-        return Err(ApiError::invalid("practitioner", format!("There is no practitioner \"{p}\".")));
+        return Err(ApiError::invalid(
+            "practitioner",
+            format!("There is no practitioner \"{p}\"."),
+        ));
     }
     let tz = &clinic.timezone;
-    let window_start = from.to_zoned_datetime(tz.clone()).map_err(ApiError::internal)?.timestamp();
-    let window_end = to.tomorrow().map_err(ApiError::internal)?.to_zoned_datetime(tz.clone()).map_err(ApiError::internal)?.timestamp()
+    let window_start = from
+        .to_zoned_datetime(tz.clone())
+        .map_err(ApiError::internal)?
+        .timestamp();
+    let window_end = to
+        .tomorrow()
+        .map_err(ApiError::internal)?
+        .to_zoned_datetime(tz.clone())
+        .map_err(ApiError::internal)?
+        .timestamp()
         + jiff::SignedDuration::from_hours(24);
     let holds = state.store.holds_between(window_start, window_end).await?;
-    let query = Query { from, to, practitioner, now: Timestamp::now(), not_before };
-    Ok(scheduling::availability(&clinic.schedule, service, &holds, &query))
+    let query = Query {
+        from,
+        to,
+        practitioner,
+        now: Timestamp::now(),
+        not_before,
+    };
+    Ok(scheduling::availability(
+        &clinic.schedule,
+        service,
+        &holds,
+        &query,
+    ))
 }
 
 /// A booking made: the row and the manage token the client keeps (shown once).
@@ -65,15 +87,31 @@ pub struct Booked {
 /// Places a booking: screening, engine and database in one transaction.
 pub async fn book(state: &AppState, input: BookingInput, actor: Actor) -> Result<Booked, ApiError> {
     let clinic = state.clinic();
-    let service_setup = clinic
-        .setup
-        .service(&input.service_id)
-        .ok_or_else(|| ApiError::invalid("service", format!("There is no service \"{}\".", input.service_id)))?;
-    let service = clinic.engine_service(&input.service_id).expect("setup and engine agree").clone();
+    let service_setup = clinic.setup.service(&input.service_id).ok_or_else(|| {
+        ApiError::invalid(
+            "service",
+            format!("There is no service \"{}\".", input.service_id),
+        )
+    })?;
+    let service = clinic
+        .engine_service(&input.service_id)
+        .expect("setup and engine agree")
+        .clone();
     let status = match (&actor, input.screening_id.as_deref()) {
         // Staff booking by phone without an online screening: held until a practitioner screens.
-        (Actor::Staff { .. }, None) if service_setup.requires_screening => BookingStatus::PendingReview,
-        _ => screening_status(state, &clinic, service_setup.requires_screening, input.screening_id.as_deref(), input.start).await?,
+        (Actor::Staff { .. }, None) if service_setup.requires_screening => {
+            BookingStatus::PendingReview
+        }
+        _ => {
+            screening_status(
+                state,
+                &clinic,
+                service_setup.requires_screening,
+                input.screening_id.as_deref(),
+                input.start,
+            )
+            .await?
+        }
     };
     let (token, token_hash) = store::new_token();
     let new = NewBooking {
@@ -90,20 +128,42 @@ pub async fn book(state: &AppState, input: BookingInput, actor: Actor) -> Result
         },
     };
     let end = input.start + service.duration();
-    let manage_url = format!("{}/manage/{token}", state.config.public_url.trim_end_matches('/'));
+    let manage_url = format!(
+        "{}/manage/{token}",
+        state.config.public_url.trim_end_matches('/')
+    );
     let schedule = schedule_for(&clinic, &actor);
     let result = state
         .store
         .create_booking(
             &new,
             (input.start, end),
-            |holds| place(&schedule, &service, holds, input.start, input.practitioner.as_deref()),
+            |holds| {
+                place(
+                    &schedule,
+                    &service,
+                    holds,
+                    input.start,
+                    input.practitioner.as_deref(),
+                )
+            },
             |booking| vec![compose::booked(&clinic, booking, &manage_url)],
         )
         .await;
     match result {
-        Ok(booking) => Ok(Booked { booking, manage_token: token }),
-        Err(err) => Err(booking_error(state, &clinic, err, &input.service_id, input.start, input.practitioner.as_deref()).await),
+        Ok(booking) => Ok(Booked {
+            booking,
+            manage_token: token,
+        }),
+        Err(err) => Err(booking_error(
+            state,
+            &clinic,
+            err,
+            &input.service_id,
+            input.start,
+            input.practitioner.as_deref(),
+        )
+        .await),
     }
 }
 
@@ -120,9 +180,17 @@ pub async fn reschedule(
     guard_change(&clinic, booking, &actor)?;
     let service = clinic
         .engine_service(&booking.service_id)
-        .ok_or_else(|| ApiError::new(ProblemKind::BookingClosed, "This service is no longer offered; please call us to change it."))?
+        .ok_or_else(|| {
+            ApiError::new(
+                ProblemKind::BookingClosed,
+                "This service is no longer offered; please call us to change it.",
+            )
+        })?
         .clone();
-    let requires_screening = clinic.setup.service(&booking.service_id).is_some_and(|s| s.requires_screening);
+    let requires_screening = clinic
+        .setup
+        .service(&booking.service_id)
+        .is_some_and(|s| s.requires_screening);
     if requires_screening && booking.screening_id.is_some() {
         screening_status(state, &clinic, true, booking.screening_id.as_deref(), start).await?;
     }
@@ -138,8 +206,14 @@ pub async fn reschedule(
                 match keep_practitioner.as_deref() {
                     Some(p) => place(&schedule, &service, holds, start, Some(p)),
                     // Keep the client's practitioner when they are free, else anyone.
-                    None => place(&schedule, &service, holds, start, Some(&current.practitioner_id))
-                        .or_else(|_| place(&schedule, &service, holds, start, None)),
+                    None => place(
+                        &schedule,
+                        &service,
+                        holds,
+                        start,
+                        Some(&current.practitioner_id),
+                    )
+                    .or_else(|_| place(&schedule, &service, holds, start, None)),
                 }
             },
             |before, after| vec![compose::rescheduled(&clinic, before, after, manage_url)],
@@ -147,12 +221,24 @@ pub async fn reschedule(
         .await;
     match result {
         Ok(b) => Ok(b),
-        Err(err) => Err(booking_error(state, &clinic, err, &booking.service_id, start, practitioner).await),
+        Err(err) => Err(booking_error(
+            state,
+            &clinic,
+            err,
+            &booking.service_id,
+            start,
+            practitioner,
+        )
+        .await),
     }
 }
 
 /// Cancels a booking and releases its time.
-pub async fn cancel(state: &AppState, booking: &Booking, actor: Actor) -> Result<Booking, ApiError> {
+pub async fn cancel(
+    state: &AppState,
+    booking: &Booking,
+    actor: Actor,
+) -> Result<Booking, ApiError> {
     let clinic = state.clinic();
     let result = state
         .store
@@ -167,21 +253,31 @@ pub async fn cancel(state: &AppState, booking: &Booking, actor: Actor) -> Result
     result.map_err(|err| match err {
         BookingError::Refused(e) => e,
         BookingError::NotFound => ApiError::not_found("booking"),
-        BookingError::SlotTaken => ApiError::new(ProblemKind::SlotUnavailable, "The booking changed meanwhile."),
+        BookingError::SlotTaken => ApiError::new(
+            ProblemKind::SlotUnavailable,
+            "The booking changed meanwhile.",
+        ),
         BookingError::Store(e) => ApiError::internal(e),
     })
 }
 
 /// Clients may change a live booking until `cancel_notice_hours` before it; staff always.
 fn guard_change(clinic: &ClinicSnapshot, booking: &Booking, actor: &Actor) -> Result<(), ApiError> {
-    if !matches!(booking.status, BookingStatus::Confirmed | BookingStatus::PendingReview) {
+    if !matches!(
+        booking.status,
+        BookingStatus::Confirmed | BookingStatus::PendingReview
+    ) {
         return Err(ApiError::new(
             ProblemKind::BookingClosed,
-            format!("This booking is {} and can no longer be changed.", booking.status.as_str().replace('_', " ")),
+            format!(
+                "This booking is {} and can no longer be changed.",
+                booking.status.as_str().replace('_', " ")
+            ),
         ));
     }
     if let Actor::Client = actor {
-        let notice = jiff::SignedDuration::from_hours(i64::from(clinic.setup.booking.cancel_notice_hours));
+        let notice =
+            jiff::SignedDuration::from_hours(i64::from(clinic.setup.booking.cancel_notice_hours));
         if Timestamp::now() + notice > booking.start {
             return Err(ApiError::new(
                 ProblemKind::InsideCancelWindow,
@@ -214,8 +310,16 @@ fn place(
     start: Timestamp,
     practitioner: Option<&str>,
 ) -> Result<Placement, ApiError> {
-    let assignment = scheduling::check(schedule, service, holds, start, practitioner, Timestamp::now(), None)
-        .map_err(|u| unavailable_error(schedule, &u))?;
+    let assignment = scheduling::check(
+        schedule,
+        service,
+        holds,
+        start,
+        practitioner,
+        Timestamp::now(),
+        None,
+    )
+    .map_err(|u| unavailable_error(schedule, &u))?;
     Ok(Placement {
         holds: scheduling::holds_for(service, start, &assignment),
         practitioner_id: assignment.practitioner,
@@ -229,26 +333,47 @@ fn place(
 fn unavailable_error(schedule: &scheduling::Schedule, u: &Unavailable) -> ApiError {
     let local = |t: &Timestamp| format_local(&t.to_zoned_datetime(schedule.timezone.clone()));
     match u {
-        Unavailable::Taken(_) => ApiError::new(ProblemKind::SlotUnavailable, "Sorry, that time has just been taken."),
-        Unavailable::UnknownPractitioner(p) => ApiError::invalid("practitioner", format!("There is no practitioner \"{p}\".")),
-        Unavailable::PractitionerDoesNotOffer { practitioner, .. } => {
-            ApiError::invalid("practitioner", format!("Practitioner \"{practitioner}\" does not offer this service."))
+        Unavailable::Taken(_) => ApiError::new(
+            ProblemKind::SlotUnavailable,
+            "Sorry, that time has just been taken.",
+        ),
+        Unavailable::UnknownPractitioner(p) => {
+            ApiError::invalid("practitioner", format!("There is no practitioner \"{p}\"."))
         }
-        Unavailable::NoPractitionerOffers(s) => ApiError::invalid("service", format!("No practitioner offers \"{s}\" at the moment.")),
+        Unavailable::PractitionerDoesNotOffer { practitioner, .. } => ApiError::invalid(
+            "practitioner",
+            format!("Practitioner \"{practitioner}\" does not offer this service."),
+        ),
+        Unavailable::NoPractitionerOffers(s) => ApiError::invalid(
+            "service",
+            format!("No practitioner offers \"{s}\" at the moment."),
+        ),
         Unavailable::NotOnStep(t) => ApiError::invalid(
             "start",
-            format!("{} is not one of the offered start times; pick a time from the availability list.", local(t)),
+            format!(
+                "{} is not one of the offered start times; pick a time from the availability list.",
+                local(t)
+            ),
         ),
-        Unavailable::OutsideHours(t) => ApiError::invalid("start", format!("{} is outside our opening hours.", local(t))),
-        Unavailable::TooSoon { earliest, .. } => {
-            ApiError::invalid("start", format!("That is too soon to book online; the earliest time is {}.", local(earliest)))
-        }
-        Unavailable::BeyondHorizon { last, .. } => {
-            ApiError::invalid("start", format!("We take online bookings up to {last}; please choose an earlier date."))
-        }
-        Unavailable::BeforeEarliest { earliest, .. } => {
-            ApiError::invalid("start", format!("Your screening means the earliest date we can treat you is {earliest}."))
-        }
+        Unavailable::OutsideHours(t) => ApiError::invalid(
+            "start",
+            format!("{} is outside our opening hours.", local(t)),
+        ),
+        Unavailable::TooSoon { earliest, .. } => ApiError::invalid(
+            "start",
+            format!(
+                "That is too soon to book online; the earliest time is {}.",
+                local(earliest)
+            ),
+        ),
+        Unavailable::BeyondHorizon { last, .. } => ApiError::invalid(
+            "start",
+            format!("We take online bookings up to {last}; please choose an earlier date."),
+        ),
+        Unavailable::BeforeEarliest { earliest, .. } => ApiError::invalid(
+            "start",
+            format!("Your screening means the earliest date we can treat you is {earliest}."),
+        ),
     }
 }
 
@@ -263,13 +388,18 @@ async fn booking_error(
 ) -> ApiError {
     let mut error = match err {
         BookingError::Refused(e) => e,
-        BookingError::SlotTaken => ApiError::new(ProblemKind::SlotUnavailable, "Sorry, that time has just been taken."),
+        BookingError::SlotTaken => ApiError::new(
+            ProblemKind::SlotUnavailable,
+            "Sorry, that time has just been taken.",
+        ),
         BookingError::NotFound => return ApiError::not_found("booking"),
         BookingError::Store(e) => return ApiError::internal(e),
     };
     if error.kind == ProblemKind::SlotUnavailable {
         let nearest = nearest_free(state, clinic, service_id, start, practitioner).await;
-        error.detail = "Sorry, someone else booked that time a moment ago. Here are the nearest free times.".into();
+        error.detail =
+            "Sorry, someone else booked that time a moment ago. Here are the nearest free times."
+                .into();
         error.extra = Some(json!({ "alternatives": nearest.iter().map(|s| json!({
             "start": rfc3339(&s.start),
             "end": rfc3339(&s.end),
@@ -290,7 +420,9 @@ pub async fn nearest_free(
     let day = start.to_zoned_datetime(clinic.timezone.clone()).date();
     let from = day.yesterday().unwrap_or(day);
     let to = day.checked_add(jiff::Span::new().days(3)).unwrap_or(day);
-    let mut slots = availability(state, clinic, service_id, from, to, practitioner, None).await.unwrap_or_default();
+    let mut slots = availability(state, clinic, service_id, from, to, practitioner, None)
+        .await
+        .unwrap_or_default();
     slots.sort_by_key(|s| (s.start.timestamp() - start).abs());
     slots.truncate(4);
     slots.sort_by_key(|s| s.start.timestamp());
@@ -315,12 +447,14 @@ async fn screening_status(
         }
         return Ok(BookingStatus::Confirmed);
     };
-    let record = state
-        .store
-        .screening(id)
-        .await?
-        .ok_or_else(|| ApiError::invalid("screening", "No screening with this id was found; please answer the questions again."))?;
-    let answers: protocol::Answers = serde_json::from_str(&record.answers).map_err(ApiError::internal)?;
+    let record = state.store.screening(id).await?.ok_or_else(|| {
+        ApiError::invalid(
+            "screening",
+            "No screening with this id was found; please answer the questions again.",
+        )
+    })?;
+    let answers: protocol::Answers =
+        serde_json::from_str(&record.answers).map_err(ApiError::internal)?;
     let date = start.to_zoned_datetime(clinic.timezone.clone()).date();
     let result = clinic.rules.screen(&answers, date, clinic.today());
     match result.outcome {

@@ -6,7 +6,11 @@ use jiff::ZonedDateTime;
 pub fn rfc3339(z: &ZonedDateTime) -> String {
     // Written by hand: this runs twice per slot on the availability hot path.
     let offset = z.offset().seconds();
-    let (sign, offset) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
+    let (sign, offset) = if offset < 0 {
+        ('-', -offset)
+    } else {
+        ('+', offset)
+    };
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
         z.year(),
@@ -20,6 +24,11 @@ pub fn rfc3339(z: &ZonedDateTime) -> String {
     )
 }
 
+/// A local time as a client reads it: `Monday 15 March 2027, 9:00 AM`.
+pub fn format_local(z: &ZonedDateTime) -> String {
+    z.strftime("%A %-d %B %Y, %-I:%M %p").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,16 +38,23 @@ mod tests {
         let tz = jiff::tz::TimeZone::get("America/New_York").unwrap();
         let winter: jiff::Timestamp = "2027-03-13T14:00:00Z".parse().unwrap();
         let summer: jiff::Timestamp = "2027-03-15T13:00:00Z".parse().unwrap();
-        assert_eq!(rfc3339(&winter.to_zoned_datetime(tz.clone())), "2027-03-13T09:00:00-05:00");
-        assert_eq!(rfc3339(&summer.to_zoned_datetime(tz)), "2027-03-15T09:00:00-04:00");
+        assert_eq!(
+            rfc3339(&winter.to_zoned_datetime(tz.clone())),
+            "2027-03-13T09:00:00-05:00"
+        );
+        assert_eq!(
+            rfc3339(&summer.to_zoned_datetime(tz)),
+            "2027-03-15T09:00:00-04:00"
+        );
         let adelaide = jiff::tz::TimeZone::get("Australia/Adelaide").unwrap();
-        assert_eq!(rfc3339(&winter.to_zoned_datetime(adelaide)), "2027-03-14T00:30:00+10:30");
+        assert_eq!(
+            rfc3339(&winter.to_zoned_datetime(adelaide)),
+            "2027-03-14T00:30:00+10:30"
+        );
         let st_johns = jiff::tz::TimeZone::get("America/St_Johns").unwrap();
-        assert_eq!(rfc3339(&winter.to_zoned_datetime(st_johns)), "2027-03-13T10:30:00-03:30");
+        assert_eq!(
+            rfc3339(&winter.to_zoned_datetime(st_johns)),
+            "2027-03-13T10:30:00-03:30"
+        );
     }
-}
-
-/// A local time as a client reads it: `Monday 15 March 2027, 9:00 AM`.
-pub fn format_local(z: &ZonedDateTime) -> String {
-    z.strftime("%A %-d %B %Y, %-I:%M %p").to_string()
 }

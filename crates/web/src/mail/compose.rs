@@ -29,18 +29,31 @@ struct Details {
 fn details(clinic: &ClinicSnapshot, booking: &Booking) -> Details {
     let setup = &clinic.setup;
     Details {
-        service: setup.service(&booking.service_id).map_or(booking.service_id.clone(), |s| s.name.clone()),
-        practitioner: setup.practitioner(&booking.practitioner_id).map_or(booking.practitioner_id.clone(), |p| p.name.clone()),
+        service: setup
+            .service(&booking.service_id)
+            .map_or(booking.service_id.clone(), |s| s.name.clone()),
+        practitioner: setup
+            .practitioner(&booking.practitioner_id)
+            .map_or(booking.practitioner_id.clone(), |p| p.name.clone()),
         when: format_local(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
         reference: booking.reference.clone(),
     }
 }
 
 /// The invite for a booking, as attached to mail and served at `calendar.ics`.
-pub fn invite(clinic: &ClinicSnapshot, booking: &Booking, manage_url: Option<&str>, sequence: i64, cancelled: bool) -> String {
+pub fn invite(
+    clinic: &ClinicSnapshot,
+    booking: &Booking,
+    manage_url: Option<&str>,
+    sequence: i64,
+    cancelled: bool,
+) -> String {
     let d = details(clinic, booking);
     let info = &clinic.setup.clinic;
-    let mut description = format!("{} with {}. Reference {}.", d.service, d.practitioner, d.reference);
+    let mut description = format!(
+        "{} with {}. Reference {}.",
+        d.service, d.practitioner, d.reference
+    );
     if let Some(url) = manage_url {
         description.push_str(&format!(" Change or cancel: {url}"));
     }
@@ -60,16 +73,25 @@ pub fn invite(clinic: &ClinicSnapshot, booking: &Booking, manage_url: Option<&st
     })
 }
 
-fn message(
-    clinic: &ClinicSnapshot,
-    booking: &Booking,
-    kind: &str,
+/// What differs between the messages; the details and the frame are shared.
+struct Words<'a> {
+    kind: &'a str,
     subject: String,
     lead: String,
-    manage_url: Option<&str>,
+    manage_url: Option<&'a str>,
     ics: Option<String>,
     with_preparation: bool,
-) -> Mail {
+}
+
+fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail {
+    let Words {
+        kind,
+        subject,
+        lead,
+        manage_url,
+        ics,
+        with_preparation,
+    } = words;
     let d = details(clinic, booking);
     let info = &clinic.setup.clinic;
     let mut text = format!(
@@ -86,7 +108,10 @@ fn message(
         }
         text.push_str(&format!("\nAfterwards: {AFTERCARE}\n"));
     }
-    text.push_str(&format!("\n{}\n{}\n{}\n", info.name, info.phone, info.address));
+    text.push_str(&format!(
+        "\n{}\n{}\n{}\n",
+        info.name, info.phone, info.address
+    ));
     let html = html! {
         p { "Hello " (booking.client.name) "," }
         p { (lead) }
@@ -106,7 +131,14 @@ fn message(
         p { (info.name) br; (info.phone) br; (info.address) }
     }
     .into_string();
-    Mail { kind: kind.into(), recipient: booking.client.email.clone(), subject, body_text: text, body_html: html, ics }
+    Mail {
+        kind: kind.into(),
+        recipient: booking.client.email.clone(),
+        subject,
+        body_text: text,
+        body_html: html,
+        ics,
+    }
 }
 
 /// Sent when a booking is made.
@@ -118,44 +150,114 @@ pub fn booked(clinic: &ClinicSnapshot, booking: &Booking, manage_url: &str) -> M
     } else {
         "Your appointment is booked. We look forward to seeing you.".to_owned()
     };
-    let subject = if pending { format!("Booking received: {}", d.when) } else { format!("Booking confirmed: {}", d.when) };
+    let subject = if pending {
+        format!("Booking received: {}", d.when)
+    } else {
+        format!("Booking confirmed: {}", d.when)
+    };
     let invite = invite(clinic, booking, Some(manage_url), 0, false);
-    message(clinic, booking, "booked", subject, lead, Some(manage_url), Some(invite), true)
+    message(
+        clinic,
+        booking,
+        Words {
+            kind: "booked",
+            subject,
+            lead,
+            manage_url: Some(manage_url),
+            ics: Some(invite),
+            with_preparation: true,
+        },
+    )
 }
 
 /// Sent when a booking moves.
-pub fn rescheduled(clinic: &ClinicSnapshot, before: &Booking, after: &Booking, manage_url: Option<&str>) -> Mail {
+pub fn rescheduled(
+    clinic: &ClinicSnapshot,
+    before: &Booking,
+    after: &Booking,
+    manage_url: Option<&str>,
+) -> Mail {
     let old = format_local(&before.start.to_zoned_datetime(clinic.timezone.clone()));
     let d = details(clinic, after);
     let lead = format!("Your appointment has moved from {old} to {}.", d.when);
-    let sequence = jiff::Timestamp::now().as_second() - before.start.as_second().min(jiff::Timestamp::now().as_second()) + 1;
+    let sequence = jiff::Timestamp::now().as_second()
+        - before
+            .start
+            .as_second()
+            .min(jiff::Timestamp::now().as_second())
+        + 1;
     let invite = invite(clinic, after, manage_url, sequence.max(1), false);
-    message(clinic, after, "rescheduled", format!("Booking moved: {}", d.when), lead, manage_url, Some(invite), true)
+    let subject = format!("Booking moved: {}", d.when);
+    message(
+        clinic,
+        after,
+        Words {
+            kind: "rescheduled",
+            subject,
+            lead,
+            manage_url,
+            ics: Some(invite),
+            with_preparation: true,
+        },
+    )
 }
 
 /// Sent when a booking is cancelled.
 pub fn cancelled(clinic: &ClinicSnapshot, booking: &Booking) -> Mail {
     let d = details(clinic, booking);
-    let lead = format!("Your appointment on {} has been cancelled. We hope to see you another time; you can book again online at any time.", d.when);
+    let lead = format!(
+        "Your appointment on {} has been cancelled. We hope to see you another time; you can book again online at any time.",
+        d.when
+    );
     let invite = invite(clinic, booking, None, i64::from(u16::MAX), true);
-    message(clinic, booking, "cancelled", format!("Booking cancelled: {}", d.when), lead, None, Some(invite), false)
+    let subject = format!("Booking cancelled: {}", d.when);
+    message(
+        clinic,
+        booking,
+        Words {
+            kind: "cancelled",
+            subject,
+            lead,
+            manage_url: None,
+            ics: Some(invite),
+            with_preparation: false,
+        },
+    )
 }
 
 /// Sent when a practitioner confirms or declines a booking held for review.
 pub fn reviewed(clinic: &ClinicSnapshot, booking: &Booking, confirmed: bool, note: &str) -> Mail {
     let d = details(clinic, booking);
     let (kind, subject, mut lead) = if confirmed {
-        ("confirmed", format!("Booking confirmed: {}", d.when), "A practitioner has reviewed your screening and confirmed your appointment.".to_owned())
+        (
+            "confirmed",
+            format!("Booking confirmed: {}", d.when),
+            "A practitioner has reviewed your screening and confirmed your appointment.".to_owned(),
+        )
     } else {
         (
             "declined",
             format!("About your booking on {}", d.when),
-            format!("A practitioner has reviewed your screening and we cannot go ahead with this appointment. Please call us on {} so we can talk it through.", clinic.setup.clinic.phone),
+            format!(
+                "A practitioner has reviewed your screening and we cannot go ahead with this appointment. Please call us on {} so we can talk it through.",
+                clinic.setup.clinic.phone
+            ),
         )
     };
     if !note.trim().is_empty() {
         lead.push_str(&format!(" Their note: {}", note.trim()));
     }
     let invite = confirmed.then(|| invite(clinic, booking, None, 1, false));
-    message(clinic, booking, kind, subject, lead, None, invite, confirmed)
+    message(
+        clinic,
+        booking,
+        Words {
+            kind,
+            subject,
+            lead,
+            manage_url: None,
+            ics: invite,
+            with_preparation: confirmed,
+        },
+    )
 }

@@ -29,7 +29,10 @@ pub fn calendar(event: &Event<'_>) -> String {
         "VERSION:2.0".to_owned(),
         "PRODID:-//Collagen//Clinic booking//EN".to_owned(),
         "CALSCALE:GREGORIAN".to_owned(),
-        format!("METHOD:{}", if event.cancelled { "CANCEL" } else { "PUBLISH" }),
+        format!(
+            "METHOD:{}",
+            if event.cancelled { "CANCEL" } else { "PUBLISH" }
+        ),
     ];
     lines.extend(vtimezone(tz_name, event.timezone, event.start));
     lines.extend([
@@ -42,8 +45,19 @@ pub fn calendar(event: &Event<'_>) -> String {
         format!("SUMMARY:{}", escape(event.summary)),
         format!("DESCRIPTION:{}", escape(event.description)),
         format!("LOCATION:{}", escape(event.location)),
-        format!("ORGANIZER;CN={}:mailto:{}", escape(event.organizer_name), event.organizer_email),
-        format!("STATUS:{}", if event.cancelled { "CANCELLED" } else { "CONFIRMED" }),
+        format!(
+            "ORGANIZER;CN={}:mailto:{}",
+            escape(event.organizer_name),
+            event.organizer_email
+        ),
+        format!(
+            "STATUS:{}",
+            if event.cancelled {
+                "CANCELLED"
+            } else {
+                "CONFIRMED"
+            }
+        ),
         "END:VEVENT".to_owned(),
         "END:VCALENDAR".to_owned(),
     ]);
@@ -68,8 +82,14 @@ fn vtimezone(name: &str, tz: &TimeZone, around: Timestamp) -> Vec<String> {
     let mut any = false;
     for transition in tz.following(from).take_while(|t| t.timestamp() < to) {
         let offset = transition.offset();
-        let kind = if transition.dst().is_dst() { "DAYLIGHT" } else { "STANDARD" };
-        let wall = transition.timestamp().to_zoned_datetime(TimeZone::fixed(offset));
+        let kind = if transition.dst().is_dst() {
+            "DAYLIGHT"
+        } else {
+            "STANDARD"
+        };
+        let wall = transition
+            .timestamp()
+            .to_zoned_datetime(TimeZone::fixed(offset));
         lines.push(format!("BEGIN:{kind}"));
         lines.push(format!("DTSTART:{}", local(&wall)));
         lines.push(format!("TZOFFSETFROM:{}", offset_text(previous)));
@@ -102,7 +122,11 @@ fn offset_text(offset: jiff::tz::Offset) -> String {
 
 /// TEXT escaping from RFC 5545 §3.3.11.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n").replace('\r', "")
+    text.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+        .replace('\r', "")
 }
 
 /// Lines longer than 75 octets are folded with CRLF and a space, never inside a character.
@@ -145,7 +169,10 @@ mod tests {
     fn invite_uses_the_clinic_zone_with_its_transitions() {
         let tz = TimeZone::get("America/New_York").unwrap();
         let ics = event(&tz, "2027-03-15T13:00:00Z");
-        assert!(ics.contains("DTSTART;TZID=America/New_York:20270315T090000\r\n"), "{ics}");
+        assert!(
+            ics.contains("DTSTART;TZID=America/New_York:20270315T090000\r\n"),
+            "{ics}"
+        );
         assert!(ics.contains("DTEND;TZID=America/New_York:20270315T103000\r\n"));
         assert!(ics.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270314T030000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400"), "{ics}");
         assert!(ics.contains("BEGIN:STANDARD"));

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::{QueuedMail, Store};
 
@@ -14,7 +14,11 @@ const MAX_ATTEMPTS: i64 = 8;
 /// Sends due mail until `shutdown` resolves. Each message is claimed with a lease, sent,
 /// then marked sent, so a crash before delivery retries it and a delivered message is
 /// not claimed again.
-pub async fn run_mail_worker(store: Store, config: MailConfig, shutdown: impl std::future::Future<Output = ()>) {
+pub async fn run_mail_worker(
+    store: Store,
+    config: MailConfig,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
     let transport = match &config {
         MailConfig::Smtp { url, .. } => match AsyncSmtpTransport::<Tokio1Executor>::from_url(url) {
             Ok(builder) => Some(builder.timeout(Some(Duration::from_secs(20))).build()),
@@ -56,10 +60,14 @@ pub async fn deliver_due(
         let result = match build_message(&mail, config) {
             Err(err) => Err(err),
             Ok(message) => match (config, transport) {
-                (MailConfig::Smtp { .. }, Some(t)) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+                (MailConfig::Smtp { .. }, Some(t)) => {
+                    t.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+                }
                 (MailConfig::Outbox { dir, .. }, _) => {
                     let path = dir.join(format!("{}.eml", mail.id));
-                    tokio::fs::write(&path, message.formatted()).await.map_err(|e| e.to_string())
+                    tokio::fs::write(&path, message.formatted())
+                        .await
+                        .map_err(|e| e.to_string())
                 }
                 _ => Err("no transport".into()),
             },
@@ -72,7 +80,9 @@ pub async fn deliver_due(
             Err(err) => {
                 let backoff = 30 * (1_i64 << mail.attempts.clamp(0, 8));
                 tracing::warn!(mail = %mail.id, attempts = mail.attempts, error = %err, "mail delivery failed; will retry");
-                store.mark_mail_failed(&mail.id, &err, backoff, MAX_ATTEMPTS).await?;
+                store
+                    .mark_mail_failed(&mail.id, &err, backoff, MAX_ATTEMPTS)
+                    .await?;
             }
         }
     }
@@ -84,14 +94,20 @@ fn build_message(mail: &QueuedMail, config: &MailConfig) -> Result<Message, Stri
         MailConfig::Smtp { from, .. } | MailConfig::Outbox { from, .. } => from,
     };
     let from: Mailbox = from.parse().map_err(|e| format!("sender address: {e}"))?;
-    let to: Mailbox = mail.recipient.parse().map_err(|e| format!("recipient address: {e}"))?;
+    let to: Mailbox = mail
+        .recipient
+        .parse()
+        .map_err(|e| format!("recipient address: {e}"))?;
     let alternative = MultiPart::alternative()
         .singlepart(SinglePart::plain(mail.body_text.clone()))
         .singlepart(SinglePart::html(mail.body_html.clone()));
     let body = match &mail.ics {
         Some(ics) => MultiPart::mixed().multipart(alternative).singlepart(
-            Attachment::new("appointment.ics".into())
-                .body(ics.clone(), ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH").map_err(|e| e.to_string())?),
+            Attachment::new("appointment.ics".into()).body(
+                ics.clone(),
+                ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .map_err(|e| e.to_string())?,
+            ),
         ),
         None => alternative,
     };

@@ -1,19 +1,19 @@
 //! `/book`: choose a treatment, a practitioner, a day and a time, then give your details.
 //! Each step is a plain link or form, so the whole flow works without JavaScript.
 
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use jiff::civil::Date;
-use maud::{html, Markup};
+use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::forms::{hidden, query, FieldErrors, Input};
-use super::layout::{page, PageMeta};
+use super::forms::{FieldErrors, Input, hidden, query};
+use super::layout::{PageMeta, page};
 use super::picker::{by_date, month_start, month_view, time_label, zone_note};
 use super::site::money;
-use crate::booking::{self, check_client, format_local, parse_start, Actor, BookingInput};
+use crate::booking::{self, Actor, BookingInput, check_client, format_local, parse_start};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::problem::ProblemKind;
@@ -54,14 +54,19 @@ fn steps(current: usize, with_screening: bool) -> Markup {
 
 /// What a stored screening allows for booking: the earliest date, or why not at all.
 pub enum ScreeningGate {
-    Open { not_before: Option<Date>, review: bool },
+    Open {
+        not_before: Option<Date>,
+        review: bool,
+    },
     Closed(String),
 }
 
 /// Judges a stored screening for booking from today.
 pub async fn screening_gate(state: &AppState, clinic: &ClinicSnapshot, id: &str) -> ScreeningGate {
     let Ok(Some(record)) = state.store.screening(id).await else {
-        return ScreeningGate::Closed("We could not find your safety questions; please answer them again.".into());
+        return ScreeningGate::Closed(
+            "We could not find your safety questions; please answer them again.".into(),
+        );
     };
     let Ok(answers) = serde_json::from_str::<protocol::Answers>(&record.answers) else {
         return ScreeningGate::Closed("Please answer the safety questions again.".into());
@@ -89,47 +94,108 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
     let mut review_note = None;
     if service.requires_screening {
         if q.screening.is_empty() {
-            let target = format!("/book/screening{}", query(&[("service", &q.service), ("practitioner", &q.practitioner)]));
+            let target = format!(
+                "/book/screening{}",
+                query(&[("service", &q.service), ("practitioner", &q.practitioner)])
+            );
             return Redirect::to(&target).into_response();
         }
         match screening_gate(&state, &clinic, &q.screening).await {
-            ScreeningGate::Closed(message) => return screening_closed(&state, &message).into_response(),
-            ScreeningGate::Open { not_before: nb, review } => {
+            ScreeningGate::Closed(message) => {
+                return screening_closed(&state, &message).into_response();
+            }
+            ScreeningGate::Open {
+                not_before: nb,
+                review,
+            } => {
                 not_before = nb;
                 if review {
-                    review_note = Some("A practitioner will review your safety answers before confirming; the time you choose is held for you meanwhile.");
+                    review_note = Some(
+                        "A practitioner will review your safety answers before confirming; the time you choose is held for you meanwhile.",
+                    );
                 }
             }
         }
     }
-    let practitioner = clinic.setup.practitioner(&q.practitioner).filter(|p| p.services.contains(&service.id)).map(|p| p.id.clone());
+    let practitioner = clinic
+        .setup
+        .practitioner(&q.practitioner)
+        .filter(|p| p.services.contains(&service.id))
+        .map(|p| p.id.clone());
     let today = clinic.today();
-    let horizon = today.checked_add(jiff::Span::new().days(i64::from(clinic.setup.booking.horizon_days))).unwrap_or(today);
+    let horizon = today
+        .checked_add(jiff::Span::new().days(i64::from(clinic.setup.booking.horizon_days)))
+        .unwrap_or(today);
     let selected: Option<Date> = q.date.parse().ok();
     let month = if q.month.is_empty() && selected.is_none() {
         // Open on the first month with a free time.
         let from = not_before.unwrap_or(today).max(today);
-        let all = booking::availability(&state, &clinic, &service.id, from, horizon, practitioner.as_deref(), not_before).await.unwrap_or_default();
-        all.first().map_or(today.first_of_month(), |s| s.start.date().first_of_month())
+        let all = booking::availability(
+            &state,
+            &clinic,
+            &service.id,
+            from,
+            horizon,
+            practitioner.as_deref(),
+            not_before,
+        )
+        .await
+        .unwrap_or_default();
+        all.first()
+            .map_or(today.first_of_month(), |s| s.start.date().first_of_month())
     } else {
-        month_start(Some(q.month.as_str()).filter(|m| !m.is_empty()), selected.unwrap_or(today))
+        month_start(
+            Some(q.month.as_str()).filter(|m| !m.is_empty()),
+            selected.unwrap_or(today),
+        )
     };
     let from = month.max(today);
     let to = month.last_of_month().min(horizon);
     let slots = if from <= to {
-        booking::availability(&state, &clinic, &service.id, from, to, practitioner.as_deref(), not_before).await.unwrap_or_default()
+        booking::availability(
+            &state,
+            &clinic,
+            &service.id,
+            from,
+            to,
+            practitioner.as_deref(),
+            not_before,
+        )
+        .await
+        .unwrap_or_default()
     } else {
         Vec::new()
     };
     let days = by_date(&slots);
     let p = practitioner.clone().unwrap_or_default();
     let link = |date: Date| {
-        format!("/book{}#times", query(&[("service", &service.id), ("practitioner", &p), ("screening", &q.screening), ("date", &date.to_string())]))
+        format!(
+            "/book{}#times",
+            query(&[
+                ("service", &service.id),
+                ("practitioner", &p),
+                ("screening", &q.screening),
+                ("date", &date.to_string())
+            ])
+        )
     };
     let month_link = |m: Date| {
-        format!("/book{}", query(&[("service", &service.id), ("practitioner", &p), ("screening", &q.screening), ("month", &m.strftime("%Y-%m").to_string())]))
+        format!(
+            "/book{}",
+            query(&[
+                ("service", &service.id),
+                ("practitioner", &p),
+                ("screening", &q.screening),
+                ("month", &m.strftime("%Y-%m").to_string())
+            ])
+        )
     };
-    let offering: Vec<_> = clinic.setup.practitioners.iter().filter(|pr| pr.services.contains(&service.id)).collect();
+    let offering: Vec<_> = clinic
+        .setup
+        .practitioners
+        .iter()
+        .filter(|pr| pr.services.contains(&service.id))
+        .collect();
     let body = html! {
         (steps(if service.requires_screening { 2 } else { 1 }, service.requires_screening))
         h1 { "Choose a day and time" }
@@ -163,7 +229,17 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
             }
         }
     };
-    page(&state, PageMeta::new("Choose a day and time", "Pick a day and time for your appointment.", "/book").private(), body).into_response()
+    page(
+        &state,
+        PageMeta::new(
+            "Choose a day and time",
+            "Pick a day and time for your appointment.",
+            "/book",
+        )
+        .private(),
+        body,
+    )
+    .into_response()
 }
 
 fn choose_service(state: &AppState, clinic: &ClinicSnapshot, q: &BookQuery) -> Markup {
@@ -191,7 +267,15 @@ fn choose_service(state: &AppState, clinic: &ClinicSnapshot, q: &BookQuery) -> M
             }
         }
     };
-    page(state, PageMeta::new("Schedule an Appointment", "Book a microneedling treatment or consultation online.", "/book"), body)
+    page(
+        state,
+        PageMeta::new(
+            "Schedule an Appointment",
+            "Book a microneedling treatment or consultation online.",
+            "/book",
+        ),
+        body,
+    )
 }
 
 fn screening_closed(state: &AppState, message: &str) -> Markup {
@@ -203,7 +287,16 @@ fn screening_closed(state: &AppState, message: &str) -> Markup {
             a.button.secondary href="/suitability" { "Answer the questions again" }
         }
     };
-    page(state, PageMeta::new("Let's talk first", "Your answers suggest a consultation first.", "/book").private(), body)
+    page(
+        state,
+        PageMeta::new(
+            "Let's talk first",
+            "Your answers suggest a consultation first.",
+            "/book",
+        )
+        .private(),
+        body,
+    )
 }
 
 /// The details form's fields as typed.
@@ -229,20 +322,41 @@ pub struct DetailsForm {
 
 /// `GET /book/details`: who the appointment is for.
 pub async fn details(State(state): State<AppState>, Query(q): Query<BookQuery>) -> Response {
-    let form = DetailsForm { service: q.service, practitioner: q.practitioner, start: q.start, screening: q.screening, ..Default::default() };
+    let form = DetailsForm {
+        service: q.service,
+        practitioner: q.practitioner,
+        start: q.start,
+        screening: q.screening,
+        ..Default::default()
+    };
     details_page(&state, &form, &FieldErrors::default(), None, &[]).await
 }
 
-async fn details_page(state: &AppState, form: &DetailsForm, errors: &FieldErrors, problem: Option<&str>, alternatives: &[scheduling::Slot]) -> Response {
+async fn details_page(
+    state: &AppState,
+    form: &DetailsForm,
+    errors: &FieldErrors,
+    problem: Option<&str>,
+    alternatives: &[scheduling::Slot],
+) -> Response {
     let clinic = state.clinic();
     let Some(service) = clinic.setup.service(&form.service) else {
         return Redirect::to("/book").into_response();
     };
     let Ok(start) = parse_start(&form.start) else {
-        return Redirect::to(&format!("/book{}", query(&[("service", &form.service), ("screening", &form.screening)]))).into_response();
+        return Redirect::to(&format!(
+            "/book{}",
+            query(&[("service", &form.service), ("screening", &form.screening)])
+        ))
+        .into_response();
     };
     let local = start.to_zoned_datetime(clinic.timezone.clone());
-    let practitioner = clinic.setup.practitioner(&form.practitioner).map_or("the first available practitioner".to_owned(), |p| p.name.clone());
+    let practitioner = clinic
+        .setup
+        .practitioner(&form.practitioner)
+        .map_or("the first available practitioner".to_owned(), |p| {
+            p.name.clone()
+        });
     let label = |f: &str| match f {
         "name" => "Name".to_owned(),
         "email" => "Email".to_owned(),
@@ -284,12 +398,28 @@ async fn details_page(state: &AppState, form: &DetailsForm, errors: &FieldErrors
             button type="submit" { "Confirm booking" }
         }
     };
-    let status = if problem.is_some() || !errors.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    (status, page(state, PageMeta::new("Your details", "Confirm your appointment.", "/book/details").private(), body)).into_response()
+    let status = if problem.is_some() || !errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        page(
+            state,
+            PageMeta::new("Your details", "Confirm your appointment.", "/book/details").private(),
+            body,
+        ),
+    )
+        .into_response()
 }
 
 /// `POST /book`: makes the booking, or shows the form again with what is wrong.
-pub async fn submit(State(state): State<AppState>, ClientAddr(addr): ClientAddr, Form(form): Form<DetailsForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<DetailsForm>,
+) -> Response {
     let mut errors = FieldErrors::default();
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
@@ -311,7 +441,10 @@ pub async fn submit(State(state): State<AppState>, ClientAddr(addr): ClientAddr,
         return Redirect::to("/book").into_response();
     };
     if let Err(wait) = state.booking_limiter.check(addr) {
-        let message = format!("We have received many bookings from your connection; please try again in {} minutes or call us.", wait.div_ceil(60));
+        let message = format!(
+            "We have received many bookings from your connection; please try again in {} minutes or call us.",
+            wait.div_ceil(60)
+        );
         return details_page(&state, &form, &errors, Some(&message), &[]).await;
     }
     let input = BookingInput {
@@ -323,7 +456,9 @@ pub async fn submit(State(state): State<AppState>, ClientAddr(addr): ClientAddr,
         notes: form.notes.trim().to_owned(),
     };
     match booking::book(&state, input, Actor::Client).await {
-        Ok(booked) => Redirect::to(&format!("/manage/{}?booked=1", booked.manage_token)).into_response(),
+        Ok(booked) => {
+            Redirect::to(&format!("/manage/{}?booked=1", booked.manage_token)).into_response()
+        }
         Err(err) => booking_failed(&state, &form, err).await,
     }
 }
@@ -335,7 +470,8 @@ async fn booking_failed(state: &AppState, form: &DetailsForm, err: ApiError) -> 
             let clinic = state.clinic();
             let start = parse_start(&form.start).unwrap_or_else(|_| jiff::Timestamp::now());
             let practitioner = Some(form.practitioner.as_str()).filter(|p| !p.is_empty());
-            let nearest = booking::nearest_free(state, &clinic, &form.service, start, practitioner).await;
+            let nearest =
+                booking::nearest_free(state, &clinic, &form.service, start, practitioner).await;
             let message = "Sorry, someone booked that time a moment before you. Your details are kept below: pick one of the nearest free times, or choose another day.";
             details_page(state, form, &errors, Some(message), &nearest).await
         }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use maud::{html, Markup};
+use maud::{Markup, html};
 
 /// Errors by field name, in the order they were found.
 #[derive(Default, Debug, Clone)]
@@ -72,11 +72,14 @@ impl Input<'_> {
         let error = errors.get(self.name);
         let hint_id = format!("{id}-hint");
         let error_id = format!("{id}-error");
-        let described = [self.hint.map(|_| hint_id.clone()), error.map(|_| error_id.clone())]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let described = [
+            self.hint.map(|_| hint_id.clone()),
+            error.map(|_| error_id.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
         html! {
             div.field {
                 label for=(id) { (self.label) @if !self.required { span.muted { " (optional)" } } }
@@ -107,7 +110,11 @@ pub fn query(pairs: &[(&str, &str)]) -> String {
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={}", encode(v)))
         .collect();
-    if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
 }
 
 /// Percent-encodes a query value.
@@ -115,7 +122,9 @@ pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

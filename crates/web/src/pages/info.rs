@@ -1,11 +1,11 @@
 //! Machine-facing pages: health, robots, sitemap, and the problem-type explanations.
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::layout::{page, PageMeta};
+use super::layout::{PageMeta, page};
 use crate::problem::ProblemKind;
 use crate::state::AppState;
 
@@ -33,15 +33,27 @@ pub async fn robots(State(state): State<AppState>) -> Response {
 pub async fn sitemap(State(state): State<AppState>) -> Response {
     let base = state.config.public_url.trim_end_matches('/');
     let mut paths: Vec<String> = state.content.pages.iter().map(|p| p.path()).collect();
-    for extra in ["/services", "/practitioners", "/book", "/suitability", "/plan"] {
+    for extra in [
+        "/services",
+        "/practitioners",
+        "/book",
+        "/suitability",
+        "/plan",
+    ] {
         paths.push(extra.into());
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in paths {
         xml.push_str(&format!("  <url><loc>{base}{path}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");
-    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response()
 }
 
 /// Explains a problem type, so the `type` URI in an API error leads somewhere useful.
@@ -55,5 +67,15 @@ pub async fn problem(State(state): State<AppState>, Path(slug): Path<String>) ->
         p { "API problem type " code { (path) } ", answered with HTTP status " (kind.status().as_u16()) "." }
         p { "The response's " code { "detail" } " says what happened and, for invalid input, " code { "field" } " names the field." }
     };
-    page(&state, PageMeta::new(kind.title(), "An explanation of an API problem type.", &path).private(), body).into_response()
+    page(
+        &state,
+        PageMeta::new(
+            kind.title(),
+            "An explanation of an API problem type.",
+            &path,
+        )
+        .private(),
+        body,
+    )
+    .into_response()
 }

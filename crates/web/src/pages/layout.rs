@@ -1,6 +1,6 @@
 //! The frame every public page shares: head metadata, navigation, footer.
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::assets::{CSS, ICON, JS};
 use crate::snapshot::ClinicSnapshot;
@@ -21,7 +21,13 @@ pub struct PageMeta<'a> {
 impl<'a> PageMeta<'a> {
     /// A plain page.
     pub fn new(title: &'a str, description: &'a str, path: &'a str) -> PageMeta<'a> {
-        PageMeta { title, description, path, json_ld: None, noindex: false }
+        PageMeta {
+            title,
+            description,
+            path,
+            json_ld: None,
+            noindex: false,
+        }
     }
 
     /// A private page that search engines should not keep.
@@ -34,8 +40,13 @@ impl<'a> PageMeta<'a> {
 /// The navigation: content pages, then the clinic's own pages.
 fn nav_items(state: &AppState) -> Vec<(String, String)> {
     // The clinic's name already links home, so the home page is not repeated here.
-    let mut items: Vec<(String, String)> =
-        state.content.pages.iter().filter(|p| p.slug != "index").map(|p| (p.path(), p.meta.nav.clone())).collect();
+    let mut items: Vec<(String, String)> = state
+        .content
+        .pages
+        .iter()
+        .filter(|p| p.slug != "index")
+        .map(|p| (p.path(), p.meta.nav.clone()))
+        .collect();
     items.push(("/services".into(), "Prices".into()));
     items.push(("/practitioners".into(), "Our team".into()));
     items.push(("/suitability".into(), "Right for me?".into()));
@@ -48,7 +59,11 @@ pub fn page(state: &AppState, meta: PageMeta<'_>, body: Markup) -> Markup {
     let clinic = state.clinic();
     let info = &clinic.setup.clinic;
     let full_title = format!("{} | {}", meta.title, info.name);
-    let url = format!("{}{}", state.config.public_url.trim_end_matches('/'), meta.path);
+    let url = format!(
+        "{}{}",
+        state.config.public_url.trim_end_matches('/'),
+        meta.path
+    );
     html! {
         (DOCTYPE)
         html lang="en" data-clinic-zone=(info.timezone) {
@@ -123,7 +138,9 @@ fn footer(clinic: &ClinicSnapshot) -> Markup {
 /// JSON for a `<script type="application/ld+json">` block: `<` is escaped so the text can
 /// never close the element early.
 fn json_ld_text(value: &serde_json::Value) -> String {
-    serde_json::to_string(value).unwrap_or_default().replace('<', "\\u003c")
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
 }
 
 /// The booking call to action every treatment page carries.

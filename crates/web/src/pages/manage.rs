@@ -1,20 +1,20 @@
 //! `/manage/{token}`: the client's own view of a booking, with reschedule and cancel.
 //! The link in the confirmation mail is the only key; it is never shown to anyone else.
 
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use jiff::civil::Date;
 use jiff::Timestamp;
-use maud::{html, Markup};
+use jiff::civil::Date;
+use maud::{Markup, html};
 use serde::Deserialize;
 use store::{Booking, BookingStatus};
 
 use super::forms::query;
-use super::layout::{page, PageMeta};
+use super::layout::{PageMeta, page};
 use super::picker::{by_date, month_start, month_view, time_label, zone_note};
-use crate::booking::{self, format_local, parse_start, rfc3339, Actor};
+use crate::booking::{self, Actor, format_local, parse_start, rfc3339};
 use crate::problem::ProblemKind;
 use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
@@ -40,7 +40,15 @@ async fn find(state: &AppState, token: &str) -> Result<Booking, Response> {
                 h1 { "We couldn't find that booking" }
                 p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (state.clinic().setup.clinic.phone) "." }
             };
-            Err((StatusCode::NOT_FOUND, page(state, PageMeta::new("Booking not found", "Booking not found.", "/manage").private(), body)).into_response())
+            Err((
+                StatusCode::NOT_FOUND,
+                page(
+                    state,
+                    PageMeta::new("Booking not found", "Booking not found.", "/manage").private(),
+                    body,
+                ),
+            )
+                .into_response())
         }
         Err(err) => Err((StatusCode::INTERNAL_SERVER_ERROR, err.detail).into_response()),
     }
@@ -74,10 +82,14 @@ fn status_text(status: BookingStatus) -> &'static str {
 }
 
 fn can_change(clinic: &ClinicSnapshot, b: &Booking) -> Result<(), String> {
-    if !matches!(b.status, BookingStatus::Confirmed | BookingStatus::PendingReview) {
+    if !matches!(
+        b.status,
+        BookingStatus::Confirmed | BookingStatus::PendingReview
+    ) {
         return Err("This booking can no longer be changed online.".into());
     }
-    let notice = jiff::SignedDuration::from_hours(i64::from(clinic.setup.booking.cancel_notice_hours));
+    let notice =
+        jiff::SignedDuration::from_hours(i64::from(clinic.setup.booking.cancel_notice_hours));
     if Timestamp::now() + notice > b.start {
         return Err(format!(
             "Appointments can be changed online until {} hours before they start. Please call us on {} and we will help.",
@@ -88,7 +100,11 @@ fn can_change(clinic: &ClinicSnapshot, b: &Booking) -> Result<(), String> {
 }
 
 /// `GET /manage/{token}`: the booking, with what the client may do.
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>, Query(q): Query<ManageQuery>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<ManageQuery>,
+) -> Response {
     let b = match find(&state, &token).await {
         Ok(b) => b,
         Err(response) => return response,
@@ -133,7 +149,12 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>, Quer
         }
         @if !b.status.is_live() { p { a.button href="/book" { "Book again" } } }
     };
-    page(&state, PageMeta::new(title, "Your appointment.", "/manage").private(), body).into_response()
+    page(
+        &state,
+        PageMeta::new(title, "Your appointment.", "/manage").private(),
+        body,
+    )
+    .into_response()
 }
 
 /// `GET /manage/{token}/cancel`: are you sure?
@@ -157,7 +178,17 @@ pub async fn confirm_cancel(State(state): State<AppState>, Path(token): Path<Str
             Err(message) => p.notice.warn { (message) },
         }
     };
-    page(&state, PageMeta::new("Cancel your appointment?", "Cancel your appointment.", "/manage").private(), body).into_response()
+    page(
+        &state,
+        PageMeta::new(
+            "Cancel your appointment?",
+            "Cancel your appointment.",
+            "/manage",
+        )
+        .private(),
+        body,
+    )
+    .into_response()
 }
 
 /// `POST /manage/{token}/cancel`.
@@ -174,13 +205,26 @@ pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>) ->
                 p.notice.warn { (err.detail) }
                 p { a href=(format!("/manage/{token}")) { "Back to your appointment" } }
             };
-            (err.kind.status(), page(&state, PageMeta::new("We couldn't cancel online", "Cancel failed.", "/manage").private(), body)).into_response()
+            (
+                err.kind.status(),
+                page(
+                    &state,
+                    PageMeta::new("We couldn't cancel online", "Cancel failed.", "/manage")
+                        .private(),
+                    body,
+                ),
+            )
+                .into_response()
         }
     }
 }
 
 /// `GET /manage/{token}/reschedule`: pick a new day and time.
-pub async fn reschedule_form(State(state): State<AppState>, Path(token): Path<String>, Query(q): Query<ManageQuery>) -> Response {
+pub async fn reschedule_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<ManageQuery>,
+) -> Response {
     let b = match find(&state, &token).await {
         Ok(b) => b,
         Err(response) => return response,
@@ -188,23 +232,41 @@ pub async fn reschedule_form(State(state): State<AppState>, Path(token): Path<St
     reschedule_page(&state, &token, &b, &q, None).await
 }
 
-async fn reschedule_page(state: &AppState, token: &str, b: &Booking, q: &ManageQuery, problem: Option<&str>) -> Response {
+async fn reschedule_page(
+    state: &AppState,
+    token: &str,
+    b: &Booking,
+    q: &ManageQuery,
+    problem: Option<&str>,
+) -> Response {
     let clinic = state.clinic();
     let today = clinic.today();
-    let horizon = today.checked_add(jiff::Span::new().days(i64::from(clinic.setup.booking.horizon_days))).unwrap_or(today);
+    let horizon = today
+        .checked_add(jiff::Span::new().days(i64::from(clinic.setup.booking.horizon_days)))
+        .unwrap_or(today);
     let selected: Option<Date> = q.date.parse().ok();
     let current = b.start.to_zoned_datetime(clinic.timezone.clone()).date();
-    let month = month_start(Some(q.month.as_str()).filter(|m| !m.is_empty()), selected.unwrap_or(current.max(today)));
+    let month = month_start(
+        Some(q.month.as_str()).filter(|m| !m.is_empty()),
+        selected.unwrap_or(current.max(today)),
+    );
     let (from, to) = (month.max(today), month.last_of_month().min(horizon));
     let slots = if from <= to {
-        booking::availability(state, &clinic, &b.service_id, from, to, None, None).await.unwrap_or_default()
+        booking::availability(state, &clinic, &b.service_id, from, to, None, None)
+            .await
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
     let days = by_date(&slots);
     let base = format!("/manage/{token}/reschedule");
     let link = |d: Date| format!("{base}{}#times", query(&[("date", &d.to_string())]));
-    let month_link = |m: Date| format!("{base}{}", query(&[("month", &m.strftime("%Y-%m").to_string())]));
+    let month_link = |m: Date| {
+        format!(
+            "{base}{}",
+            query(&[("month", &m.strftime("%Y-%m").to_string())])
+        )
+    };
     let body = html! {
         h1 { "Choose a new time" }
         (summary(&clinic, b))
@@ -234,8 +296,25 @@ async fn reschedule_page(state: &AppState, token: &str, b: &Booking, q: &ManageQ
         }
         p { a href=(format!("/manage/{token}")) { "Keep my current time" } }
     };
-    let status = if problem.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
-    (status, page(state, PageMeta::new("Choose a new time", "Reschedule your appointment.", "/manage").private(), body)).into_response()
+    let status = if problem.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        page(
+            state,
+            PageMeta::new(
+                "Choose a new time",
+                "Reschedule your appointment.",
+                "/manage",
+            )
+            .private(),
+            body,
+        ),
+    )
+        .into_response()
 }
 
 /// The reschedule form's one field.
@@ -246,22 +325,41 @@ pub struct RescheduleForm {
 }
 
 /// `POST /manage/{token}/reschedule`: moves the booking atomically.
-pub async fn reschedule(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<RescheduleForm>) -> Response {
+pub async fn reschedule(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(form): Form<RescheduleForm>,
+) -> Response {
     let b = match find(&state, &token).await {
         Ok(b) => b,
         Err(response) => return response,
     };
     let start = match parse_start(&form.start) {
         Ok(s) => s,
-        Err(err) => return reschedule_page(&state, &token, &b, &ManageQuery::default(), Some(&err.detail)).await,
+        Err(err) => {
+            return reschedule_page(
+                &state,
+                &token,
+                &b,
+                &ManageQuery::default(),
+                Some(&err.detail),
+            )
+            .await;
+        }
     };
-    let manage_url = format!("{}/manage/{token}", state.config.public_url.trim_end_matches('/'));
+    let manage_url = format!(
+        "{}/manage/{token}",
+        state.config.public_url.trim_end_matches('/')
+    );
     match booking::reschedule(&state, &b, start, None, Actor::Client, Some(&manage_url)).await {
         Ok(_) => Redirect::to(&format!("/manage/{token}?moved=1")).into_response(),
         Err(err) => {
             let clinic = state.clinic();
             let date = start.to_zoned_datetime(clinic.timezone.clone()).date();
-            let q = ManageQuery { date: date.to_string(), ..Default::default() };
+            let q = ManageQuery {
+                date: date.to_string(),
+                ..Default::default()
+            };
             let message = if err.kind == ProblemKind::SlotUnavailable {
                 "Sorry, that time was taken a moment ago. Your appointment has not changed; please pick another time.".to_owned()
             } else {

@@ -10,8 +10,8 @@ mod plan;
 mod site;
 mod suitability;
 
-use axum::routing::get;
 use axum::Router;
+use axum::routing::get;
 
 use crate::state::AppState;
 
@@ -30,8 +30,14 @@ pub fn routes() -> Router<AppState> {
         .route("/book", get(book::start).post(book::submit))
         .route("/book/details", get(book::details))
         .route("/manage/{token}", get(manage::show))
-        .route("/manage/{token}/cancel", get(manage::confirm_cancel).post(manage::cancel))
-        .route("/manage/{token}/reschedule", get(manage::reschedule_form).post(manage::reschedule))
+        .route(
+            "/manage/{token}/cancel",
+            get(manage::confirm_cancel).post(manage::cancel),
+        )
+        .route(
+            "/manage/{token}/reschedule",
+            get(manage::reschedule_form).post(manage::reschedule),
+        )
         .merge(suitability::routes())
         .route("/plan", get(plan::page))
         .route("/{slug}", get(site::content_page))

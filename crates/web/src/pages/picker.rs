@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use maud::{html, Markup};
+use maud::{Markup, html};
 use scheduling::Slot;
 
 use crate::booking::rfc3339;
@@ -45,11 +45,15 @@ pub fn month_view(
         cells.push(Some(d));
         d = d.tomorrow().expect("in range");
     }
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
-    let prev = first.checked_sub(jiff::Span::new().months(1)).unwrap_or(first);
-    let next = first.checked_add(jiff::Span::new().months(1)).unwrap_or(first);
+    let prev = first
+        .checked_sub(jiff::Span::new().months(1))
+        .unwrap_or(first);
+    let next = first
+        .checked_add(jiff::Span::new().months(1))
+        .unwrap_or(first);
     html! {
         div.month-nav {
             @if can_go_back { a href=(month_link(prev)) { "← " (prev.strftime("%B")) } } @else { span {} }

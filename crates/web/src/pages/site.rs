@@ -3,10 +3,10 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use maud::{html, Markup, PreEscaped};
+use maud::{Markup, PreEscaped, html};
 use serde_json::json;
 
-use super::layout::{booking_cta, page, PageMeta};
+use super::layout::{PageMeta, booking_cta, page};
 use crate::content::fill_placeholders;
 use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
@@ -53,7 +53,10 @@ pub async fn content_page(State(state): State<AppState>, Path(slug): Path<String
         @if is_home { (service_cards(&clinic)) }
         @if content.meta.procedure || is_home { (booking_cta(&clinic)) }
     };
-    let meta = PageMeta { json_ld, ..PageMeta::new(&content.meta.title, &content.meta.description, &path) };
+    let meta = PageMeta {
+        json_ld,
+        ..PageMeta::new(&content.meta.title, &content.meta.description, &path)
+    };
     page(&state, meta, body).into_response()
 }
 
@@ -184,7 +187,16 @@ pub async fn practitioners(State(state): State<AppState>) -> Response {
         }
         (booking_cta(&clinic))
     };
-    page(&state, PageMeta::new("Our team", "Meet the practitioners who perform microneedling at our clinic.", "/practitioners"), body).into_response()
+    page(
+        &state,
+        PageMeta::new(
+            "Our team",
+            "Meet the practitioners who perform microneedling at our clinic.",
+            "/practitioners",
+        ),
+        body,
+    )
+    .into_response()
 }
 
 /// A real 404 page, with a way back.
