@@ -35,6 +35,14 @@ impl ClinicSnapshot {
         self.services.iter().find(|s| s.id == id)
     }
 
+    /// The last local date clients may book online.
+    pub fn last_bookable_date(&self) -> jiff::civil::Date {
+        let today = self.today();
+        today
+            .checked_add(jiff::Span::new().days(i64::from(self.setup.booking.horizon_days)))
+            .unwrap_or(today)
+    }
+
     /// Today's date at the clinic.
     pub fn today(&self) -> jiff::civil::Date {
         jiff::Timestamp::now()

@@ -384,9 +384,7 @@ pub async fn create(
     let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
         Ok(client) => Some(client),
         Err(found) => {
-            for (field, message) in found {
-                errors.add(field, message);
-            }
+            errors.add_all(found);
             None
         }
     };

@@ -13,7 +13,7 @@ use super::layout::{admin_page, csrf_field};
 use crate::auth::password;
 use crate::auth::{Role, StaffSession};
 use crate::error::ApiError;
-use crate::pages::forms::{FieldErrors, Input, field_id};
+use crate::pages::forms::{FieldAria, FieldErrors, Input};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -230,7 +230,7 @@ fn page_body(state: &AppState, session: &StaffSession, staff: &[Staff], view: &V
     }
 }
 
-/// A labelled select with its hint and error, ids matching [`field_id`] like [`Input`].
+/// A labelled select with its hint and error, wired like [`Input`].
 fn select_field(
     name: &str,
     label: &str,
@@ -238,25 +238,20 @@ fn select_field(
     errors: &FieldErrors,
     options: Markup,
 ) -> Markup {
-    let id = field_id(name);
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let error = errors.get(name);
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        error.map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let FieldAria {
+        id,
+        hint_id,
+        error_id,
+        described,
+        error,
+    } = FieldAria::new(name, hint, errors);
     html! {
         div.field {
             label for=(id) { (label) }
             @if let Some(hint) = hint { p.hint id=(hint_id) { (hint) } }
             @if let Some(message) = error { p.error-text id=(error_id) { (message) } }
             select id=(id) name=(name) aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[(!described.is_empty()).then_some(described.as_str())] { (options) }
+                aria-describedby=[described.as_deref()] { (options) }
         }
     }
 }

@@ -123,9 +123,7 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
         .filter(|p| p.services.contains(&service.id))
         .map(|p| p.id.clone());
     let today = clinic.today();
-    let horizon = today
-        .checked_add(jiff::Span::new().days(i64::from(clinic.setup.booking.horizon_days)))
-        .unwrap_or(today);
+    let horizon = clinic.last_bookable_date();
     let selected: Option<Date> = q.date.parse().ok();
     let month = if q.month.is_empty() && selected.is_none() {
         // Open on the first month with a free time.
@@ -425,9 +423,7 @@ pub async fn submit(
     let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
         Ok(client) => Some(client),
         Err(found) => {
-            for (field, message) in found {
-                errors.add(field, message);
-            }
+            errors.add_all(found);
             None
         }
     };

@@ -27,6 +27,13 @@ impl FieldErrors {
         self.messages.get(field).map(String::as_str)
     }
 
+    /// Records every `(field, message)` pair, as validation returns them.
+    pub fn add_all(&mut self, found: impl IntoIterator<Item = (String, String)>) {
+        for (field, message) in found {
+            self.add(field, message);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
     }
@@ -68,18 +75,14 @@ pub struct Input<'a> {
 impl Input<'_> {
     /// Renders the field, marking it invalid when `errors` has its name.
     pub fn render(&self, errors: &FieldErrors) -> Markup {
-        let id = field_id(self.name);
-        let error = errors.get(self.name);
-        let hint_id = format!("{id}-hint");
-        let error_id = format!("{id}-error");
-        let described = [
-            self.hint.map(|_| hint_id.clone()),
-            error.map(|_| error_id.clone()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+        let FieldAria {
+            id,
+            hint_id,
+            error_id,
+            described,
+            error,
+        } = FieldAria::new(self.name, self.hint, errors);
+        let described = described.unwrap_or_default();
         html! {
             div.field {
                 label for=(id) { (self.label) @if !self.required { span.muted { " (optional)" } } }
@@ -94,6 +97,41 @@ impl Input<'_> {
                         aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
                 }
             }
+        }
+    }
+}
+
+/// The ids and ARIA wiring of one field: its hint and its error, described-by both.
+pub struct FieldAria<'e> {
+    pub id: String,
+    pub hint_id: String,
+    pub error_id: String,
+    /// The `aria-describedby` value, when there is a hint or an error.
+    pub described: Option<String>,
+    pub error: Option<&'e str>,
+}
+
+impl<'e> FieldAria<'e> {
+    /// Wires field `name`, with an optional hint, to its error in `errors`.
+    pub fn new(name: &str, hint: Option<&str>, errors: &'e FieldErrors) -> FieldAria<'e> {
+        let id = field_id(name);
+        let error = errors.get(name);
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let parts: Vec<&str> = [
+            hint.map(|_| hint_id.as_str()),
+            error.map(|_| error_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let described = (!parts.is_empty()).then(|| parts.join(" "));
+        FieldAria {
+            id,
+            hint_id,
+            error_id,
+            described,
+            error,
         }
     }
 }

@@ -241,9 +241,7 @@ async fn reschedule_page(
 ) -> Response {
     let clinic = state.clinic();
     let today = clinic.today();
-    let horizon = today
-        .checked_add(jiff::Span::new().days(i64::from(clinic.setup.booking.horizon_days)))
-        .unwrap_or(today);
+    let horizon = clinic.last_bookable_date();
     let selected: Option<Date> = q.date.parse().ok();
     let current = b.start.to_zoned_datetime(clinic.timezone.clone()).date();
     let month = month_start(
