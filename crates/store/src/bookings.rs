@@ -229,6 +229,40 @@ const CACHE_AHEAD_S: i64 = 800 * 86_400;
 const SELECT_HOLDS: &str = "SELECT resource, start_at, end_at FROM holds
     WHERE start_at > $1 AND start_at < $2 AND end_at > $3";
 
+/// One INSERT for all of a booking's holds, in resource order so that concurrent writers
+/// take row locks in the same order.
+fn insert_holds(booking_id: &str, holds: &[Hold]) -> (String, Vec<(String, String, i64, i64)>) {
+    let mut holds = holds.to_vec();
+    holds.sort();
+    let placeholders: Vec<String> = (0..holds.len())
+        .map(|i| {
+            format!(
+                "(${}, ${}, ${}, ${})",
+                4 * i + 1,
+                4 * i + 2,
+                4 * i + 3,
+                4 * i + 4
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO holds (booking_id, resource, start_at, end_at) VALUES {}",
+        placeholders.join(", ")
+    );
+    let rows = holds
+        .iter()
+        .map(|h| {
+            (
+                booking_id.to_owned(),
+                resource_key(&h.resource),
+                h.start.as_second(),
+                h.end.as_second(),
+            )
+        })
+        .collect();
+    (sql, rows)
+}
+
 fn rows_to_holds(rows: Vec<(String, i64, i64)>) -> Result<Vec<Hold>, StoreError> {
     rows.into_iter().map(hold_from_row).collect()
 }
@@ -387,16 +421,13 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let mut holds = placement.holds.clone();
-            holds.sort();
-            for hold in &holds {
-                sqlx::query("INSERT INTO holds (booking_id, resource, start_at, end_at) VALUES ($1, $2, $3, $4)")
-                    .bind(&id)
-                    .bind(resource_key(&hold.resource))
-                    .bind(hold.start.as_second())
-                    .bind(hold.end.as_second())
-                    .execute(&mut *tx)
-                    .await?;
+            let (sql, rows) = insert_holds(&id, &placement.holds);
+            if !rows.is_empty() {
+                let mut insert = sqlx::query(&sql);
+                for (booking_id, resource, start, end) in rows {
+                    insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
+                }
+                insert.execute(&mut *tx).await?;
             }
             if let Some(screening) = &new.screening_id {
                 sqlx::query(
@@ -468,16 +499,13 @@ impl Store {
                 .await?;
             let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
             let placement = decide(&before, &holds).map_err(BookingError::Refused)?;
-            let mut holds = placement.holds.clone();
-            holds.sort();
-            for hold in &holds {
-                sqlx::query("INSERT INTO holds (booking_id, resource, start_at, end_at) VALUES ($1, $2, $3, $4)")
-                    .bind(id)
-                    .bind(resource_key(&hold.resource))
-                    .bind(hold.start.as_second())
-                    .bind(hold.end.as_second())
-                    .execute(&mut *tx)
-                    .await?;
+            let (sql, rows) = insert_holds(id, &placement.holds);
+            if !rows.is_empty() {
+                let mut insert = sqlx::query(&sql);
+                for (booking_id, resource, start, end) in rows {
+                    insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
+                }
+                insert.execute(&mut *tx).await?;
             }
             sqlx::query(
                 "UPDATE bookings SET practitioner_id = $1, room_id = $2, start_at = $3, end_at = $4, updated_at = $5
