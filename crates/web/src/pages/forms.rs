@@ -167,3 +167,46 @@ pub fn encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// Splits a URL query (or a form body) into decoded `(name, value)` pairs.
+///
+/// Lenient: pairs without `=` get an empty value, `+` is a space, and bad percent escapes are
+/// kept as typed; invalid UTF-8 is replaced rather than refused.
+pub fn query_pairs(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component.
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                bytes.get(i + 1).and_then(hex),
+                bytes.get(i + 2).and_then(hex),
+            ) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi * 16 + lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: &u8) -> Option<u8> {
+    (*b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}

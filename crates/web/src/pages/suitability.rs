@@ -14,9 +14,9 @@ use maud::{Markup, html};
 use protocol::{Finding, Outcome, Question, QuestionKind, RuleSet, Screening};
 use serde_json::{Map, Value};
 
+use super::forms::query_pairs;
 use super::forms::{FieldErrors, Input, field_id, hidden, query};
 use super::layout::{PageMeta, page as layout_page};
-use super::plan::query_pairs;
 use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
 
