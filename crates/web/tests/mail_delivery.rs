@@ -324,12 +324,13 @@ async fn smtp_delivers_the_confirmation_exactly_once(engine: Engine) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs Python's aiosmtpd as the real SMTP server (pip install aiosmtpd); run with --ignored (CI does)"]
 async fn smtp_delivers_the_confirmation_exactly_once_sqlite() {
     smtp_delivers_the_confirmation_exactly_once(Engine::Sqlite).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
+#[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES and Python's aiosmtpd; run with --ignored (CI does)"]
 async fn smtp_delivers_the_confirmation_exactly_once_postgres() {
     smtp_delivers_the_confirmation_exactly_once(Engine::Postgres).await;
 }
