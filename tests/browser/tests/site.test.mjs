@@ -347,7 +347,8 @@ test('/services lists the four demo services with their prices', async () => {
       if (!el) continue;
       let box = el;
       // A zero price reads "Free".
-      const price = /\$\s?\d[\d,]*\.\d\d|\bFree\b/;
+      // Cell texts run together in textContent ("30 minutesFree"), so no word boundary.
+      const price = /\$\s?\d[\d,]*\.\d\d|Free/;
       while (box && box !== main && !price.test(box.textContent)) box = box.parentElement;
       const m = box && box !== main ? box.textContent.match(price) : null;
       out[name] = m ? m[0].replace(/\s/g, '') : null;
