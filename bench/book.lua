@@ -1,5 +1,7 @@
--- wrk script: each request books the "quick" service at a distinct 5-minute slot. Every
--- thread walks its own stretch of the calendar, 20 bookings per start (20 practitioners).
+-- wrk script: each request books the "quick" service at a distinct free slot. Bookings are
+-- spread over 300 days the way a real calendar fills (a few dozen a day rather than
+-- thousands on one day); each thread walks its own stretch, 20 bookings per start (one per
+-- practitioner).
 local counter = 0
 -- `thread_offset` is a global: setup() sets it in each thread's own Lua state.
 thread_offset = 0
@@ -17,8 +19,9 @@ end
 request = function()
   local n = thread_offset + counter
   counter = counter + 1
-  local slot = math.floor(n / 20)
-  local t = base + slot * 300
+  local day = n % 300
+  local k = math.floor(n / 300)
+  local t = base + day * 86400 + math.floor(k / 20) * 300
   local start = os.date("!%Y-%m-%dT%H:%M:%SZ", t)
   local body = string.format(
     '{"service":"quick","start":"%s","client":{"name":"Load %d","email":"load%d@bench.example"}}',
