@@ -870,10 +870,16 @@ async fn the_busy_day_view_shows_every_booking(app: TestApp) {
             "the day view lacks Busy Client {i:02}"
         );
     }
+    let table = cal
+        .body
+        .split("<table class=\"day-table\">")
+        .nth(1)
+        .expect("the day view's table");
+    let header = table.split("</thead>").next().unwrap();
     assert_eq!(
-        cal.body.matches("<section class=\"day-col\"").count(),
-        5,
-        "3 practitioner and 2 room columns"
+        header.matches("<th scope=\"col\">").count(),
+        6,
+        "a time column, then 3 practitioner and 2 room columns"
     );
     for name in [
         "Dr. Maya Lee",

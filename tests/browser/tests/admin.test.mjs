@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { BASE_URL, launchBrowser, newAxeContext, runAxe, formatViolations } from '../lib/browser.mjs';
+import { BASE_URL, launchBrowser, newContext, newAxeContext, runAxe, formatViolations } from '../lib/browser.mjs';
 
 const CLINIC_ZONE = 'America/New_York';
 const PASSWORD = 'ochre lantern drifts slowly 47';
@@ -277,4 +277,24 @@ test('a practitioner sees their own schedule and not a colleague\'s', async () =
   assert.ok(all.includes(own) && all.includes(theirs), `the owner's day view of ${day} lacks a booking`);
   await ownerCtx.close();
   await ctx.close();
+});
+
+test('back-office pages run under the site\'s strict CSP without console errors (no inline styles or scripts)', async () => {
+  // A plain context: the axe contexts bypass CSP, this one enforces it like a real browser.
+  const ctx = await newContext(browser, { timezoneId: CLINIC_ZONE });
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`${show(page.url())}: uncaught JS error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${show(page.url())}: console error: ${m.text()}`);
+  });
+  await signIn(page, STAFF.owner);
+  const today = new Date().toLocaleDateString('en-CA', { timeZone: CLINIC_ZONE });
+  for (const path of ['/admin', `/admin/calendar?date=${today}`, `/admin/calendar?date=${today}&view=week`, '/admin/review',
+    '/admin/clients', '/admin/staff', '/admin/setup', '/admin/bookings/new']) {
+    const resp = await page.goto(abs(path));
+    assert.equal(resp.status(), 200, `${path} answered ${resp.status()}`);
+  }
+  await ctx.close();
+  assert.deepEqual(problems, [], problems.join('\n'));
 });

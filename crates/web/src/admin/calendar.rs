@@ -22,9 +22,6 @@ pub struct CalendarQuery {
     view: String,
 }
 
-/// Pixels per minute in the day view.
-const SCALE: f64 = 1.2;
-
 /// One drawn block: a phase of a booking in a column.
 struct Block<'a> {
     booking: &'a Booking,
@@ -128,6 +125,12 @@ enum Column {
     Room(String),
 }
 
+/// Minutes per row of the day view's table.
+const ROW_MINUTES: i64 = 5;
+
+/// The day view as a table: a row per five minutes, a column per practitioner and per room,
+/// each phase a cell spanning its rows. A table needs no inline styles (the CSP forbids them)
+/// and reads in order to a screen reader.
 fn day_view(
     clinic: &ClinicSnapshot,
     session: &StaffSession,
@@ -170,29 +173,50 @@ fn day_view(
         .unwrap_or(17 * 60)
         .max(17 * 60);
     let (top, bottom) = ((first / 60) * 60, (last + 59) / 60 * 60);
-    let height = ((bottom - top) as f64 * SCALE) as i64 + 40;
-    let px = |m: i64| ((m - top) as f64 * SCALE) as i64 + 32;
+    let row_of = |minute: i64| (minute - top).div_euclid(ROW_MINUTES);
+    let rows = row_of(bottom);
+    // For each column: the block starting at each row, and the rows blocks cover.
+    let starts: Vec<std::collections::BTreeMap<i64, &Block>> = all
+        .iter()
+        .map(|col| col.iter().map(|b| (row_of(b.from_min), b)).collect())
+        .collect();
+    let covered: Vec<std::collections::BTreeSet<i64>> = all
+        .iter()
+        .map(|col| {
+            col.iter()
+                .flat_map(|b| row_of(b.from_min)..row_of(b.to_min).max(row_of(b.from_min) + 1))
+                .collect()
+        })
+        .collect();
     html! {
         p.small.muted { "Solid blocks hold the practitioner; striped blocks are room-only time (numbing, cleanup). Times in " (setup.clinic.timezone) "." }
         @if bookings.is_empty() { p.notice { "No appointments on this day." } }
-        div.day-grid style=(format!("grid-template-columns: 4rem repeat({}, minmax(9rem, 1fr));", columns.len())) {
-            div.day-col style=(format!("height:{height}px")) aria-hidden="true" {
-                h2 { "Time" }
-                @for hour in (top / 60)..(bottom / 60) {
-                    div.small.muted style=(format!("position:absolute;top:{}px;left:4px", px(hour * 60))) { (format!("{:02}:00", hour % 24)) }
-                }
-            }
-            @for ((name, _), column_blocks) in columns.iter().zip(&all) {
-                section.day-col style=(format!("height:{height}px")) aria-label=(name) {
-                    h2 { (name) }
-                    @for block in column_blocks {
-                        @let start = block.booking.start.to_zoned_datetime(clinic.timezone.clone());
-                        a class=(if block.room_only { "block room-only" } else { "block practitioner" })
-                          href=(format!("/admin/bookings/{}", block.booking.id))
-                          style=(format!("top:{}px;height:{}px", px(block.from_min), ((block.to_min - block.from_min) as f64 * SCALE) as i64 - 2)) {
-                            strong { (block.booking.client.name) }
-                            " · " (block.phase)
-                            span.visually-hidden { ", booking at " (start.strftime("%-I:%M %p")) }
+        div.table-scroll {
+            table.day-table {
+                caption.visually-hidden { "Appointments by practitioner and room" }
+                thead { tr { th scope="col" { "Time" } @for (name, _) in &columns { th scope="col" { (name) } } } }
+                tbody {
+                    @for row in 0..rows {
+                        @let minute = top + row * ROW_MINUTES;
+                        tr class=[(minute % 60 == 0).then_some("hour")] {
+                            @if minute % 30 == 0 {
+                                th scope="row" rowspan=(30 / ROW_MINUTES) { (format!("{:02}:{:02}", (minute / 60) % 24, minute % 60)) }
+                            }
+                            @for (i, _) in columns.iter().enumerate() {
+                                @if let Some(block) = starts[i].get(&row) {
+                                    @let span = (row_of(block.to_min) - row).max(1);
+                                    @let start = block.booking.start.to_zoned_datetime(clinic.timezone.clone());
+                                    td class=(if block.room_only { "block room-only" } else { "block practitioner" }) rowspan=(span) {
+                                        a href=(format!("/admin/bookings/{}", block.booking.id)) {
+                                            strong { (block.booking.client.name) }
+                                            " · " (block.phase)
+                                            span.visually-hidden { ", booking at " (start.strftime("%-I:%M %p")) }
+                                        }
+                                    }
+                                } @else if !covered[i].contains(&row) {
+                                    td {}
+                                }
+                            }
                         }
                     }
                 }

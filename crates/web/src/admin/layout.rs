@@ -48,7 +48,7 @@ pub fn admin_page(
                     div.wrap {
                         strong { (clinic.setup.clinic.name) }
                         nav aria-label="Back office" {
-                            ul.cta-inline style="margin:0" {
+                            ul.cta-inline.admin-nav {
                                 @for (href, label) in &items {
                                     li { a href=(href) aria-current=[(*href == current).then_some("page")] { (label) } }
                                 }
