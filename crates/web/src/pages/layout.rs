@@ -127,6 +127,7 @@ fn footer(clinic: &ClinicSnapshot) -> Markup {
                         li { a href="/book" { "Book online" } }
                         li { a href="/risks" { "When to call us" } }
                         li { a href="/faq" { "Questions" } }
+                        li { a href="/login" { "Staff sign-in" } }
                     }
                     p.small { "The information here explains our clinic's protocol; it is not a diagnosis. Ask us about your own skin." }
                 }

@@ -1,0 +1,123 @@
+//! The command line as an owner uses it: loading clinic files, good and broken.
+
+use std::process::Command;
+
+const EXAMPLE: &str = include_str!("../../clinic/data/demo.toml");
+
+fn collagen(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_collagen"))
+        .args(args)
+        .output()
+        .expect("run collagen")
+}
+
+/// The stored setup, read back through the store.
+fn stored_setup(data_dir: &std::path::Path) -> Option<clinic::ClinicSetup> {
+    let url = format!("sqlite://{}", data_dir.join("collagen.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = store::Store::connect(&url).await.unwrap();
+        let setup = store.load_setup().await.unwrap().map(|(s, _)| s);
+        store.close().await;
+        setup
+    })
+}
+
+#[test]
+fn a_broken_clinic_file_names_file_line_and_field_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let good = dir.path().join("clinic.toml");
+    std::fs::write(&good, EXAMPLE).unwrap();
+    let out = collagen(&[
+        "setup",
+        good.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = stored_setup(&data).expect("the good file was stored");
+    assert_eq!(before.clinic.name, "Northside Skin Clinic");
+
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        EXAMPLE
+            .replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9-5"]"#)
+            .replace("Northside Skin Clinic", "Renamed Clinic"),
+    )
+    .unwrap();
+    let out = collagen(&[
+        "setup",
+        broken.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success(), "a broken file must fail");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("broken.toml, line 38: practitioners[0].hours.tue[0]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("9-5"), "{stderr}");
+    assert_eq!(
+        stored_setup(&data).as_ref(),
+        Some(&before),
+        "the database is as it was"
+    );
+
+    let zone = dir.path().join("zone.toml");
+    std::fs::write(&zone, EXAMPLE.replace("America/New_York", "Nowhere/City")).unwrap();
+    let out = collagen(&[
+        "serve",
+        "--clinic",
+        zone.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert!(
+        !out.status.success(),
+        "serve refuses to start on a broken file"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("zone.toml, line 7: clinic.timezone"));
+    assert_eq!(stored_setup(&data).as_ref(), Some(&before));
+}
+
+#[test]
+fn staff_add_refuses_weak_passwords_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_collagen"))
+        .args([
+            "staff",
+            "add",
+            "owner@clinic.example",
+            "--role",
+            "admin",
+            "--data-dir",
+            data.to_str().unwrap(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"password12345\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("breached"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
