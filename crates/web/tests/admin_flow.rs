@@ -5,10 +5,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::TestApp;
+use common::{Answer, TestApp, add_staff, answer, screening};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Span, Timestamp};
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::SET_COOKIE;
 use serde_json::{Value, json};
 use store::BookingStatus;
 
@@ -20,43 +20,8 @@ struct Session {
     csrf: String,
 }
 
-struct Answer {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-async fn answer(res: reqwest::Response) -> Answer {
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    Answer {
-        status,
-        location,
-        body: res.text().await.unwrap_or_default(),
-    }
-}
-
 fn today() -> Date {
     Timestamp::now().in_tz(TZ).unwrap().date()
-}
-
-async fn add_staff(
-    app: &TestApp,
-    email: &str,
-    hash: &str,
-    role: &str,
-    practitioner: Option<&str>,
-) -> store::Staff {
-    app.store
-        .create_staff(email, hash, role, practitioner)
-        .await
-        .expect("create staff")
-        .expect("a new email")
 }
 
 async fn sign_in(app: &TestApp, email: &str) -> Session {
@@ -179,28 +144,6 @@ fn booked_id(a: &Answer) -> String {
         .strip_prefix("/admin/bookings/")
         .unwrap_or_else(|| panic!("redirected to {}", a.location))
         .to_owned()
-}
-
-async fn screening(app: &TestApp, changes: Value) -> String {
-    let (status, questions) = app.get_json("/api/v1/screening/questions").await;
-    assert_eq!(status, 200);
-    let mut answers = serde_json::Map::new();
-    for q in questions.as_array().unwrap() {
-        let value = match q["kind"].as_str().unwrap() {
-            "yes_no" => json!(false),
-            "date" => Value::Null,
-            _ => q["options"][0].clone(),
-        };
-        answers.insert(q["id"].as_str().unwrap().to_owned(), value);
-    }
-    for (k, v) in changes.as_object().unwrap() {
-        answers.insert(k.clone(), v.clone());
-    }
-    let (status, body) = app
-        .post_json("/api/v1/screenings", &json!({"answers": answers}))
-        .await;
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().unwrap().to_owned()
 }
 
 /// Books online through the public API.

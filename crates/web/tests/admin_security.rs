@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::TestApp;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER, SET_COOKIE};
+use common::{Answer, TestApp, add_staff, answer, screening};
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "ochre lantern drifts slowly 47";
@@ -14,46 +14,6 @@ const PASSWORD: &str = "ochre lantern drifts slowly 47";
 struct Session {
     cookie: String,
     csrf: String,
-}
-
-/// One answer: status, `Location`, headers and body text.
-struct Answer {
-    status: u16,
-    location: String,
-    headers: HeaderMap,
-    body: String,
-}
-
-async fn answer(res: reqwest::Response) -> Answer {
-    let status = res.status().as_u16();
-    let headers = res.headers().clone();
-    let location = headers
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let body = res.text().await.unwrap_or_default();
-    Answer {
-        status,
-        location,
-        headers,
-        body,
-    }
-}
-
-/// Creates a staff login directly in the store.
-async fn add_staff(
-    app: &TestApp,
-    email: &str,
-    hash: &str,
-    role: &str,
-    practitioner: Option<&str>,
-) -> store::Staff {
-    app.store
-        .create_staff(email, hash, role, practitioner)
-        .await
-        .expect("create staff")
-        .expect("a new email")
 }
 
 /// POST /login, optionally from a forwarded address.
@@ -138,29 +98,6 @@ async fn post_api(
         req = req.header("x-csrf-token", t);
     }
     answer(req.send().await.expect("request")).await
-}
-
-/// Every screening question answered "no", with `changes` applied; returns the screening id.
-async fn screening(app: &TestApp, changes: Value) -> String {
-    let (status, questions) = app.get_json("/api/v1/screening/questions").await;
-    assert_eq!(status, 200);
-    let mut answers = serde_json::Map::new();
-    for q in questions.as_array().unwrap() {
-        let value = match q["kind"].as_str().unwrap() {
-            "yes_no" => json!(false),
-            "date" => Value::Null,
-            _ => q["options"][0].clone(),
-        };
-        answers.insert(q["id"].as_str().unwrap().to_owned(), value);
-    }
-    for (k, v) in changes.as_object().unwrap() {
-        answers.insert(k.clone(), v.clone());
-    }
-    let (status, body) = app
-        .post_json("/api/v1/screenings", &json!({"answers": answers}))
-        .await;
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().unwrap().to_owned()
 }
 
 /// A confirmed consultation with Dr. Maya Lee, booked online.

@@ -73,13 +73,7 @@ async fn race_overlapping_lengths(app: TestApp) {
         )
         .collect();
     // Screening is needed for the face treatment; make one that is eligible.
-    let (_, screening) = app
-        .post_json(
-            "/api/v1/screenings",
-            &json!({"answers": all_no(&app).await}),
-        )
-        .await;
-    let screening_id = screening["id"].as_str().unwrap().to_owned();
+    let screening_id = common::screening(&app, json!({})).await;
     let requests = starts.iter().enumerate().flat_map(|(i, (service, start))| {
         (0..3).map(move |k| (i, k, service.clone(), start.clone()))
     }).map(|(i, k, service, start)| {
@@ -133,21 +127,6 @@ async fn race_overlapping_lengths(app: TestApp) {
     }
 }
 on_both_engines!(race_overlapping_lengths);
-
-async fn all_no(app: &TestApp) -> Value {
-    let (_, questions) = app.get_json("/api/v1/screening/questions").await;
-    let mut answers = serde_json::Map::new();
-    for q in questions.as_array().unwrap() {
-        let id = q["id"].as_str().unwrap().to_owned();
-        let value = if q["kind"] == "yes_no" {
-            json!(false)
-        } else {
-            Value::Null
-        };
-        answers.insert(id, value);
-    }
-    Value::Object(answers)
-}
 
 impl TestApp {
     fn state_clinic_service(&self, id: &str) -> scheduling::Service {

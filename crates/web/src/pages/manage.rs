@@ -32,6 +32,27 @@ pub struct ManageQuery {
     date: String,
 }
 
+/// The booking a manage link opens, with its token; a wrong link gets the kind 404 page.
+pub struct Managed {
+    token: String,
+    booking: Booking,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Managed {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let Path(token) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let booking = find(state, &token).await?;
+        Ok(Managed { token, booking })
+    }
+}
+
 async fn find(state: &AppState, token: &str) -> Result<Booking, Response> {
     match crate::api::by_token(state, token).await {
         Ok(b) => Ok(b),
@@ -102,13 +123,9 @@ fn can_change(clinic: &ClinicSnapshot, b: &Booking) -> Result<(), String> {
 /// `GET /manage/{token}`: the booking, with what the client may do.
 pub async fn show(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Managed { token, booking: b }: Managed,
     Query(q): Query<ManageQuery>,
 ) -> Response {
-    let b = match find(&state, &token).await {
-        Ok(b) => b,
-        Err(response) => return response,
-    };
     let clinic = state.clinic();
     let title = match (q.booked.is_some(), b.status) {
         (true, BookingStatus::PendingReview) => "Request received",
@@ -158,11 +175,10 @@ pub async fn show(
 }
 
 /// `GET /manage/{token}/cancel`: are you sure?
-pub async fn confirm_cancel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let b = match find(&state, &token).await {
-        Ok(b) => b,
-        Err(response) => return response,
-    };
+pub async fn confirm_cancel(
+    State(state): State<AppState>,
+    Managed { token, booking: b }: Managed,
+) -> Response {
     let clinic = state.clinic();
     let body = html! {
         h1 { "Cancel your appointment?" }
@@ -192,11 +208,10 @@ pub async fn confirm_cancel(State(state): State<AppState>, Path(token): Path<Str
 }
 
 /// `POST /manage/{token}/cancel`.
-pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let b = match find(&state, &token).await {
-        Ok(b) => b,
-        Err(response) => return response,
-    };
+pub async fn cancel(
+    State(state): State<AppState>,
+    Managed { token, booking: b }: Managed,
+) -> Response {
     match booking::cancel(&state, &b, Actor::Client).await {
         Ok(_) => Redirect::to(&format!("/manage/{token}")).into_response(),
         Err(err) => {
@@ -222,13 +237,9 @@ pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>) ->
 /// `GET /manage/{token}/reschedule`: pick a new day and time.
 pub async fn reschedule_form(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Managed { token, booking: b }: Managed,
     Query(q): Query<ManageQuery>,
 ) -> Response {
-    let b = match find(&state, &token).await {
-        Ok(b) => b,
-        Err(response) => return response,
-    };
     reschedule_page(&state, &token, &b, &q, None).await
 }
 
@@ -325,13 +336,9 @@ pub struct RescheduleForm {
 /// `POST /manage/{token}/reschedule`: moves the booking atomically.
 pub async fn reschedule(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Managed { token, booking: b }: Managed,
     Form(form): Form<RescheduleForm>,
 ) -> Response {
-    let b = match find(&state, &token).await {
-        Ok(b) => b,
-        Err(response) => return response,
-    };
     let start = match parse_start(&form.start) {
         Ok(s) => s,
         Err(err) => {

@@ -142,6 +142,71 @@ impl TestApp {
     }
 }
 
+/// One HTTP answer as the back-office tests read it: status, `Location`, headers and body.
+pub struct Answer {
+    pub status: u16,
+    pub location: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+/// Reads a response into an [`Answer`].
+pub async fn answer(res: reqwest::Response) -> Answer {
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let location = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = res.text().await.unwrap_or_default();
+    Answer {
+        status,
+        location,
+        headers,
+        body,
+    }
+}
+
+/// Creates a staff login directly in the store.
+pub async fn add_staff(
+    app: &TestApp,
+    email: &str,
+    hash: &str,
+    role: &str,
+    practitioner: Option<&str>,
+) -> store::Staff {
+    app.store
+        .create_staff(email, hash, role, practitioner)
+        .await
+        .expect("create staff")
+        .expect("a new email")
+}
+
+/// Every screening question answered "no" (dates never), with `changes` applied; returns
+/// the stored screening's id.
+pub async fn screening(app: &TestApp, changes: Value) -> String {
+    let (status, questions) = app.get_json("/api/v1/screening/questions").await;
+    assert_eq!(status, 200);
+    let mut answers = serde_json::Map::new();
+    for q in questions.as_array().unwrap() {
+        let value = match q["kind"].as_str().unwrap() {
+            "yes_no" => json!(false),
+            "date" => Value::Null,
+            _ => q["options"][0].clone(),
+        };
+        answers.insert(q["id"].as_str().unwrap().to_owned(), value);
+    }
+    for (k, v) in changes.as_object().unwrap() {
+        answers.insert(k.clone(), v.clone());
+    }
+    let (status, body) = app
+        .post_json("/api/v1/screenings", &json!({"answers": answers}))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().unwrap().to_owned()
+}
+
 /// Declares a test that runs once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_engines {
