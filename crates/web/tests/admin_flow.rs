@@ -839,3 +839,108 @@ async fn the_busy_day_view_shows_every_booking(app: TestApp) {
     assert_eq!(list["bookings"].as_array().unwrap().len(), 30);
 }
 on_both_engines!(the_busy_day_view_shows_every_booking, super::busy_clinic());
+
+/// The setup screen's weekly-hours form: an admin opens Sam Ortiz on Sundays and online
+/// booking offers Sunday slots at once; malformed hours are refused beside the field, with
+/// what was typed kept, and change nothing.
+async fn admin_sets_weekly_hours_through_the_setup_form(app: TestApp) {
+    let hash = web::hash_password(PASSWORD);
+    add_staff(&app, "owner@clinic.example", &hash, "admin", None).await;
+    let owner = sign_in(&app, "owner@clinic.example").await;
+    let page = get(&app, &owner, "/admin/setup").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("action=\"/admin/setup/hours\""),
+        "no weekly-hours form on the setup page"
+    );
+    let on_sunday = |slot: &Value| {
+        let (date, _) = local(slot["start"].as_str().unwrap());
+        date.parse::<Date>().unwrap().weekday() == jiff::civil::Weekday::Sunday
+    };
+    let before = app.free_slots("consultation", Some("sam-ortiz")).await;
+    assert!(!before.is_empty(), "Sam Ortiz has no slots at all");
+    assert!(
+        !before.iter().any(on_sunday),
+        "Sam Ortiz already works on Sundays"
+    );
+
+    let hours = |sun: &'static str| {
+        [
+            ("practitioner", "sam-ortiz"),
+            ("mon", ""),
+            ("tue", "10:00-18:00"),
+            ("wed", "10:00-18:00"),
+            ("thu", ""),
+            ("fri", ""),
+            ("sat", "09:00-14:00"),
+            ("sun", sun),
+        ]
+    };
+    let saved = post(&app, &owner, "/admin/setup/hours", &hours("10:00-14:00")).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(saved.location, "/admin/setup?saved=1");
+    let sam = app
+        .state
+        .clinic()
+        .setup
+        .practitioner("sam-ortiz")
+        .cloned()
+        .expect("Sam Ortiz");
+    assert_eq!(sam.hours.get("sun"), Some(&vec!["10:00-14:00".to_owned()]));
+    assert_eq!(sam.hours.get("tue"), Some(&vec!["10:00-18:00".to_owned()]));
+    let sunday: Vec<Value> = app
+        .free_slots("consultation", Some("sam-ortiz"))
+        .await
+        .into_iter()
+        .filter(on_sunday)
+        .collect();
+    assert!(!sunday.is_empty(), "no Sunday slots after the change");
+    for slot in &sunday {
+        let (_, time) = local(slot["start"].as_str().unwrap());
+        assert!(
+            ("10:00".."13:31").contains(&time.as_str()),
+            "a Sunday slot at {time}, outside 10:00-14:00"
+        );
+    }
+    let page = get(&app, &owner, "/admin/setup?saved=1").await;
+    assert!(page.body.contains("Saved."), "{}", page.body);
+
+    // Malformed hours: refused beside Sunday's field, what was typed kept, nothing saved.
+    let version = app.store.setup_version().await.unwrap();
+    let refused = post(&app, &owner, "/admin/setup/hours", &hours("9-5")).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"f-hours-sam-ortiz-sun-error\""),
+        "the error is not beside Sunday's field: {}",
+        refused.body
+    );
+    assert!(refused.body.contains("Malformed hours"), "{}", refused.body);
+    assert!(
+        refused.body.contains("value=\"9-5\""),
+        "what was typed is lost"
+    );
+    assert_eq!(app.store.setup_version().await.unwrap(), version);
+    assert_eq!(
+        app.state.clinic().setup.practitioner("sam-ortiz"),
+        Some(&sam),
+        "the refused hours changed the setup"
+    );
+    let (status, listed) = app.get_json("/api/v1/practitioners").await;
+    assert_eq!(status, 200);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "sam-ortiz"),
+        "{listed}"
+    );
+    assert!(
+        app.free_slots("consultation", Some("sam-ortiz"))
+            .await
+            .iter()
+            .any(on_sunday),
+        "the refused hours removed the Sunday slots"
+    );
+}
+on_both_engines!(admin_sets_weekly_hours_through_the_setup_form);

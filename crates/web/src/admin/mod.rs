@@ -40,6 +40,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/staff/{id}/password"),
     ("GET", "/admin/setup"),
     ("POST", "/admin/setup"),
+    ("POST", "/admin/setup/policy"),
+    ("POST", "/admin/setup/hours"),
+    ("POST", "/admin/setup/time-off"),
+    ("POST", "/admin/setup/time-off/remove"),
+    ("POST", "/admin/setup/dates"),
+    ("POST", "/admin/setup/dates/remove"),
     ("GET", "/api/v1/admin/bookings"),
     ("POST", "/api/v1/admin/bookings/{id}/review"),
 ];
@@ -62,6 +68,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/staff/{id}/active", post(staff::set_active))
         .route("/admin/staff/{id}/password", post(staff::reset_password))
         .route("/admin/setup", get(setup::page).post(setup::save))
+        .route("/admin/setup/policy", post(setup::save_policy))
+        .route("/admin/setup/hours", post(setup::save_hours))
+        .route("/admin/setup/time-off", post(setup::add_time_off))
+        .route("/admin/setup/time-off/remove", post(setup::remove_time_off))
+        .route("/admin/setup/dates", post(setup::save_date))
+        .route("/admin/setup/dates/remove", post(setup::remove_date))
         .route("/admin/{*rest}", get(layout::not_found))
         .route("/api/v1/admin/bookings", get(api::bookings))
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))
