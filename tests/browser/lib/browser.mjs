@@ -7,6 +7,15 @@ import { chromium } from 'playwright-core';
 const require = createRequire(import.meta.url);
 
 export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+/** An absolute URL on the server under test. */
+export const abs = (path) => new URL(path, BASE_URL + '/').href;
+
+/** A URL as failure messages show it: path and query on this server, whole elsewhere. */
+export const show = (url) => {
+  const u = new URL(url);
+  return u.origin === new URL(BASE_URL).origin ? u.pathname + u.search : url;
+};
+
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [

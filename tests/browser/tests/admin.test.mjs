@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { BASE_URL, launchBrowser, newContext, newAxeContext, runAxe, formatViolations } from '../lib/browser.mjs';
+import { BASE_URL, launchBrowser, newContext, newAxeContext, runAxe, formatViolations, abs, show } from '../lib/browser.mjs';
 
 const CLINIC_ZONE = 'America/New_York';
 const PASSWORD = 'ochre lantern drifts slowly 47';
@@ -43,11 +43,6 @@ after(async () => {
   await browser?.close();
 });
 
-const abs = (path) => new URL(path, BASE_URL + '/').href;
-const show = (url) => {
-  const u = new URL(url);
-  return u.pathname + u.search;
-};
 
 let counter = 0;
 function uniqueName(label) {

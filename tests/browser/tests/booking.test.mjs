@@ -15,6 +15,8 @@ import {
   newAxeContext,
   runAxe,
   formatViolations,
+  abs,
+  show,
 } from '../lib/browser.mjs';
 
 const CLINIC_ZONE = 'America/New_York';
@@ -29,11 +31,6 @@ after(async () => {
   await browser?.close();
 });
 
-const abs = (path) => new URL(path, BASE_URL + '/').href;
-const show = (url) => {
-  const u = new URL(url);
-  return u.pathname + u.search;
-};
 
 let counter = 0;
 /** Distinct, valid client details for each booking. */

@@ -9,6 +9,8 @@ import {
   newAxeContext,
   runAxe,
   formatViolations,
+  abs,
+  show,
 } from '../lib/browser.mjs';
 
 const ORIGIN = new URL(BASE_URL).origin;
@@ -24,11 +26,6 @@ after(async () => {
   await browser?.close();
 });
 
-const abs = (path) => new URL(path, BASE_URL + '/').href;
-const show = (url) => {
-  const u = new URL(url);
-  return u.origin === ORIGIN ? u.pathname + u.search : url;
-};
 
 /** Public URLs only: the API and the back office are not crawled. */
 function skipped(url) {

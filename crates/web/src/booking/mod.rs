@@ -8,7 +8,7 @@ mod times;
 pub use input::{BookingBody, BookingInput, check_client, parse_start};
 pub use times::{format_local, rfc3339};
 
-use std::sync::Arc;
+use std::borrow::Cow;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -292,13 +292,14 @@ fn guard_change(clinic: &ClinicSnapshot, booking: &Booking, actor: &Actor) -> Re
 }
 
 /// Staff may book inside the notice window; nobody may overlap.
-fn schedule_for(clinic: &ClinicSnapshot, actor: &Actor) -> Arc<scheduling::Schedule> {
+fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, scheduling::Schedule> {
     match actor {
-        Actor::Client => Arc::new(clinic.schedule.clone()),
+        // Clients use the clinic's schedule as it is; only staff need a changed copy.
+        Actor::Client => Cow::Borrowed(&clinic.schedule),
         Actor::Staff { .. } => {
             let mut schedule = clinic.schedule.clone();
             schedule.min_notice = jiff::SignedDuration::ZERO;
-            Arc::new(schedule)
+            Cow::Owned(schedule)
         }
     }
 }
