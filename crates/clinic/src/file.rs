@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use toml::de::{DeTable, DeValue};
 
 use crate::hours::{parse_span, span_minutes};
+use crate::moments::parse_moment;
 use crate::{ClinicSetup, SetupError};
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -27,7 +28,11 @@ pub fn parse(text: &str, file: Option<&str>) -> Result<ClinicSetup, SetupError> 
         let message = e.message().trim().to_owned();
         let field = e
             .span()
-            .and_then(|s| key_before(text, s.start))
+            .and_then(|s| {
+                let doc = DeTable::parse(text).ok()?;
+                path_at(doc.get_ref(), s.start, "")
+            })
+            .or_else(|| e.span().and_then(|s| key_before(text, s.start)))
             .unwrap_or_else(|| "clinic file".into());
         located(field, message, e.span())
     })?;
@@ -69,6 +74,9 @@ pub fn validate(setup: &ClinicSetup) -> Result<(), (String, String)> {
             "must be between 1 and 730 days".into(),
         );
     }
+    crate::checks::policies(setup)?;
+    unique_ids(setup.devices.iter().map(|d| d.id.as_str()), "devices")?;
+    crate::checks::devices(&setup.devices)?;
     for (i, c) in setup.closures.iter().enumerate() {
         if c.to < c.from {
             return err(
@@ -94,6 +102,7 @@ pub fn validate(setup: &ClinicSetup) -> Result<(), (String, String)> {
                 format!("price \"{}\" should look like \"250.00\"", s.price),
             );
         }
+        crate::checks::service(&at, s)?;
         if s.phases.is_empty() {
             return err(
                 format!("{at}.phases"),
@@ -183,18 +192,6 @@ pub fn validate(setup: &ClinicSetup) -> Result<(), (String, String)> {
     Ok(())
 }
 
-/// Time off is whole dates or local date-times; both order correctly as date-times.
-pub(crate) fn parse_moment(text: &str) -> Result<jiff::civil::DateTime, String> {
-    if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        return Ok(date.to_datetime(jiff::civil::Time::midnight()));
-    }
-    text.parse::<jiff::civil::DateTime>().map_err(|_| {
-        format!(
-            "\"{text}\" is neither a date (2027-01-04) nor a local date-time (2027-01-04T13:00)"
-        )
-    })
-}
-
 fn check_spans(spans: &[String], at: &str) -> Result<(), (String, String)> {
     let mut parsed = Vec::with_capacity(spans.len());
     for (j, text) in spans.iter().enumerate() {
@@ -264,6 +261,37 @@ fn key_before(text: &str, offset: usize) -> Option<String> {
     let line = text[start..].lines().next()?;
     let key = line.split('=').next()?.trim();
     (!key.is_empty() && !key.starts_with('[') && line.contains('=')).then(|| key.to_owned())
+}
+
+/// The dotted path of the deepest key or value at `offset`, to name the field of a
+/// parse error (a wrong type, an unknown or missing key) the way validation names it.
+fn path_at(table: &DeTable<'_>, offset: usize, prefix: &str) -> Option<String> {
+    for (key, value) in table.iter() {
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        if let Some(deeper) = path_in(value.get_ref(), offset, &path) {
+            return Some(deeper);
+        }
+        if key.span().contains(&offset) || value.span().contains(&offset) {
+            return Some(path);
+        }
+    }
+    None
+}
+
+fn path_in(value: &DeValue<'_>, offset: usize, path: &str) -> Option<String> {
+    match value {
+        DeValue::Table(table) => path_at(table, offset, path),
+        DeValue::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let at = format!("{path}[{i}]");
+            path_in(item.get_ref(), offset, &at)
+                .or_else(|| item.span().contains(&offset).then_some(at))
+        }),
+        _ => None,
+    }
 }
 
 /// Finds where a dotted path like `practitioners[0].hours.mon[1]` sits in the file.

@@ -1,4 +1,5 @@
-//! Opening-hour spans as the clinic file writes them: `"09:00-12:30"`.
+//! Opening-hour spans as the clinic file writes them: `"09:00-12:30"`, and the quiet
+//! hours of `[messages]`, which may wrap midnight: `"21:00-08:00"`.
 
 use jiff::civil::Time;
 use scheduling::DaySpan;
@@ -30,6 +31,53 @@ pub fn format_span(span: &DaySpan) -> String {
         span.end.strftime("%H:%M").to_string()
     };
     format!("{}-{end}", span.start.strftime("%H:%M"))
+}
+
+/// The clinic-local window in which no message is sent; parsed from `[messages] quiet_hours`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuietHours {
+    /// Inclusive: from this time of day nothing is sent.
+    pub start: Time,
+    /// Exclusive; earlier than `start` when the window wraps midnight.
+    pub end: Time,
+}
+
+impl QuietHours {
+    /// Parses `"HH:MM-HH:MM"`; `Ok(None)` for an empty text (no quiet hours). The window
+    /// may wrap midnight (`"21:00-08:00"`) and end at `24:00`; it must not be empty, so
+    /// start and end differ.
+    pub fn parse(text: &str) -> Result<Option<QuietHours>, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let bad = || {
+            format!(
+                "malformed quiet hours \"{text}\": expected \"HH:MM-HH:MM\", e.g. \"21:00-08:00\", or \"\" for none"
+            )
+        };
+        let (start, end) = text.split_once('-').ok_or_else(bad)?;
+        let start = parse_time(start.trim()).ok_or_else(bad)?;
+        let end = match end.trim() {
+            "24:00" => Time::midnight(),
+            end => parse_time(end).ok_or_else(bad)?,
+        };
+        if start == end {
+            return Err(format!(
+                "quiet hours \"{text}\" start and end at the same time: use \"\" for none"
+            ));
+        }
+        Ok(Some(QuietHours { start, end }))
+    }
+
+    /// Whether a clinic-local time of day falls in the window.
+    pub fn contains(&self, time: Time) -> bool {
+        if self.start < self.end {
+            self.start <= time && time < self.end
+        } else {
+            time >= self.start || time < self.end
+        }
+    }
 }
 
 fn parse_time(text: &str) -> Option<Time> {
@@ -82,6 +130,42 @@ mod tests {
             "ab:cd-ef:gh",
         ] {
             assert!(parse_span(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn quiet_hours_may_wrap_midnight() {
+        let night = QuietHours::parse("21:00-08:00").unwrap().unwrap();
+        assert!(night.contains(time(23, 0, 0, 0)));
+        assert!(night.contains(time(0, 0, 0, 0)));
+        assert!(night.contains(time(7, 59, 0, 0)));
+        assert!(!night.contains(time(8, 0, 0, 0)));
+        assert!(!night.contains(time(12, 0, 0, 0)));
+        assert!(!night.contains(time(20, 59, 0, 0)));
+        let lunch = QuietHours::parse("12:00-13:00").unwrap().unwrap();
+        assert!(lunch.contains(time(12, 30, 0, 0)));
+        assert!(!lunch.contains(time(13, 0, 0, 0)));
+        let evening = QuietHours::parse("20:00-24:00").unwrap().unwrap();
+        assert!(evening.contains(time(23, 59, 0, 0)));
+        assert!(!evening.contains(time(0, 0, 0, 0)));
+        assert_eq!(QuietHours::parse("").unwrap(), None);
+        assert_eq!(QuietHours::parse("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn refuses_malformed_quiet_hours() {
+        for bad in [
+            "21:00",
+            "9-8",
+            "21:00-8:00",
+            "25:00-08:00",
+            "21:00-08:60",
+            "08:00-08:00",
+            "00:00-24:00",
+            "24:00-08:00",
+            "night",
+        ] {
+            assert!(QuietHours::parse(bad).is_err(), "{bad} should be refused");
         }
     }
 }

@@ -5,16 +5,23 @@
 //! overlapping hours, a service naming an unknown resource, or a practitioner offering an
 //! unknown service is refused with the field (and, for files, the line) that is wrong.
 
+mod checks;
 mod error;
 mod file;
 mod hours;
+mod moments;
 mod schedule;
 mod setup;
+mod snapshot;
+mod times;
 
 pub use error::SetupError;
 pub use file::{demo, parse, validate};
+pub use hours::QuietHours;
 pub use hours::{format_span, parse_span};
 pub use setup::*;
+pub use snapshot::ClinicSnapshot;
+pub use times::{format_local, rfc3339};
 
 #[cfg(test)]
 mod tests;

@@ -3,8 +3,8 @@
 use jiff::SignedDuration;
 
 use crate::ClinicSetup;
-use crate::file::parse_moment;
 use crate::hours::parse_span;
+use crate::moments::{parse_date, parse_moment};
 
 impl ClinicSetup {
     /// The clinic's time zone; validation guarantees it exists.
@@ -37,12 +37,9 @@ impl ClinicSetup {
                     .time_off
                     .iter()
                     .filter_map(|off| {
-                        let is_date = |t: &str| t.parse::<jiff::civil::Date>().is_ok();
-                        if is_date(&off.from) && is_date(&off.to) {
-                            Some(scheduling::TimeOff::Days {
-                                from: off.from.parse().ok()?,
-                                to: off.to.parse().ok()?,
-                            })
+                        if let (Some(from), Some(to)) = (parse_date(&off.from), parse_date(&off.to))
+                        {
+                            Some(scheduling::TimeOff::Days { from, to })
                         } else {
                             Some(scheduling::TimeOff::Between {
                                 from: parse_moment(&off.from).ok()?,

@@ -1,6 +1,7 @@
 //! The validated setup, as stored and as the rest of the product reads it.
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +11,18 @@ use serde::{Deserialize, Serialize};
 pub struct ClinicSetup {
     pub clinic: ClinicInfo,
     pub booking: BookingPolicy,
+    /// `[visits]`: how screenings and consent gate a treatment; defaults when left out.
+    #[serde(default)]
+    pub visits: VisitPolicy,
+    /// `[messages]`: when reminders go and how long an alert may wait; defaults when left out.
+    #[serde(default)]
+    pub messages: MessagePolicy,
+    /// `[waitlist]`: how long an offered time is held; defaults when left out.
+    #[serde(default)]
+    pub waitlist: WaitlistPolicy,
+    /// `[[devices]]`: what the clinic treats with; records and plans respect their depth.
+    #[serde(default)]
+    pub devices: Vec<DeviceSetup>,
     #[serde(default)]
     pub closures: Vec<Closure>,
     #[serde(default)]
@@ -64,6 +77,106 @@ fn default_horizon() -> u32 {
     90
 }
 
+/// `[visits]`: the checks a visit goes through before a treatment is done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VisitPolicy {
+    /// A screening older than this many days is re-confirmed before treatment. Default 30.
+    pub screening_valid_days: u32,
+    /// A treatment is completed only with a signed consent. Default true.
+    pub require_consent: bool,
+}
+
+impl VisitPolicy {
+    /// Allowed `screening_valid_days`: a sanity bound (a day to a year), not a clinical value.
+    pub const SCREENING_VALID_DAYS: RangeInclusive<u32> = 1..=365;
+}
+
+impl Default for VisitPolicy {
+    fn default() -> Self {
+        VisitPolicy {
+            screening_valid_days: 30,
+            require_consent: true,
+        }
+    }
+}
+
+/// `[messages]`: when clients are written to and how long a red-flag alert may wait.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessagePolicy {
+    /// The reminder with pre-treatment instructions goes this many hours before. Default 48.
+    pub reminder_hours: u32,
+    /// Clinic-local `"HH:MM-HH:MM"` window in which nothing is sent; it may wrap midnight
+    /// (`"21:00-08:00"`, the default when the key is left out) and may end at `24:00`.
+    /// An empty string means no quiet hours. A plain string rather than an `Option`, because
+    /// TOML has no null: `None` would vanish on writing and come back as the default.
+    /// Read it through [`MessagePolicy::quiet_window`].
+    pub quiet_hours: String,
+    /// A red-flag alert not acknowledged within this many hours is raised again. Default 2.
+    pub alert_ack_hours: u32,
+}
+
+impl MessagePolicy {
+    /// Allowed `reminder_hours`: a sanity bound (an hour to two weeks), not a clinical value.
+    pub const REMINDER_HOURS: RangeInclusive<u32> = 1..=336;
+    /// Allowed `alert_ack_hours`: a sanity bound (an hour to three days), not a clinical value.
+    pub const ALERT_ACK_HOURS: RangeInclusive<u32> = 1..=72;
+
+    /// The quiet window, or `None` when the clinic has none. Validation guarantees it parses.
+    pub fn quiet_window(&self) -> Option<crate::QuietHours> {
+        crate::QuietHours::parse(&self.quiet_hours).ok().flatten()
+    }
+}
+
+impl Default for MessagePolicy {
+    fn default() -> Self {
+        MessagePolicy {
+            reminder_hours: 48,
+            quiet_hours: "21:00-08:00".into(),
+            alert_ack_hours: 2,
+        }
+    }
+}
+
+/// `[waitlist]`: how offers of a freed time to waiting clients behave.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WaitlistPolicy {
+    /// An offered time is held this many minutes for the person offered it. Default 30.
+    pub offer_minutes: u32,
+}
+
+impl WaitlistPolicy {
+    /// Allowed `offer_minutes`: a sanity bound (five minutes to a day), not a clinical value.
+    pub const OFFER_MINUTES: RangeInclusive<u32> = 5..=1440;
+}
+
+impl Default for WaitlistPolicy {
+    fn default() -> Self {
+        WaitlistPolicy { offer_minutes: 30 }
+    }
+}
+
+/// A needling device the clinic treats with; a treatment record names one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceSetup {
+    /// Stable id a treatment record names (`"pen-1"`); unique among devices.
+    pub id: String,
+    /// What staff see when choosing the device.
+    pub name: String,
+    /// The deepest needle setting this device is used at, in mm; records and plans stay within it.
+    pub max_depth_mm: f64,
+}
+
+impl DeviceSetup {
+    /// The longest needles made for microneedling: pens take cartridges of 0.25–3.0 mm and
+    /// rollers carry 0.5–3 mm needles (shared/clinical-reference.md §6, sources [3][41];
+    /// §5 lists microneedling as "0.25–3.0 mm devices").
+    pub const MAX_DEPTH_MM: f64 = 3.0;
+}
+
 /// Dates (inclusive) when the whole clinic is closed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +211,9 @@ pub struct PractitionerSetup {
     pub dates: BTreeMap<jiff::civil::Date, Vec<String>>,
     #[serde(default)]
     pub time_off: Vec<TimeOffSetup>,
+    /// May approve screening findings that need a doctor. Default false.
+    #[serde(default)]
+    pub prescriber: bool,
 }
 
 /// Time off: inclusive dates (`"2027-01-04"`) or local date-times (`"2027-01-04T13:00"`).
@@ -120,13 +236,59 @@ pub struct ServiceSetup {
     pub requires_screening: bool,
     #[serde(default)]
     pub description: String,
+    /// Body areas the service treats, each one of [`ServiceSetup::AREAS`]; may be empty.
+    #[serde(default)]
+    pub areas: Vec<String>,
+    /// Set when the service is sold as a course of sessions; `None` for single visits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<CourseSetup>,
     pub phases: Vec<PhaseSetup>,
 }
 
 impl ServiceSetup {
+    /// The areas a service may list in `areas`.
+    pub const AREAS: [&'static str; 3] = ["face", "body", "scalp"];
+
     /// Total minutes from the start of the first phase to the end of the last.
     pub fn duration_minutes(&self) -> u32 {
         self.phases.iter().map(|p| p.minutes).sum()
+    }
+}
+
+/// A course: `sessions` visits, `interval_weeks` apart, each allowed to move by
+/// `tolerance_days` either way. All three are required inside `course = {…}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseSetup {
+    /// How many sessions the course books; see [`CourseSetup::SESSIONS`].
+    pub sessions: u32,
+    /// Weeks from one session to the next; see [`CourseSetup::INTERVAL_WEEKS`].
+    pub interval_weeks: u32,
+    /// Days a session may move either way from its date; see [`CourseSetup::max_tolerance_days`].
+    pub tolerance_days: u32,
+}
+
+impl CourseSetup {
+    /// Allowed `sessions`. Clinical (shared/clinical-reference.md §1): the shortest course
+    /// there is 2 sessions (melasma [24]; "2–6 treatments" in general [2]); the longest is
+    /// the scalp protocol, weekly for 12 weeks [4][31]. One session is not a course.
+    pub const SESSIONS: RangeInclusive<u32> = 2..=12;
+    /// Allowed `interval_weeks`. The lower end is clinical: weekly sessions for the scalp
+    /// [4][31] (§1). The upper end is a sanity bound only: about six months, where the
+    /// reference's "maintenance every 6–12 months" [2] begins rather than a course.
+    pub const INTERVAL_WEEKS: RangeInclusive<u32> = 1..=26;
+
+    /// Days from one session to the next.
+    pub fn interval_days(&self) -> u32 {
+        self.interval_weeks.saturating_mul(7)
+    }
+
+    /// The largest `tolerance_days` allowed: half the interval, rounded down. A sanity bound,
+    /// not a clinical value (the reference gives no tolerance): a session moved within it,
+    /// counted from the session before, still lands at least half an interval after that
+    /// one, so a course never bunches its sessions together.
+    pub fn max_tolerance_days(&self) -> u32 {
+        self.interval_days() / 2
     }
 }
 

@@ -2,6 +2,8 @@
 
 use crate::{SetupError, parse};
 
+mod sections;
+
 /// The repository's copy of `shared/examples/clinic.toml`, the contract's example.
 const EXAMPLE: &str = include_str!("../data/demo.toml");
 
@@ -72,7 +74,7 @@ fn unknown_time_zone_names_line_and_field() {
 fn malformed_hours_name_the_exact_entry() {
     let err = refuse(&EXAMPLE.replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9-5"]"#));
     assert_eq!(err.field, "practitioners[0].hours.tue[0]");
-    assert_eq!(err.line, Some(38));
+    assert_eq!(err.line, Some(56));
     assert!(err.message.contains("9-5"));
 }
 
@@ -108,7 +110,7 @@ fn a_practitioner_offering_an_unknown_service_is_refused() {
 fn type_errors_carry_the_line() {
     let err = refuse(&EXAMPLE.replace("slot_step_minutes = 15", "slot_step_minutes = \"often\""));
     assert_eq!(err.line, Some(14));
-    assert_eq!(err.field, "slot_step_minutes");
+    assert_eq!(err.field, "booking.slot_step_minutes");
 }
 
 #[test]

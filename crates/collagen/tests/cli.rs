@@ -59,7 +59,7 @@ fn a_broken_clinic_file_names_file_line_and_field_and_changes_nothing() {
     assert!(!out.status.success(), "a broken file must fail");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("broken.toml, line 38: practitioners[0].hours.tue[0]"),
+        stderr.contains("broken.toml, line 56: practitioners[0].hours.tue[0]"),
         "{stderr}"
     );
     assert!(stderr.contains("9-5"), "{stderr}");

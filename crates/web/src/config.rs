@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use mail::MailConfig;
+
 /// Settings that shape the web edge, from flags and environment.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -16,15 +18,6 @@ pub struct Config {
     pub bookings_per_hour: u32,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy in front.
     pub behind_proxy: bool,
-}
-
-/// How confirmation mail leaves the building.
-#[derive(Clone, Debug)]
-pub enum MailConfig {
-    /// `smtp://host:port` or `smtps://user:pass@host`.
-    Smtp { url: String, from: String },
-    /// Write each message as an `.eml` file under this folder.
-    Outbox { dir: PathBuf, from: String },
 }
 
 impl Config {

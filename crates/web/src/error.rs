@@ -2,7 +2,10 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use clinic::rfc3339;
 use serde::Serialize;
+use serde_json::json;
+use service::Refusal;
 
 use crate::problem::ProblemKind;
 
@@ -53,6 +56,40 @@ impl ApiError {
     /// The not-found answer.
     pub fn not_found(what: &str) -> ApiError {
         ApiError::new(ProblemKind::NotFound, format!("No {what} was found."))
+    }
+}
+
+/// The one mapping from a workflow's refusal to the API's problem detail.
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        let detail = refusal.to_string();
+        let field = refusal.field().map(str::to_owned);
+        let kind = match &refusal {
+            Refusal::Invalid { .. } => ProblemKind::InvalidInput,
+            Refusal::SlotTaken { .. } | Refusal::Changed => ProblemKind::SlotUnavailable,
+            Refusal::InsideCancelWindow { .. } => ProblemKind::InsideCancelWindow,
+            Refusal::Closed { .. } => ProblemKind::BookingClosed,
+            Refusal::ScreeningRequired => ProblemKind::ScreeningRequired,
+            Refusal::ScreeningRefused { .. } => ProblemKind::ScreeningRefused,
+            Refusal::NotFound { .. } => ProblemKind::NotFound,
+            Refusal::RateLimited { .. } => ProblemKind::RateLimited,
+            Refusal::Forbidden { .. } => ProblemKind::Forbidden,
+            Refusal::Internal(err) => return ApiError::internal(err),
+        };
+        let mut error = ApiError::new(kind, detail);
+        error.field = field;
+        match refusal {
+            Refusal::RateLimited { retry_after } => error.retry_after = Some(retry_after),
+            Refusal::SlotTaken { alternatives } => {
+                error.extra = Some(json!({ "alternatives": alternatives.iter().map(|s| json!({
+                    "start": rfc3339(&s.start),
+                    "end": rfc3339(&s.end),
+                    "practitioners": s.options.iter().map(|o| o.practitioner.as_str()).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>() }));
+            }
+            _ => {}
+        }
+        error
     }
 }
 

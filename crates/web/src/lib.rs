@@ -1,31 +1,28 @@
 //! The HTTP edge of Collagen: server-rendered pages that work without JavaScript, the JSON
 //! API under `/api/v1`, and the background mail worker.
 //!
-//! Everything clinical or temporal is decided by the pure crates (`scheduling`, `protocol`,
-//! `clinic`); this crate turns requests into their inputs and their answers into pages,
-//! JSON and mail.
+//! Every change is decided by the workflows (`service`) and the pure crates beneath them;
+//! this crate turns requests into their inputs and their answers into pages and JSON.
 
 mod admin;
 mod api;
 mod assets;
 mod auth;
-mod booking;
 mod config;
 mod content;
 mod error;
 mod extract;
+mod json;
 mod layers;
-mod mail;
 mod pages;
 mod problem;
-mod rate_limit;
-mod snapshot;
 mod state;
+mod ui;
 
 pub use admin::ROUTES as ADMIN_ROUTES;
 pub use auth::password::{hash as hash_password, weakness as password_weakness};
-pub use config::{Config, MailConfig};
-pub use mail::worker::run_mail_worker;
+pub use config::Config;
+pub use mail::{MailConfig, run_worker as run_mail_worker};
 pub use state::AppState;
 
 use axum::Router;

@@ -7,9 +7,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::today::{day_bounds, visible};
-use crate::auth::{Role, StaffSession};
+use service::Review;
+
+use crate::auth::{ClinicalSession, StaffSession};
 use crate::error::ApiError;
 use crate::extract::JsonBody;
+use crate::json::booking_json;
 use crate::problem::ProblemKind;
 use crate::state::AppState;
 
@@ -36,7 +39,7 @@ pub async fn bookings(
     Ok(Json(json!({
         "date": date.to_string(),
         "timezone": clinic.setup.clinic.timezone,
-        "bookings": list.iter().map(|b| crate::api::booking_json(&clinic, b, None)).collect::<Vec<_>>(),
+        "bookings": list.iter().map(|b| booking_json(&clinic, b, None)).collect::<Vec<_>>(),
     })))
 }
 
@@ -49,43 +52,27 @@ pub struct ReviewBody {
 /// `POST /api/v1/admin/bookings/{id}/review` `{decision: "confirm"|"decline", note?}`.
 pub async fn review(
     State(state): State<AppState>,
-    session: StaffSession,
+    ClinicalSession(session): ClinicalSession,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> Result<Json<Value>, ApiError> {
-    if !matches!(session.role, Role::Admin | Role::Practitioner) {
-        return Err(ApiError::new(
-            ProblemKind::Forbidden,
-            "Only practitioners and admins review screenings.",
-        ));
-    }
     let b = state
         .store
         .booking(&id)
         .await?
         .ok_or_else(|| ApiError::not_found("booking"))?;
-    if session.role == Role::Practitioner
-        && session.staff.practitioner_id.as_deref() != Some(b.practitioner_id.as_str())
-    {
+    if !super::bookings::may_see(&session, &b) {
         return Err(ApiError::new(
             ProblemKind::Forbidden,
             "This booking is another practitioner's.",
         ));
     }
-    let decision = body.decision.unwrap_or_default();
-    let after = super::review::apply(
-        &state,
-        &session,
-        &b,
-        &decision,
-        body.note.as_deref().unwrap_or(""),
-    )
-    .await?;
-    Ok(Json(crate::api::booking_json(
-        &state.clinic(),
-        &after,
-        None,
-    )))
+    let decision = Review::parse(body.decision.as_deref().unwrap_or_default())?;
+    let after = state
+        .flows
+        .review(&b, decision, body.note.as_deref().unwrap_or(""))
+        .await?;
+    Ok(Json(booking_json(&state.clinic(), &after, None)))
 }
 
 /// Unknown admin API paths, answered only to signed-in staff.

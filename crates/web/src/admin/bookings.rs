@@ -6,17 +6,18 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use clinic::{ClinicSnapshot, format_local};
 use maud::{Markup, html};
 use serde::Deserialize;
+use service::{Actor, BookingInput, Refusal, StaffStatus, check_client};
 use store::{Booking, BookingStatus};
 
 use super::layout::{admin_page, csrf_field};
 use crate::auth::{Role, StaffSession};
-use crate::booking::{self, Actor, BookingInput, check_client, format_local};
 use crate::error::ApiError;
-use crate::pages::forms::{FieldErrors, Input};
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
+use crate::ui::forms::{FieldErrors, Input};
+use crate::ui::refusal::FormRefusal;
 
 /// Loads a booking the staff member may see, or the answer to send instead.
 pub async fn load(state: &AppState, session: &StaffSession, id: &str) -> Result<Booking, Response> {
@@ -37,12 +38,16 @@ pub async fn load(state: &AppState, session: &StaffSession, id: &str) -> Result<
         }
         Err(err) => return Err(ApiError::internal(err).into_response()),
     };
-    if session.role == Role::Practitioner
-        && session.staff.practitioner_id.as_deref() != Some(booking.practitioner_id.as_str())
-    {
+    if !may_see(session, &booking) {
         return Err(crate::auth::forbidden());
     }
     Ok(booking)
+}
+
+/// A practitioner sees their own bookings; the desk and admins see every booking.
+pub fn may_see(session: &StaffSession, booking: &Booking) -> bool {
+    session.role != Role::Practitioner
+        || session.staff.practitioner_id.as_deref() == Some(booking.practitioner_id.as_str())
 }
 
 fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::Timestamp, String> {
@@ -56,12 +61,12 @@ fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::
         .map_err(|e| e.to_string())
 }
 
-/// An engine or database refusal in the desk's words: a clash is a clash, not a race.
-fn staff_words(err: &ApiError) -> String {
-    if err.kind == crate::problem::ProblemKind::SlotUnavailable {
+/// A refusal in the desk's words: for staff a clash is a clash, not a race.
+fn staff_words(err: &FormRefusal) -> String {
+    if err.lost_race.is_some() {
         "that time overlaps another booking for the practitioner, or every room is in use then. Check the day view for a free time.".into()
     } else {
-        err.detail.clone()
+        err.message.clone()
     }
 }
 
@@ -188,52 +193,18 @@ pub async fn set_status(
         Ok(b) => b,
         Err(r) => return r,
     };
-    let result = match form.status.as_str() {
-        "cancelled" => booking::cancel(
-            &state,
-            &b,
-            Actor::Staff {
-                id: session.staff.id.clone(),
-            },
-        )
-        .await
-        .map(|_| ()),
-        "arrived" | "completed" | "no_show" => {
-            let status = BookingStatus::parse(&form.status).expect("listed statuses parse");
-            state
-                .store
-                .set_booking_status(
-                    &id,
-                    status,
-                    None,
-                    |current| {
-                        if current.status.is_live() {
-                            Ok(())
-                        } else {
-                            Err(ApiError::invalid(
-                                "status",
-                                "This booking is no longer live.",
-                            ))
-                        }
-                    },
-                    |_| vec![],
-                )
-                .await
-                .map(|_| ())
-                .map_err(|e| match e {
-                    store::BookingError::Refused(e) => e,
-                    other => ApiError::internal(other),
-                })
-        }
-        _ => Err(ApiError::invalid("status", "Unknown status.")),
+    let result = match StaffStatus::parse(&form.status) {
+        Ok(status) => state.flows.set_status(&b, status, &session.staff.id).await,
+        Err(refusal) => Err(refusal),
     };
     match result {
-        Ok(()) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
+        Ok(_) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
         Err(err) => {
+            let err = FormRefusal::from(err);
             let clinic = state.clinic();
-            let body = detail(&clinic, &session, &b, None, Some(&err.detail));
+            let body = detail(&clinic, &session, &b, None, Some(&err.message));
             (
-                err.kind.status(),
+                err.status,
                 admin_page(&state, &session, "Booking", "", body),
             )
                 .into_response()
@@ -264,25 +235,22 @@ pub async fn move_booking(
     };
     let clinic = state.clinic();
     let result = match local_start(&clinic, &form.date, &form.time) {
-        Err(message) => Err(ApiError::invalid("time", message)),
+        Err(message) => Err(Refusal::invalid("time", message)),
         Ok(start) => {
             let practitioner = Some(form.practitioner.as_str()).filter(|p| !p.is_empty());
-            booking::reschedule(
-                &state,
-                &b,
-                start,
-                practitioner,
-                Actor::Staff {
-                    id: session.staff.id.clone(),
-                },
-                None,
-            )
-            .await
+            let actor = Actor::Staff {
+                id: session.staff.id.clone(),
+            };
+            state
+                .flows
+                .reschedule(&b, start, practitioner, actor, None)
+                .await
         }
     };
     match result {
         Ok(_) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
         Err(err) => {
+            let err = FormRefusal::from(err);
             let body = detail(
                 &clinic,
                 &session,
@@ -291,7 +259,7 @@ pub async fn move_booking(
                 Some(&format!("Not moved: {}", staff_words(&err))),
             );
             (
-                err.kind.status(),
+                err.status,
                 admin_page(&state, &session, "Booking", "", body),
             )
                 .into_response()
@@ -403,28 +371,26 @@ pub async fn create(
         screening_id: None,
         notes: form.notes.trim().to_owned(),
     };
-    match booking::book(
-        &state,
-        input,
-        Actor::Staff {
-            id: session.staff.id.clone(),
-        },
-    )
-    .await
-    {
+    let actor = Actor::Staff {
+        id: session.staff.id.clone(),
+    };
+    match state.flows.book(input, actor).await {
         Ok(booked) => {
             Redirect::to(&format!("/admin/bookings/{}", booked.booking.id)).into_response()
         }
-        Err(err) => (
-            err.kind.status(),
-            new_form_page(
-                &state,
-                &session,
-                &form,
-                &errors,
-                Some(&format!("Not booked: {}", staff_words(&err))),
-            ),
-        )
-            .into_response(),
+        Err(err) => {
+            let err = FormRefusal::from(err);
+            (
+                err.status,
+                new_form_page(
+                    &state,
+                    &session,
+                    &form,
+                    &errors,
+                    Some(&format!("Not booked: {}", staff_words(&err))),
+                ),
+            )
+                .into_response()
+        }
     }
 }

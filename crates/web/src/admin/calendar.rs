@@ -11,8 +11,8 @@ use store::Booking;
 use super::layout::admin_page;
 use super::today::{day_bounds, visible};
 use crate::auth::StaffSession;
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
+use clinic::ClinicSnapshot;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CalendarQuery {

@@ -11,8 +11,8 @@ use store::{Booking, Client, ScreeningRecord};
 use super::layout::admin_page;
 use crate::auth::{Role, StaffSession};
 use crate::error::ApiError;
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
+use clinic::ClinicSnapshot;
 
 /// The shortest query that searches; one letter would match nearly everyone.
 const MIN_QUERY: usize = 2;

@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use crate::auth::{SESSION_SECONDS, password, random_token, session_cookie, session_token_hash};
 use crate::extract::ClientAddr;
-use crate::pages::forms::{FieldErrors, Input};
-use crate::pages::layout::{PageMeta, page};
 use crate::state::AppState;
+use crate::ui::forms::{FieldErrors, Input};
+use crate::ui::layout::{PageMeta, page};
 
 /// Failed sign-ins allowed per account and per address in [`WINDOW_S`].
 const MAX_FAILURES: i64 = 8;

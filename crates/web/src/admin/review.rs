@@ -5,20 +5,20 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use store::{Booking, BookingStatus};
+use service::Review;
 
 use super::layout::admin_page;
 use super::today::{booking_row, booking_table, visible};
-use crate::auth::{Role, StaffSession};
+use crate::auth::ClinicalSession;
 use crate::error::ApiError;
-use crate::mail::compose;
 use crate::state::AppState;
+use crate::ui::refusal::FormRefusal;
 
 /// `GET /admin/review`.
-pub async fn page(State(state): State<AppState>, session: StaffSession) -> Response {
-    if let Err(r) = session.require(&[Role::Admin, Role::Practitioner]) {
-        return r;
-    }
+pub async fn page(
+    State(state): State<AppState>,
+    ClinicalSession(session): ClinicalSession,
+) -> Response {
     let clinic = state.clinic();
     let pending = match state.store.bookings_pending_review().await {
         Ok(b) => visible(&session, b),
@@ -42,74 +42,26 @@ pub struct ReviewForm {
     pub note: String,
 }
 
-/// Confirms or declines a pending booking and tells the client by mail.
-pub async fn apply(
-    state: &AppState,
-    session: &StaffSession,
-    b: &Booking,
-    decision: &str,
-    note: &str,
-) -> Result<Booking, ApiError> {
-    let confirmed = match decision {
-        "confirm" => true,
-        "decline" => false,
-        _ => return Err(ApiError::invalid("decision", "Choose confirm or decline.")),
-    };
-    if !session.role.sees_clinical() {
-        return Err(ApiError::new(
-            crate::problem::ProblemKind::Forbidden,
-            "Only practitioners review screenings.",
-        ));
-    }
-    let clinic = state.clinic();
-    let status = if confirmed {
-        BookingStatus::Confirmed
-    } else {
-        BookingStatus::Declined
-    };
-    let note = note.trim();
-    state
-        .store
-        .set_booking_status(
-            &b.id,
-            status,
-            Some(note).filter(|n| !n.is_empty()),
-            |current| {
-                if current.status == BookingStatus::PendingReview {
-                    Ok(())
-                } else {
-                    Err(ApiError::new(
-                        crate::problem::ProblemKind::BookingClosed,
-                        "This booking is not waiting for review.",
-                    ))
-                }
-            },
-            |after| vec![compose::reviewed(&clinic, after, confirmed, note)],
-        )
-        .await
-        .map_err(|e| match e {
-            store::BookingError::Refused(e) => e,
-            store::BookingError::NotFound => ApiError::not_found("booking"),
-            other => ApiError::internal(other),
-        })
-}
-
 /// `POST /admin/bookings/{id}/review`.
 pub async fn decide(
     State(state): State<AppState>,
-    session: StaffSession,
+    ClinicalSession(session): ClinicalSession,
     Path(id): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin, Role::Practitioner]) {
-        return r;
-    }
     let b = match super::bookings::load(&state, &session, &id).await {
         Ok(b) => b,
         Err(r) => return r,
     };
-    match apply(&state, &session, &b, &form.decision, &form.note).await {
+    let result = match Review::parse(&form.decision) {
+        Ok(decision) => state.flows.review(&b, decision, &form.note).await,
+        Err(refusal) => Err(refusal),
+    };
+    match result {
         Ok(_) => Redirect::to("/admin/review").into_response(),
-        Err(err) => (err.kind.status(), err.detail).into_response(),
+        Err(err) => {
+            let err = FormRefusal::from(err);
+            (err.status, err.message).into_response()
+        }
     }
 }

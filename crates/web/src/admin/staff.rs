@@ -13,8 +13,8 @@ use super::layout::{admin_page, csrf_field};
 use crate::auth::password;
 use crate::auth::{Role, StaffSession};
 use crate::error::ApiError;
-use crate::pages::forms::{FieldAria, FieldErrors, Input};
 use crate::state::AppState;
+use crate::ui::forms::{FieldAria, FieldErrors, Input};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {

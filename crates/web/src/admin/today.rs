@@ -7,8 +7,8 @@ use store::{Booking, BookingStatus};
 
 use super::layout::{admin_page, csrf_field};
 use crate::auth::{Role, StaffSession};
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
+use clinic::ClinicSnapshot;
 
 /// The clinic-local day `date` as an instant range.
 pub fn day_bounds(

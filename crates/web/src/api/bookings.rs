@@ -5,14 +5,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use store::Booking;
+use serde_json::Value;
 
-use crate::booking::{self, Actor, rfc3339};
+use clinic::rfc3339;
+use service::{Actor, BookingBody, parse_start};
+
 use crate::error::ApiError;
 use crate::extract::{ClientAddr, JsonBody};
+use crate::json::booking_json;
 use crate::problem::ProblemKind;
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
 
 /// The query of `GET /availability`; strings so that each mistake names its field.
@@ -60,8 +61,10 @@ pub async fn availability(
     }
     let clinic = state.clinic();
     let practitioner = q.practitioner.as_deref().filter(|p| !p.is_empty());
-    let slots =
-        booking::availability(&state, &clinic, &service, from, to, practitioner, None).await?;
+    let slots = state
+        .flows
+        .availability(&service, from, to, practitioner, None)
+        .await?;
     Ok(Json(AvailabilityOut {
         service: &service,
         timezone: &clinic.setup.clinic.timezone,
@@ -92,46 +95,15 @@ struct SlotOut<'a> {
     practitioners: Vec<&'a str>,
 }
 
-/// A booking as the API shows it; the manage token only at creation.
-pub fn booking_json(clinic: &ClinicSnapshot, b: &Booking, manage_token: Option<&str>) -> Value {
-    let tz = clinic.timezone.clone();
-    let mut value = json!({
-        "id": b.id,
-        "reference": b.reference,
-        "status": b.status.as_str(),
-        "service": b.service_id,
-        "practitioner": b.practitioner_id,
-        "room": b.room_id,
-        "start": rfc3339(&b.start.to_zoned_datetime(tz.clone())),
-        "end": rfc3339(&b.end.to_zoned_datetime(tz)),
-        "client": { "name": b.client.name, "email": b.client.email, "phone": b.client.phone },
-        "notes": b.notes,
-    });
-    if let Some(token) = manage_token {
-        value["manage_token"] = json!(token);
-    }
-    value
-}
-
 /// `POST /bookings`.
 pub async fn create(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    JsonBody(body): JsonBody<booking::BookingBody>,
+    JsonBody(body): JsonBody<BookingBody>,
 ) -> Result<Response, ApiError> {
-    if let Err(wait) = state.booking_limiter.check(addr) {
-        let mut err = ApiError::new(
-            ProblemKind::RateLimited,
-            format!(
-                "Too many bookings from this address; please try again in {} minutes.",
-                wait.div_ceil(60)
-            ),
-        );
-        err.retry_after = Some(wait);
-        return Err(err);
-    }
+    state.flows.count_booking_attempt(addr)?;
     let input = body.validate()?;
-    let booked = booking::book(&state, input, Actor::Client).await?;
+    let booked = state.flows.book(input, Actor::Client).await?;
     let clinic = state.clinic();
     let body = booking_json(&clinic, &booked.booking, Some(&booked.manage_token));
     let location = format!("/api/v1/bookings/{}", booked.manage_token);
@@ -143,24 +115,12 @@ pub async fn create(
         .into_response())
 }
 
-/// Finds the booking a manage token opens.
-pub async fn by_token(state: &AppState, token: &str) -> Result<Booking, ApiError> {
-    if token.len() > 128 {
-        return Err(ApiError::not_found("booking"));
-    }
-    state
-        .store
-        .booking_by_token_hash(&store::hash_token(token))
-        .await?
-        .ok_or_else(|| ApiError::not_found("booking for this link"))
-}
-
 /// `GET /bookings/{token}`.
 pub async fn show(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let booking = by_token(&state, &token).await?;
+    let booking = state.flows.by_token(&token).await?;
     Ok(Json(booking_json(&state.clinic(), &booking, None)))
 }
 
@@ -169,8 +129,8 @@ pub async fn cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let booking = by_token(&state, &token).await?;
-    let cancelled = booking::cancel(&state, &booking, Actor::Client).await?;
+    let booking = state.flows.by_token(&token).await?;
+    let cancelled = state.flows.cancel(&booking, Actor::Client).await?;
     Ok(Json(booking_json(&state.clinic(), &cancelled, None)))
 }
 
@@ -190,21 +150,12 @@ pub async fn reschedule(
         .start
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::invalid("start", "Give the new start time."))?;
-    let start = booking::parse_start(&start)?;
-    let booking = by_token(&state, &token).await?;
-    let manage_url = format!(
-        "{}/manage/{token}",
-        state.config.public_url.trim_end_matches('/')
-    );
-    let moved = booking::reschedule(
-        &state,
-        &booking,
-        start,
-        None,
-        Actor::Client,
-        Some(&manage_url),
-    )
-    .await?;
+    let start = parse_start(&start)?;
+    let booking = state.flows.by_token(&token).await?;
+    let moved = state
+        .flows
+        .reschedule(&booking, start, None, Actor::Client, Some(&token))
+        .await?;
     Ok(Json(booking_json(&state.clinic(), &moved, None)))
 }
 
@@ -213,14 +164,8 @@ pub async fn calendar(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let booking = by_token(&state, &token).await?;
-    let clinic = state.clinic();
-    let manage_url = format!(
-        "{}/manage/{token}",
-        state.config.public_url.trim_end_matches('/')
-    );
-    let cancelled = !booking.status.is_live();
-    let ics = crate::mail::compose::invite(&clinic, &booking, Some(&manage_url), 0, cancelled);
+    let booking = state.flows.by_token(&token).await?;
+    let ics = state.flows.invite(&booking, &token);
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

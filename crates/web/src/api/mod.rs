@@ -12,9 +12,6 @@ use crate::error::ApiError;
 use crate::problem::ProblemKind;
 use crate::state::AppState;
 
-pub use bookings::{booking_json, by_token};
-pub use screening::screen_and_store;
-
 /// Every API route; unknown paths answer a problem, not an HTML page.
 pub fn routes() -> Router<AppState> {
     Router::new()

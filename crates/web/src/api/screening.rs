@@ -22,32 +22,6 @@ pub struct ScreeningBody {
     treatment_date: Option<Value>,
 }
 
-/// Judges answers, stores them with the rule-set version, and returns the outcome.
-pub async fn screen_and_store(
-    state: &AppState,
-    answers_json: &Value,
-    treatment_date: Option<jiff::civil::Date>,
-) -> Result<(String, protocol::Screening), ApiError> {
-    let clinic = state.clinic();
-    let answers = clinic
-        .rules
-        .parse_answers(answers_json)
-        .map_err(|e| ApiError::invalid(e.field, e.message))?;
-    let today = clinic.today();
-    let date = treatment_date.unwrap_or(today);
-    let result = clinic.rules.screen(&answers, date, today);
-    let record = store::NewScreening {
-        ruleset_version: clinic.rules.version().to_owned(),
-        answers: serde_json::to_string(&answers).map_err(ApiError::internal)?,
-        outcome: result.outcome.as_str().to_owned(),
-        earliest_date: result.earliest_date.map(|d| d.to_string()),
-        findings: serde_json::to_string(&result.findings).map_err(ApiError::internal)?,
-        treatment_date: date.to_string(),
-    };
-    let id = state.store.insert_screening(&record).await?;
-    Ok((id, result))
-}
-
 /// `POST /screenings`.
 pub async fn create(
     State(state): State<AppState>,
@@ -74,7 +48,10 @@ pub async fn create(
             ));
         }
     };
-    let (id, result) = screen_and_store(&state, &answers, treatment_date).await?;
+    let (id, result) = state
+        .flows
+        .screen_and_store(&answers, treatment_date)
+        .await?;
     let mut body = json!(result);
     body["id"] = json!(id);
     Ok((StatusCode::CREATED, Json(body)))

@@ -2,6 +2,9 @@
 //! and the guard that every back-office route sits behind.
 
 pub mod password;
+mod roles;
+
+pub use roles::{AdminSession, ClinicalSession};
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -182,7 +185,7 @@ pub async fn require_staff(
             .map_or("/admin".to_owned(), |p| p.to_string());
         return Redirect::to(&format!(
             "/login?next={}",
-            crate::pages::forms::encode(&target)
+            crate::ui::forms::encode(&target)
         ))
         .into_response();
     };
@@ -219,7 +222,7 @@ pub async fn require_staff(
 }
 
 fn form_field(bytes: &[u8], name: &str) -> Option<String> {
-    crate::pages::forms::query_pairs(std::str::from_utf8(bytes).ok()?)
+    crate::ui::forms::query_pairs(std::str::from_utf8(bytes).ok()?)
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)

@@ -5,9 +5,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::layout::{PageMeta, page};
 use crate::problem::ProblemKind;
 use crate::state::AppState;
+use crate::ui::layout::{PageMeta, page};
 
 /// 200 once the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {

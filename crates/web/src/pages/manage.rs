@@ -5,19 +5,20 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use jiff::civil::Date;
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::{Booking, BookingStatus};
 
-use super::forms::query;
-use super::layout::{PageMeta, page};
-use super::picker::{by_date, month_start, month_view, time_label, zone_note};
-use crate::booking::{self, Actor, format_local, parse_start, rfc3339};
-use crate::problem::ProblemKind;
-use crate::snapshot::ClinicSnapshot;
+use crate::ui::forms::query;
+use crate::ui::layout::{PageMeta, page};
+use crate::ui::picker::{by_date, month_start};
+use clinic::{ClinicSnapshot, format_local, rfc3339};
+use service::{Actor, Refusal, calendar_path, can_change, manage_path, parse_start};
+
 use crate::state::AppState;
+use crate::ui::picker::{Pick, Picker};
+use crate::ui::refusal::FormRefusal;
 
 /// Flags the confirmation and change pages pass back.
 #[derive(Debug, Default, Deserialize)]
@@ -54,9 +55,9 @@ impl axum::extract::FromRequestParts<AppState> for Managed {
 }
 
 async fn find(state: &AppState, token: &str) -> Result<Booking, Response> {
-    match crate::api::by_token(state, token).await {
+    match state.flows.by_token(token).await {
         Ok(b) => Ok(b),
-        Err(err) if err.kind == ProblemKind::NotFound => {
+        Err(Refusal::NotFound { .. }) => {
             let body = html! {
                 h1 { "We couldn't find that booking" }
                 p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (state.clinic().setup.clinic.phone) "." }
@@ -71,7 +72,7 @@ async fn find(state: &AppState, token: &str) -> Result<Booking, Response> {
             )
                 .into_response())
         }
-        Err(err) => Err((StatusCode::INTERNAL_SERVER_ERROR, err.detail).into_response()),
+        Err(err) => Err(crate::error::ApiError::from(err).into_response()),
     }
 }
 
@@ -102,24 +103,6 @@ fn status_text(status: BookingStatus) -> &'static str {
     }
 }
 
-fn can_change(clinic: &ClinicSnapshot, b: &Booking) -> Result<(), String> {
-    if !matches!(
-        b.status,
-        BookingStatus::Confirmed | BookingStatus::PendingReview
-    ) {
-        return Err("This booking can no longer be changed online.".into());
-    }
-    let notice =
-        jiff::SignedDuration::from_hours(i64::from(clinic.setup.booking.cancel_notice_hours));
-    if Timestamp::now() + notice > b.start {
-        return Err(format!(
-            "Appointments can be changed online until {} hours before they start. Please call us on {} and we will help.",
-            clinic.setup.booking.cancel_notice_hours, clinic.setup.clinic.phone
-        ));
-    }
-    Ok(())
-}
-
 /// `GET /manage/{token}`: the booking, with what the client may do.
 pub async fn show(
     State(state): State<AppState>,
@@ -148,7 +131,7 @@ pub async fn show(
         @if q.moved.is_some() { div.notice.ok role="status" { p { "Your appointment has moved. We've emailed the new details." } } }
         (summary(&clinic, &b))
         @if b.status.is_live() {
-            p.cta-inline { a.button.secondary href=(format!("/bookings/{token}/calendar.ics")) { "Add to calendar (.ics)" } }
+            p.cta-inline { a.button.secondary href=(calendar_path(&token)) { "Add to calendar (.ics)" } }
             h2 { "Before you come" }
             ul {
                 li { "Arrive without make-up; we apply numbing cream, which takes 15 to 60 minutes to work." }
@@ -156,12 +139,12 @@ pub async fn show(
                 li { a href="/aftercare" { "Read what to expect before and after" } }
             }
             h2 { "Change or cancel" }
-            @match can_change(&clinic, &b) {
+            @match can_change(&clinic, &b, &Actor::Client) {
                 Ok(()) => p.cta-inline {
                     a.button.secondary href=(format!("/manage/{token}/reschedule")) { "Reschedule" }
                     a.button.secondary href=(format!("/manage/{token}/cancel")) { "Cancel appointment" }
                 },
-                Err(message) => p.notice.warn { (message) },
+                Err(refusal) => p.notice.warn { (refusal) },
             }
         }
         @if !b.status.is_live() { p { a.button href="/book" { "Book again" } } }
@@ -183,7 +166,7 @@ pub async fn confirm_cancel(
     let body = html! {
         h1 { "Cancel your appointment?" }
         (summary(&clinic, &b))
-        @match can_change(&clinic, &b) {
+        @match can_change(&clinic, &b, &Actor::Client) {
             Ok(()) => form method="post" action=(format!("/manage/{token}/cancel")) {
                 p { "The time will be offered to other clients. You can book again at any time." }
                 p.cta-inline {
@@ -191,7 +174,7 @@ pub async fn confirm_cancel(
                     a.button.secondary href=(format!("/manage/{token}")) { "Keep my appointment" }
                 }
             },
-            Err(message) => p.notice.warn { (message) },
+            Err(refusal) => p.notice.warn { (refusal) },
         }
     };
     page(
@@ -212,16 +195,17 @@ pub async fn cancel(
     State(state): State<AppState>,
     Managed { token, booking: b }: Managed,
 ) -> Response {
-    match booking::cancel(&state, &b, Actor::Client).await {
-        Ok(_) => Redirect::to(&format!("/manage/{token}")).into_response(),
+    match state.flows.cancel(&b, Actor::Client).await {
+        Ok(_) => Redirect::to(&manage_path(&token)).into_response(),
         Err(err) => {
+            let err = FormRefusal::from(err);
             let body = html! {
                 h1 { "We couldn't cancel online" }
-                p.notice.warn { (err.detail) }
+                p.notice.warn { (err.message) }
                 p { a href=(format!("/manage/{token}")) { "Back to your appointment" } }
             };
             (
-                err.kind.status(),
+                err.status,
                 page(
                     &state,
                     PageMeta::new("We couldn't cancel online", "Cancel failed.", "/manage")
@@ -261,7 +245,9 @@ async fn reschedule_page(
     );
     let (from, to) = (month.max(today), month.last_of_month().min(horizon));
     let slots = if from <= to {
-        booking::availability(state, &clinic, &b.service_id, from, to, None, None)
+        state
+            .flows
+            .availability(&b.service_id, from, to, None, None)
             .await
             .unwrap_or_default()
     } else {
@@ -276,32 +262,25 @@ async fn reschedule_page(
             query(&[("month", &m.strftime("%Y-%m").to_string())])
         )
     };
+    let picker = Picker {
+        month,
+        today,
+        last_bookable: horizon,
+        selected,
+        days: &days,
+        timezone: &clinic.setup.clinic.timezone,
+        phone: &clinic.setup.clinic.phone,
+        day_link: &link,
+        month_link: &month_link,
+        pick: Pick::Post(&base),
+    };
     let body = html! {
         h1 { "Choose a new time" }
         (summary(&clinic, b))
         @if let Some(message) = problem { div.notice.danger role="alert" { p { (message) } } }
-        @match can_change(&clinic, b) {
-            Err(message) => p.notice.warn { (message) },
-            Ok(()) => {
-                h2 { "Pick a day" }
-                (month_view(month, &days, selected, link, month_link, month > today.first_of_month(), month.last_of_month() < horizon))
-                @if let Some(date) = selected {
-                    section #times aria-labelledby="times-title" {
-                        h2 #times-title { "Times on " (date.strftime("%A %-d %B")) }
-                        (zone_note(&clinic.setup.clinic.timezone))
-                        @match days.get(&date) {
-                            None => p { "No free times on this day; please pick another." },
-                            Some(day) => form method="post" action=(base.clone()) {
-                                ul.times {
-                                    @for slot in day {
-                                        li { button type="submit" name="start" value=(rfc3339(&slot.start)) { (time_label(slot)) } }
-                                    }
-                                }
-                            },
-                        }
-                    }
-                }
-            }
+        @match can_change(&clinic, b, &Actor::Client) {
+            Err(refusal) => p.notice.warn { (refusal) },
+            Ok(()) => (picker.render()),
         }
         p { a href=(format!("/manage/{token}")) { "Keep my current time" } }
     };
@@ -347,17 +326,17 @@ pub async fn reschedule(
                 &token,
                 &b,
                 &ManageQuery::default(),
-                Some(&err.detail),
+                Some(&err.to_string()),
             )
             .await;
         }
     };
-    let manage_url = format!(
-        "{}/manage/{token}",
-        state.config.public_url.trim_end_matches('/')
-    );
-    match booking::reschedule(&state, &b, start, None, Actor::Client, Some(&manage_url)).await {
-        Ok(_) => Redirect::to(&format!("/manage/{token}?moved=1")).into_response(),
+    match state
+        .flows
+        .reschedule(&b, start, None, Actor::Client, Some(&token))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{}?moved=1", manage_path(&token))).into_response(),
         Err(err) => {
             let clinic = state.clinic();
             let date = start.to_zoned_datetime(clinic.timezone.clone()).date();
@@ -365,10 +344,11 @@ pub async fn reschedule(
                 date: date.to_string(),
                 ..Default::default()
             };
-            let message = if err.kind == ProblemKind::SlotUnavailable {
+            let err = FormRefusal::from(err);
+            let message = if err.lost_race.is_some() {
                 "Sorry, that time was taken a moment ago. Your appointment has not changed; please pick another time.".to_owned()
             } else {
-                format!("{} Your appointment has not changed.", err.detail)
+                format!("{} Your appointment has not changed.", err.message)
             };
             reschedule_page(&state, &token, &b, &q, Some(&message)).await
         }

@@ -1,11 +1,8 @@
 //! Server-rendered pages. Every one works without JavaScript.
 
 mod book;
-pub mod forms;
 mod info;
-pub mod layout;
 mod manage;
-mod picker;
 mod plan;
 mod site;
 mod suitability;

@@ -6,10 +6,10 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use serde_json::json;
 
-use super::layout::{PageMeta, booking_cta, page};
 use crate::content::fill_placeholders;
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
+use crate::ui::layout::{PageMeta, booking_cta, page};
+use clinic::ClinicSnapshot;
 
 /// The home page: the `index` content page plus the clinic's services.
 pub async fn home(State(state): State<AppState>) -> Response {

@@ -14,11 +14,11 @@ use maud::{Markup, html};
 use protocol::{Finding, Outcome, Question, QuestionKind, RuleSet, Screening};
 use serde_json::{Map, Value};
 
-use super::forms::query_pairs;
-use super::forms::{FieldErrors, Input, field_id, hidden, query};
-use super::layout::{PageMeta, page as layout_page};
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
+use crate::ui::forms::query_pairs;
+use crate::ui::forms::{FieldErrors, Input, field_id, hidden, query};
+use crate::ui::layout::{PageMeta, page as layout_page};
+use clinic::ClinicSnapshot;
 
 /// The questionnaire's routes: standalone at `/suitability`, inline in booking at `/book/screening`.
 pub fn routes() -> axum::Router<AppState> {
@@ -149,16 +149,16 @@ pub async fn submit_answers(state: &AppState, pairs: &[(String, String)]) -> Sub
         }
         return Submitted::Invalid { answers, errors };
     }
-    match crate::api::screen_and_store(state, &json, None).await {
+    match state.flows.screen_and_store(&json, None).await {
         Ok((id, screening)) => Submitted::Screened { id, screening },
-        Err(e) => match e.field.clone() {
+        Err(e) => match e.field().map(str::to_owned) {
             Some(field) => {
                 let mut errors = FieldErrors::default();
-                let message = form_message(&clinic.rules, &field, &e.detail);
+                let message = form_message(&clinic.rules, &field, &e.to_string());
                 errors.add(field, message);
                 Submitted::Invalid { answers, errors }
             }
-            None => Submitted::Failed(e),
+            None => Submitted::Failed(e.into()),
         },
     }
 }
@@ -434,11 +434,7 @@ pub async fn booking_submit(State(state): State<AppState>, body: Bytes) -> Respo
 
 /// Whether a treatment can be booked now: eligible, for review, or deferred to a known date.
 fn can_book(screening: &Screening) -> bool {
-    match screening.outcome {
-        Outcome::Eligible | Outcome::Consult => true,
-        Outcome::Defer => screening.earliest_date.is_some(),
-        Outcome::NotSuitable => false,
-    }
+    service::Gate::of(screening).is_open()
 }
 
 /// A date as clients read it: "Tuesday 4 May 2027".

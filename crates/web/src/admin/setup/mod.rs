@@ -15,8 +15,8 @@ use serde::Deserialize;
 use super::layout::{admin_page, csrf_field};
 use crate::auth::{Role, StaffSession};
 use crate::error::ApiError;
-use crate::pages::forms::field_id;
 use crate::state::AppState;
+use crate::ui::forms::field_id;
 
 mod changes;
 mod forms;

@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use protocol::{AreaInfo, Plan, PlanRequest, PlanTables, RangeMm};
 
-use super::forms::{FieldErrors, field_id, query};
-use super::layout::{PageMeta, page as layout_page};
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
+use crate::ui::forms::{FieldErrors, field_id, query};
+use crate::ui::layout::{PageMeta, page as layout_page};
+use clinic::ClinicSnapshot;
 
 mod diagram;
-use super::forms::query_pairs;
+use crate::ui::forms::query_pairs;
 use diagram::area_diagram;
 
 /// Plain descriptions of the six Fitzpatrick skin types.

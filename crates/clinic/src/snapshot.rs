@@ -1,8 +1,8 @@
-//! The clinic as the request path reads it: parsed once per setup change, shared by all.
+//! The clinic as every request reads it: derived once per setup change, shared by all.
 
 use std::sync::Arc;
 
-use clinic::ClinicSetup;
+use crate::ClinicSetup;
 
 /// Everything derived from the stored setup that a request needs, computed once.
 pub struct ClinicSnapshot {
@@ -33,6 +33,11 @@ impl ClinicSnapshot {
     /// The engine's view of a service.
     pub fn engine_service(&self, id: &str) -> Option<&scheduling::Service> {
         self.services.iter().find(|s| s.id == id)
+    }
+
+    /// How many hours before a booking its client may still change it online.
+    pub fn cancel_notice_hours(&self) -> u32 {
+        self.setup.booking.cancel_notice_hours
     }
 
     /// The last local date clients may book online.

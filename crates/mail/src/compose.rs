@@ -3,9 +3,9 @@
 use maud::html;
 use store::{Booking, Mail};
 
-use crate::booking::format_local;
-use crate::mail::ics;
-use crate::snapshot::ClinicSnapshot;
+use clinic::{ClinicSnapshot, format_local};
+
+use crate::ics;
 
 /// Preparation advice, from section 3 of the clinical reference, with its sources.
 const PREPARATION: &[&str] = &[

@@ -6,7 +6,17 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::Conten
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::{QueuedMail, Store};
 
-use crate::config::MailConfig;
+/// How mail leaves the building.
+#[derive(Clone, Debug)]
+pub enum MailConfig {
+    /// `smtp://host:port` or `smtps://user:pass@host`.
+    Smtp { url: String, from: String },
+    /// Write each message as an `.eml` file under this folder.
+    Outbox {
+        dir: std::path::PathBuf,
+        from: String,
+    },
+}
 
 /// After this many failed attempts a message is marked failed and left for staff.
 const MAX_ATTEMPTS: i64 = 8;
@@ -14,7 +24,7 @@ const MAX_ATTEMPTS: i64 = 8;
 /// Sends due mail until `shutdown` resolves. Each message is claimed with a lease, sent,
 /// then marked sent, so a crash before delivery retries it and a delivered message is
 /// not claimed again.
-pub async fn run_mail_worker(
+pub async fn run_worker(
     store: Store,
     config: MailConfig,
     shutdown: impl std::future::Future<Output = ()>,

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 use scheduling::Slot;
 
-use crate::booking::rfc3339;
+use clinic::rfc3339;
 
 /// Slots grouped by the clinic-local date they start on.
 pub fn by_date(slots: &[Slot]) -> BTreeMap<Date, Vec<&Slot>> {
@@ -108,4 +108,59 @@ pub fn time_label(slot: &Slot) -> Markup {
 /// The line that says which zone times are in; the script adds the visitor's own.
 pub fn zone_note(timezone: &str) -> Markup {
     html! { p.hint data-visitor-zone { "Times are shown in the clinic's time zone (" (timezone) ")." } }
+}
+
+/// How a chosen time moves on: a link to the next step, or a button that posts it.
+pub enum Pick<'a> {
+    /// Each time links to the address this gives for it.
+    Link(&'a dyn Fn(&Slot) -> String),
+    /// Each time is a submit button named `start` in a form posting to this address.
+    Post(&'a str),
+}
+
+/// The day-and-time picker that booking and rescheduling share: the month grid, then the
+/// chosen day's times.
+pub struct Picker<'a> {
+    pub month: Date,
+    pub today: Date,
+    pub last_bookable: Date,
+    pub selected: Option<Date>,
+    pub days: &'a BTreeMap<Date, Vec<&'a Slot>>,
+    pub timezone: &'a str,
+    /// Said when the month has no free time at all.
+    pub phone: &'a str,
+    pub day_link: &'a dyn Fn(Date) -> String,
+    pub month_link: &'a dyn Fn(Date) -> String,
+    pub pick: Pick<'a>,
+}
+
+impl Picker<'_> {
+    /// The picker's markup.
+    pub fn render(&self) -> Markup {
+        let month = self.month;
+        html! {
+            h2 { "Pick a day" }
+            @if self.days.is_empty() { p.notice { "No free times this month. Try the next month, or call us on " (self.phone) "." } }
+            (month_view(month, self.days, self.selected, self.day_link, self.month_link, month > self.today.first_of_month(), month.last_of_month() < self.last_bookable))
+            @if let Some(date) = self.selected {
+                section #times aria-labelledby="times-title" {
+                    h2 #times-title { "Times on " (date.strftime("%A %-d %B")) }
+                    (zone_note(self.timezone))
+                    @match (self.days.get(&date), &self.pick) {
+                        (None, _) => p { "No free times on this day; please pick another." },
+                        (Some(day), Pick::Link(link)) => ul.times {
+                            @for slot in day { li { a href=(link(slot)) { (time_label(slot)) } } }
+                        },
+                        (Some(day), Pick::Post(action)) => form method="post" action=(action) {
+                            ul.times {
+                                @for slot in day {
+                                    li { button type="submit" name="start" value=(rfc3339(&slot.start)) { (time_label(slot)) } }
+                                }
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    }
 }

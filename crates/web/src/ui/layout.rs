@@ -3,8 +3,8 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::assets::{CSS, ICON, JS};
-use crate::snapshot::ClinicSnapshot;
 use crate::state::AppState;
+use clinic::ClinicSnapshot;
 
 /// What a page tells the layout about itself.
 pub struct PageMeta<'a> {

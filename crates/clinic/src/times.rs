@@ -1,4 +1,4 @@
-//! Times as clients and the API read them.
+//! Times as clients and the API read them: one format for JSON, one for people.
 
 use jiff::ZonedDateTime;
 

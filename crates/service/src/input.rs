@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use store::NewClient;
 
-use crate::error::ApiError;
+use crate::Refusal;
 
 /// A valid booking request.
 #[derive(Clone, Debug)]
@@ -29,19 +29,19 @@ pub struct BookingBody {
     pub notes: Option<Value>,
 }
 
-fn text(value: Option<&Value>, field: &str) -> Result<Option<String>, ApiError> {
+fn text(value: Option<&Value>, field: &str) -> Result<Option<String>, Refusal> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
-        Some(_) => Err(ApiError::invalid(field, "Must be a string.")),
+        Some(_) => Err(Refusal::invalid(field, "Must be a string.")),
     }
 }
 
 /// Parses an RFC 3339 instant such as `2027-03-15T09:00:00-04:00`.
-pub fn parse_start(value: &str) -> Result<Timestamp, ApiError> {
+pub fn parse_start(value: &str) -> Result<Timestamp, Refusal> {
     value.parse::<Timestamp>().map_err(|_| {
-        ApiError::invalid("start", format!("\"{value}\" is not a time; use RFC 3339 with an offset, e.g. 2027-03-15T09:00:00-04:00."))
+        Refusal::invalid("start", format!("\"{value}\" is not a time; use RFC 3339 with an offset, e.g. 2027-03-15T09:00:00-04:00."))
     })
 }
 
@@ -99,25 +99,25 @@ pub fn validate_client(
     email: Option<String>,
     phone: Option<String>,
     prefix: &str,
-) -> Result<NewClient, ApiError> {
+) -> Result<NewClient, Refusal> {
     check_client(name, email, phone, prefix).map_err(|errors| {
         let (field, message) = errors.into_iter().next().expect("an error");
-        ApiError::invalid(field, message)
+        Refusal::invalid(field, message)
     })
 }
 
 impl BookingBody {
     /// Checks every field, in the order a person would read them.
-    pub fn validate(self) -> Result<BookingInput, ApiError> {
+    pub fn validate(self) -> Result<BookingInput, Refusal> {
         let service_id = text(self.service.as_ref(), "service")?
-            .ok_or_else(|| ApiError::invalid("service", "Please choose a service."))?;
+            .ok_or_else(|| Refusal::invalid("service", "Please choose a service."))?;
         let start = text(self.start.as_ref(), "start")?
-            .ok_or_else(|| ApiError::invalid("start", "Please choose a start time."))?;
+            .ok_or_else(|| Refusal::invalid("start", "Please choose a start time."))?;
         let start = parse_start(&start)?;
         let practitioner = text(self.practitioner.as_ref(), "practitioner")?;
         let client = match self.client {
             None | Some(Value::Null) => {
-                return Err(ApiError::invalid(
+                return Err(Refusal::invalid(
                     "client",
                     "Please give the client's name and email.",
                 ));
@@ -129,7 +129,7 @@ impl BookingBody {
                 "client.",
             )?,
             Some(_) => {
-                return Err(ApiError::invalid(
+                return Err(Refusal::invalid(
                     "client",
                     "Must be an object with name, email and phone.",
                 ));
@@ -138,7 +138,7 @@ impl BookingBody {
         let screening_id = text(self.screening.as_ref(), "screening")?;
         let notes = text(self.notes.as_ref(), "notes")?.unwrap_or_default();
         if notes.chars().count() > 2000 {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "notes",
                 "Please keep notes under 2,000 characters.",
             ));

@@ -1,0 +1,128 @@
+//! Checks for the visit, message, waitlist, device and course settings of a clinic file.
+//!
+//! Kept apart from `file.rs` so that file stays about reading and locating; `validate`
+//! calls these. Each returns the offending field's dotted path and what is wrong.
+
+use std::ops::RangeInclusive;
+
+use crate::{
+    ClinicSetup, CourseSetup, DeviceSetup, MessagePolicy, QuietHours, ServiceSetup, VisitPolicy,
+    WaitlistPolicy,
+};
+
+type Checked = Result<(), (String, String)>;
+
+/// `[visits]`, `[messages]` and `[waitlist]`.
+pub(crate) fn policies(setup: &ClinicSetup) -> Checked {
+    let v = &setup.visits;
+    within(
+        v.screening_valid_days,
+        VisitPolicy::SCREENING_VALID_DAYS,
+        "visits.screening_valid_days",
+        "days",
+    )?;
+    let m = &setup.messages;
+    within(
+        m.reminder_hours,
+        MessagePolicy::REMINDER_HOURS,
+        "messages.reminder_hours",
+        "hours",
+    )?;
+    QuietHours::parse(&m.quiet_hours).map_err(|e| ("messages.quiet_hours".to_owned(), e))?;
+    within(
+        m.alert_ack_hours,
+        MessagePolicy::ALERT_ACK_HOURS,
+        "messages.alert_ack_hours",
+        "hours",
+    )?;
+    within(
+        setup.waitlist.offer_minutes,
+        WaitlistPolicy::OFFER_MINUTES,
+        "waitlist.offer_minutes",
+        "minutes",
+    )
+}
+
+/// What `[[devices]]` says beyond their ids (which `validate` checks like every list's).
+pub(crate) fn devices(devices: &[DeviceSetup]) -> Checked {
+    for (i, d) in devices.iter().enumerate() {
+        if d.name.trim().is_empty() {
+            return Err((format!("devices[{i}].name"), "a device needs a name".into()));
+        }
+        let depth = d.max_depth_mm;
+        if !(depth.is_finite() && depth > 0.0 && depth <= DeviceSetup::MAX_DEPTH_MM) {
+            return Err((
+                format!("devices[{i}].max_depth_mm"),
+                format!(
+                    "{depth} mm is not a needle depth: it must be above 0 and at most {:.1} mm, \
+                     the longest microneedling needles made",
+                    DeviceSetup::MAX_DEPTH_MM
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A service's `areas` and `course`; `at` is its path, e.g. `services[1]`.
+pub(crate) fn service(at: &str, s: &ServiceSetup) -> Checked {
+    for (k, area) in s.areas.iter().enumerate() {
+        if !ServiceSetup::AREAS.contains(&area.as_str()) {
+            return Err((
+                format!("{at}.areas[{k}]"),
+                format!("unknown area \"{area}\": use \"face\", \"body\" or \"scalp\""),
+            ));
+        }
+        if s.areas[..k].contains(area) {
+            return Err((
+                format!("{at}.areas[{k}]"),
+                format!("area \"{area}\" is listed twice"),
+            ));
+        }
+    }
+    if let Some(c) = &s.course {
+        course(&format!("{at}.course"), c)?;
+    }
+    Ok(())
+}
+
+fn course(at: &str, c: &CourseSetup) -> Checked {
+    within(
+        c.sessions,
+        CourseSetup::SESSIONS,
+        &format!("{at}.sessions"),
+        "sessions",
+    )?;
+    within(
+        c.interval_weeks,
+        CourseSetup::INTERVAL_WEEKS,
+        &format!("{at}.interval_weeks"),
+        "weeks",
+    )?;
+    let most = c.max_tolerance_days();
+    if c.tolerance_days > most {
+        return Err((
+            format!("{at}.tolerance_days"),
+            format!(
+                "must be between 0 and {most} days, not {}: at most half the {}-day interval",
+                c.tolerance_days,
+                c.interval_days()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn within(value: u32, range: RangeInclusive<u32>, field: &str, unit: &str) -> Checked {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err((
+        field.to_owned(),
+        format!(
+            "must be between {} and {} {unit}, not {value}",
+            range.start(),
+            range.end()
+        ),
+    ))
+}

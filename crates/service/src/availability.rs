@@ -1,0 +1,83 @@
+//! Which start times are free: the engine over the holds the store has in the window.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use scheduling::{Query, Slot};
+
+use crate::{Refusal, Workflows};
+
+impl Workflows {
+    /// Start times for a service over local dates `from..=to`, optionally for one
+    /// practitioner and not before a date the client's screening sets.
+    pub async fn availability(
+        &self,
+        service_id: &str,
+        from: Date,
+        to: Date,
+        practitioner: Option<&str>,
+        not_before: Option<Date>,
+    ) -> Result<Vec<Slot>, Refusal> {
+        let clinic = self.clinic();
+        let service = clinic.engine_service(service_id).ok_or_else(|| {
+            Refusal::invalid("service", format!("There is no service \"{service_id}\"."))
+        })?;
+        if let Some(p) = practitioner
+            && clinic.setup.practitioner(p).is_none()
+        {
+            return Err(Refusal::invalid(
+                "practitioner",
+                format!("There is no practitioner \"{p}\"."),
+            ));
+        }
+        let tz = &clinic.timezone;
+        let internal = |e: jiff::Error| Refusal::Internal(e.to_string());
+        let window_start = from
+            .to_zoned_datetime(tz.clone())
+            .map_err(internal)?
+            .timestamp();
+        let window_end = to
+            .tomorrow()
+            .map_err(internal)?
+            .to_zoned_datetime(tz.clone())
+            .map_err(internal)?
+            .timestamp()
+            + jiff::SignedDuration::from_hours(24);
+        let holds = self.store.holds_between(window_start, window_end).await?;
+        let query = Query {
+            from,
+            to,
+            practitioner,
+            now: Timestamp::now(),
+            not_before,
+        };
+        Ok(scheduling::availability(
+            &clinic.schedule,
+            service,
+            &holds,
+            &query,
+        ))
+    }
+
+    /// Up to four free starts nearest to `start`, on its day and the days around it: what a
+    /// client who just lost a time is offered instead.
+    pub async fn nearest_free(
+        &self,
+        service_id: &str,
+        start: Timestamp,
+        practitioner: Option<&str>,
+    ) -> Vec<Slot> {
+        let day = start
+            .to_zoned_datetime(self.clinic().timezone.clone())
+            .date();
+        let from = day.yesterday().unwrap_or(day);
+        let to = day.checked_add(jiff::Span::new().days(3)).unwrap_or(day);
+        let mut slots = self
+            .availability(service_id, from, to, practitioner, None)
+            .await
+            .unwrap_or_default();
+        slots.sort_by_key(|s| (s.start.timestamp() - start).abs());
+        slots.truncate(4);
+        slots.sort_by_key(|s| s.start.timestamp());
+        slots
+    }
+}

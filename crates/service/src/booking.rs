@@ -1,0 +1,280 @@
+//! Placing and moving bookings: the engine decides inside the store's transaction, and the
+//! database has the last word on overlaps.
+
+use std::borrow::Cow;
+
+use clinic::{ClinicSnapshot, format_local};
+use jiff::Timestamp;
+use mail::compose;
+use scheduling::Unavailable;
+use store::{Booking, BookingError, BookingStatus, NewBooking, Placement};
+
+use crate::policy::can_change;
+use crate::{Actor, BookingInput, Refusal, Workflows};
+
+/// A booking made: the row and the manage token the client keeps (shown once).
+pub struct Booked {
+    pub booking: Booking,
+    pub manage_token: String,
+}
+
+impl Workflows {
+    /// Places a booking: screening, engine and database in one transaction, with its
+    /// confirmation queued beside it. A lost race comes back with the nearest free times.
+    pub async fn book(&self, input: BookingInput, actor: Actor) -> Result<Booked, Refusal> {
+        let clinic = self.clinic();
+        let service_setup = clinic.setup.service(&input.service_id).ok_or_else(|| {
+            Refusal::invalid(
+                "service",
+                format!("There is no service \"{}\".", input.service_id),
+            )
+        })?;
+        let service = clinic
+            .engine_service(&input.service_id)
+            .expect("setup and engine agree")
+            .clone();
+        let status = match (&actor, input.screening_id.as_deref()) {
+            // Staff booking by phone without an online screening: held until a practitioner screens.
+            (Actor::Staff { .. }, None) if service_setup.requires_screening => {
+                BookingStatus::PendingReview
+            }
+            _ => {
+                self.screening_status(
+                    service_setup.requires_screening,
+                    input.screening_id.as_deref(),
+                    input.start,
+                )
+                .await?
+            }
+        };
+        let (token, token_hash) = store::new_token();
+        let new = NewBooking {
+            reference: store::new_reference(),
+            manage_token_hash: token_hash,
+            service_id: input.service_id.clone(),
+            client: input.client.clone(),
+            status,
+            screening_id: input.screening_id.clone(),
+            notes: input.notes.clone(),
+            created_by: match &actor {
+                Actor::Client => "client".into(),
+                Actor::Staff { id } => format!("staff:{id}"),
+            },
+        };
+        let end = input.start + service.duration();
+        let manage_url = self.manage_url(&token);
+        let schedule = schedule_for(&clinic, &actor);
+        let result = self
+            .store
+            .create_booking(
+                &new,
+                (input.start, end),
+                |holds| {
+                    place(
+                        &schedule,
+                        &service,
+                        holds,
+                        input.start,
+                        input.practitioner.as_deref(),
+                    )
+                },
+                |booking| vec![compose::booked(&clinic, booking, &manage_url)],
+            )
+            .await;
+        match result {
+            Ok(booking) => Ok(Booked {
+                booking,
+                manage_token: token,
+            }),
+            Err(err) => Err(self
+                .refused(
+                    err,
+                    &input.service_id,
+                    input.start,
+                    input.practitioner.as_deref(),
+                )
+                .await),
+        }
+    }
+
+    /// Moves a booking to `start`, atomically: the old time is released only if the new one
+    /// is taken. `token` is the client's manage token when they are the ones moving it, so
+    /// the mail can carry their link again.
+    pub async fn reschedule(
+        &self,
+        booking: &Booking,
+        start: Timestamp,
+        practitioner: Option<&str>,
+        actor: Actor,
+        token: Option<&str>,
+    ) -> Result<Booking, Refusal> {
+        let clinic = self.clinic();
+        can_change(&clinic, booking, &actor)?;
+        let service = clinic
+            .engine_service(&booking.service_id)
+            .ok_or_else(|| Refusal::Closed {
+                message: "This service is no longer offered; please call us to change it.".into(),
+            })?
+            .clone();
+        let requires_screening = clinic
+            .setup
+            .service(&booking.service_id)
+            .is_some_and(|s| s.requires_screening);
+        if requires_screening && booking.screening_id.is_some() {
+            self.screening_status(true, booking.screening_id.as_deref(), start)
+                .await?;
+        }
+        let schedule = schedule_for(&clinic, &actor);
+        let manage_url = token.map(|t| self.manage_url(t));
+        let result = self
+            .store
+            .reschedule_booking(
+                &booking.id,
+                (start, start + service.duration()),
+                |current, holds| {
+                    can_change(&clinic, current, &actor)?;
+                    match practitioner {
+                        Some(p) => place(&schedule, &service, holds, start, Some(p)),
+                        // Keep the client's practitioner when they are free, else anyone.
+                        None => place(
+                            &schedule,
+                            &service,
+                            holds,
+                            start,
+                            Some(&current.practitioner_id),
+                        )
+                        .or_else(|_| place(&schedule, &service, holds, start, None)),
+                    }
+                },
+                |before, after| {
+                    vec![compose::rescheduled(
+                        &clinic,
+                        before,
+                        after,
+                        manage_url.as_deref(),
+                    )]
+                },
+            )
+            .await;
+        match result {
+            Ok(b) => Ok(b),
+            Err(err) => Err(self
+                .refused(err, &booking.service_id, start, practitioner)
+                .await),
+        }
+    }
+
+    /// A store refusal as the workflow's: a lost race gets the nearest free times, once.
+    async fn refused(
+        &self,
+        err: BookingError<Refusal>,
+        service_id: &str,
+        start: Timestamp,
+        practitioner: Option<&str>,
+    ) -> Refusal {
+        match from_store(err) {
+            Refusal::SlotTaken { .. } => Refusal::SlotTaken {
+                alternatives: self.nearest_free(service_id, start, practitioner).await,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The one reading of a store refusal; the caller's own refusal passes through.
+pub(crate) fn from_store(err: BookingError<Refusal>) -> Refusal {
+    match err {
+        BookingError::Refused(refusal) => refusal,
+        BookingError::SlotTaken => Refusal::SlotTaken {
+            alternatives: Vec::new(),
+        },
+        BookingError::NotFound => Refusal::NotFound { what: "booking" },
+        BookingError::Store(e) => Refusal::Internal(e.to_string()),
+    }
+}
+
+/// Staff may book inside the notice window; nobody may overlap.
+fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, scheduling::Schedule> {
+    match actor {
+        // Clients use the clinic's schedule as it is; only staff need a changed copy.
+        Actor::Client => Cow::Borrowed(&clinic.schedule),
+        Actor::Staff { .. } => {
+            let mut schedule = clinic.schedule.clone();
+            schedule.min_notice = jiff::SignedDuration::ZERO;
+            Cow::Owned(schedule)
+        }
+    }
+}
+
+fn place(
+    schedule: &scheduling::Schedule,
+    service: &scheduling::Service,
+    holds: &[scheduling::Hold],
+    start: Timestamp,
+    practitioner: Option<&str>,
+) -> Result<Placement, Refusal> {
+    let assignment = scheduling::check(
+        schedule,
+        service,
+        holds,
+        start,
+        practitioner,
+        Timestamp::now(),
+        None,
+    )
+    .map_err(|u| unavailable(schedule, &u))?;
+    Ok(Placement {
+        holds: scheduling::holds_for(service, start, &assignment),
+        practitioner_id: assignment.practitioner,
+        room_id: assignment.room,
+        start,
+        end: start + service.duration(),
+    })
+}
+
+/// The engine's refusal in the client's words, with the field it concerns.
+fn unavailable(schedule: &scheduling::Schedule, u: &Unavailable) -> Refusal {
+    let local = |t: &Timestamp| format_local(&t.to_zoned_datetime(schedule.timezone.clone()));
+    match u {
+        Unavailable::Taken(_) => Refusal::SlotTaken {
+            alternatives: Vec::new(),
+        },
+        Unavailable::UnknownPractitioner(p) => {
+            Refusal::invalid("practitioner", format!("There is no practitioner \"{p}\"."))
+        }
+        Unavailable::PractitionerDoesNotOffer { practitioner, .. } => Refusal::invalid(
+            "practitioner",
+            format!("Practitioner \"{practitioner}\" does not offer this service."),
+        ),
+        Unavailable::NoPractitionerOffers(s) => Refusal::invalid(
+            "service",
+            format!("No practitioner offers \"{s}\" at the moment."),
+        ),
+        Unavailable::NotOnStep(t) => Refusal::invalid(
+            "start",
+            format!(
+                "{} is not one of the offered start times; pick a time from the availability list.",
+                local(t)
+            ),
+        ),
+        Unavailable::OutsideHours(t) => Refusal::invalid(
+            "start",
+            format!("{} is outside our opening hours.", local(t)),
+        ),
+        Unavailable::TooSoon { earliest, .. } => Refusal::invalid(
+            "start",
+            format!(
+                "That is too soon to book online; the earliest time is {}.",
+                local(earliest)
+            ),
+        ),
+        Unavailable::BeyondHorizon { last, .. } => Refusal::invalid(
+            "start",
+            format!("We take online bookings up to {last}; please choose an earlier date."),
+        ),
+        Unavailable::BeforeEarliest { earliest, .. } => Refusal::invalid(
+            "start",
+            format!("Your screening means the earliest date we can treat you is {earliest}."),
+        ),
+    }
+}

@@ -1,0 +1,102 @@
+//! The clinic's workflows: everything that changes a booking, decided here and written by
+//! the store in one transaction with the mail it sends.
+//!
+//! The edges (`web` for pages and the API) parse a request, call a method on
+//! [`Workflows`] and render what comes back; a [`Refusal`] says why nothing happened, in
+//! terms each edge maps once to its own words. Nothing here knows HTTP or HTML.
+
+mod availability;
+mod booking;
+mod input;
+mod limits;
+mod links;
+mod policy;
+mod refusal;
+mod screening;
+mod status;
+
+pub use booking::Booked;
+pub use input::{BookingBody, BookingInput, check_client, parse_start, validate_client};
+pub use limits::RateLimiter;
+pub use links::{calendar_path, manage_path};
+pub use policy::can_change;
+pub use refusal::Refusal;
+pub use screening::{Gate, Stored};
+pub use status::{Review, StaffStatus};
+
+use std::sync::{Arc, RwLock};
+
+use clinic::ClinicSnapshot;
+use store::Store;
+
+/// Who is acting: a client online (held to every policy) or staff (may skip the notice
+/// window and the cancel window, never an overlap).
+#[derive(Clone, Debug)]
+pub enum Actor {
+    Client,
+    Staff { id: String },
+}
+
+/// The workflows over one store and the clinic's current setup. Cheap to clone.
+#[derive(Clone)]
+pub struct Workflows {
+    store: Store,
+    clinic: Arc<RwLock<Arc<ClinicSnapshot>>>,
+    public_url: Arc<str>,
+    booking_limiter: Arc<RateLimiter>,
+}
+
+impl Workflows {
+    /// Loads the stored setup; the database must hold one. `public_url` is where clients
+    /// reach the site, for the links in their mail; `bookings_per_hour` bounds how many
+    /// bookings one address may make (0 = no limit).
+    pub async fn new(
+        store: Store,
+        public_url: &str,
+        bookings_per_hour: u32,
+    ) -> Result<Workflows, Refusal> {
+        let (setup, version) = store
+            .load_setup()
+            .await?
+            .ok_or_else(|| Refusal::Internal("the database holds no clinic setup".into()))?;
+        Ok(Workflows {
+            store,
+            clinic: Arc::new(RwLock::new(ClinicSnapshot::new(setup, version))),
+            public_url: public_url.trim_end_matches('/').into(),
+            booking_limiter: Arc::new(RateLimiter::per_hour(bookings_per_hour)),
+        })
+    }
+
+    /// The store the workflows write to, for the edges' read-only views.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The clinic as of the latest setup this process has seen.
+    pub fn clinic(&self) -> Arc<ClinicSnapshot> {
+        self.clinic.read().expect("clinic lock").clone()
+    }
+
+    /// Picks up a setup saved by this or another process.
+    pub async fn refresh_clinic(&self) -> Result<(), Refusal> {
+        let version = self.store.setup_version().await?;
+        if version != self.clinic().version
+            && let Some((setup, version)) = self.store.load_setup().await?
+        {
+            *self.clinic.write().expect("clinic lock") = ClinicSnapshot::new(setup, version);
+        }
+        Ok(())
+    }
+
+    /// Counts one booking attempt from `addr`, refusing once the address is over its limit.
+    pub fn count_booking_attempt(&self, addr: std::net::IpAddr) -> Result<(), Refusal> {
+        self.booking_limiter
+            .check(addr)
+            .map_err(|retry_after| Refusal::RateLimited { retry_after })
+    }
+
+    /// The full address of a booking's manage page, as mailed to the client.
+    pub fn manage_url(&self, token: &str) -> String {
+        format!("{}{}", self.public_url, manage_path(token))
+    }
+}

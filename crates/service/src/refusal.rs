@@ -1,0 +1,78 @@
+//! Why a workflow said no, in terms the edges can show: the API turns a refusal into a
+//! problem detail, the pages into a message beside the field at fault.
+
+use scheduling::Slot;
+
+/// A workflow's answer when it did not do what was asked; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// One input is wrong: `field` is its dotted path (`client.email`).
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// Someone else took the time first; `alternatives` are the nearest free starts.
+    #[error("Sorry, someone else booked that time a moment ago. Here are the nearest free times.")]
+    SlotTaken { alternatives: Vec<Slot> },
+    /// The booking changed while this request was deciding; trying again may work.
+    #[error("The booking changed meanwhile.")]
+    Changed,
+    /// Clients may change a booking online only until this many hours before it starts.
+    #[error(
+        "Appointments can be changed online until {hours} hours before they start. Please call us on {phone} and we will help."
+    )]
+    InsideCancelWindow { hours: u32, phone: String },
+    /// The booking is past changing (cancelled, completed, …) or not in the state asked for.
+    #[error("{message}")]
+    Closed { message: String },
+    /// A treatment that needs a screening was booked without one.
+    #[error(
+        "This treatment needs the safety screening first: answer the questions at /suitability or POST /api/v1/screenings, then book with its id."
+    )]
+    ScreeningRequired,
+    /// The screening does not allow this booking; `field` is `start` when another date would do.
+    #[error("{message}")]
+    ScreeningRefused {
+        field: &'static str,
+        message: String,
+    },
+    /// What was asked for does not exist (or is not visible to the asker).
+    #[error("No {what} was found.")]
+    NotFound { what: &'static str },
+    /// Too many bookings from one address; it may try again after `retry_after` seconds.
+    #[error(
+        "Too many bookings from this address; please try again in {} minutes.",
+        retry_after.div_ceil(60)
+    )]
+    RateLimited { retry_after: u64 },
+    /// The asker's role does not include this.
+    #[error("{message}")]
+    Forbidden { message: String },
+    /// Something failed that the asker cannot fix; logged in full where it is answered.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Refusal {
+    /// Invalid input in one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Refusal {
+        Refusal::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The input field at fault, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Refusal::Invalid { field, .. } => Some(field),
+            Refusal::ScreeningRequired => Some("screening"),
+            Refusal::ScreeningRefused { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl From<store::StoreError> for Refusal {
+    fn from(err: store::StoreError) -> Refusal {
+        Refusal::Internal(err.to_string())
+    }
+}

@@ -1,0 +1,207 @@
+//! The screening gate: what a client's safety answers allow them to book. The booking
+//! pages, the questionnaire and the booking workflow all ask here, so they never disagree.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use protocol::Outcome;
+use store::BookingStatus;
+
+use crate::{Refusal, Workflows};
+
+/// What a screening allows for booking a treatment that requires one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// Bookable from `not_before` (any day when `None`); `review` holds the booking for a
+    /// practitioner's review instead of confirming it.
+    Open {
+        not_before: Option<Date>,
+        review: bool,
+    },
+    /// Deferred with no date: a condition has to clear first.
+    WaitUntilCleared,
+    /// Microneedling is not suitable now; a consultation comes first.
+    NotSuitable,
+}
+
+impl Gate {
+    /// The gate a screening's outcome opens.
+    pub fn of(screening: &protocol::Screening) -> Gate {
+        match screening.outcome {
+            Outcome::Eligible => Gate::Open {
+                not_before: None,
+                review: false,
+            },
+            Outcome::Consult => Gate::Open {
+                not_before: None,
+                review: true,
+            },
+            Outcome::Defer => match screening.earliest_date {
+                Some(date) => Gate::Open {
+                    not_before: Some(date),
+                    review: false,
+                },
+                None => Gate::WaitUntilCleared,
+            },
+            Outcome::NotSuitable => Gate::NotSuitable,
+        }
+    }
+
+    /// Whether the client can go on to book at all.
+    pub fn is_open(self) -> bool {
+        matches!(self, Gate::Open { .. })
+    }
+}
+
+/// A stored screening judged again against today's rules.
+pub enum Stored {
+    Found(Gate),
+    /// No screening has this id.
+    Missing,
+    /// The stored answers no longer read; the client should answer again.
+    Unreadable,
+}
+
+impl Workflows {
+    /// Judges answers, stores them with the rule-set version, and returns the id and outcome.
+    pub async fn screen_and_store(
+        &self,
+        answers_json: &serde_json::Value,
+        treatment_date: Option<Date>,
+    ) -> Result<(String, protocol::Screening), Refusal> {
+        let clinic = self.clinic();
+        let answers = clinic
+            .rules
+            .parse_answers(answers_json)
+            .map_err(|e| Refusal::invalid(e.field, e.message))?;
+        let today = clinic.today();
+        let date = treatment_date.unwrap_or(today);
+        let result = clinic.rules.screen(&answers, date, today);
+        let record = store::NewScreening {
+            ruleset_version: clinic.rules.version().to_owned(),
+            answers: to_json(&answers)?,
+            outcome: result.outcome.as_str().to_owned(),
+            earliest_date: result.earliest_date.map(|d| d.to_string()),
+            findings: to_json(&result.findings)?,
+            treatment_date: date.to_string(),
+        };
+        let id = self.store.insert_screening(&record).await?;
+        Ok((id, result))
+    }
+
+    /// The gate a stored screening opens for booking from today.
+    pub async fn stored_gate(&self, id: &str) -> Result<Stored, Refusal> {
+        let clinic = self.clinic();
+        let Some(record) = self.store.screening(id).await? else {
+            return Ok(Stored::Missing);
+        };
+        let Ok(answers) = serde_json::from_str::<protocol::Answers>(&record.answers) else {
+            return Ok(Stored::Unreadable);
+        };
+        let today = clinic.today();
+        Ok(Stored::Found(Gate::of(
+            &clinic.rules.screen(&answers, today, today),
+        )))
+    }
+
+    /// The status a booking starting at `start` takes under its screening, or why it may
+    /// not be made. A service that does not require screening is confirmed whatever the
+    /// answers say.
+    pub(crate) async fn screening_status(
+        &self,
+        required: bool,
+        screening_id: Option<&str>,
+        start: Timestamp,
+    ) -> Result<BookingStatus, Refusal> {
+        let Some(id) = screening_id else {
+            return if required {
+                Err(Refusal::ScreeningRequired)
+            } else {
+                Ok(BookingStatus::Confirmed)
+            };
+        };
+        let clinic = self.clinic();
+        let record = self.store.screening(id).await?.ok_or_else(|| {
+            Refusal::invalid(
+                "screening",
+                "No screening with this id was found; please answer the questions again.",
+            )
+        })?;
+        let answers: protocol::Answers =
+            serde_json::from_str(&record.answers).map_err(|e| Refusal::Internal(e.to_string()))?;
+        let date = start.to_zoned_datetime(clinic.timezone.clone()).date();
+        let gate = Gate::of(&clinic.rules.screen(&answers, date, clinic.today()));
+        if !required {
+            return Ok(BookingStatus::Confirmed);
+        }
+        match gate {
+            Gate::Open { not_before: Some(earliest), .. } => Err(Refusal::ScreeningRefused {
+                field: "start",
+                message: format!("Your screening means we can treat you from {earliest}; please choose a date on or after it."),
+            }),
+            Gate::Open { review: true, .. } => Ok(BookingStatus::PendingReview),
+            Gate::Open { .. } => Ok(BookingStatus::Confirmed),
+            Gate::WaitUntilCleared => Err(Refusal::ScreeningRefused {
+                field: "screening",
+                message: "Your screening asks us to wait until the condition has cleared. Please screen again then, or book a free consultation.".into(),
+            }),
+            Gate::NotSuitable => Err(Refusal::ScreeningRefused {
+                field: "screening",
+                message: "Your screening shows microneedling is not suitable for you now. Please book a consultation so a practitioner can advise you.".into(),
+            }),
+        }
+    }
+}
+
+/// Serialises what is stored beside a screening; a failure is ours, not the client's.
+fn to_json(value: &impl serde::Serialize) -> Result<String, Refusal> {
+    serde_json::to_string(value).map_err(|e| Refusal::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screening(outcome: Outcome, earliest: Option<Date>) -> protocol::Screening {
+        protocol::Screening {
+            outcome,
+            earliest_date: earliest,
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_outcome_opens_its_gate() {
+        let date = jiff::civil::date(2027, 3, 15);
+        assert_eq!(
+            Gate::of(&screening(Outcome::Eligible, None)),
+            Gate::Open {
+                not_before: None,
+                review: false
+            }
+        );
+        assert_eq!(
+            Gate::of(&screening(Outcome::Consult, None)),
+            Gate::Open {
+                not_before: None,
+                review: true
+            }
+        );
+        assert_eq!(
+            Gate::of(&screening(Outcome::Defer, Some(date))),
+            Gate::Open {
+                not_before: Some(date),
+                review: false
+            }
+        );
+        assert_eq!(
+            Gate::of(&screening(Outcome::Defer, None)),
+            Gate::WaitUntilCleared
+        );
+        assert_eq!(
+            Gate::of(&screening(Outcome::NotSuitable, None)),
+            Gate::NotSuitable
+        );
+        assert!(!Gate::NotSuitable.is_open());
+        assert!(!Gate::WaitUntilCleared.is_open());
+    }
+}

@@ -1,0 +1,76 @@
+//! The details step: who the appointment is for, with what went wrong kept beside it.
+
+use clinic::{ClinicSnapshot, format_local, rfc3339};
+use jiff::Timestamp;
+use maud::{Markup, html};
+
+use super::DetailsForm;
+use super::views::steps;
+use crate::pages::site::money;
+use crate::ui::forms::{FieldErrors, Input, hidden, query};
+use crate::ui::picker::time_label;
+
+/// The details form for a chosen service and start, with errors, a problem above the form
+/// and, after a lost race, the nearest free times.
+pub(super) struct Details<'a> {
+    pub service: &'a clinic::ServiceSetup,
+    pub start: Timestamp,
+    pub form: &'a DetailsForm,
+    pub errors: &'a FieldErrors,
+    pub problem: Option<&'a str>,
+    pub alternatives: &'a [scheduling::Slot],
+}
+
+/// The details step's main content.
+pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
+    let (service, form, errors, problem, alternatives) =
+        (v.service, v.form, v.errors, v.problem, v.alternatives);
+    let local = v.start.to_zoned_datetime(clinic.timezone.clone());
+    let practitioner = clinic
+        .setup
+        .practitioner(&form.practitioner)
+        .map_or("the first available practitioner".to_owned(), |p| {
+            p.name.clone()
+        });
+    let label = |f: &str| match f {
+        "name" => "Name".to_owned(),
+        "email" => "Email".to_owned(),
+        "phone" => "Phone".to_owned(),
+        "notes" => "Notes".to_owned(),
+        other => other.to_owned(),
+    };
+    html! {
+        (steps(if service.requires_screening { 3 } else { 2 }, service.requires_screening))
+        h1 { "Your details" }
+        @if let Some(message) = problem {
+            div.notice.danger role="alert" {
+                p { (message) }
+                @if !alternatives.is_empty() {
+                    p { "The nearest free times:" }
+                    ul.times {
+                        @for slot in alternatives {
+                            li { a href=(format!("/book/details{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("start", &rfc3339(&slot.start))]))) { (slot.start.strftime("%a %-d %b, ")) (time_label(slot)) } }
+                        }
+                    }
+                }
+                p { a href=(format!("/book{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("date", &local.date().to_string())]))) { "See all times" } }
+            }
+        }
+        (errors.summary(label))
+        dl.summary {
+            dt { "Treatment" } dd { (service.name) " (" (service.duration_minutes()) " minutes, " (money(&clinic.setup.clinic.currency, &service.price)) ")" }
+            dt { "When" } dd { time datetime=(rfc3339(&local)) data-instant=(rfc3339(&local)) { (format_local(&local)) } " (" (clinic.setup.clinic.timezone) ")" }
+            dt { "With" } dd { (practitioner) }
+        }
+        p { a href=(format!("/book{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("date", &local.date().to_string())]))) { "Choose a different time" } }
+        form method="post" action="/book" novalidate {
+            (hidden(&[("service", &form.service), ("practitioner", &form.practitioner), ("start", &form.start), ("screening", &form.screening)]))
+            input type="hidden" name="client_zone" value="";
+            (Input { name: "name", label: "Full name", kind: "text", value: &form.name, hint: None, required: true, autocomplete: Some("name") }.render(errors))
+            (Input { name: "email", label: "Email", kind: "email", value: &form.email, hint: Some("We send your confirmation and a link to change or cancel here."), required: true, autocomplete: Some("email") }.render(errors))
+            (Input { name: "phone", label: "Phone", kind: "tel", value: &form.phone, hint: Some("So we can reach you if something changes."), required: false, autocomplete: Some("tel") }.render(errors))
+            (Input { name: "notes", label: "Anything we should know?", kind: "textarea", value: &form.notes, hint: None, required: false, autocomplete: None }.render(errors))
+            button type="submit" { "Confirm booking" }
+        }
+    }
+}

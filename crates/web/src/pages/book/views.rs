@@ -1,0 +1,185 @@
+//! The booking flow's markup: the steps bar, the treatment list, the day-and-time page and
+//! the refusal after a closed screening.
+
+use clinic::{ClinicSnapshot, rfc3339};
+use jiff::civil::Date;
+use maud::{Markup, html};
+
+use super::BookQuery;
+use crate::pages::site::money;
+use crate::state::AppState;
+use crate::ui::forms::query;
+use crate::ui::layout::{PageMeta, page};
+use crate::ui::picker::{Pick, Picker, by_date};
+
+pub(super) fn steps(current: usize, with_screening: bool) -> Markup {
+    let mut names = vec!["Treatment"];
+    if with_screening {
+        names.push("Safety questions");
+    }
+    names.extend(["Day and time", "Your details", "Confirmed"]);
+    html! {
+        ol.steps aria-label="Booking steps" {
+            @for (i, name) in names.iter().enumerate() {
+                li aria-current=[(i == current).then_some("step")] { (i + 1) ". " (name) }
+            }
+        }
+    }
+}
+
+pub(super) fn choose_service(state: &AppState, clinic: &ClinicSnapshot, q: &BookQuery) -> Markup {
+    let setup = &clinic.setup;
+    let chosen_practitioner = setup.practitioner(&q.practitioner);
+    let services: Vec<_> = setup
+        .services
+        .iter()
+        .filter(|s| chosen_practitioner.is_none_or(|p| p.services.contains(&s.id)))
+        .collect();
+    let body = html! {
+        (steps(0, false))
+        h1 { "Schedule an Appointment" }
+        @if !q.service.is_empty() { div.notice.warn role="alert" { p { "We don't offer that treatment; please choose one below." } } }
+        p { "Choose a treatment. Microneedling treatments start with a few safety questions, so we know it is right for you. Not sure? Book a consultation, or call us on " (setup.clinic.phone) "." }
+        @if let Some(p) = chosen_practitioner { p { "Showing what " (p.name) " offers. " a href="/book" { "See everyone's treatments" } } }
+        div.grid {
+            @for s in services {
+                div.card {
+                    h2 { (s.name) }
+                    p.price { (money(&setup.clinic.currency, &s.price)) }
+                    p.muted { (s.duration_minutes()) " minutes" @if s.requires_screening { " · includes safety questions" } }
+                    a.button href=(format!("/book{}", query(&[("service", &s.id), ("practitioner", &q.practitioner), ("screening", &q.screening)]))) { "Choose " span.visually-hidden { (s.name) } }
+                }
+            }
+        }
+    };
+    page(
+        state,
+        PageMeta::new(
+            "Schedule an Appointment",
+            "Book a microneedling treatment or consultation online.",
+            "/book",
+        ),
+        body,
+    )
+}
+
+pub(super) fn screening_closed(state: &AppState, message: &str) -> Markup {
+    let body = html! {
+        h1 { "Let's talk first" }
+        div.notice.warn { p { (message) } }
+        p.cta-inline {
+            a.button href="/book?service=consultation" { "Book a consultation" }
+            a.button.secondary href="/suitability" { "Answer the questions again" }
+        }
+    };
+    page(
+        state,
+        PageMeta::new(
+            "Let's talk first",
+            "Your answers suggest a consultation first.",
+            "/book",
+        )
+        .private(),
+        body,
+    )
+}
+
+/// What the day-and-time step shows.
+pub(super) struct DayTime<'a> {
+    pub service: &'a clinic::ServiceSetup,
+    pub practitioner: Option<&'a str>,
+    pub screening: &'a str,
+    pub month: Date,
+    pub selected: Option<Date>,
+    pub slots: &'a [scheduling::Slot],
+    pub not_before: Option<Date>,
+    pub review: bool,
+}
+
+/// The day-and-time step of a chosen treatment.
+pub(super) fn day_time(state: &AppState, clinic: &ClinicSnapshot, v: &DayTime<'_>) -> Markup {
+    let service = v.service;
+    let p = v.practitioner.unwrap_or_default();
+    let screening = v.screening;
+    let days = by_date(v.slots);
+    let month_text = v.month.strftime("%Y-%m").to_string();
+    let day_link = |date: Date| {
+        format!(
+            "/book{}#times",
+            query(&[
+                ("service", &service.id),
+                ("practitioner", p),
+                ("screening", screening),
+                ("date", &date.to_string())
+            ])
+        )
+    };
+    let month_link = |m: Date| {
+        format!(
+            "/book{}",
+            query(&[
+                ("service", &service.id),
+                ("practitioner", p),
+                ("screening", screening),
+                ("month", &m.strftime("%Y-%m").to_string())
+            ])
+        )
+    };
+    let time_link = |slot: &scheduling::Slot| {
+        format!(
+            "/book/details{}",
+            query(&[
+                ("service", &service.id),
+                ("practitioner", p),
+                ("screening", screening),
+                ("start", &rfc3339(&slot.start))
+            ])
+        )
+    };
+    let offering: Vec<_> = clinic
+        .setup
+        .practitioners
+        .iter()
+        .filter(|pr| pr.services.contains(&service.id))
+        .collect();
+    let chosen = v.practitioner;
+    let picker = Picker {
+        month: v.month,
+        today: clinic.today(),
+        last_bookable: clinic.last_bookable_date(),
+        selected: v.selected,
+        days: &days,
+        timezone: &clinic.setup.clinic.timezone,
+        phone: &clinic.setup.clinic.phone,
+        day_link: &day_link,
+        month_link: &month_link,
+        pick: Pick::Link(&time_link),
+    };
+    let body = html! {
+        (steps(if service.requires_screening { 2 } else { 1 }, service.requires_screening))
+        h1 { "Choose a day and time" }
+        p { strong { (service.name) } " · " (service.duration_minutes()) " minutes · " (money(&clinic.setup.clinic.currency, &service.price)) " · " a href="/book" { "change treatment" } }
+        @if v.review { div.notice.warn { p { "A practitioner will review your safety answers before confirming; the time you choose is held for you meanwhile." } } }
+        @if let Some(date) = v.not_before { div.notice.warn { p { "Because of your safety answers, the earliest date we can treat you is " strong { (date.strftime("%A %-d %B %Y")) } ". Only times from then on are shown." } } }
+        nav aria-label="Practitioner" {
+            h2 { "Who would you like to see?" }
+            ul.cta-inline role="list" {
+                li { a.button.small.secondary[chosen.is_some()] href=(format!("/book{}", query(&[("service", &service.id), ("screening", screening), ("month", &month_text)]))) aria-current=[chosen.is_none().then_some("true")] { "Anyone available" } }
+                @for pr in &offering {
+                    li { a.button.small.secondary[chosen != Some(pr.id.as_str())] href=(format!("/book{}", query(&[("service", &service.id), ("practitioner", &pr.id), ("screening", screening), ("month", &month_text)]))) aria-current=[(chosen == Some(pr.id.as_str())).then_some("true")] { (pr.name) } }
+                }
+            }
+        }
+        (picker.render())
+    };
+    page(
+        state,
+        PageMeta::new(
+            "Choose a day and time",
+            "Pick a day and time for your appointment.",
+            "/book",
+        )
+        .private(),
+        body,
+    )
+}

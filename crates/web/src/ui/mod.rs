@@ -1,0 +1,7 @@
+//! Pieces of markup that pages, the back office and sign-in share: form fields and their
+//! errors, the public page frame, and the day-and-time picker.
+
+pub mod forms;
+pub mod layout;
+pub mod picker;
+pub mod refusal;
