@@ -1,0 +1,299 @@
+//! The workflows over a real store, on SQLite and on PostgreSQL: what each refuses, and
+//! that what they do is written with its mail or not at all.
+
+use std::collections::BTreeMap;
+
+use jiff::{Timestamp, ToSpan};
+use service::{Actor, BookingInput, Refusal, Review, StaffStatus, Workflows};
+use store::{Booking, BookingStatus, Engine, NewClient, Store};
+
+/// A fresh database on one engine holding `setup`, and the workflows over it.
+struct Harness {
+    flows: Workflows,
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+async fn harness(engine: Engine, bookings_per_hour: u32) -> Harness {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = match engine {
+        Engine::Sqlite => format!("sqlite://{}", dir.path().join("collagen.db").display()),
+        Engine::Postgres => {
+            let admin = std::env::var("COLLAGEN_TEST_POSTGRES")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            let name = format!("collagen_test_{}", store::new_id());
+            let pool = sqlx::PgPool::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL is required at {admin}: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .expect("create test database");
+            pool.close().await;
+            let (base, _) = admin.rsplit_once('/').expect("URL with a database");
+            format!("{base}/{name}")
+        }
+    };
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    store.save_setup(&open_all_day()).await.expect("setup");
+    let flows = Workflows::new(store.clone(), "http://clinic.test/", bookings_per_hour)
+        .await
+        .expect("workflows");
+    Harness {
+        flows,
+        store,
+        _dir: dir,
+    }
+}
+
+/// The demo clinic open around the clock, so times relative to now are always in hours.
+fn open_all_day() -> clinic::ClinicSetup {
+    let mut setup = clinic::demo();
+    setup.closures.clear();
+    let days: BTreeMap<String, Vec<String>> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| (d.to_string(), vec!["00:00-24:00".to_string()]))
+        .collect();
+    for p in &mut setup.practitioners {
+        p.hours = days.clone();
+        p.dates.clear();
+        p.time_off.clear();
+    }
+    setup
+}
+
+/// The next whole hour at least `hours` from now: always on the clinic's 15-minute step.
+fn hours_ahead(hours: i64) -> Timestamp {
+    let t = Timestamp::now() + hours.hours();
+    let second = t.as_second();
+    Timestamp::from_second(second - second.rem_euclid(3600) + 3600).expect("in range")
+}
+
+fn consultation(start: Timestamp, practitioner: &str, email: &str) -> BookingInput {
+    BookingInput {
+        service_id: "consultation".into(),
+        start,
+        practitioner: Some(practitioner.into()),
+        client: NewClient {
+            name: "Ada Client".into(),
+            email: email.into(),
+            phone: None,
+        },
+        screening_id: None,
+        notes: String::new(),
+    }
+}
+
+fn staff() -> Actor {
+    Actor::Staff {
+        id: "desk-1".into(),
+    }
+}
+
+async fn mail_kinds(store: &Store, booking: &Booking) -> Vec<String> {
+    store
+        .mail_for_booking(&booking.id)
+        .await
+        .expect("mail")
+        .into_iter()
+        .map(|(kind, _, _)| kind)
+        .collect()
+}
+
+async fn a_lost_race_lists_the_nearest_free_times(engine: Engine) {
+    let h = harness(engine, 0).await;
+    let start = hours_ahead(72);
+    let first = h
+        .flows
+        .book(
+            consultation(start, "maya-lee", "a@example.com"),
+            Actor::Client,
+        )
+        .await
+        .expect("first booking");
+    assert_eq!(first.booking.status, BookingStatus::Confirmed);
+    assert_eq!(mail_kinds(&h.store, &first.booking).await, ["booked"]);
+    let lost = h
+        .flows
+        .book(
+            consultation(start, "maya-lee", "b@example.com"),
+            Actor::Client,
+        )
+        .await;
+    let Err(Refusal::SlotTaken { alternatives }) = lost else {
+        panic!("expected a lost race, got {:?}", lost.map(|b| b.booking.id));
+    };
+    assert!(
+        !alternatives.is_empty(),
+        "the nearest free times are offered"
+    );
+    assert!(alternatives.len() <= 4);
+    assert!(
+        alternatives.iter().all(|s| s.start.timestamp() != start),
+        "the taken time is not offered again"
+    );
+    assert!(
+        alternatives
+            .windows(2)
+            .all(|w| w[0].start.timestamp() < w[1].start.timestamp()),
+        "alternatives come in time order"
+    );
+}
+
+async fn clients_change_only_outside_the_cancel_window(engine: Engine) {
+    let h = harness(engine, 0).await;
+    // The demo's window is 24 hours and its notice 12: a booking 14 hours away is
+    // bookable online but no longer changeable online.
+    let soon = h
+        .flows
+        .book(
+            consultation(hours_ahead(14), "maya-lee", "c@example.com"),
+            Actor::Client,
+        )
+        .await
+        .expect("bookable");
+    let refused = h.flows.cancel(&soon.booking, Actor::Client).await;
+    match refused {
+        Err(Refusal::InsideCancelWindow { hours, phone }) => {
+            assert_eq!(hours, 24);
+            assert_eq!(phone, h.flows.clinic().setup.clinic.phone);
+        }
+        other => panic!(
+            "expected the cancel window, got {:?}",
+            other.map(|b| b.status)
+        ),
+    }
+    let moved = h
+        .flows
+        .reschedule(&soon.booking, hours_ahead(80), None, Actor::Client, None)
+        .await;
+    assert!(matches!(moved, Err(Refusal::InsideCancelWindow { .. })));
+    let cancelled = h
+        .flows
+        .cancel(&soon.booking, staff())
+        .await
+        .expect("staff may cancel inside the window");
+    assert_eq!(cancelled.status, BookingStatus::Cancelled);
+    assert_eq!(
+        mail_kinds(&h.store, &soon.booking).await,
+        ["booked", "cancelled"]
+    );
+    let again = h.flows.cancel(&cancelled, staff()).await;
+    assert!(
+        matches!(&again, Err(Refusal::Closed { message }) if message.contains("cancelled")),
+        "a cancelled booking stays cancelled"
+    );
+}
+
+async fn treatments_are_held_to_the_screening(engine: Engine) {
+    let h = harness(engine, 0).await;
+    let mut input = consultation(hours_ahead(72), "maya-lee", "d@example.com");
+    input.service_id = "microneedling-face".into();
+    let refused = h.flows.book(input.clone(), Actor::Client).await;
+    assert!(matches!(refused, Err(Refusal::ScreeningRequired)));
+    let held = h
+        .flows
+        .book(input, staff())
+        .await
+        .expect("staff may book by phone");
+    assert_eq!(held.booking.status, BookingStatus::PendingReview);
+    let confirmed = h
+        .flows
+        .review(&held.booking, Review::Confirm, "  Fine to go ahead. ")
+        .await
+        .expect("review");
+    assert_eq!(confirmed.status, BookingStatus::Confirmed);
+    assert_eq!(confirmed.review_note.as_deref(), Some("Fine to go ahead."));
+    assert_eq!(
+        mail_kinds(&h.store, &held.booking).await,
+        ["booked", "confirmed"]
+    );
+    let twice = h.flows.review(&confirmed, Review::Decline, "").await;
+    assert!(matches!(twice, Err(Refusal::Closed { .. })));
+    assert_eq!(
+        h.store
+            .booking(&held.booking.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        BookingStatus::Confirmed,
+        "a refused review leaves the booking as it was"
+    );
+}
+
+async fn the_desk_moves_a_booking_through_its_day(engine: Engine) {
+    let h = harness(engine, 0).await;
+    let booked = h
+        .flows
+        .book(
+            consultation(hours_ahead(72), "sam-ortiz", "e@example.com"),
+            staff(),
+        )
+        .await
+        .expect("booked");
+    let arrived = h
+        .flows
+        .set_status(&booked.booking, StaffStatus::Arrived, "desk-1")
+        .await
+        .expect("arrived");
+    assert_eq!(arrived.status, BookingStatus::Arrived);
+    let done = h
+        .flows
+        .set_status(&arrived, StaffStatus::Completed, "desk-1")
+        .await
+        .expect("completed");
+    assert_eq!(done.status, BookingStatus::Completed);
+    let cancel = h
+        .flows
+        .set_status(&done, StaffStatus::Cancelled, "desk-1")
+        .await;
+    assert!(matches!(cancel, Err(Refusal::Closed { .. })));
+    assert!(matches!(
+        StaffStatus::parse("teleported"),
+        Err(Refusal::Invalid { field, .. }) if field == "status"
+    ));
+}
+
+async fn booking_attempts_are_counted_per_address(engine: Engine) {
+    let h = harness(engine, 2).await;
+    let one: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+    let two: std::net::IpAddr = "192.0.2.2".parse().unwrap();
+    assert!(h.flows.count_booking_attempt(one).is_ok());
+    assert!(h.flows.count_booking_attempt(one).is_ok());
+    match h.flows.count_booking_attempt(one) {
+        Err(Refusal::RateLimited { retry_after }) => assert!((1..=3600).contains(&retry_after)),
+        other => panic!("expected the limit, got {other:?}"),
+    }
+    assert!(h.flows.count_booking_attempt(two).is_ok());
+    assert_eq!(
+        h.flows.manage_url("tok"),
+        "http://clinic.test/manage/tok",
+        "one slash between the site and the path"
+    );
+}
+
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(store::Engine::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
+            async fn postgres() {
+                super::$name(store::Engine::Postgres).await
+            }
+        }
+    )*};
+}
+
+on_both_engines!(
+    a_lost_race_lists_the_nearest_free_times,
+    clients_change_only_outside_the_cancel_window,
+    treatments_are_held_to_the_screening,
+    the_desk_moves_a_booking_through_its_day,
+    booking_attempts_are_counted_per_address,
+);
