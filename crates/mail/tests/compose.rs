@@ -1,0 +1,111 @@
+//! What a client receives, word for word: a change to any message shows up here in review.
+
+use jiff::Timestamp;
+use store::{Booking, BookingStatus, Client, Mail};
+
+fn booking(status: BookingStatus) -> Booking {
+    let start: Timestamp = "2027-03-15T13:00:00Z".parse().unwrap();
+    Booking {
+        id: "b-1".into(),
+        reference: "NSC-7KQ2".into(),
+        service_id: "microneedling-face".into(),
+        practitioner_id: "maya-lee".into(),
+        room_id: "room-1".into(),
+        start,
+        end: start + jiff::SignedDuration::from_mins(90),
+        status,
+        screening_id: None,
+        notes: String::new(),
+        review_note: None,
+        created_by: "client".into(),
+        client: Client {
+            id: "c-1".into(),
+            name: "Ada Client".into(),
+            email: "ada@example.com".into(),
+            phone: None,
+        },
+    }
+}
+
+/// The parts a client reads; the invite is checked on its own, without its stamp.
+fn readable(mail: &Mail) -> String {
+    format!(
+        "kind: {}\nto: {}\nsubject: {}\nhas invite: {}\n\n--- text ---\n{}\n--- html ---\n{}\n",
+        mail.kind,
+        mail.recipient,
+        mail.subject,
+        mail.ics.is_some(),
+        mail.body_text,
+        mail.body_html.replace("><", ">\n<")
+    )
+}
+
+/// The invite without the lines that change with the clock (the stamp and, on a move, the
+/// sequence).
+fn stable_invite(ics: &str) -> String {
+    ics.lines()
+        .filter(|l| !l.starts_with("DTSTAMP:") && !l.starts_with("SEQUENCE:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const MANAGE: &str = "https://clinic.example/manage/TOKEN";
+
+#[test]
+fn confirmation() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mail = mail::compose::booked(&clinic, &booking(BookingStatus::Confirmed), MANAGE);
+    insta::assert_snapshot!(readable(&mail));
+    insta::assert_snapshot!(
+        "confirmation_invite",
+        stable_invite(mail.ics.as_deref().unwrap())
+    );
+}
+
+#[test]
+fn request_held_for_review() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mail = mail::compose::booked(&clinic, &booking(BookingStatus::PendingReview), MANAGE);
+    insta::assert_snapshot!(readable(&mail));
+}
+
+#[test]
+fn moved() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let before = booking(BookingStatus::Confirmed);
+    let mut after = before.clone();
+    after.start += jiff::SignedDuration::from_hours(48);
+    after.end += jiff::SignedDuration::from_hours(48);
+    let mail = mail::compose::rescheduled(&clinic, &before, &after, Some(MANAGE));
+    insta::assert_snapshot!(readable(&mail));
+}
+
+#[test]
+fn cancellation() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mail = mail::compose::cancelled(&clinic, &booking(BookingStatus::Cancelled));
+    insta::assert_snapshot!(readable(&mail));
+    insta::assert_snapshot!(
+        "cancellation_invite",
+        stable_invite(mail.ics.as_deref().unwrap())
+    );
+}
+
+#[test]
+fn review_confirmed_with_a_note() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mail = mail::compose::reviewed(
+        &clinic,
+        &booking(BookingStatus::Confirmed),
+        true,
+        " Please avoid retinoids for a week before. ",
+    );
+    insta::assert_snapshot!(readable(&mail));
+}
+
+#[test]
+fn review_declined() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mail = mail::compose::reviewed(&clinic, &booking(BookingStatus::Declined), false, "");
+    insta::assert_snapshot!(readable(&mail));
+}

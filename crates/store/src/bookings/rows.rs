@@ -1,0 +1,135 @@
+//! How bookings and holds are laid out in rows, and the SQL both engines share for them.
+
+use jiff::Timestamp;
+use scheduling::{Hold, Resource};
+
+use super::{Booking, BookingStatus, Client};
+use crate::StoreError;
+
+#[derive(sqlx::FromRow)]
+pub(super) struct BookingRow {
+    id: String,
+    reference: String,
+    service_id: String,
+    practitioner_id: String,
+    room_id: String,
+    start_at: i64,
+    end_at: i64,
+    status: String,
+    screening_id: Option<String>,
+    notes: String,
+    review_note: Option<String>,
+    created_by: String,
+    client_id: String,
+    client_name: String,
+    client_email: String,
+    client_phone: Option<String>,
+}
+
+pub(super) const SELECT_BOOKING: &str =
+    "SELECT b.id, b.reference, b.service_id, b.practitioner_id, b.room_id, b.start_at,
+        b.end_at, b.status, b.screening_id, b.notes, b.review_note, b.created_by, c.id AS client_id,
+        c.name AS client_name, c.email AS client_email, c.phone AS client_phone
+    FROM bookings b JOIN clients c ON c.id = b.client_id";
+
+impl TryFrom<BookingRow> for Booking {
+    type Error = StoreError;
+    fn try_from(r: BookingRow) -> Result<Self, StoreError> {
+        let at = |s: i64| Timestamp::from_second(s).map_err(|e| StoreError::Corrupt(e.to_string()));
+        Ok(Booking {
+            status: BookingStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {}", r.status)))?,
+            start: at(r.start_at)?,
+            end: at(r.end_at)?,
+            id: r.id,
+            reference: r.reference,
+            service_id: r.service_id,
+            practitioner_id: r.practitioner_id,
+            room_id: r.room_id,
+            screening_id: r.screening_id,
+            notes: r.notes,
+            review_note: r.review_note,
+            created_by: r.created_by,
+            client: Client {
+                id: r.client_id,
+                name: r.client_name,
+                email: r.client_email,
+                phone: r.client_phone,
+            },
+        })
+    }
+}
+
+pub(super) fn resource_key(resource: &Resource) -> String {
+    match resource {
+        Resource::Practitioner(id) => format!("practitioner:{id}"),
+        Resource::Room(id) => format!("room:{id}"),
+    }
+}
+
+pub(super) fn hold_from_row(
+    (resource, start, end): (String, i64, i64),
+) -> Result<Hold, StoreError> {
+    let resource = match resource.split_once(':') {
+        Some(("practitioner", id)) => Resource::Practitioner(id.to_owned()),
+        Some(("room", id)) => Resource::Room(id.to_owned()),
+        _ => return Err(StoreError::Corrupt(format!("hold resource {resource}"))),
+    };
+    let at = |s: i64| Timestamp::from_second(s).map_err(|e| StoreError::Corrupt(e.to_string()));
+    Ok(Hold {
+        resource,
+        start: at(start)?,
+        end: at(end)?,
+    })
+}
+
+/// Holds are never longer than a day, so a lower bound on their start keeps overlap
+/// queries on the index.
+pub(super) const LONGEST_HOLD_S: i64 = 86_400;
+
+/// How far ahead the SQLite holds cache reaches: past any booking horizon a clinic sets.
+pub(super) const CACHE_AHEAD_S: i64 = 800 * 86_400;
+
+pub(super) const SELECT_HOLDS: &str = "SELECT resource, start_at, end_at FROM holds
+    WHERE start_at > $1 AND start_at < $2 AND end_at > $3";
+
+/// One INSERT for all of a booking's holds, in resource order so that concurrent writers
+/// take row locks in the same order.
+pub(super) fn insert_holds(
+    booking_id: &str,
+    holds: &[Hold],
+) -> (String, Vec<(String, String, i64, i64)>) {
+    let mut holds = holds.to_vec();
+    holds.sort();
+    let placeholders: Vec<String> = (0..holds.len())
+        .map(|i| {
+            format!(
+                "(${}, ${}, ${}, ${})",
+                4 * i + 1,
+                4 * i + 2,
+                4 * i + 3,
+                4 * i + 4
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO holds (booking_id, resource, start_at, end_at) VALUES {}",
+        placeholders.join(", ")
+    );
+    let rows = holds
+        .iter()
+        .map(|h| {
+            (
+                booking_id.to_owned(),
+                resource_key(&h.resource),
+                h.start.as_second(),
+                h.end.as_second(),
+            )
+        })
+        .collect();
+    (sql, rows)
+}
+
+pub(super) fn rows_to_holds(rows: Vec<(String, i64, i64)>) -> Result<Vec<Hold>, StoreError> {
+    rows.into_iter().map(hold_from_row).collect()
+}

@@ -1,0 +1,235 @@
+//! Writing bookings: each change in one transaction with its holds and its mail, so a
+//! lost race writes nothing.
+
+use jiff::Timestamp;
+use scheduling::Hold;
+
+use super::rows::{
+    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, insert_holds, rows_to_holds,
+};
+use super::{Booking, BookingError, BookingStatus, Client, NewBooking, Placement};
+use crate::db::now_s;
+use crate::outbox::{Mail, queue_mail};
+use crate::{Store, new_id};
+
+impl Store {
+    /// Creates a booking in one transaction: reads the holds in `window`, lets `decide`
+    /// place the booking, writes it with its holds and queues the mail `compose` writes.
+    /// The database refuses an overlap even if `decide` was raced.
+    pub async fn create_booking<E>(
+        &self,
+        new: &NewBooking,
+        window: (Timestamp, Timestamp),
+        decide: impl FnOnce(&[Hold]) -> Result<Placement, E>,
+        compose: impl FnOnce(&Booking) -> Vec<Mail>,
+    ) -> Result<Booking, BookingError<E>> {
+        let now = now_s();
+        let (from, to) = (window.0.as_second(), window.1.as_second());
+        let result = in_write_tx!(self, |tx| {
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
+                .bind(from - LONGEST_HOLD_S)
+                .bind(to)
+                .bind(from)
+                .fetch_all(&mut *tx)
+                .await?;
+            let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
+            let placement = decide(&holds).map_err(BookingError::Refused)?;
+            let email = new.client.email.trim().to_lowercase();
+            let (client_id,): (String,) = sqlx::query_as(
+                "INSERT INTO clients (id, email, name, phone, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (email) DO UPDATE SET name = excluded.name,
+                     phone = COALESCE(excluded.phone, clients.phone)
+                 RETURNING id",
+            )
+            .bind(new_id())
+            .bind(&email)
+            .bind(new.client.name.trim())
+            .bind(new.client.phone.as_deref())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO bookings (id, reference, client_id, service_id, practitioner_id, room_id, start_at,
+                     end_at, status, screening_id, notes, manage_token_hash, created_by, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+            )
+            .bind(&id)
+            .bind(&new.reference)
+            .bind(&client_id)
+            .bind(&new.service_id)
+            .bind(&placement.practitioner_id)
+            .bind(&placement.room_id)
+            .bind(placement.start.as_second())
+            .bind(placement.end.as_second())
+            .bind(new.status.as_str())
+            .bind(new.screening_id.as_deref())
+            .bind(&new.notes)
+            .bind(&new.manage_token_hash)
+            .bind(&new.created_by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let (sql, rows) = insert_holds(&id, &placement.holds);
+            if !rows.is_empty() {
+                let mut insert = sqlx::query(&sql);
+                for (booking_id, resource, start, end) in rows {
+                    insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
+                }
+                insert.execute(&mut *tx).await?;
+            }
+            if let Some(screening) = &new.screening_id {
+                sqlx::query(
+                    "UPDATE screenings SET client_id = $1 WHERE id = $2 AND client_id IS NULL",
+                )
+                .bind(&client_id)
+                .bind(screening)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let booking = Booking {
+                id,
+                reference: new.reference.clone(),
+                service_id: new.service_id.clone(),
+                practitioner_id: placement.practitioner_id,
+                room_id: placement.room_id,
+                start: placement.start,
+                end: placement.end,
+                status: new.status,
+                screening_id: new.screening_id.clone(),
+                notes: new.notes.clone(),
+                review_note: None,
+                created_by: new.created_by.clone(),
+                client: Client {
+                    id: client_id,
+                    name: new.client.name.trim().to_owned(),
+                    email,
+                    phone: new.client.phone.clone(),
+                },
+            };
+            for mail in compose(&booking) {
+                queue_mail(&mut *tx, Some(&booking.id), &mail, now).await?;
+            }
+            tx.commit().await?;
+            Ok(booking)
+        });
+        self.holds_changed();
+        result
+    }
+
+    /// Moves a live booking in one transaction: its old holds are released and the new
+    /// ones taken together, so the client never ends with both times or neither.
+    pub async fn reschedule_booking<E>(
+        &self,
+        id: &str,
+        window: (Timestamp, Timestamp),
+        decide: impl FnOnce(&Booking, &[Hold]) -> Result<Placement, E>,
+        compose: impl FnOnce(&Booking, &Booking) -> Vec<Mail>,
+    ) -> Result<Booking, BookingError<E>> {
+        let now = now_s();
+        let (from, to) = (window.0.as_second(), window.1.as_second());
+        let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
+        let result = in_write_tx!(self, |tx| {
+            let row: Option<BookingRow> = sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let before = Booking::try_from(row.ok_or(BookingError::NotFound)?)
+                .map_err(BookingError::Store)?;
+            sqlx::query("DELETE FROM holds WHERE booking_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
+                .bind(from - LONGEST_HOLD_S)
+                .bind(to)
+                .bind(from)
+                .fetch_all(&mut *tx)
+                .await?;
+            let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
+            let placement = decide(&before, &holds).map_err(BookingError::Refused)?;
+            let (sql, rows) = insert_holds(id, &placement.holds);
+            if !rows.is_empty() {
+                let mut insert = sqlx::query(&sql);
+                for (booking_id, resource, start, end) in rows {
+                    insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
+                }
+                insert.execute(&mut *tx).await?;
+            }
+            sqlx::query(
+                "UPDATE bookings SET practitioner_id = $1, room_id = $2, start_at = $3, end_at = $4, updated_at = $5
+                 WHERE id = $6",
+            )
+            .bind(&placement.practitioner_id)
+            .bind(&placement.room_id)
+            .bind(placement.start.as_second())
+            .bind(placement.end.as_second())
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let after = Booking {
+                practitioner_id: placement.practitioner_id,
+                room_id: placement.room_id,
+                start: placement.start,
+                end: placement.end,
+                ..before.clone()
+            };
+            for mail in compose(&before, &after) {
+                queue_mail(&mut *tx, Some(id), &mail, now).await?;
+            }
+            tx.commit().await?;
+            Ok(after)
+        });
+        self.holds_changed();
+        result
+    }
+
+    /// Changes a booking's status in one transaction after `guard` approves the current
+    /// row; cancelled and declined bookings release their holds.
+    pub async fn set_booking_status<E>(
+        &self,
+        id: &str,
+        status: BookingStatus,
+        note: Option<&str>,
+        guard: impl FnOnce(&Booking) -> Result<(), E>,
+        compose: impl FnOnce(&Booking) -> Vec<Mail>,
+    ) -> Result<Booking, BookingError<E>> {
+        let now = now_s();
+        let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
+        let result = in_write_tx!(self, |tx| {
+            let row: Option<BookingRow> = sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let before = Booking::try_from(row.ok_or(BookingError::NotFound)?)
+                .map_err(BookingError::Store)?;
+            guard(&before).map_err(BookingError::Refused)?;
+            if !status.is_live() {
+                sqlx::query("DELETE FROM holds WHERE booking_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("UPDATE bookings SET status = $1, review_note = COALESCE($2, review_note), updated_at = $3 WHERE id = $4")
+                .bind(status.as_str())
+                .bind(note)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let after = Booking {
+                status,
+                review_note: note.map(str::to_owned).or(before.review_note.clone()),
+                ..before
+            };
+            for mail in compose(&after) {
+                queue_mail(&mut *tx, Some(id), &mail, now).await?;
+            }
+            tx.commit().await?;
+            Ok(after)
+        });
+        self.holds_changed();
+        result
+    }
+}
