@@ -65,21 +65,6 @@ pub struct StaffSession {
     pub csrf: String,
 }
 
-impl StaffSession {
-    /// Refuses unless the role is one of `allowed`; the error is the 403 page to return.
-    #[allow(
-        clippy::result_large_err,
-        reason = "handlers return the response as is"
-    )]
-    pub fn require(&self, allowed: &[Role]) -> Result<(), Response> {
-        if allowed.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(forbidden())
-        }
-    }
-}
-
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for StaffSession {
     type Rejection = Response;
 
@@ -95,7 +80,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for StaffSession {
     }
 }
 
-/// The 403 answer for a signed-in member without the right role.
+/// The 403 page for a signed-in member without the right role; the role extractors answer with it.
 pub fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, maud::html! {
         (maud::DOCTYPE)

@@ -11,6 +11,10 @@ use crate::problem::ProblemKind;
 
 /// The signed-in staff member, if their role is one of `allowed`; else the 403 answer,
 /// as a problem detail on the API and as a page elsewhere.
+#[allow(
+    clippy::result_large_err,
+    reason = "the rejection is the response itself, returned as is"
+)]
 fn with_role(parts: &Parts, allowed: &[Role]) -> Result<StaffSession, Response> {
     let Some(session) = parts.extensions.get::<StaffSession>().cloned() else {
         return Err(axum::http::StatusCode::UNAUTHORIZED.into_response());

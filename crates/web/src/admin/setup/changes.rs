@@ -1,16 +1,25 @@
 //! The handlers that apply one change each, validate the whole setup, and save it.
 
-use super::*;
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use clinic::TimeOffSetup;
+use jiff::civil::Date;
+
+use super::forms::{
+    DatesForm, DatesRemoveForm, HoursForm, PolicyForm, TimeOffForm, TimeOffRemoveForm,
+};
+use super::parse::{POLICY, WEEKDAYS, elsewhere, moment_text, parse_count, sentence, spans_of};
+use super::{Problems, Typed, View, practitioner_index, refuse, store_setup};
+use crate::auth::AdminSession;
+use crate::state::AppState;
 
 /// `POST /admin/setup/policy`.
 pub async fn save_policy(
     State(state): State<AppState>,
-    session: StaffSession,
+    AdminSession(session): AdminSession,
     Form(form): Form<PolicyForm>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin]) {
-        return r;
-    }
     let mut setup = state.clinic().setup.clone();
     let mut problems = Problems::default();
     let mut values = [0; 4];
@@ -54,12 +63,9 @@ pub async fn save_policy(
 /// `POST /admin/setup/hours`: one practitioner's weekly hours, all seven days.
 pub async fn save_hours(
     State(state): State<AppState>,
-    session: StaffSession,
+    AdminSession(session): AdminSession,
     Form(form): Form<HoursForm>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin]) {
-        return r;
-    }
     let mut setup = state.clinic().setup.clone();
     let mut problems = Problems::default();
     if let Some(i) = practitioner_index(&setup, &form.practitioner, &mut problems) {
@@ -106,12 +112,9 @@ pub async fn save_hours(
 /// `POST /admin/setup/time-off`: adds one stretch of time off.
 pub async fn add_time_off(
     State(state): State<AppState>,
-    session: StaffSession,
+    AdminSession(session): AdminSession,
     Form(form): Form<TimeOffForm>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin]) {
-        return r;
-    }
     let mut setup = state.clinic().setup.clone();
     let mut problems = Problems::default();
     if let Some(i) = practitioner_index(&setup, &form.practitioner, &mut problems) {
@@ -175,12 +178,9 @@ pub async fn add_time_off(
 /// `POST /admin/setup/time-off/remove`: removes the entry the page showed at `index`.
 pub async fn remove_time_off(
     State(state): State<AppState>,
-    session: StaffSession,
+    AdminSession(session): AdminSession,
     Form(form): Form<TimeOffRemoveForm>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin]) {
-        return r;
-    }
     let mut setup = state.clinic().setup.clone();
     let mut problems = Problems::default();
     if let Some(i) = practitioner_index(&setup, &form.practitioner, &mut problems) {
@@ -220,12 +220,9 @@ pub async fn remove_time_off(
 /// `POST /admin/setup/dates`: sets (or replaces) one date's hours.
 pub async fn save_date(
     State(state): State<AppState>,
-    session: StaffSession,
+    AdminSession(session): AdminSession,
     Form(form): Form<DatesForm>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin]) {
-        return r;
-    }
     let mut setup = state.clinic().setup.clone();
     let mut problems = Problems::default();
     if let Some(i) = practitioner_index(&setup, &form.practitioner, &mut problems) {
@@ -284,12 +281,9 @@ pub async fn save_date(
 /// `POST /admin/setup/dates/remove`: the date goes back to its weekday's hours.
 pub async fn remove_date(
     State(state): State<AppState>,
-    session: StaffSession,
+    AdminSession(session): AdminSession,
     Form(form): Form<DatesRemoveForm>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin]) {
-        return r;
-    }
     let mut setup = state.clinic().setup.clone();
     let mut problems = Problems::default();
     if let Some(i) = practitioner_index(&setup, &form.practitioner, &mut problems) {

@@ -1,19 +1,23 @@
-//! The posted forms, field by field.
+//! The posted forms, field by field. Every field defaults to empty, so a form with a field
+//! missing is answered with the page and its message rather than a bare 422 from axum.
 
-use super::*;
+use serde::Deserialize;
 
+/// `?saved=1` after a redirect, so the page can confirm what was saved.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
     #[serde(default)]
     pub(super) saved: String,
 }
 
+/// The whole setup as one document, for changes the smaller forms do not cover.
 #[derive(Debug, Default, Deserialize)]
 pub struct SetupForm {
     #[serde(default)]
     pub(super) document: String,
 }
 
+/// The booking policy's four numbers, as typed: kept as text so a refusal can show them again.
 #[derive(Debug, Default, Deserialize)]
 pub struct PolicyForm {
     #[serde(default)]
@@ -27,6 +31,7 @@ pub struct PolicyForm {
 }
 
 impl PolicyForm {
+    /// A field by its `[booking]` name, so the policy fields can be walked as a table.
     pub(super) fn get(&self, name: &str) -> &str {
         match name {
             "slot_step_minutes" => &self.slot_step_minutes,
@@ -38,6 +43,7 @@ impl PolicyForm {
     }
 }
 
+/// One practitioner's weekly hours, a text field per weekday.
 #[derive(Debug, Default, Deserialize)]
 pub struct HoursForm {
     #[serde(default)]
@@ -59,6 +65,7 @@ pub struct HoursForm {
 }
 
 impl HoursForm {
+    /// A day's field by weekday key (`mon` to `sun`), so the week can be walked in order.
     pub(super) fn day(&self, key: &str) -> &str {
         match key {
             "mon" => &self.mon,
@@ -73,6 +80,7 @@ impl HoursForm {
     }
 }
 
+/// One new stretch of time off for a practitioner.
 #[derive(Debug, Default, Deserialize)]
 pub struct TimeOffForm {
     #[serde(default)]
@@ -83,6 +91,7 @@ pub struct TimeOffForm {
     pub(super) to: String,
 }
 
+/// Which stretch of time off to remove, by its place in the list the page showed.
 #[derive(Debug, Default, Deserialize)]
 pub struct TimeOffRemoveForm {
     #[serde(default)]
@@ -96,6 +105,7 @@ pub struct TimeOffRemoveForm {
     pub(super) to: String,
 }
 
+/// The hours for one date, replacing that weekday's usual hours.
 #[derive(Debug, Default, Deserialize)]
 pub struct DatesForm {
     #[serde(default)]
@@ -106,6 +116,7 @@ pub struct DatesForm {
     pub(super) spans: String,
 }
 
+/// A date override to remove, so the date goes back to its weekday's hours.
 #[derive(Debug, Default, Deserialize)]
 pub struct DatesRemoveForm {
     #[serde(default)]

@@ -7,26 +7,25 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use clinic::{ClinicSetup, PractitionerSetup, SetupError, TimeOffSetup};
-use jiff::civil::Date;
+use clinic::{ClinicSetup, SetupError};
 use maud::{Markup, html};
-use serde::Deserialize;
 
 use super::layout::{admin_page, csrf_field};
-use crate::auth::{Role, StaffSession};
+use crate::auth::{AdminSession, StaffSession};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::forms::field_id;
 
 mod changes;
 mod forms;
 mod parse;
 mod sections;
 
-pub use changes::*;
-use forms::*;
-use parse::*;
-use sections::*;
+pub use changes::{add_time_off, remove_date, remove_time_off, save_date, save_hours, save_policy};
+use forms::{DatesForm, HoursForm, PageQuery, PolicyForm, SetupForm, TimeOffForm};
+use parse::{GENERAL, unknown_practitioner};
+use sections::{
+    dates_form, hours_form, hours_table, policy_section, problems_summary, time_off_form,
+};
 
 /// A refused setup in one line: `Line 12, field practitioners[0].hours.mon[1]: ...`.
 pub(super) fn describe(error: &SetupError) -> String {
@@ -53,6 +52,7 @@ pub(super) fn day_hours(spans: Option<&Vec<String>>) -> String {
     }
 }
 
+/// How the document is written, beside the editor, so admins need not look it up.
 pub(super) fn guide() -> Markup {
     html! {
         details.setup-guide {
@@ -83,10 +83,12 @@ pub(super) fn guide() -> Markup {
 /// wrong, in the order found.
 #[derive(Debug, Default)]
 pub(super) struct Problems {
+    /// `(key, label, message)`, for the summary at the top.
     pub(super) list: Vec<(String, String, String)>,
 }
 
 impl Problems {
+    /// Records a problem; only the first for each key is kept, as a field shows one message.
     pub(super) fn add(
         &mut self,
         key: impl Into<String>,
@@ -99,6 +101,7 @@ impl Problems {
         }
     }
 
+    /// The message for one field, to show beside it.
     pub(super) fn get(&self, key: &str) -> Option<&str> {
         self.list
             .iter()
@@ -106,6 +109,7 @@ impl Problems {
             .map(|(_, _, m)| m.as_str())
     }
 
+    /// Whether the change may go on to validation.
     pub(super) fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
@@ -125,13 +129,17 @@ pub(super) enum Typed<'a> {
 /// Everything the page shows besides the saved setup.
 #[derive(Debug, Default)]
 pub(super) struct View<'a> {
+    /// Just saved: confirm it at the top.
     pub(super) saved: bool,
     /// A refused document and why, for the whole-setup editor.
     pub(super) document: Option<(&'a str, String)>,
+    /// What one of the smaller forms had typed.
     pub(super) typed: Typed<'a>,
+    /// Why that form was refused.
     pub(super) problems: Problems,
 }
 
+/// The whole page: notices, the smaller forms, and the document editor holding `text`.
 pub(super) fn page_body(
     state: &AppState,
     session: &StaffSession,
@@ -264,12 +272,9 @@ pub(super) fn practitioner_index(
 /// `GET /admin/setup`.
 pub async fn page(
     State(state): State<AppState>,
-    session: StaffSession,
+    AdminSession(session): AdminSession,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin]) {
-        return r;
-    }
     let view = View {
         saved: query.saved == "1",
         ..View::default()
@@ -280,12 +285,9 @@ pub async fn page(
 /// `POST /admin/setup`: the whole document.
 pub async fn save(
     State(state): State<AppState>,
-    session: StaffSession,
+    AdminSession(session): AdminSession,
     Form(form): Form<SetupForm>,
 ) -> Response {
-    if let Err(r) = session.require(&[Role::Admin]) {
-        return r;
-    }
     match clinic::parse(&form.document, Some("setup")) {
         Ok(setup) => store_setup(&state, &session, &setup, "document").await,
         Err(err) => {
@@ -300,7 +302,10 @@ pub async fn save(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use clinic::SetupError;
+
+    use super::parse::{DAYS, HOURS, MINUTES, moment_text, parse_count, sentence, spans_of};
+    use super::{day_hours, describe, document};
 
     #[test]
     pub(super) fn errors_name_the_line_and_field() {

@@ -1,7 +1,8 @@
 //! Reading what admins type: counts with units, spans of hours, moments of time off.
 
-use super::*;
+use jiff::civil::Date;
 
+/// Weekday keys as the clinic file writes them, with the names the page shows, Monday first.
 pub(super) const WEEKDAYS: [(&str, &str); 7] = [
     ("mon", "Monday"),
     ("tue", "Tuesday"),
@@ -14,18 +15,23 @@ pub(super) const WEEKDAYS: [(&str, &str); 7] = [
 
 /// A unit a policy number is counted in, and the words accepted after the number.
 pub(super) struct Unit {
+    /// The unit's name in messages (`Enter a number of minutes.`).
     pub(super) plural: &'static str,
+    /// The ways people write the unit after the number (`15 min`, `24h`).
     pub(super) words: &'static [&'static str],
 }
 
+/// For the slot step and the minimum notice.
 pub(super) const MINUTES: Unit = Unit {
     plural: "minutes",
     words: &["minutes", "minute", "mins", "min", "m"],
 };
+/// For the cancellation notice.
 pub(super) const HOURS: Unit = Unit {
     plural: "hours",
     words: &["hours", "hour", "hrs", "hr", "h"],
 };
+/// For the booking horizon.
 pub(super) const DAYS: Unit = Unit {
     plural: "days",
     words: &["days", "day", "d"],
@@ -176,6 +182,7 @@ pub(super) fn moment_text(text: &str) -> String {
     }
 }
 
+/// Why a form naming no practitioner, or one since removed, changed nothing.
 pub(super) fn unknown_practitioner(id: &str) -> String {
     if id.trim().is_empty() {
         "Choose a practitioner: the form did not say whose schedule to change.".into()

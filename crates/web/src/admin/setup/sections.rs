@@ -1,21 +1,34 @@
 //! The page's forms: booking policy, and per practitioner weekly hours, time off and date overrides.
 
-use super::*;
+use clinic::{ClinicSetup, PractitionerSetup};
+use maud::{Markup, html};
+
+use super::parse::{GENERAL, POLICY, WEEKDAYS, spans_text};
+use super::{Problems, Typed, View, day_hours};
+use crate::admin::layout::csrf_field;
+use crate::auth::StaffSession;
+use crate::ui::forms::field_id;
 
 /// One labelled text input with its hint and error, keyed for [`field_id`].
 pub(super) struct Field<'a> {
+    /// The key its problems are filed under; the input's id is made from it.
     pub(super) key: &'a str,
+    /// The posted name.
     pub(super) name: &'a str,
+    /// Markup, so a visually hidden part can say whose field it is.
     pub(super) label: Markup,
     pub(super) value: &'a str,
     pub(super) hint: Option<&'a str>,
     /// The id of a hint shown once for several fields.
     pub(super) shared_hint: Option<&'a str>,
+    /// The input's `type`.
     pub(super) kind: &'a str,
+    /// Asks phones for the number keyboard.
     pub(super) numeric: bool,
 }
 
 impl<'a> Field<'a> {
+    /// A plain text input; the other settings are changed with struct update syntax.
     pub(super) fn text(key: &'a str, name: &'a str, label: Markup, value: &'a str) -> Field<'a> {
         Field {
             key,
@@ -29,6 +42,7 @@ impl<'a> Field<'a> {
         }
     }
 
+    /// The same field with its own hint.
     pub(super) fn hint(self, hint: &'a str) -> Field<'a> {
         Field {
             hint: Some(hint),
@@ -36,6 +50,7 @@ impl<'a> Field<'a> {
         }
     }
 
+    /// The field, wired to its hint and error for screen readers.
     pub(super) fn render(&self, problems: &Problems) -> Markup {
         let id = field_id(self.key);
         let hint_id = format!("{id}-hint");
@@ -72,6 +87,7 @@ pub(super) fn form_error(problems: &Problems, key: &str) -> Markup {
     }
 }
 
+/// Every refusal at the top of the page, each linking to its field, so none is missed.
 pub(super) fn problems_summary(problems: &Problems) -> Markup {
     html! {
         @if !problems.is_empty() {
@@ -90,6 +106,7 @@ pub(super) fn problems_summary(problems: &Problems) -> Markup {
     }
 }
 
+/// Everyone's saved weekly hours in one table, to compare before changing one.
 pub(super) fn hours_table(setup: &ClinicSetup) -> Markup {
     html! {
         @if setup.practitioners.is_empty() {
@@ -120,6 +137,7 @@ pub(super) fn hours_table(setup: &ClinicSetup) -> Markup {
     }
 }
 
+/// The booking policy form: the typed values after a refusal, else the saved ones.
 pub(super) fn policy_section(
     session: &StaffSession,
     setup: &ClinicSetup,
@@ -154,6 +172,7 @@ pub(super) fn policy_section(
     }
 }
 
+/// One practitioner's weekly hours form.
 pub(super) fn hours_form(session: &StaffSession, p: &PractitionerSetup, view: &View<'_>) -> Markup {
     let title = format!("p-{}-hours", p.id);
     let hint_id = format!("{title}-hint");
@@ -181,6 +200,7 @@ pub(super) fn hours_form(session: &StaffSession, p: &PractitionerSetup, view: &V
     }
 }
 
+/// One practitioner's time off: the list with a remove button each, and the form to add one.
 pub(super) fn time_off_form(
     session: &StaffSession,
     p: &PractitionerSetup,
@@ -236,6 +256,7 @@ pub(super) fn time_off_form(
     }
 }
 
+/// One practitioner's date overrides: the list with a remove button each, and the form to set one.
 pub(super) fn dates_form(session: &StaffSession, p: &PractitionerSetup, view: &View<'_>) -> Markup {
     let title = format!("p-{}-dates", p.id);
     let (date, spans) = match view.typed {

@@ -1,7 +1,11 @@
 //! The clickable face and body diagram: each area an SVG link that toggles it, coloured by
 //! the depth range the clinic's protocol allows there.
 
-use super::*;
+use maud::{Markup, html};
+use protocol::{AreaInfo, PlanTables, RangeMm};
+
+use super::Choices;
+use super::view::depth_text;
 
 /// How deep an area's needles go, as a colour band: light, medium or deep.
 pub(super) fn depth_band(d: RangeMm) -> &'static str {
@@ -109,6 +113,7 @@ fn figure(
     }
 }
 
+/// One shape, filled with `pattern` (the selection's stripes) when given.
 fn shape_markup(shape: &Shape, class: &str, pattern: Option<&str>) -> Markup {
     let fill = pattern.map(|p| format!("url(#{p})"));
     match shape {
@@ -119,6 +124,7 @@ fn shape_markup(shape: &Shape, class: &str, pattern: Option<&str>) -> Markup {
     }
 }
 
+/// Both drawings and their legend: the areas to tap, for those who find a picture easier than a list.
 pub(super) fn area_diagram(tables: &PlanTables, areas: &[AreaInfo], choices: &Choices) -> Markup {
     html! {
         div.diagram {
