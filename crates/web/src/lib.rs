@@ -1,5 +1,5 @@
 //! The HTTP edge of Collagen: server-rendered pages that work without JavaScript, the JSON
-//! API under `/api/v1`, and the background mail worker.
+//! API under `/api/v1`, and the staff sign-in that guards the back office.
 //!
 //! Every change is decided by the workflows (`service`) and the pure crates beneath them;
 //! this crate turns requests into their inputs and their answers into pages and JSON.

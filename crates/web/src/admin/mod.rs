@@ -1,6 +1,7 @@
 //! The back office: front desk, practitioners and the owner. Every route here sits behind
 //! [`crate::auth::require_staff`], applied to the whole router, so a new route cannot forget
-//! it; each handler then checks its role.
+//! it; a handler that needs a role names it in its arguments
+//! ([`crate::auth::AdminSession`], [`crate::auth::ClinicalSession`]).
 
 mod api;
 mod bookings;

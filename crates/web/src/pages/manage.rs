@@ -141,8 +141,8 @@ pub async fn show(
             h2 { "Change or cancel" }
             @match can_change(&clinic, &b, &Actor::Client) {
                 Ok(()) => p.cta-inline {
-                    a.button.secondary href=(format!("/manage/{token}/reschedule")) { "Reschedule" }
-                    a.button.secondary href=(format!("/manage/{token}/cancel")) { "Cancel appointment" }
+                    a.button.secondary href=(format!("{}/reschedule", manage_path(&token))) { "Reschedule" }
+                    a.button.secondary href=(format!("{}/cancel", manage_path(&token))) { "Cancel appointment" }
                 },
                 Err(refusal) => p.notice.warn { (refusal) },
             }
@@ -167,11 +167,11 @@ pub async fn confirm_cancel(
         h1 { "Cancel your appointment?" }
         (summary(&clinic, &b))
         @match can_change(&clinic, &b, &Actor::Client) {
-            Ok(()) => form method="post" action=(format!("/manage/{token}/cancel")) {
+            Ok(()) => form method="post" action=(format!("{}/cancel", manage_path(&token))) {
                 p { "The time will be offered to other clients. You can book again at any time." }
                 p.cta-inline {
                     button.danger type="submit" { "Yes, cancel it" }
-                    a.button.secondary href=(format!("/manage/{token}")) { "Keep my appointment" }
+                    a.button.secondary href=(manage_path(&token)) { "Keep my appointment" }
                 }
             },
             Err(refusal) => p.notice.warn { (refusal) },
@@ -202,7 +202,7 @@ pub async fn cancel(
             let body = html! {
                 h1 { "We couldn't cancel online" }
                 p.notice.warn { (err.message) }
-                p { a href=(format!("/manage/{token}")) { "Back to your appointment" } }
+                p { a href=(manage_path(&token)) { "Back to your appointment" } }
             };
             (
                 err.status,
@@ -254,7 +254,7 @@ async fn reschedule_page(
         Vec::new()
     };
     let days = by_date(&slots);
-    let base = format!("/manage/{token}/reschedule");
+    let base = format!("{}/reschedule", manage_path(&token));
     let link = |d: Date| format!("{base}{}#times", query(&[("date", &d.to_string())]));
     let month_link = |m: Date| {
         format!(
@@ -282,7 +282,7 @@ async fn reschedule_page(
             Err(refusal) => p.notice.warn { (refusal) },
             Ok(()) => (picker.render()),
         }
-        p { a href=(format!("/manage/{token}")) { "Keep my current time" } }
+        p { a href=(manage_path(&token)) { "Keep my current time" } }
     };
     let status = if problem.is_some() {
         StatusCode::CONFLICT
