@@ -2,7 +2,7 @@
 //! practitioner's review, and the desk's arrived / completed / no-show.
 
 use mail::compose;
-use store::{Booking, BookingStatus};
+use store::{Booking, BookingError, BookingStatus};
 
 use crate::booking::from_store;
 use crate::policy::can_change;
@@ -48,6 +48,15 @@ impl StaffStatus {
     }
 }
 
+/// A status change takes no new time, so a conflict in the database means the row moved
+/// under it, not that a time was lost.
+fn status_refusal(err: BookingError<Refusal>) -> Refusal {
+    match from_store(err) {
+        Refusal::SlotTaken { .. } => Refusal::Changed,
+        other => other,
+    }
+}
+
 impl Workflows {
     /// Cancels a booking and releases its time; the client is told by mail.
     pub async fn cancel(&self, booking: &Booking, actor: Actor) -> Result<Booking, Refusal> {
@@ -61,11 +70,7 @@ impl Workflows {
                 |after| vec![compose::cancelled(&clinic, after)],
             )
             .await
-            .map_err(|err| match from_store(err) {
-                // A status change takes no new time, so a conflict means the row moved.
-                Refusal::SlotTaken { .. } => Refusal::Changed,
-                other => other,
-            })
+            .map_err(status_refusal)
     }
 
     /// Confirms or declines a booking held for review and tells the client by mail, with
@@ -101,10 +106,7 @@ impl Workflows {
                 |after| vec![compose::reviewed(&clinic, after, confirmed, note)],
             )
             .await
-            .map_err(|err| match from_store(err) {
-                Refusal::SlotTaken { .. } => Refusal::Changed,
-                other => other,
-            })
+            .map_err(status_refusal)
     }
 
     /// The desk marks a live booking arrived, completed or missed, or cancels it.
@@ -147,10 +149,7 @@ impl Workflows {
                 |_| vec![],
             )
             .await
-            .map_err(|err| match from_store(err) {
-                Refusal::SlotTaken { .. } => Refusal::Changed,
-                other => other,
-            })
+            .map_err(status_refusal)
     }
 
     /// The invite a client downloads from their manage page, current or cancelled.

@@ -254,7 +254,7 @@ async fn reschedule_page(
         Vec::new()
     };
     let days = by_date(&slots);
-    let base = format!("{}/reschedule", manage_path(&token));
+    let base = format!("{}/reschedule", manage_path(token));
     let link = |d: Date| format!("{base}{}#times", query(&[("date", &d.to_string())]));
     let month_link = |m: Date| {
         format!(
@@ -282,7 +282,7 @@ async fn reschedule_page(
             Err(refusal) => p.notice.warn { (refusal) },
             Ok(()) => (picker.render()),
         }
-        p { a href=(manage_path(&token)) { "Keep my current time" } }
+        p { a href=(manage_path(token)) { "Keep my current time" } }
     };
     let status = if problem.is_some() {
         StatusCode::CONFLICT
