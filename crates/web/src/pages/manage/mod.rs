@@ -1,23 +1,21 @@
 //! `/manage/{token}`: the client's own view of a booking, with reschedule and cancel.
 //! The link in the confirmation mail is the only key; it is never shown to anyone else.
 
+mod views;
+
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
-use maud::{Markup, html};
 use serde::Deserialize;
+use service::{Actor, Refusal, manage_path, parse_start};
 use store::{Booking, BookingStatus};
 
+use crate::state::AppState;
 use crate::ui::forms::query;
 use crate::ui::layout::{PageMeta, page};
-use crate::ui::picker::{by_date, month_start};
-use clinic::{ClinicSnapshot, format_local, rfc3339};
-use service::{Actor, Refusal, calendar_path, can_change, manage_path, parse_start};
-
-use crate::state::AppState;
-use crate::ui::picker::{Pick, Picker};
+use crate::ui::picker::{Pick, Picker, by_date, month_start};
 use crate::ui::refusal::FormRefusal;
 
 /// Flags the confirmation and change pages pass back.
@@ -58,10 +56,7 @@ async fn find(state: &AppState, token: &str) -> Result<Booking, Response> {
     match state.flows.by_token(token).await {
         Ok(b) => Ok(b),
         Err(Refusal::NotFound { .. }) => {
-            let body = html! {
-                h1 { "We couldn't find that booking" }
-                p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (state.clinic().setup.clinic.phone) "." }
-            };
+            let body = views::not_found(&state.clinic().setup.clinic.phone);
             Err((
                 StatusCode::NOT_FOUND,
                 page(
@@ -73,33 +68,6 @@ async fn find(state: &AppState, token: &str) -> Result<Booking, Response> {
                 .into_response())
         }
         Err(err) => Err(crate::error::ApiError::from(err).into_response()),
-    }
-}
-
-fn summary(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
-    let setup = &clinic.setup;
-    let start = b.start.to_zoned_datetime(clinic.timezone.clone());
-    html! {
-        dl.summary {
-            dt { "Reference" } dd { strong { (b.reference) } }
-            dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
-            dt { "When" } dd { time datetime=(rfc3339(&start)) data-instant=(rfc3339(&start)) { (format_local(&start)) } " (" (setup.clinic.timezone) ")" }
-            dt { "With" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
-            dt { "Where" } dd { (setup.clinic.name) ", " (setup.clinic.address) }
-            dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (status_text(b.status)) } }
-        }
-    }
-}
-
-fn status_text(status: BookingStatus) -> &'static str {
-    match status {
-        BookingStatus::Confirmed => "Confirmed",
-        BookingStatus::PendingReview => "Held for a practitioner's review",
-        BookingStatus::Cancelled => "Cancelled",
-        BookingStatus::Declined => "Not going ahead",
-        BookingStatus::Arrived => "Arrived",
-        BookingStatus::Completed => "Completed",
-        BookingStatus::NoShow => "Missed",
     }
 }
 
@@ -116,39 +84,14 @@ pub async fn show(
         (false, BookingStatus::Cancelled) => "Booking cancelled",
         _ => "Your appointment",
     };
-    let body = html! {
-        @if q.booked.is_some() { ol.steps aria-label="Booking steps" { li { "Treatment" } li { "Day and time" } li { "Your details" } li aria-current="step" { "Confirmed" } } }
-        h1 { (title) }
-        @if q.booked.is_some() {
-            div.notice.ok role="status" {
-                @if b.status == BookingStatus::PendingReview {
-                    p { "Your time is held. A practitioner will review your safety answers and we will email " (b.client.email) " once it is confirmed." }
-                } @else {
-                    p { "We've emailed a confirmation to " (b.client.email) ". Keep this page's link: it lets you change or cancel your appointment." }
-                }
-            }
-        }
-        @if q.moved.is_some() { div.notice.ok role="status" { p { "Your appointment has moved. We've emailed the new details." } } }
-        (summary(&clinic, &b))
-        @if b.status.is_live() {
-            p.cta-inline { a.button.secondary href=(calendar_path(&token)) { "Add to calendar (.ics)" } }
-            h2 { "Before you come" }
-            ul {
-                li { "Arrive without make-up; we apply numbing cream, which takes 15 to 60 minutes to work." }
-                li { "Avoid sun for 24 hours before, and ask us before stopping any medicine." }
-                li { a href="/aftercare" { "Read what to expect before and after" } }
-            }
-            h2 { "Change or cancel" }
-            @match can_change(&clinic, &b, &Actor::Client) {
-                Ok(()) => p.cta-inline {
-                    a.button.secondary href=(format!("{}/reschedule", manage_path(&token))) { "Reschedule" }
-                    a.button.secondary href=(format!("{}/cancel", manage_path(&token))) { "Cancel appointment" }
-                },
-                Err(refusal) => p.notice.warn { (refusal) },
-            }
-        }
-        @if !b.status.is_live() { p { a.button href="/book" { "Book again" } } }
-    };
+    let body = views::booking(
+        &clinic,
+        &b,
+        &token,
+        title,
+        q.booked.is_some(),
+        q.moved.is_some(),
+    );
     page(
         &state,
         PageMeta::new(title, "Your appointment.", "/manage").private(),
@@ -163,20 +106,7 @@ pub async fn confirm_cancel(
     Managed { token, booking: b }: Managed,
 ) -> Response {
     let clinic = state.clinic();
-    let body = html! {
-        h1 { "Cancel your appointment?" }
-        (summary(&clinic, &b))
-        @match can_change(&clinic, &b, &Actor::Client) {
-            Ok(()) => form method="post" action=(format!("{}/cancel", manage_path(&token))) {
-                p { "The time will be offered to other clients. You can book again at any time." }
-                p.cta-inline {
-                    button.danger type="submit" { "Yes, cancel it" }
-                    a.button.secondary href=(manage_path(&token)) { "Keep my appointment" }
-                }
-            },
-            Err(refusal) => p.notice.warn { (refusal) },
-        }
-    };
+    let body = views::confirm_cancel(&clinic, &b, &token);
     page(
         &state,
         PageMeta::new(
@@ -199,11 +129,7 @@ pub async fn cancel(
         Ok(_) => Redirect::to(&manage_path(&token)).into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
-            let body = html! {
-                h1 { "We couldn't cancel online" }
-                p.notice.warn { (err.message) }
-                p { a href=(manage_path(&token)) { "Back to your appointment" } }
-            };
+            let body = views::cancel_failed(&token, &err.message);
             (
                 err.status,
                 page(
@@ -274,16 +200,7 @@ async fn reschedule_page(
         month_link: &month_link,
         pick: Pick::Post(&base),
     };
-    let body = html! {
-        h1 { "Choose a new time" }
-        (summary(&clinic, b))
-        @if let Some(message) = problem { div.notice.danger role="alert" { p { (message) } } }
-        @match can_change(&clinic, b, &Actor::Client) {
-            Err(refusal) => p.notice.warn { (refusal) },
-            Ok(()) => (picker.render()),
-        }
-        p { a href=(manage_path(token)) { "Keep my current time" } }
-    };
+    let body = views::reschedule(&clinic, b, token, &picker, problem);
     let status = if problem.is_some() {
         StatusCode::CONFLICT
     } else {

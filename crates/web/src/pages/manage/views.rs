@@ -1,0 +1,137 @@
+//! The manage pages' markup: the booking as its client sees it, and each step of changing it.
+
+use clinic::{ClinicSnapshot, format_local, rfc3339};
+use maud::{Markup, html};
+use service::{Actor, calendar_path, can_change, manage_path};
+use store::{Booking, BookingStatus};
+
+use crate::ui::picker::Picker;
+
+/// The page for a link that opens no booking.
+pub(super) fn not_found(phone: &str) -> Markup {
+    html! {
+        h1 { "We couldn't find that booking" }
+        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (phone) "." }
+    }
+}
+
+/// The booking, with what its client may do; `booked` and `moved` add the notice of what
+/// just happened.
+pub(super) fn booking(
+    clinic: &ClinicSnapshot,
+    b: &Booking,
+    token: &str,
+    title: &str,
+    booked: bool,
+    moved: bool,
+) -> Markup {
+    html! {
+        @if booked { ol.steps aria-label="Booking steps" { li { "Treatment" } li { "Day and time" } li { "Your details" } li aria-current="step" { "Confirmed" } } }
+        h1 { (title) }
+        @if booked {
+            div.notice.ok role="status" {
+                @if b.status == BookingStatus::PendingReview {
+                    p { "Your time is held. A practitioner will review your safety answers and we will email " (b.client.email) " once it is confirmed." }
+                } @else {
+                    p { "We've emailed a confirmation to " (b.client.email) ". Keep this page's link: it lets you change or cancel your appointment." }
+                }
+            }
+        }
+        @if moved { div.notice.ok role="status" { p { "Your appointment has moved. We've emailed the new details." } } }
+        (summary(clinic, b))
+        @if b.status.is_live() {
+            p.cta-inline { a.button.secondary href=(calendar_path(token)) { "Add to calendar (.ics)" } }
+            h2 { "Before you come" }
+            ul {
+                li { "Arrive without make-up; we apply numbing cream, which takes 15 to 60 minutes to work." }
+                li { "Avoid sun for 24 hours before, and ask us before stopping any medicine." }
+                li { a href="/aftercare" { "Read what to expect before and after" } }
+            }
+            h2 { "Change or cancel" }
+            @match can_change(clinic, b, &Actor::Client) {
+                Ok(()) => p.cta-inline {
+                    a.button.secondary href=(format!("{}/reschedule", manage_path(token))) { "Reschedule" }
+                    a.button.secondary href=(format!("{}/cancel", manage_path(token))) { "Cancel appointment" }
+                },
+                Err(refusal) => p.notice.warn { (refusal) },
+            }
+        }
+        @if !b.status.is_live() { p { a.button href="/book" { "Book again" } } }
+    }
+}
+
+/// "Are you sure?" before cancelling.
+pub(super) fn confirm_cancel(clinic: &ClinicSnapshot, b: &Booking, token: &str) -> Markup {
+    html! {
+        h1 { "Cancel your appointment?" }
+        (summary(clinic, b))
+        @match can_change(clinic, b, &Actor::Client) {
+            Ok(()) => form method="post" action=(format!("{}/cancel", manage_path(token))) {
+                p { "The time will be offered to other clients. You can book again at any time." }
+                p.cta-inline {
+                    button.danger type="submit" { "Yes, cancel it" }
+                    a.button.secondary href=(manage_path(token)) { "Keep my appointment" }
+                }
+            },
+            Err(refusal) => p.notice.warn { (refusal) },
+        }
+    }
+}
+
+/// Why a cancellation did not go through.
+pub(super) fn cancel_failed(token: &str, message: &str) -> Markup {
+    html! {
+        h1 { "We couldn't cancel online" }
+        p.notice.warn { (message) }
+        p { a href=(manage_path(token)) { "Back to your appointment" } }
+    }
+}
+
+/// Choosing a new time, with what went wrong with the last choice.
+pub(super) fn reschedule(
+    clinic: &ClinicSnapshot,
+    b: &Booking,
+    token: &str,
+    picker: &Picker<'_>,
+    problem: Option<&str>,
+) -> Markup {
+    html! {
+        h1 { "Choose a new time" }
+        (summary(clinic, b))
+        @if let Some(message) = problem { div.notice.danger role="alert" { p { (message) } } }
+        @match can_change(clinic, b, &Actor::Client) {
+            Err(refusal) => p.notice.warn { (refusal) },
+            Ok(()) => (picker.render()),
+        }
+        p { a href=(manage_path(token)) { "Keep my current time" } }
+    }
+}
+
+/// What, when, with whom and where, as the client reads it on every manage page.
+fn summary(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
+    let setup = &clinic.setup;
+    let start = b.start.to_zoned_datetime(clinic.timezone.clone());
+    html! {
+        dl.summary {
+            dt { "Reference" } dd { strong { (b.reference) } }
+            dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
+            dt { "When" } dd { time datetime=(rfc3339(&start)) data-instant=(rfc3339(&start)) { (format_local(&start)) } " (" (setup.clinic.timezone) ")" }
+            dt { "With" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
+            dt { "Where" } dd { (setup.clinic.name) ", " (setup.clinic.address) }
+            dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (status_text(b.status)) } }
+        }
+    }
+}
+
+/// A status in the client's words.
+fn status_text(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Confirmed => "Confirmed",
+        BookingStatus::PendingReview => "Held for a practitioner's review",
+        BookingStatus::Cancelled => "Cancelled",
+        BookingStatus::Declined => "Not going ahead",
+        BookingStatus::Arrived => "Arrived",
+        BookingStatus::Completed => "Completed",
+        BookingStatus::NoShow => "Missed",
+    }
+}
