@@ -41,8 +41,10 @@ impl RuleSet {
     /// sunburn whose wait runs from the day of answering.
     ///
     /// A yes/no rule applies on "yes"; a date rule while `treatment_date` is before the answered
-    /// date plus its wait (that sum is the finding's `until`). A required question without a
-    /// usable answer (e.g. answers stored under an older rule set) gives a `consult` finding.
+    /// date plus its wait (that sum is the finding's `until`; a day of month the end month lacks
+    /// rolls forward to the 1st of the next, so 31 August + 6 months ends on 1 March and a wait
+    /// never ends early). A required question without a usable answer (e.g. answers stored
+    /// under an older rule set) gives a `consult` finding.
     pub fn screen(&self, answers: &Answers, treatment_date: Date, today: Date) -> Screening {
         let mut findings = Vec::new();
         for q in &self.questions {

@@ -2,6 +2,8 @@
 
 mod answers;
 mod evaluate;
+#[cfg(test)]
+mod month_end_tests;
 mod overrides;
 mod questions;
 mod rules;

@@ -258,7 +258,7 @@ fn waiting_periods_end_on_the_until_date() {
             "isotretinoin",
             "isotretinoin_last_dose",
             date(2026, 3, 31),
-            date(2026, 9, 30),
+            date(2026, 10, 1),
             Defer,
         ),
         (
@@ -272,7 +272,7 @@ fn waiting_periods_end_on_the_until_date() {
             "isotretinoin",
             "isotretinoin_last_dose",
             date(2025, 8, 31),
-            date(2026, 2, 28),
+            date(2026, 3, 1),
             Defer,
         ),
         (
@@ -293,7 +293,7 @@ fn waiting_periods_end_on_the_until_date() {
             "ablative_laser_or_deep_peel",
             "last_ablative_laser_or_deep_peel",
             date(2026, 8, 31),
-            date(2026, 11, 30),
+            date(2026, 12, 1),
             Defer,
         ),
         (
@@ -458,8 +458,8 @@ fn wait_override_moves_the_boundary() {
         .unwrap();
     assert_eq!(set.version(), "2026-11-1+clinic");
     let extra = json!({"isotretinoin_last_dose": "2026-03-31"});
-    // Eligible under the default 6 months; now deferred until 2027-03-31.
-    let s = screen_at(&set, extra.clone(), date(2026, 9, 30));
+    // Eligible under the default 6 months (from 2026-10-01); now deferred until 2027-03-31.
+    let s = screen_at(&set, extra.clone(), date(2026, 10, 1));
     assert_eq!(s.outcome, Defer);
     let f = &s.findings[0];
     assert_eq!(f.until, Some(date(2027, 3, 31)));
