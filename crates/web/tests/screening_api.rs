@@ -256,7 +256,13 @@ async fn deferred_screening_refuses_an_early_treatment(app: TestApp) {
     )
     .await;
     assert_eq!(screening["outcome"], "defer", "{screening}");
-    let earliest = last_dose.checked_add(Span::new().months(6)).unwrap();
+    // A wait never ends early: a day the sixth month lacks rolls on to the 1st after it.
+    let clamped = last_dose.checked_add(Span::new().months(6)).unwrap();
+    let earliest = if clamped.day() < last_dose.day() {
+        clamped.last_of_month().tomorrow().unwrap()
+    } else {
+        clamped
+    };
     assert_eq!(
         screening["earliest_date"],
         earliest.to_string(),
