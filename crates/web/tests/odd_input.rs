@@ -369,6 +369,11 @@ async fn offsets_of_a_day_or_more_are_refused(app: TestApp) {
         let body = TestApp::booking_body("consultation", start, "offset@example.com");
         let a = post_json(&app, "/api/v1/bookings", &body).await;
         problem(&a, 422, "invalid-input", Some("start"));
+        let detail = json_of(&a)["detail"].as_str().unwrap().to_owned();
+        assert!(
+            detail.contains("24 hours"),
+            "refused for its offset: {detail}"
+        );
     }
     // The largest real offset still reads as a time (and is then judged as one).
     let body = TestApp::booking_body(
