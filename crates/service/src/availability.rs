@@ -29,6 +29,15 @@ impl Workflows {
                 format!("There is no practitioner \"{p}\"."),
             ));
         }
+        // The engine offers nothing before today or after the horizon, so ask it (and the
+        // store) only about those days: dates at the edge of the calendar then answer an
+        // empty list rather than failing on arithmetic past the year 9999.
+        let today = clinic.today();
+        let last = clinic.last_bookable_date();
+        let (from, to) = (from.max(today), to.min(last.tomorrow().unwrap_or(last)));
+        if from > to {
+            return Ok(Vec::new());
+        }
         let tz = &clinic.timezone;
         let internal = |e: jiff::Error| Refusal::Internal(e.to_string());
         let window_start = from

@@ -32,17 +32,53 @@ pub struct BookingBody {
 fn text(value: Option<&Value>, field: &str) -> Result<Option<String>, Refusal> {
     match value {
         None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.contains('\0') => Err(nul_refusal(field)),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
         Some(_) => Err(Refusal::invalid(field, "Must be a string.")),
     }
 }
 
-/// Parses an RFC 3339 instant such as `2027-03-15T09:00:00-04:00`.
+/// What is said about a field that holds a NUL character, which no database text takes.
+fn nul_message() -> String {
+    "Must not contain a NUL character (\\0).".to_owned()
+}
+
+fn nul_refusal(field: &str) -> Refusal {
+    Refusal::invalid(field, nul_message())
+}
+
+/// Whether `value` holds a NUL character; such text is refused before it reaches a store.
+pub fn has_nul(value: &str) -> bool {
+    value.contains('\0')
+}
+
+/// Parses an RFC 3339 instant such as `2027-03-15T09:00:00-04:00`. RFC 3339 offsets stay
+/// within ±23:59, so `+24:00` and beyond are refused even though jiff would read them.
 pub fn parse_start(value: &str) -> Result<Timestamp, Refusal> {
-    value.parse::<Timestamp>().map_err(|_| {
-        Refusal::invalid("start", format!("\"{value}\" is not a time; use RFC 3339 with an offset, e.g. 2027-03-15T09:00:00-04:00."))
-    })
+    let not_a_time = || {
+        Refusal::invalid(
+            "start",
+            format!(
+                "\"{value}\" is not a time; use RFC 3339 with an offset, e.g. 2027-03-15T09:00:00-04:00."
+            ),
+        )
+    };
+    let timestamp = value.parse::<Timestamp>().map_err(|_| not_a_time())?;
+    let offset = jiff::fmt::temporal::Pieces::parse(value)
+        .map_err(|_| not_a_time())?
+        .offset();
+    if let Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) = offset
+        && n.offset().seconds().abs() >= 24 * 3600
+    {
+        return Err(Refusal::invalid(
+            "start",
+            format!(
+                "\"{value}\" has an offset of 24 hours or more; RFC 3339 offsets run from -23:59 to +23:59."
+            ),
+        ));
+    }
+    Ok(timestamp)
 }
 
 /// Checks a client's name, email and phone; every field at fault, with what is wrong.
@@ -54,6 +90,11 @@ pub fn check_client(
 ) -> Result<NewClient, Vec<(String, String)>> {
     let field = |f: &str| format!("{prefix}{f}");
     let mut errors = Vec::new();
+    for (f, value) in [("name", &name), ("email", &email), ("phone", &phone)] {
+        if value.as_deref().is_some_and(has_nul) {
+            errors.push((field(f), nul_message()));
+        }
+    }
     match &name {
         None => errors.push((field("name"), "Please give your name.".to_owned())),
         Some(n) if n.chars().count() > 200 => errors.push((
@@ -67,7 +108,10 @@ pub fn check_client(
             field("email"),
             "Please give your email address, so we can send your confirmation.".to_owned(),
         )),
-        Some(e) if e.len() > 254 || e.parse::<lettre::Address>().is_err() || !e.contains('.') => {
+        Some(e)
+            if !has_nul(e)
+                && (e.len() > 254 || e.parse::<lettre::Address>().is_err() || !e.contains('.')) =>
+        {
             errors.push((
                 field("email"),
                 format!("\"{e}\" does not look like an email address."),
@@ -75,7 +119,7 @@ pub fn check_client(
         }
         Some(_) => {}
     }
-    if let Some(p) = &phone {
+    if let Some(p) = phone.as_ref().filter(|p| !has_nul(p)) {
         let ok = p.len() <= 32
             && p.chars()
                 .all(|c| c.is_ascii_digit() || " +-().".contains(c))

@@ -16,7 +16,7 @@ mod screening;
 mod status;
 
 pub use booking::Booked;
-pub use input::{BookingBody, BookingInput, check_client, parse_start, validate_client};
+pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
 pub use limits::RateLimiter;
 pub use links::{calendar_path, manage_path};
 pub use policy::can_change;

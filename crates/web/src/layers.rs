@@ -6,11 +6,13 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::error::ApiError;
+use crate::problem::ProblemKind;
 use crate::state::AppState;
 
 /// No inline script, nothing from elsewhere, never framed.
@@ -25,6 +27,8 @@ pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
     };
     router
         .fallback(crate::pages::not_found)
+        .layer(middleware::from_fn(refuse_nul_in_address))
+        .layer(middleware::from_fn(no_store_private))
         .layer(middleware::from_fn(log_request))
         .layer(CompressionLayer::new())
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
@@ -58,6 +62,52 @@ async fn log_request(request: Request, next: Next) -> Response {
         tracing::error!(%method, %path, status, micros, "request");
     } else {
         tracing::info!(%method, %path, status, micros, "request");
+    }
+    response
+}
+
+/// A path or query holding an encoded NUL (`%00`) never reaches a handler: no id, token or
+/// search term has one, and no database text can store one.
+async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let holds_nul = |part: &str| {
+        part.as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"%00"))
+    };
+    if holds_nul(uri.path()) || uri.query().is_some_and(holds_nul) {
+        return ApiError::new(
+            ProblemKind::MalformedRequest,
+            "The address contains a NUL character (%00), which no page or resource here has.",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether answers at `path` are for one person only: the back office, sign-in, and
+/// everything reached by a booking's manage token.
+fn is_private(path: &str) -> bool {
+    [
+        "/admin",
+        "/login",
+        "/manage/",
+        "/api/v1/admin",
+        "/api/v1/bookings",
+        "/bookings/",
+    ]
+    .iter()
+    .any(|prefix| path == prefix.trim_end_matches('/') || path.starts_with(prefix))
+}
+
+/// Private answers are never kept by browsers or shared caches.
+async fn no_store_private(request: Request, next: Next) -> Response {
+    let private = is_private(request.uri().path());
+    let mut response = next.run(request).await;
+    if private {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

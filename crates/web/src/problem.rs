@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProblemKind {
     MalformedRequest,
+    PayloadTooLarge,
     InvalidInput,
     NotFound,
     MethodNotAllowed,
@@ -22,8 +23,9 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for the problem index page and the OpenAPI description.
-    pub const ALL: [ProblemKind; 13] = [
+    pub const ALL: [ProblemKind; 14] = [
         Self::MalformedRequest,
+        Self::PayloadTooLarge,
         Self::InvalidInput,
         Self::NotFound,
         Self::MethodNotAllowed,
@@ -42,6 +44,7 @@ impl ProblemKind {
     pub fn slug(self) -> &'static str {
         match self {
             Self::MalformedRequest => "malformed-request",
+            Self::PayloadTooLarge => "payload-too-large",
             Self::InvalidInput => "invalid-input",
             Self::NotFound => "not-found",
             Self::MethodNotAllowed => "method-not-allowed",
@@ -66,6 +69,7 @@ impl ProblemKind {
     pub fn title(self) -> &'static str {
         match self {
             Self::MalformedRequest => "The request could not be read",
+            Self::PayloadTooLarge => "The request body is too large",
             Self::InvalidInput => "Some input is not valid",
             Self::NotFound => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
@@ -85,6 +89,7 @@ impl ProblemKind {
     pub fn status(self) -> StatusCode {
         match self {
             Self::MalformedRequest => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InvalidInput | Self::ScreeningRequired | Self::ScreeningRefused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }

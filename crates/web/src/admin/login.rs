@@ -33,8 +33,11 @@ pub struct LoginForm {
     next: String,
 }
 
+/// `next` when it leads within the back office and can be sent in a `Location` header
+/// (no control characters, such as CR/LF), else `/admin`.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/admin") && !next.starts_with("//") {
+    if next.starts_with("/admin") && !next.starts_with("//") && !next.chars().any(char::is_control)
+    {
         next
     } else {
         "/admin"
@@ -97,6 +100,27 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    if service::has_nul(&form.email) || service::has_nul(&form.password) {
+        let mut errors = FieldErrors::default();
+        let field = if service::has_nul(&form.email) {
+            "email"
+        } else {
+            "password"
+        };
+        errors.add(field, "Must not contain a NUL character (\\0).");
+        let shown = LoginForm {
+            email: form.email.replace('\0', ""),
+            password: String::new(),
+            next: safe_next(&form.next).to_owned(),
+        };
+        return login_page(
+            &state,
+            &shown,
+            &errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     let email = form.email.trim().to_lowercase();
     let keys = [format!("account:{email}"), format!("address:{addr}")];
     for key in &keys {

@@ -53,7 +53,10 @@ pub async fn availability(
     if to < from {
         return Err(ApiError::invalid("to", "`to` must not be before `from`."));
     }
-    if (to - from).get_days() >= MAX_DAYS {
+    if to
+        .since((jiff::Unit::Day, from))
+        .map_or(true, |span| span.get_days() >= MAX_DAYS)
+    {
         return Err(ApiError::invalid(
             "to",
             format!("Ask for at most {MAX_DAYS} days at a time."),
@@ -101,8 +104,9 @@ pub async fn create(
     ClientAddr(addr): ClientAddr,
     JsonBody(body): JsonBody<BookingBody>,
 ) -> Result<Response, ApiError> {
-    state.flows.count_booking_attempt(addr)?;
+    // Validate first: only a well-formed booking uses up the address's allowance.
     let input = body.validate()?;
+    state.flows.count_booking_attempt(addr)?;
     let booked = state.flows.book(input, Actor::Client).await?;
     let clinic = state.clinic();
     let body = booking_json(&clinic, &booked.booking, Some(&booked.manage_token));

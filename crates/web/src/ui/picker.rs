@@ -40,10 +40,11 @@ pub fn month_view(
     let lead = first.weekday().to_monday_zero_offset();
     let title = first.strftime("%B %Y").to_string();
     let mut cells: Vec<Option<Date>> = (0..lead).map(|_| None).collect();
-    let mut d = first;
-    while d <= last {
+    // Checked steps: December 9999 is the last month jiff can hold.
+    let mut day = Some(first);
+    while let Some(d) = day.filter(|d| *d <= last) {
         cells.push(Some(d));
-        d = d.tomorrow().expect("in range");
+        day = d.tomorrow().ok();
     }
     while !cells.len().is_multiple_of(7) {
         cells.push(None);

@@ -203,7 +203,7 @@ fn details_page(
 pub async fn submit(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    Form(form): Form<DetailsForm>,
+    Form(mut form): Form<DetailsForm>,
 ) -> Response {
     let mut errors = FieldErrors::default();
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -214,15 +214,33 @@ pub async fn submit(
             None
         }
     };
-    if form.notes.chars().count() > 2000 {
+    if service::has_nul(&form.notes) {
+        errors.add("notes", "Must not contain a NUL character (\\0).");
+    } else if form.notes.chars().count() > 2000 {
         errors.add("notes", "Please keep notes under 2,000 characters.");
     }
     let (Some(client), true) = (client, errors.is_empty()) else {
+        // Shown again without the NULs (they were refused above), never written raw.
+        for typed in [
+            &mut form.name,
+            &mut form.email,
+            &mut form.phone,
+            &mut form.notes,
+        ] {
+            typed.retain(|c| c != '\0');
+        }
         return details_page(&state, &form, &errors, None, &[]);
     };
     let Ok(start) = parse_start(&form.start) else {
         return Redirect::to("/book").into_response();
     };
+    // The hidden choices came from our own links; one with a NUL was not.
+    if [&form.service, &form.practitioner, &form.screening]
+        .iter()
+        .any(|v| service::has_nul(v))
+    {
+        return Redirect::to("/book").into_response();
+    }
     if let Err(service::Refusal::RateLimited { retry_after }) =
         state.flows.count_booking_attempt(addr)
     {
