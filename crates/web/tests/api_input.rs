@@ -677,16 +677,7 @@ on_both_engines!(wrong_method_is_a_problem_too);
 async fn booking_rate_limit_answers_429_with_retry_after() {
     let app = common::spawn_with(Engine::Sqlite, clinic::demo(), |c| c.bookings_per_hour = 2).await;
     // Three free starts at least an hour apart, so the bookings cannot clash.
-    let mut starts: Vec<Timestamp> = Vec::new();
-    for slot in app.free_slots("consultation", None).await {
-        let t: Timestamp = slot["start"].as_str().unwrap().parse().unwrap();
-        if starts
-            .last()
-            .is_none_or(|last| t >= *last + SignedDuration::from_hours(1))
-        {
-            starts.push(t);
-        }
-    }
+    let starts = app.starts_an_hour_apart("consultation").await;
     for (i, start) in starts.iter().take(2).enumerate() {
         let body = TestApp::booking_body("consultation", &rfc3339(*start), "busy@example.com");
         let a = post(&app, "/api/v1/bookings", &body).await;

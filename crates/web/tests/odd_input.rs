@@ -304,16 +304,7 @@ async fn malformed_bookings_leave_the_allowance_alone(app: TestApp) {
         let a = post_json(&app, "/api/v1/bookings", &json!({"client": i})).await;
         assert_eq!(a.status, 422, "{}", a.body);
     }
-    let mut starts: Vec<Timestamp> = Vec::new();
-    for slot in app.free_slots("consultation", None).await {
-        let t: Timestamp = slot["start"].as_str().unwrap().parse().unwrap();
-        if starts
-            .last()
-            .is_none_or(|last| t >= *last + SignedDuration::from_hours(1))
-        {
-            starts.push(t);
-        }
-    }
+    let starts = app.starts_an_hour_apart("consultation").await;
     for (i, start) in starts.iter().take(2).enumerate() {
         let body = TestApp::booking_body("consultation", &start.to_string(), "real@example.com");
         let a = post_json(&app, "/api/v1/bookings", &body).await;

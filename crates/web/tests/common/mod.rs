@@ -136,6 +136,21 @@ impl TestApp {
         body["slots"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Free starts for a service at least an hour apart, so bookings at them cannot clash.
+    pub async fn starts_an_hour_apart(&self, service: &str) -> Vec<jiff::Timestamp> {
+        let mut starts: Vec<jiff::Timestamp> = Vec::new();
+        for slot in self.free_slots(service, None).await {
+            let t: jiff::Timestamp = slot["start"].as_str().unwrap().parse().unwrap();
+            if starts
+                .last()
+                .is_none_or(|last| t >= *last + jiff::SignedDuration::from_hours(1))
+            {
+                starts.push(t);
+            }
+        }
+        starts
+    }
+
     /// A booking body for the consultation (no screening needed).
     pub fn booking_body(service: &str, start: &str, email: &str) -> Value {
         json!({"service": service, "start": start, "client": {"name": "Test Client", "email": email, "phone": "+1 555 0199"}})
