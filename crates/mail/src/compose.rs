@@ -18,7 +18,8 @@ const PREPARATION: &[&str] = &[
 
 /// What is normal afterwards; the red flags follow it as lists from the protocol's symptoms.
 const AFTERCARE: &str = "Redness like a moderate sunburn is normal: {{normal:redness}} ([17]).";
-const EMERGENCY_LEAD: &str = "Call your local emergency number first, then let us know, if you notice:";
+const EMERGENCY_LEAD: &str =
+    "Call your local emergency number first, then let us know, if you notice:";
 const CALL_TODAY_LEAD: &str = "Call us the same day on {phone} if you notice:";
 const OUT_OF_HOURS: &str = "If we are closed, don't wait for us to open: leave us a message and contact an out-of-hours doctor or urgent care service the same day.";
 
@@ -145,7 +146,10 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         for line in &care.preparation {
             text.push_str(&format!("- {line}\n"));
         }
-        text.push_str(&format!("\nAfterwards: {}\n\n{EMERGENCY_LEAD}\n", care.normal));
+        text.push_str(&format!(
+            "\nAfterwards: {}\n\n{EMERGENCY_LEAD}\n",
+            care.normal
+        ));
         for line in &care.emergency {
             text.push_str(&format!("- {line}\n"));
         }
@@ -333,7 +337,9 @@ mod tests {
             let written = protocol::written_clinical_numbers(template);
             assert!(written.is_empty(), "{template}: {written:?}");
             for name in protocol::placeholder_names(template) {
-                texts.resolve(name).unwrap_or_else(|e| panic!("{template}: {e}"));
+                texts
+                    .resolve(name)
+                    .unwrap_or_else(|e| panic!("{template}: {e}"));
             }
         }
     }
@@ -347,7 +353,11 @@ mod tests {
             let listed = all.iter().any(|line| line.starts_with(&s.text));
             assert_eq!(listed, s.triage != protocol::Triage::Expected, "{}", s.id);
         }
-        assert!(care.emergency.iter().any(|l| l.starts_with("Swelling of your lips")));
+        assert!(
+            care.emergency
+                .iter()
+                .any(|l| l.starts_with("Swelling of your lips"))
+        );
         assert!(!care.normal.contains("{{"), "{}", care.normal);
     }
 }

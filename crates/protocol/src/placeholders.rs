@@ -153,7 +153,10 @@ impl<'a> Placeholders<'a> {
             "call_today" if arg.is_empty() => Ok(self.list(Triage::CallToday, "")),
             "emergency" if arg.is_empty() => Ok(self.list(Triage::Emergency, "")),
             "red_flags" if arg.is_empty() => {
-                let Filling::List(mut items) = self.list(Triage::Emergency, ": call your local emergency number first") else {
+                let Filling::List(mut items) = self.list(
+                    Triage::Emergency,
+                    ": call your local emergency number first",
+                ) else {
                     unreachable!("list gives a list")
                 };
                 if let Filling::List(today) = self.list(Triage::CallToday, "") {
@@ -230,14 +233,19 @@ mod tests {
         let p = Placeholders::new(&rules, &plans);
         assert_eq!(p.resolve("wait:isotretinoin").unwrap().inline(), "6 months");
         assert_eq!(
-            p.resolve("wait:ablative_laser_or_deep_peel").unwrap().inline(),
+            p.resolve("wait:ablative_laser_or_deep_peel")
+                .unwrap()
+                .inline(),
             "3 months"
         );
         let overrides: ScreeningOverrides =
             toml::from_str("[rules.isotretinoin]\nwait = \"12 months\"\n").unwrap();
         let rules = RuleSet::builtin().with_overrides(&overrides).unwrap();
         let p = Placeholders::new(&rules, &plans);
-        assert_eq!(p.resolve("wait:isotretinoin").unwrap().inline(), "12 months");
+        assert_eq!(
+            p.resolve("wait:isotretinoin").unwrap().inline(),
+            "12 months"
+        );
     }
 
     #[test]
@@ -252,8 +260,18 @@ mod tests {
         assert!(flags[0].contains("emergency"));
         assert!(flags.iter().any(|f| f.contains("cold sore")));
         assert!(!flags.iter().any(|f| f.contains("moderate sunburn")));
-        assert_eq!(p.resolve("depth:periorbital").unwrap().inline(), "0.25–0.5 mm");
-        for bad in ["wait:isotretnoin", "wait:keloid", "fact:nope", "depth:elbows", "clinic_name", "red_flags:x"] {
+        assert_eq!(
+            p.resolve("depth:periorbital").unwrap().inline(),
+            "0.25–0.5 mm"
+        );
+        for bad in [
+            "wait:isotretnoin",
+            "wait:keloid",
+            "fact:nope",
+            "depth:elbows",
+            "clinic_name",
+            "red_flags:x",
+        ] {
             let err = p.resolve(bad).unwrap_err();
             assert_eq!(err.name, bad);
         }
@@ -272,7 +290,9 @@ mod tests {
     fn facts_cite_known_sources() {
         let text = include_str!("../data/facts.toml");
         assert!(Facts::from_toml(text).is_ok());
-        assert!(Facts::from_toml(&text.replacen("sources = [\"", "sources = [\"99\", \"", 1)).is_err());
+        assert!(
+            Facts::from_toml(&text.replacen("sources = [\"", "sources = [\"99\", \"", 1)).is_err()
+        );
     }
 }
 

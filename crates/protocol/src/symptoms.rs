@@ -86,9 +86,14 @@ impl Symptoms {
                 return Err(ctx("cites no source"));
             }
             if s.course.is_some() != (s.triage == Triage::Expected) {
-                return Err(ctx("only an expected symptom has a normal course, and it needs one"));
+                return Err(ctx(
+                    "only an expected symptom has a normal course, and it needs one",
+                ));
             }
-            let source = sources.cite_all(&s.sources).map_err(|e| ctx(&e))?.join("; ");
+            let source = sources
+                .cite_all(&s.sources)
+                .map_err(|e| ctx(&e))?
+                .join("; ");
             list.push(Symptom {
                 id: s.id,
                 text: s.text,
@@ -166,7 +171,10 @@ mod tests {
     fn the_worst_symptom_wins() {
         let s = Symptoms::builtin();
         assert_eq!(s.worst(["redness", "fever"]), Some(CallToday));
-        assert_eq!(s.worst(["hives", "lip_swelling", "flaking"]), Some(Emergency));
+        assert_eq!(
+            s.worst(["hives", "lip_swelling", "flaking"]),
+            Some(Emergency)
+        );
         assert_eq!(s.worst(["redness"]), Some(Expected));
         assert_eq!(s.worst(["nope"]), None);
     }

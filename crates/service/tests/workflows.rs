@@ -330,14 +330,14 @@ async fn only_a_prescriber_confirms_what_a_doctor_must_approve(engine: Engine) {
     assert_eq!(approval.doctor_findings, ["keloid"]);
     assert!(approval.who().contains("Dr. Maya Lee"));
     for reviewer in [Some("sam-ortiz"), None] {
-        let refused = h
-            .flows
-            .review(&keloid, Review::Confirm, "", reviewer)
-            .await;
+        let refused = h.flows.review(&keloid, Review::Confirm, "", reviewer).await;
         let Err(Refusal::Forbidden { message }) = refused else {
             panic!("{reviewer:?} may not confirm a keloid finding");
         };
-        assert!(message.contains("prescriber") && message.contains("keloid"), "{message}");
+        assert!(
+            message.contains("prescriber") && message.contains("keloid"),
+            "{message}"
+        );
         assert!(message.contains("Dr. Maya Lee"), "{message}");
     }
     assert_eq!(

@@ -209,7 +209,12 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
             .collect();
         files.sort();
         assert!(files.len() >= 8, "{files:?}");
@@ -227,7 +232,10 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n");
             let written = protocol::written_clinical_numbers(&claims);
-            assert!(written.is_empty(), "{path} writes {written:?}; use a placeholder");
+            assert!(
+                written.is_empty(),
+                "{path} writes {written:?}; use a placeholder"
+            );
         }
     }
 
@@ -238,7 +246,10 @@ mod tests {
             let page = parse_page("x", &text).unwrap_or_else(|e| panic!("{path}: {e:#}"));
             let filled = fill_placeholders(&page.html, &clinic);
             assert!(!filled.contains("{{"), "{path}: {filled}");
-            assert!(!filled.contains("<p><ul>"), "{path}: a list inside a paragraph");
+            assert!(
+                !filled.contains("<p><ul>"),
+                "{path}: a list inside a paragraph"
+            );
         }
         let err = parse_page(
             "x",
@@ -271,7 +282,10 @@ mod tests {
         for text in [&risks, &aftercare] {
             let emergency = text.find("Swelling of your lips").unwrap();
             let call_today = text.find("the same day").unwrap();
-            assert!(emergency < call_today, "lip swelling sits with the emergencies");
+            assert!(
+                emergency < call_today,
+                "lip swelling sits with the emergencies"
+            );
             assert!(text.contains("Out of hours"));
         }
         // Isotretinoin cites the package insert, whose 6 months it is.
@@ -292,7 +306,10 @@ mod tests {
         let clinic = clinic::ClinicSnapshot::new(setup, 2);
         let content = Content::load(None).unwrap();
         let faq = fill_placeholders(&content.page("faq").unwrap().html, &clinic);
-        assert!(faq.contains("wait until 12 months after your last dose"), "{faq}");
+        assert!(
+            faq.contains("wait until 12 months after your last dose"),
+            "{faq}"
+        );
     }
 
     #[test]

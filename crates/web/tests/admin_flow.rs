@@ -528,7 +528,8 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
         page.body
     );
     assert!(
-        page.body.contains("Who may confirm: <strong>Dr. Maya Lee</strong>"),
+        page.body
+            .contains("Who may confirm: <strong>Dr. Maya Lee</strong>"),
         "the screen says who may confirm: {}",
         page.body
     );
@@ -635,10 +636,19 @@ on_both_engines!(practitioner_reviews_a_pending_booking);
 /// they send anyway is refused with the reason; they may still decline.
 async fn only_a_prescriber_confirms_a_keloid_finding(app: TestApp) {
     let hash = web::hash_password(PASSWORD);
-    add_staff(&app, "sam@clinic.example", &hash, "practitioner", Some("sam-ortiz")).await;
+    add_staff(
+        &app,
+        "sam@clinic.example",
+        &hash,
+        "practitioner",
+        Some("sam-ortiz"),
+    )
+    .await;
     let sam = sign_in(&app, "sam@clinic.example").await;
     let screening_id = screening(&app, json!({"keloid_history": true})).await;
-    let slots = app.free_slots("microneedling-face", Some("sam-ortiz")).await;
+    let slots = app
+        .free_slots("microneedling-face", Some("sam-ortiz"))
+        .await;
     let booked = book_online(
         &app,
         "microneedling-face",
@@ -653,7 +663,12 @@ async fn only_a_prescriber_confirms_a_keloid_finding(app: TestApp) {
     let id = booked["id"].as_str().unwrap().to_owned();
     let page = get(&app, &sam, &format!("/admin/bookings/{id}")).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Who may confirm: <strong>Dr. Maya Lee</strong>"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Who may confirm: <strong>Dr. Maya Lee</strong>"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("value=\"confirm\""), "{}", page.body);
     assert!(page.body.contains("value=\"decline\""));
     let refused = post(
@@ -664,7 +679,11 @@ async fn only_a_prescriber_confirms_a_keloid_finding(app: TestApp) {
     )
     .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
-    assert!(refused.body.contains("Only a prescriber may confirm"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Only a prescriber may confirm"),
+        "{}",
+        refused.body
+    );
     assert_eq!(
         app.store.booking(&id).await.unwrap().unwrap().status,
         BookingStatus::PendingReview

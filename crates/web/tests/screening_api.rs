@@ -495,15 +495,26 @@ async fn plans_follow_the_tables(app: TestApp) {
         notes.len() > light["notes"].as_array().unwrap().len(),
         "darker skin types get an extra note: {plan} vs {light}"
     );
-    assert_eq!(light["areas"][0]["depth_mm"]["min"].as_f64(), Some(1.5), "{light}");
-    assert_eq!(light["areas"][0]["depth_mm"]["max"].as_f64(), Some(2.0), "{light}");
+    assert_eq!(
+        light["areas"][0]["depth_mm"]["min"].as_f64(),
+        Some(1.5),
+        "{light}"
+    );
+    assert_eq!(
+        light["areas"][0]["depth_mm"]["max"].as_f64(),
+        Some(2.0),
+        "{light}"
+    );
     let (status, unsourced) = app
         .post_json(
             "/api/v1/plans",
             &json!({"concerns": ["texture"], "areas": ["cheeks"], "fitzpatrick": 2}),
         )
         .await;
-    assert_eq!(status, 200, "an unsourced concern's id is still accepted: {unsourced}");
+    assert_eq!(
+        status, 200,
+        "an unsourced concern's id is still accepted: {unsourced}"
+    );
     assert!(
         unsourced["notes"]
             .as_array()

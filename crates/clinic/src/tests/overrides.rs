@@ -16,9 +16,16 @@ fn a_contraindication_cannot_be_switched_off() {
     assert_eq!(err.field, "screening.rules.pregnancy.outcome");
     assert!(err.message.contains("contraindication"), "{err}");
     assert!(err.message.contains("[17]"), "{err}");
-    let line = text.lines().position(|l| l.starts_with("outcome = \"eligible\"")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("outcome = \"eligible\""))
+        .unwrap()
+        + 1;
     assert_eq!(err.line, Some(line), "{err}");
-    assert!(err.to_string().starts_with(&format!("clinic.toml, line {line}: ")));
+    assert!(
+        err.to_string()
+            .starts_with(&format!("clinic.toml, line {line}: "))
+    );
 }
 
 #[test]
@@ -31,12 +38,17 @@ fn every_label_contraindication_has_the_consult_floor() {
         "pregnancy",
         "isotretinoin",
     ] {
-        let text =
-            with_rules(&format!("[screening.rules.{rule}]\noutcome = \"eligible\"\nreason = \"x\"\n"));
-        assert_eq!(refuse(&text).field, format!("screening.rules.{rule}.outcome"));
+        let text = with_rules(&format!(
+            "[screening.rules.{rule}]\noutcome = \"eligible\"\nreason = \"x\"\n"
+        ));
+        assert_eq!(
+            refuse(&text).field,
+            format!("screening.rules.{rule}.outcome")
+        );
         // down to consult is allowed, with a reason
-        let text =
-            with_rules(&format!("[screening.rules.{rule}]\noutcome = \"consult\"\nreason = \"A doctor on site reviews these.\"\n"));
+        let text = with_rules(&format!(
+            "[screening.rules.{rule}]\noutcome = \"consult\"\nreason = \"A doctor on site reviews these.\"\n"
+        ));
         parse(&text, None).unwrap_or_else(|e| panic!("{rule}: {e}"));
     }
 }
@@ -53,17 +65,33 @@ fn a_zero_wait_on_a_contraindication_is_refused() {
 #[test]
 fn weakening_another_rule_needs_a_reason() {
     let cases = [
-        ("[screening.rules.age_under_22]\noutcome = \"eligible\"\n", "age_under_22"),
+        (
+            "[screening.rules.age_under_22]\noutcome = \"eligible\"\n",
+            "age_under_22",
+        ),
         ("[screening.rules.sunburn]\nwait = \"1 week\"\n", "sunburn"),
-        ("[screening.rules.neurotoxin_or_filler]\nwait = \"0 days\"\n", "neurotoxin_or_filler"),
-        ("[screening.rules.isotretinoin]\nwait = \"3 months\"\n", "isotretinoin"),
+        (
+            "[screening.rules.neurotoxin_or_filler]\nwait = \"0 days\"\n",
+            "neurotoxin_or_filler",
+        ),
+        (
+            "[screening.rules.isotretinoin]\nwait = \"3 months\"\n",
+            "isotretinoin",
+        ),
         // 13 weeks is shorter than 3 months from some start dates
-        ("[screening.rules.ablative_laser_or_deep_peel]\nwait = \"13 weeks\"\n", "ablative_laser_or_deep_peel"),
+        (
+            "[screening.rules.ablative_laser_or_deep_peel]\nwait = \"13 weeks\"\n",
+            "ablative_laser_or_deep_peel",
+        ),
     ];
     for (rules, rule) in cases {
         let text = with_rules(rules);
         let err = refuse(&text);
-        assert_eq!(err.field, format!("screening.rules.{rule}.reason"), "{rules}");
+        assert_eq!(
+            err.field,
+            format!("screening.rules.{rule}.reason"),
+            "{rules}"
+        );
         assert!(err.message.contains("reason"), "{err}");
         assert!(err.line.is_some(), "{err}");
         let reasoned = format!("{text}reason = \"Our doctor reviews every case.\"\n");

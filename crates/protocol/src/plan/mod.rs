@@ -205,8 +205,8 @@ impl PlanTables {
             }
             self.device_max = Some(max);
         }
-        let changed = !overrides.max_depth_mm.is_empty()
-            || overrides.darker_skin_depth_share.is_some();
+        let changed =
+            !overrides.max_depth_mm.is_empty() || overrides.darker_skin_depth_share.is_some();
         if changed && !self.version.ends_with("+clinic") {
             self.version.push_str("+clinic");
         }

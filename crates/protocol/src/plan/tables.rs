@@ -302,7 +302,9 @@ impl PlanTables {
                 return Err(ctx("its dosing cites no source".into()));
             }
             if c.offered == c.sources.is_empty() {
-                return Err(ctx("a concern is offered exactly when it cites a source".into()));
+                return Err(ctx(
+                    "a concern is offered exactly when it cites a source".into()
+                ));
             }
             let alternative = match &c.alternative {
                 Some(alt) if dosing.is_some() => Some((
@@ -325,7 +327,9 @@ impl PlanTables {
 
         let share = file.darker_skin.depth_share;
         if !(share > 0.0 && share <= 1.0) {
-            return Err(format!("darker_skin.depth_share must be above 0 and at most 1, not {share}"));
+            return Err(format!(
+                "darker_skin.depth_share must be above 0 and at most 1, not {share}"
+            ));
         }
         check_sources("darker_skin", &file.darker_skin.sources)?;
         check_sources("label", &file.label.sources)?;

@@ -69,7 +69,10 @@ fn design_ids_resolve() {
         .collect();
     assert_eq!(concerns, offered, "unsourced concerns are not offered");
     for id in CONCERNS {
-        assert!(t.plan(&req(&[id], &["cheeks"], 2)).is_ok(), "{id} is still accepted");
+        assert!(
+            t.plan(&req(&[id], &["cheeks"], 2)).is_ok(),
+            "{id} is still accepted"
+        );
     }
     let areas: Vec<String> = t.areas().into_iter().map(|a| a.id).collect();
     assert_eq!(areas, AREAS);
@@ -110,7 +113,13 @@ fn every_combination_plans_within_the_area_range() {
 fn acne_scars_on_cheeks() {
     let p = plan(&["acne_scars"], &["cheeks"], 2);
     assert_eq!(p.areas[0].depth_mm, depth(1.5, 2.0));
-    assert!(p.areas[0].note.as_deref().unwrap().contains("safety was not evaluated"));
+    assert!(
+        p.areas[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("safety was not evaluated")
+    );
     assert_eq!((p.sessions, p.interval_weeks), (range(3, 6), range(4, 4)));
     assert!(has_note(
         &p,
@@ -217,7 +226,10 @@ fn indication_courses() {
         "triple-combination cream"
     ));
     let p = plan(&["enlarged_pores", "texture"], &["cheeks"], 2);
-    assert!(has_note(&p, "No published dosing was found for enlarged pores;"));
+    assert!(has_note(
+        &p,
+        "No published dosing was found for enlarged pores;"
+    ));
     assert!(has_note(
         &p,
         "We found no sourced microneedling protocol for skin texture"
@@ -259,7 +271,11 @@ fn areas_without_a_published_depth_borrow_one() {
         assert!(
             note.starts_with(&format!(
                 "{}: no published needle depth was found; the plan treats it like the {like}.",
-                p.areas[i].area.replace("decolletage", "Décolletage").replace("jawline", "Jawline").replace("hands", "Hands")
+                p.areas[i]
+                    .area
+                    .replace("decolletage", "Décolletage")
+                    .replace("jawline", "Jawline")
+                    .replace("hands", "Hands")
             )),
             "{note}"
         );
@@ -418,7 +434,11 @@ fn loader_rejects_bad_tables() {
 fn darker_skin_keeps_to_the_lower_half_of_each_range() {
     // cheeks 0.5–2.0 mm: the lower half ends at 1.25 mm
     for fitzpatrick in 4..=6 {
-        let p = plan(&["acne_scars"], &["cheeks", "periorbital", "forehead"], fitzpatrick);
+        let p = plan(
+            &["acne_scars"],
+            &["cheeks", "periorbital", "forehead"],
+            fitzpatrick,
+        );
         assert_eq!(p.areas[0].depth_mm, depth(1.25, 1.25), "type {fitzpatrick}");
         assert_eq!(p.areas[1].depth_mm, depth(0.35, 0.35));
         assert_eq!(p.areas[2].depth_mm, depth(0.5, 0.5));
@@ -448,7 +468,9 @@ fn darker_skin_keeps_to_the_lower_half_of_each_range() {
             darker_skin_depth_share: Some(bad),
             ..Default::default()
         };
-        let err = PlanTables::builtin().with_overrides(&overrides).unwrap_err();
+        let err = PlanTables::builtin()
+            .with_overrides(&overrides)
+            .unwrap_err();
         assert_eq!(err.field, "plans.darker_skin_depth_share");
     }
 }
@@ -469,7 +491,10 @@ fn fine_lines_offer_each_sourced_course() {
         let p = plan(&[concern], &["forehead"], 2);
         assert_eq!((p.sessions, p.interval_weeks), (range(4, 4), range(4, 4)));
         assert!(
-            has_note(&p, "the sources give a second course too: 6 sessions 2 weeks apart. [6][25][26]"),
+            has_note(
+                &p,
+                "the sources give a second course too: 6 sessions 2 weeks apart. [6][25][26]"
+            ),
             "{p:?}"
         );
     }
@@ -485,11 +510,18 @@ fn decolletage_sessions_are_two_to_four_weeks_apart() {
         let p = plan(&[concern], &["decolletage"], 2);
         assert_eq!(p.interval_weeks, interval, "{concern}");
         assert!(p.interval_weeks.max <= 4 && p.interval_weeks.min >= 2);
-        assert!(has_note(&p, "Décolletage: sessions 2–4 weeks apart. [32]"), "{p:?}");
+        assert!(
+            has_note(&p, "Décolletage: sessions 2–4 weeks apart. [32]"),
+            "{p:?}"
+        );
         assert!(cites(&p, "32"));
     }
     let p = plan(&["enlarged_pores"], &["cheeks"], 2);
-    assert_eq!(p.interval_weeks, range(4, 6), "only where the décolletage is treated");
+    assert_eq!(
+        p.interval_weeks,
+        range(4, 6),
+        "only where the décolletage is treated"
+    );
 }
 
 #[test]
@@ -499,10 +531,15 @@ fn plans_never_go_deeper_than_the_clinics_devices() {
         ..Default::default()
     };
     let t = PlanTables::builtin().with_overrides(&overrides).unwrap();
-    let p = t.plan(&req(&["acne_scars"], &["cheeks", "abdomen"], 2)).unwrap();
+    let p = t
+        .plan(&req(&["acne_scars"], &["cheeks", "abdomen"], 2))
+        .unwrap();
     assert_eq!(p.areas[0].depth_mm, depth(1.0, 1.0));
     assert_eq!(p.areas[1].depth_mm, depth(1.0, 1.0));
-    assert!(has_note(&p, "capped at 1.0 mm, the deepest the clinic's devices are set to"));
+    assert!(has_note(
+        &p,
+        "capped at 1.0 mm, the deepest the clinic's devices are set to"
+    ));
     assert!(!has_note(&p, "safety was not evaluated"));
     let cheeks = t.areas().into_iter().find(|a| a.id == "cheeks").unwrap();
     assert_eq!(cheeks.depth_mm, depth(0.5, 1.0));

@@ -107,9 +107,7 @@ impl RuleSet {
     /// Whether only a prescriber may confirm a booking with a finding of rule `id`
     /// (`needs_prescriber` in `data/screening.toml`).
     pub fn needs_prescriber(&self, id: &str) -> bool {
-        self.rules
-            .iter()
-            .any(|r| r.id == id && r.needs_prescriber)
+        self.rules.iter().any(|r| r.id == id && r.needs_prescriber)
     }
 }
 
@@ -144,7 +142,10 @@ fn check_floor(rule: &Rule, field: &str, reason: Option<&str>) -> Result<(), Ove
     };
     if (milder || shorter) && reason.is_none() {
         let what = if milder {
-            format!("a milder outcome than the default \"{}\"", rule.default_outcome)
+            format!(
+                "a milder outcome than the default \"{}\"",
+                rule.default_outcome
+            )
         } else {
             format!(
                 "a shorter wait than the default {}",
