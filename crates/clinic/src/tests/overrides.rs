@@ -119,3 +119,40 @@ fn strengthening_needs_no_reason() {
         parse(&with_rules(rules), None).unwrap_or_else(|e| panic!("{rules}: {e}"));
     }
 }
+
+#[test]
+fn plans_keep_within_the_clinics_devices() {
+    let text = EXAMPLE.replace("max_depth_mm = 2.0", "max_depth_mm = 1.0");
+    let setup = parse(&text, None).unwrap();
+    let (_, plans) = setup.protocol();
+    let plan = plans
+        .plan(&protocol::PlanRequest {
+            concerns: vec!["acne_scars".into()],
+            areas: vec!["cheeks".into()],
+            fitzpatrick: 2,
+        })
+        .unwrap();
+    assert_eq!(plan.areas[0].depth_mm.max, 1.0);
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("deepest the clinic's devices"))
+    );
+}
+
+#[test]
+fn the_darker_skin_share_is_a_clinic_setting() {
+    let text = format!("{EXAMPLE}\n[plans]\ndarker_skin_depth_share = 1.0\n");
+    let (_, plans) = parse(&text, None).unwrap().protocol();
+    let request = protocol::PlanRequest {
+        concerns: vec!["acne_scars".into()],
+        areas: vec!["cheeks".into()],
+        fitzpatrick: 5,
+    };
+    assert_eq!(plans.plan(&request).unwrap().areas[0].depth_mm.max, 2.0);
+    let err = refuse(&format!(
+        "{EXAMPLE}\n[plans]\ndarker_skin_depth_share = 0\n"
+    ));
+    assert_eq!(err.field, "plans.darker_skin_depth_share");
+    assert!(err.line.is_some(), "{err}");
+}

@@ -117,3 +117,36 @@ pub fn finding_notes(clinic: &ClinicSnapshot, rule: &str) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_show_the_clinics_reason_and_who_approves() {
+        let mut setup = clinic::demo();
+        setup.screening.rules.insert(
+            "sunburn".into(),
+            clinic::RuleOverrideSetup {
+                wait: Some("1 week".into()),
+                reason: Some("We use a cooling protocol <first>.".into()),
+                ..Default::default()
+            },
+        );
+        let clinic = ClinicSnapshot::new(setup, 2);
+        let notes = finding_notes(&clinic, "sunburn").into_string();
+        assert!(
+            notes.contains(
+                "Clinic's reason for changing this rule: We use a cooling protocol &lt;first&gt;."
+            ),
+            "{notes}"
+        );
+        assert!(!notes.contains("prescriber"));
+        let keloid = finding_notes(&clinic, "keloid").into_string();
+        assert!(
+            keloid.contains("A prescriber must approve this."),
+            "{keloid}"
+        );
+        assert!(!keloid.contains("reason"));
+    }
+}
