@@ -116,6 +116,7 @@ pub(crate) fn protocol_overrides(
             protocol::RuleOverride {
                 wait: o.wait.clone(),
                 outcome,
+                reason: o.reason.clone(),
             },
         );
     }
@@ -125,6 +126,13 @@ pub(crate) fn protocol_overrides(
     let plans = protocol::PlanTables::builtin()
         .with_overrides(&protocol::PlanOverrides {
             max_depth_mm: setup.plans.max_depth_mm.clone(),
+            darker_skin_depth_share: setup.plans.darker_skin_depth_share,
+            // Plans never go deeper than the deepest device the clinic has.
+            device_max_mm: setup
+                .devices
+                .iter()
+                .map(|d| d.max_depth_mm)
+                .reduce(f64::max),
         })
         .map_err(|e| {
             (

@@ -311,7 +311,7 @@ pub struct ScreeningSetup {
     pub rules: BTreeMap<String, RuleOverrideSetup>,
 }
 
-/// A clinic's value for one rule: a waiting period (`"12 months"`) or an outcome.
+/// A clinic's value for one rule: a waiting period (`"12 months"`) or an outcome, and why.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleOverrideSetup {
@@ -319,6 +319,9 @@ pub struct RuleOverrideSetup {
     pub wait: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
+    /// Why the clinic weakens the default; required for a milder outcome or a shorter wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The clinic's own limits on treatment plans.
@@ -328,6 +331,10 @@ pub struct PlanSetup {
     /// Area id to the deepest needle the clinic allows there, in mm.
     #[serde(default)]
     pub max_depth_mm: BTreeMap<String, f64>,
+    /// The share of each area's depth range plans give darker skin types (Fitzpatrick IV–VI);
+    /// left out, the protocol's default of 0.5 (the lower half) applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub darker_skin_depth_share: Option<f64>,
 }
 
 impl ClinicSetup {

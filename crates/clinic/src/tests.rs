@@ -2,6 +2,7 @@
 
 use crate::{SetupError, parse};
 
+mod overrides;
 mod sections;
 
 /// The repository's copy of `shared/examples/clinic.toml`, the contract's example.

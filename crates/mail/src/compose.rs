@@ -7,17 +7,56 @@ use clinic::{ClinicSnapshot, format_local};
 
 use crate::ics;
 
-/// Preparation advice, from section 3 of the clinical reference, with its sources.
+/// Preparation advice, from section 3 of the clinical reference. Every figure is a
+/// placeholder filled from the protocol's data, so the mail says what the pages say.
 const PREPARATION: &[&str] = &[
-    "Stop retinoids and exfoliating acids 24 hours to a week beforehand; ask us if unsure (clinic practice).",
-    "Avoid sun exposure for 24 hours before, and stop anti-inflammatory painkillers (NSAIDs) 3 to 7 days before unless your doctor says otherwise (clinic practice; InMode Optimas manual [40]).",
-    "Arrive without make-up; we cleanse your skin and apply numbing cream, which takes 15 to 60 minutes to work ([6]).",
+    "Stop retinoids and exfoliating acids {{fact:retinoid_pause}} beforehand; ask us if unsure (clinic practice).",
+    "Avoid sun exposure for {{fact:sun_before}} before, and stop anti-inflammatory painkillers (NSAIDs) {{fact:nsaid_pause}} before unless your doctor says otherwise (clinic practice; InMode Optimas manual [40]).",
+    "Arrive without make-up; we cleanse your skin and apply numbing cream, which takes {{fact:numbing}} to work ([6]).",
     "Tell us if anything in your health has changed since you answered our safety questions.",
 ];
 
-const AFTERCARE: &str = "Redness like a moderate sunburn is normal and mostly settles within a day or two. \
-Call us the same day if redness, warmth or pus increases, if you have a fever, or if itchy red bumps appear days later. \
-If you have trouble breathing or your lips swell, call your local emergency number first.";
+/// What is normal afterwards; the red flags follow it as lists from the protocol's symptoms.
+const AFTERCARE: &str = "Redness like a moderate sunburn is normal: {{normal:redness}} ([17]).";
+const EMERGENCY_LEAD: &str =
+    "Call your local emergency number first, then let us know, if you notice:";
+const CALL_TODAY_LEAD: &str = "Call us the same day on {phone} if you notice:";
+const OUT_OF_HOURS: &str = "If we are closed, don't wait for us to open: leave us a message and contact an out-of-hours doctor or urgent care service the same day.";
+
+/// The texts of the mail's aftercare section, with every placeholder filled.
+struct Aftercare {
+    preparation: Vec<String>,
+    normal: String,
+    emergency: Vec<String>,
+    call_today: Vec<String>,
+    call_today_lead: String,
+}
+
+/// Fills a template from the clinic's rules and plans; an unknown placeholder is a bug a test
+/// catches, and shows as its name rather than a blank.
+fn fill(template: &str, texts: &protocol::Placeholders<'_>) -> String {
+    protocol::fill_placeholders(template, |name| texts.resolve(name).map(|f| f.inline()))
+        .unwrap_or_else(|_| template.to_owned())
+}
+
+fn list(name: &str, texts: &protocol::Placeholders<'_>) -> Vec<String> {
+    match texts.resolve(name) {
+        Ok(protocol::Filling::List(items)) => items,
+        Ok(other) => vec![other.inline()],
+        Err(_) => vec![format!("{{{{{name}}}}}")],
+    }
+}
+
+fn aftercare(clinic: &ClinicSnapshot) -> Aftercare {
+    let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
+    Aftercare {
+        preparation: PREPARATION.iter().map(|p| fill(p, &texts)).collect(),
+        normal: fill(AFTERCARE, &texts),
+        emergency: list("emergency", &texts),
+        call_today: list("call_today", &texts),
+        call_today_lead: CALL_TODAY_LEAD.replace("{phone}", &clinic.setup.clinic.phone),
+    }
+}
 
 struct Details {
     service: String,
@@ -101,12 +140,24 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
     if let Some(url) = manage_url {
         text.push_str(&format!("\nView, reschedule or cancel: {url}\n"));
     }
+    let care = aftercare(clinic);
     if with_preparation {
         text.push_str("\nBefore your appointment:\n");
-        for line in PREPARATION {
+        for line in &care.preparation {
             text.push_str(&format!("- {line}\n"));
         }
-        text.push_str(&format!("\nAfterwards: {AFTERCARE}\n"));
+        text.push_str(&format!(
+            "\nAfterwards: {}\n\n{EMERGENCY_LEAD}\n",
+            care.normal
+        ));
+        for line in &care.emergency {
+            text.push_str(&format!("- {line}\n"));
+        }
+        text.push_str(&format!("\n{}\n", care.call_today_lead));
+        for line in &care.call_today {
+            text.push_str(&format!("- {line}\n"));
+        }
+        text.push_str(&format!("\n{OUT_OF_HOURS}\n"));
     }
     text.push_str(&format!(
         "\n{}\n{}\n{}\n",
@@ -124,9 +175,14 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         @if let Some(url) = manage_url { p { a href=(url) { "View, reschedule or cancel your appointment" } } }
         @if with_preparation {
             h2 { "Before your appointment" }
-            ul { @for line in PREPARATION { li { (line) } } }
+            ul { @for line in &care.preparation { li { (line) } } }
             h2 { "Afterwards" }
-            p { (AFTERCARE) }
+            p { (care.normal) }
+            p { strong { (EMERGENCY_LEAD) } }
+            ul { @for line in &care.emergency { li { (line) } } }
+            p { strong { (care.call_today_lead) } }
+            ul { @for line in &care.call_today { li { (line) } } }
+            p { (OUT_OF_HOURS) }
         }
         p { (info.name) br; (info.phone) br; (info.address) }
     }
@@ -260,4 +316,48 @@ pub fn reviewed(clinic: &ClinicSnapshot, booking: &Booking, confirmed: bool, not
             with_preparation: confirmed,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every template a client reads: no clinical number written in it, and every
+    /// placeholder known. (The clinic's phone is filled from the clinic file, not written.)
+    #[test]
+    fn templates_take_every_figure_from_the_protocol() {
+        let clinic = ClinicSnapshot::new(clinic::demo(), 1);
+        let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
+        let templates: Vec<&str> = PREPARATION
+            .iter()
+            .copied()
+            .chain([AFTERCARE, EMERGENCY_LEAD, CALL_TODAY_LEAD, OUT_OF_HOURS])
+            .collect();
+        for template in templates {
+            let written = protocol::written_clinical_numbers(template);
+            assert!(written.is_empty(), "{template}: {written:?}");
+            for name in protocol::placeholder_names(template) {
+                texts
+                    .resolve(name)
+                    .unwrap_or_else(|e| panic!("{template}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn the_mail_lists_every_red_flag_the_pages_do() {
+        let clinic = ClinicSnapshot::new(clinic::demo(), 1);
+        let care = aftercare(&clinic);
+        let all: Vec<&String> = care.emergency.iter().chain(&care.call_today).collect();
+        for s in protocol::Symptoms::builtin().all() {
+            let listed = all.iter().any(|line| line.starts_with(&s.text));
+            assert_eq!(listed, s.triage != protocol::Triage::Expected, "{}", s.id);
+        }
+        assert!(
+            care.emergency
+                .iter()
+                .any(|l| l.starts_with("Swelling of your lips"))
+        );
+        assert!(!care.normal.contains("{{"), "{}", care.normal);
+    }
 }

@@ -6,13 +6,19 @@
 
 mod error;
 mod outcome;
+mod placeholders;
 mod plan;
 mod screening;
 mod sources;
+mod symptoms;
 mod wait;
 
 pub use error::OverrideError;
 pub use outcome::Outcome;
+pub use placeholders::{
+    Filling, PlaceholderError, Placeholders, fill_placeholders, placeholder_names,
+    written_clinical_numbers,
+};
 pub use plan::{
     AreaInfo, AreaPlan, Plan, PlanError, PlanOverrides, PlanRequest, PlanTables, RangeMm, RangeU32,
 };
@@ -20,3 +26,4 @@ pub use screening::{
     Answer, AnswerError, Answers, Finding, Question, QuestionKind, RuleOverride, RuleSet,
     Screening, ScreeningOverrides,
 };
+pub use symptoms::{Symptom, Symptoms, Triage};

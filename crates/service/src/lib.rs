@@ -22,7 +22,7 @@ pub use links::{calendar_path, manage_path};
 pub use policy::can_change;
 pub use refusal::Refusal;
 pub use screening::{Gate, Stored};
-pub use status::{Review, StaffStatus};
+pub use status::{Approval, Review, StaffStatus};
 
 use std::sync::{Arc, RwLock};
 

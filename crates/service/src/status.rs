@@ -1,6 +1,7 @@
 //! Every status change a booking goes through after it is made: cancelling, the
 //! practitioner's review, and the desk's arrived / completed / no-show.
 
+use clinic::ClinicSnapshot;
 use mail::compose;
 use store::{Booking, BookingError, BookingStatus};
 
@@ -74,15 +75,27 @@ impl Workflows {
     }
 
     /// Confirms or declines a booking held for review and tells the client by mail, with
-    /// the practitioner's note when there is one.
+    /// the practitioner's note when there is one. `reviewer` is the practitioner id of the
+    /// staff member deciding, if they are one: a screening with findings a doctor must
+    /// approve (see [`Workflows::approval`]) is confirmed only by a prescriber. Anyone
+    /// clinical may decline.
     pub async fn review(
         &self,
         booking: &Booking,
         decision: Review,
         note: &str,
+        reviewer: Option<&str>,
     ) -> Result<Booking, Refusal> {
         let clinic = self.clinic();
         let confirmed = decision == Review::Confirm;
+        if confirmed {
+            let approval = self.approval(booking).await?;
+            if !approval.may_confirm(reviewer) {
+                return Err(Refusal::Forbidden {
+                    message: approval.refusal(),
+                });
+            }
+        }
         let status = if confirmed {
             BookingStatus::Confirmed
         } else {
@@ -107,6 +120,22 @@ impl Workflows {
             )
             .await
             .map_err(status_refusal)
+    }
+
+    /// Who may confirm a booking held for review: the findings on its screening that the
+    /// sources want a doctor to approve, and the clinic's prescribers.
+    pub async fn approval(&self, booking: &Booking) -> Result<Approval, Refusal> {
+        let clinic = self.clinic();
+        let findings = match &booking.screening_id {
+            Some(id) => self
+                .store
+                .screening(id)
+                .await?
+                .map(|s| s.findings)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(Approval::of(&clinic, &findings))
     }
 
     /// The desk marks a live booking arrived, completed or missed, or cancels it.
@@ -176,5 +205,73 @@ impl Workflows {
             .ok_or(Refusal::NotFound {
                 what: "booking for this link",
             })
+    }
+}
+
+/// Who may confirm a booking: whether its screening needs a doctor's approval, and who can
+/// give it (practitioners with `prescriber = true` in the clinic file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approval {
+    /// Rule ids of the findings only a prescriber may confirm; empty when anyone clinical may.
+    pub doctor_findings: Vec<String>,
+    /// The prescribers, as `(id, name)`.
+    pub prescribers: Vec<(String, String)>,
+}
+
+impl Approval {
+    /// Reads a screening's stored findings (JSON) against the clinic's rules.
+    pub fn of(clinic: &ClinicSnapshot, findings_json: &str) -> Approval {
+        #[derive(serde::Deserialize)]
+        struct Stored {
+            rule: String,
+        }
+        let stored: Vec<Stored> = serde_json::from_str(findings_json).unwrap_or_default();
+        let mut doctor_findings: Vec<String> = stored
+            .into_iter()
+            .map(|f| f.rule)
+            .filter(|rule| clinic.rules.needs_prescriber(rule))
+            .collect();
+        doctor_findings.dedup();
+        let prescribers = clinic
+            .setup
+            .practitioners
+            .iter()
+            .filter(|p| p.prescriber)
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect();
+        Approval {
+            doctor_findings,
+            prescribers,
+        }
+    }
+
+    /// Whether only a prescriber may confirm.
+    pub fn needs_prescriber(&self) -> bool {
+        !self.doctor_findings.is_empty()
+    }
+
+    /// Whether the practitioner `reviewer` (none for staff who are not practitioners) may confirm.
+    pub fn may_confirm(&self, reviewer: Option<&str>) -> bool {
+        !self.needs_prescriber()
+            || reviewer.is_some_and(|r| self.prescribers.iter().any(|(id, _)| id == r))
+    }
+
+    /// Who may confirm, in words: "Dr. Maya Lee" or "no one: the clinic file names no prescriber".
+    pub fn who(&self) -> String {
+        if self.prescribers.is_empty() {
+            "no one yet: the clinic file marks no practitioner as a prescriber".into()
+        } else {
+            let names: Vec<&str> = self.prescribers.iter().map(|(_, n)| n.as_str()).collect();
+            names.join(", ")
+        }
+    }
+
+    /// Why a non-prescriber may not confirm.
+    pub fn refusal(&self) -> String {
+        format!(
+            "Only a prescriber may confirm this booking: its screening has findings a doctor must approve ({}). Who may confirm: {}. You may still decline it.",
+            self.doctor_findings.join(", ").replace('_', " "),
+            self.who()
+        )
     }
 }

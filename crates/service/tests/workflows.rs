@@ -200,7 +200,12 @@ async fn treatments_are_held_to_the_screening(engine: Engine) {
     assert_eq!(held.booking.status, BookingStatus::PendingReview);
     let confirmed = h
         .flows
-        .review(&held.booking, Review::Confirm, "  Fine to go ahead. ")
+        .review(
+            &held.booking,
+            Review::Confirm,
+            "  Fine to go ahead. ",
+            Some("sam-ortiz"),
+        )
         .await
         .expect("review");
     assert_eq!(confirmed.status, BookingStatus::Confirmed);
@@ -209,7 +214,10 @@ async fn treatments_are_held_to_the_screening(engine: Engine) {
         mail_kinds(&h.store, &held.booking).await,
         ["booked", "confirmed"]
     );
-    let twice = h.flows.review(&confirmed, Review::Decline, "").await;
+    let twice = h
+        .flows
+        .review(&confirmed, Review::Decline, "", Some("maya-lee"))
+        .await;
     assert!(matches!(twice, Err(Refusal::Closed { .. })));
     assert_eq!(
         h.store
@@ -290,7 +298,81 @@ macro_rules! on_both_engines {
     )*};
 }
 
+/// Every required screening question answered "no", then `yes` answered "yes".
+fn answers_with(flows: &Workflows, yes: &str) -> serde_json::Value {
+    let clinic = flows.clinic();
+    let mut answers = serde_json::Map::new();
+    for q in clinic.rules.questions().iter().filter(|q| q.required) {
+        answers.insert(q.id.clone(), serde_json::Value::Bool(q.id == yes));
+    }
+    serde_json::Value::Object(answers)
+}
+
+async fn held_for(h: &Harness, yes: &str, email: &str, hours: i64) -> Booking {
+    let (screening, result) = h
+        .flows
+        .screen_and_store(&answers_with(&h.flows, yes), None)
+        .await
+        .expect("screening");
+    assert_eq!(result.outcome, protocol::Outcome::Consult, "{yes}");
+    let mut input = consultation(hours_ahead(hours), "sam-ortiz", email);
+    input.service_id = "microneedling-face".into();
+    input.screening_id = Some(screening);
+    let held = h.flows.book(input, Actor::Client).await.expect("held");
+    assert_eq!(held.booking.status, BookingStatus::PendingReview);
+    held.booking
+}
+
+async fn only_a_prescriber_confirms_what_a_doctor_must_approve(engine: Engine) {
+    let h = harness(engine, 0).await;
+    let keloid = held_for(&h, "keloid_history", "k@example.com", 72).await;
+    let approval = h.flows.approval(&keloid).await.expect("approval");
+    assert_eq!(approval.doctor_findings, ["keloid"]);
+    assert!(approval.who().contains("Dr. Maya Lee"));
+    for reviewer in [Some("sam-ortiz"), None] {
+        let refused = h.flows.review(&keloid, Review::Confirm, "", reviewer).await;
+        let Err(Refusal::Forbidden { message }) = refused else {
+            panic!("{reviewer:?} may not confirm a keloid finding");
+        };
+        assert!(
+            message.contains("prescriber") && message.contains("keloid"),
+            "{message}"
+        );
+        assert!(message.contains("Dr. Maya Lee"), "{message}");
+    }
+    assert_eq!(
+        h.store.booking(&keloid.id).await.unwrap().unwrap().status,
+        BookingStatus::PendingReview,
+        "a refused confirmation leaves the booking held"
+    );
+    assert_eq!(mail_kinds(&h.store, &keloid).await, ["booked"]);
+    let confirmed = h
+        .flows
+        .review(&keloid, Review::Confirm, "", Some("maya-lee"))
+        .await
+        .expect("a prescriber confirms");
+    assert_eq!(confirmed.status, BookingStatus::Confirmed);
+
+    // Declining needs no prescriber, and a finding no doctor must approve is anyone's.
+    let keloid_again = held_for(&h, "keloid_history", "k2@example.com", 76).await;
+    let declined = h
+        .flows
+        .review(&keloid_again, Review::Decline, "", Some("sam-ortiz"))
+        .await
+        .expect("anyone clinical may decline");
+    assert_eq!(declined.status, BookingStatus::Declined);
+    let young = held_for(&h, "age_under_22", "y@example.com", 80).await;
+    assert!(!h.flows.approval(&young).await.unwrap().needs_prescriber());
+    let confirmed = h
+        .flows
+        .review(&young, Review::Confirm, "", Some("sam-ortiz"))
+        .await
+        .expect("any practitioner confirms");
+    assert_eq!(confirmed.status, BookingStatus::Confirmed);
+}
+
 on_both_engines!(
+    only_a_prescriber_confirms_what_a_doctor_must_approve,
     a_lost_race_lists_the_nearest_free_times,
     clients_change_only_outside_the_cancel_window,
     treatments_are_held_to_the_screening,

@@ -113,6 +113,7 @@ fn parse_page(slug: &str, text: &str) -> anyhow::Result<Page> {
         .split_once("\n+++")
         .context("front matter is closed by a +++ line")?;
     let meta: FrontMatter = toml::from_str(front).context("front matter")?;
+    check_placeholders(body)?;
     let options =
         pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
     let parser = pulldown_cmark::Parser::new_ext(body, options).map(|event| match event {
@@ -135,11 +136,48 @@ fn parse_page(slug: &str, text: &str) -> anyhow::Result<Page> {
     })
 }
 
-/// Fills the clinic's own details into page text.
-pub fn fill_placeholders(html: &str, clinic: &clinic::ClinicInfo) -> String {
+/// Placeholders a page may use besides the protocol's: the clinic's own details.
+const CLINIC_PLACEHOLDERS: [&str; 2] = ["clinic_name", "clinic_phone"];
+
+/// Refuses a page with a placeholder no data stands behind, so a typo stops start-up
+/// instead of showing a blank or a raw `{{…}}`.
+fn check_placeholders(body: &str) -> anyhow::Result<()> {
+    let rules = protocol::RuleSet::builtin();
+    let plans = protocol::PlanTables::builtin();
+    let known = protocol::Placeholders::new(&rules, &plans);
+    for name in protocol::placeholder_names(body) {
+        if !CLINIC_PLACEHOLDERS.contains(&name) {
+            known.resolve(name)?;
+        }
+    }
+    Ok(())
+}
+
+/// Fills a page's placeholders: the clinic's details, and every clinical number and red
+/// flag from the clinic's rules, plan tables and the protocol's symptom and fact lists. A
+/// list standing alone in a paragraph becomes a bulleted list.
+pub fn fill_placeholders(html: &str, clinic: &clinic::ClinicSnapshot) -> String {
     let escape = |s: &str| maud::html! { (s) }.into_string();
-    html.replace("{{clinic_name}}", &escape(&clinic.name))
-        .replace("{{clinic_phone}}", &escape(&clinic.phone))
+    let known = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
+    let mut html = html.to_owned();
+    for name in protocol::placeholder_names(&html.clone()) {
+        if let Ok(protocol::Filling::List(items)) = known.resolve(name) {
+            let list = maud::html! { ul { @for item in &items { li { (item) } } } }.into_string();
+            html = html.replace(&format!("<p>{{{{{name}}}}}</p>"), &list);
+        }
+    }
+    let info = &clinic.setup.clinic;
+    protocol::fill_placeholders(&html, |name| {
+        Ok::<_, std::convert::Infallible>(match name {
+            "clinic_name" => escape(&info.name),
+            "clinic_phone" => escape(&info.phone),
+            // Checked at load, so only a page edited since would miss; show the name, not a blank.
+            _ => known
+                .resolve(name)
+                .map_or_else(|_| format!("{{{{{name}}}}}"), |f| escape(&f.inline())),
+        })
+    })
+    .unwrap_or_else(|never| match never {})
 }
 
 #[cfg(test)]
@@ -158,6 +196,120 @@ mod tests {
     fn raw_html_is_shown_not_run() {
         let page = parse_page("x", "+++\ntitle=\"t\"\ndescription=\"d\"\nnav=\"n\"\norder=1\n+++\n<script>alert(1)</script>\n").unwrap();
         assert!(!page.html.contains("<script>"));
+    }
+
+    fn demo() -> std::sync::Arc<clinic::ClinicSnapshot> {
+        clinic::ClinicSnapshot::new(clinic::demo(), 1)
+    }
+
+    /// Every file under content/, read from disk as a clinic would edit it.
+    fn content_files() -> Vec<(String, String)> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content");
+        let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        assert!(files.len() >= 8, "{files:?}");
+        files
+    }
+
+    #[test]
+    fn no_page_writes_a_clinical_number_itself() {
+        for (path, text) in content_files() {
+            // The source list at the foot of a page names publications (years, issue numbers),
+            // not clinical figures; the clinic's phone number comes from {{clinic_phone}}.
+            let claims: String = text
+                .lines()
+                .filter(|l| !l.starts_with("- ["))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let written = protocol::written_clinical_numbers(&claims);
+            assert!(
+                written.is_empty(),
+                "{path} writes {written:?}; use a placeholder"
+            );
+        }
+    }
+
+    #[test]
+    fn every_placeholder_on_every_page_is_known_and_filled() {
+        let clinic = demo();
+        for (path, text) in content_files() {
+            let page = parse_page("x", &text).unwrap_or_else(|e| panic!("{path}: {e:#}"));
+            let filled = fill_placeholders(&page.html, &clinic);
+            assert!(!filled.contains("{{"), "{path}: {filled}");
+            assert!(
+                !filled.contains("<p><ul>"),
+                "{path}: a list inside a paragraph"
+            );
+        }
+        let err = parse_page(
+            "x",
+            "+++\ntitle=\"t\"\ndescription=\"d\"\nnav=\"n\"\norder=1\n+++\nWait {{wait:isotretnoin}}.\n",
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("wait:isotretnoin"), "{err:#}");
+    }
+
+    #[test]
+    fn pages_agree_with_the_rules() {
+        let clinic = demo();
+        let content = Content::load(None).unwrap();
+        let page = |slug: &str| fill_placeholders(&content.page(slug).unwrap().html, &clinic);
+        let (risks, faq, aftercare) = (page("risks"), page("faq"), page("aftercare"));
+        // The ablative-laser wait is the rule's 3 months on both pages, never "12 weeks".
+        for text in [&risks, &faq] {
+            assert!(text.contains("3 months after"), "{text}");
+            assert!(!text.contains("12 weeks"));
+        }
+        // The same red flags, the same way, on both pages: lip swelling is an emergency.
+        let symptoms = protocol::Symptoms::builtin();
+        for s in symptoms.all() {
+            if s.triage != protocol::Triage::Expected {
+                let text = maud::html! { (s.text) }.into_string();
+                assert!(risks.contains(&text), "risks lacks {}", s.id);
+                assert!(aftercare.contains(&text), "aftercare lacks {}", s.id);
+            }
+        }
+        for text in [&risks, &aftercare] {
+            let emergency = text.find("Swelling of your lips").unwrap();
+            let call_today = text.find("the same day").unwrap();
+            assert!(
+                emergency < call_today,
+                "lip swelling sits with the emergencies"
+            );
+            assert!(text.contains("Out of hours"));
+        }
+        // Isotretinoin cites the package insert, whose 6 months it is.
+        assert!(risks.contains("package insert advises (source [PI])"));
+        assert!(faq.contains("package insert advises (source [PI])"));
+    }
+
+    #[test]
+    fn a_clinic_override_flows_into_the_pages() {
+        let mut setup = clinic::demo();
+        setup.screening.rules.insert(
+            "isotretinoin".into(),
+            clinic::RuleOverrideSetup {
+                wait: Some("12 months".into()),
+                ..Default::default()
+            },
+        );
+        let clinic = clinic::ClinicSnapshot::new(setup, 2);
+        let content = Content::load(None).unwrap();
+        let faq = fill_placeholders(&content.page("faq").unwrap().html, &clinic);
+        assert!(
+            faq.contains("wait until 12 months after your last dose"),
+            "{faq}"
+        );
     }
 
     #[test]

@@ -414,18 +414,18 @@ async fn staff_book_inside_the_notice_window(app: TestApp) {
 }
 on_both_engines!(staff_book_inside_the_notice_window, super::open_all_day());
 
-/// A keloid history holds a treatment for review: the booking's practitioner sees the
-/// screening and confirms; the front desk never sees the answers and cannot review.
+/// A keloid history holds a treatment for review: the booking's practitioner, a prescriber,
+/// sees the screening and confirms; the front desk never sees the answers and cannot review.
 async fn practitioner_reviews_a_pending_booking(app: TestApp) {
     let hash = web::hash_password(PASSWORD);
     let screening_id = screening(&app, json!({"keloid_history": true})).await;
-    let slots = app.free_slots("microneedling-face", None).await;
+    let slots = app.free_slots("microneedling-face", Some("maya-lee")).await;
     let start = slots[0]["start"].as_str().unwrap();
     let booked = book_online(
         &app,
         "microneedling-face",
         start,
-        None,
+        Some("maya-lee"),
         Some(&screening_id),
         "Held Client",
         "held@example.com",
@@ -527,6 +527,13 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
         "the practitioner does not see the answers: {}",
         page.body
     );
+    assert!(
+        page.body
+            .contains("Who may confirm: <strong>Dr. Maya Lee</strong>"),
+        "the screen says who may confirm: {}",
+        page.body
+    );
+    assert!(page.body.contains("A prescriber must approve this."));
     let a = post(
         &app,
         &mine,
@@ -623,6 +630,74 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
     );
 }
 on_both_engines!(practitioner_reviews_a_pending_booking);
+
+/// A finding a doctor must approve (keloid) on a booking with a practitioner who is not a
+/// prescriber: their screen offers no confirm button and says who may, and a confirmation
+/// they send anyway is refused with the reason; they may still decline.
+async fn only_a_prescriber_confirms_a_keloid_finding(app: TestApp) {
+    let hash = web::hash_password(PASSWORD);
+    add_staff(
+        &app,
+        "sam@clinic.example",
+        &hash,
+        "practitioner",
+        Some("sam-ortiz"),
+    )
+    .await;
+    let sam = sign_in(&app, "sam@clinic.example").await;
+    let screening_id = screening(&app, json!({"keloid_history": true})).await;
+    let slots = app
+        .free_slots("microneedling-face", Some("sam-ortiz"))
+        .await;
+    let booked = book_online(
+        &app,
+        "microneedling-face",
+        slots[0]["start"].as_str().unwrap(),
+        Some("sam-ortiz"),
+        Some(&screening_id),
+        "Keloid Client",
+        "keloid@example.com",
+    )
+    .await;
+    assert_eq!(booked["status"], "pending_review", "{booked}");
+    let id = booked["id"].as_str().unwrap().to_owned();
+    let page = get(&app, &sam, &format!("/admin/bookings/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("Who may confirm: <strong>Dr. Maya Lee</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("value=\"confirm\""), "{}", page.body);
+    assert!(page.body.contains("value=\"decline\""));
+    let refused = post(
+        &app,
+        &sam,
+        &format!("/admin/bookings/{id}/review"),
+        &[("decision", "confirm")],
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused.body.contains("Only a prescriber may confirm"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        app.store.booking(&id).await.unwrap().unwrap().status,
+        BookingStatus::PendingReview
+    );
+    let declined = post(
+        &app,
+        &sam,
+        &format!("/admin/bookings/{id}/review"),
+        &[("decision", "decline")],
+    )
+    .await;
+    assert_eq!(declined.status, 303, "{}", declined.body);
+}
+on_both_engines!(only_a_prescriber_confirms_a_keloid_finding);
 
 /// A practitioner's calendar and API show only their own bookings; the admin's show all.
 async fn practitioners_see_only_their_own_schedule(app: TestApp) {

@@ -110,9 +110,10 @@ async fn consultation(app: &TestApp, email: &str) -> Value {
     booked
 }
 
-/// A treatment with Dr. Maya Lee held for review (keloid history).
+/// A treatment with Dr. Maya Lee held for review (under 22: a finding any practitioner, and
+/// an admin, may confirm, so these tests are about roles, not about who prescribes).
 async fn pending_treatment(app: &TestApp, email: &str) -> Value {
-    let screening = screening(app, json!({"keloid_history": true})).await;
+    let screening = screening(app, json!({"age_under_22": true})).await;
     let slots = app.free_slots("microneedling-face", Some("maya-lee")).await;
     let body = json!({"service": "microneedling-face", "start": slots[0]["start"], "practitioner": "maya-lee",
         "screening": screening, "client": {"name": "Pending Client", "email": email}});

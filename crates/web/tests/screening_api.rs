@@ -459,8 +459,9 @@ async fn plans_follow_the_tables(app: TestApp) {
     let areas = plan["areas"].as_array().unwrap();
     assert_eq!(areas.len(), 1);
     assert_eq!(areas[0]["area"], "cheeks");
-    assert_eq!(areas[0]["depth_mm"]["min"].as_f64(), Some(1.5), "{plan}");
-    assert_eq!(areas[0]["depth_mm"]["max"].as_f64(), Some(2.0), "{plan}");
+    // A darker skin type keeps to the lower half of the cheeks' 0.5–2.0 mm.
+    assert_eq!(areas[0]["depth_mm"]["min"].as_f64(), Some(1.25), "{plan}");
+    assert_eq!(areas[0]["depth_mm"]["max"].as_f64(), Some(1.25), "{plan}");
     let (smin, smax) = (
         plan["sessions"]["min"].as_u64().unwrap(),
         plan["sessions"]["max"].as_u64().unwrap(),
@@ -493,6 +494,34 @@ async fn plans_follow_the_tables(app: TestApp) {
     assert!(
         notes.len() > light["notes"].as_array().unwrap().len(),
         "darker skin types get an extra note: {plan} vs {light}"
+    );
+    assert_eq!(
+        light["areas"][0]["depth_mm"]["min"].as_f64(),
+        Some(1.5),
+        "{light}"
+    );
+    assert_eq!(
+        light["areas"][0]["depth_mm"]["max"].as_f64(),
+        Some(2.0),
+        "{light}"
+    );
+    let (status, unsourced) = app
+        .post_json(
+            "/api/v1/plans",
+            &json!({"concerns": ["texture"], "areas": ["cheeks"], "fitzpatrick": 2}),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "an unsourced concern's id is still accepted: {unsourced}"
+    );
+    assert!(
+        unsourced["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("a consultation is advised")),
+        "{unsourced}"
     );
 
     let (status, eyes) = app.post_json("/api/v1/plans", &json!({"concerns": ["acne_scars", "fine_lines"], "areas": ["periorbital", "cheeks"], "fitzpatrick": 3})).await;

@@ -30,13 +30,26 @@ impl PlanTables {
         }
 
         let mut g = Gathered::default();
+        let (offered, unsourced): (Vec<&Concern>, Vec<&Concern>) =
+            concerns.iter().partition(|c| c.offered);
         let (dosed, undosed): (Vec<&Concern>, Vec<&Concern>) =
-            concerns.iter().partition(|c| c.dosing.is_some());
+            offered.iter().partition(|c| c.dosing.is_some());
 
         let mut sessions: Option<RangeU32> = None;
         let mut interval: Option<RangeU32> = None;
         let mut depth: Option<RangeMm> = None;
-        for c in &concerns {
+        if !unsourced.is_empty() {
+            let labels: Vec<String> = unsourced.iter().map(|c| c.label.to_lowercase()).collect();
+            self.note(&mut g, "unsourced", &[("concerns", &words(&labels))]);
+        }
+        let general_only = offered.is_empty();
+        if general_only {
+            // Only unsourced concerns: the general course, and each area's own range.
+            sessions = Some(self.general.sessions);
+            interval = Some(self.general.interval);
+            g.keys.extend(self.general_sources.iter().cloned());
+        }
+        for c in &offered {
             let dosing = c.dosing.as_ref().unwrap_or(&self.general);
             sessions = Some(combine(sessions, dosing.sessions));
             interval = Some(combine(interval, dosing.interval));
@@ -47,6 +60,17 @@ impl PlanTables {
             for id in &c.notes {
                 self.note(&mut g, id, &[]);
             }
+            if let Some((alt_sessions, alt_interval)) = c.alternative {
+                self.note(
+                    &mut g,
+                    "alternative_course",
+                    &[
+                        ("concern", &c.label),
+                        ("sessions", &span(alt_sessions)),
+                        ("weeks", &span(alt_interval)),
+                    ],
+                );
+            }
         }
         if !undosed.is_empty() {
             g.keys.extend(self.general_sources.iter().cloned());
@@ -55,6 +79,7 @@ impl PlanTables {
         }
 
         let mut area_plans = Vec::new();
+        let mut area_intervals: Vec<RangeU32> = Vec::new();
         for a in &areas {
             let before = g.notes.len();
             let like = a.like.as_deref().unwrap_or_default().to_lowercase();
@@ -62,6 +87,7 @@ impl PlanTables {
                 self.note(&mut g, id, &[("area", &a.label), ("like", &like)]);
             }
             let wanted = match depth {
+                _ if general_only => a.depth,
                 Some(d) if undosed.is_empty() => d,
                 Some(d) => union(Some(d), a.depth),
                 None => a.depth,
@@ -94,6 +120,51 @@ impl PlanTables {
                     &[("area", &a.label), ("cap", &mm(cap))],
                 );
             }
+            if req.fitzpatrick >= 4 {
+                let cap = self.darker_skin_cap(a.depth);
+                if cap < d.max {
+                    d = RangeMm {
+                        min: d.min.min(cap),
+                        max: cap,
+                    };
+                    self.note(
+                        &mut g,
+                        "darker_skin_cap",
+                        &[("area", &a.label), ("cap", &mm(cap))],
+                    );
+                }
+            }
+            if let Some(cap) = self.device_max.filter(|&cap| cap < d.max) {
+                d = RangeMm {
+                    min: d.min.min(cap),
+                    max: cap,
+                };
+                self.note(
+                    &mut g,
+                    "device_cap",
+                    &[("area", &a.label), ("cap", &mm(cap))],
+                );
+            }
+            if d.max > self.label_depth {
+                self.note(
+                    &mut g,
+                    "beyond_label_depth",
+                    &[("area", &a.label), ("cap", &mm(self.label_depth))],
+                );
+            }
+            if let Some((weeks, keys)) = &a.interval {
+                area_intervals.push(*weeks);
+                g.keys.extend(keys.iter().cloned());
+                self.note(
+                    &mut g,
+                    "area_interval",
+                    &[
+                        ("area", &a.label),
+                        ("min", &weeks.min.to_string()),
+                        ("max", &weeks.max.to_string()),
+                    ],
+                );
+            }
             g.keys.extend(a.sources.iter().cloned());
             let own = &g.notes[before..];
             area_plans.push(AreaPlan {
@@ -108,6 +179,13 @@ impl PlanTables {
         }
         self.note(&mut g, "maintenance", &[]);
 
+        let mut interval = interval.expect("at least one concern");
+        for weeks in area_intervals {
+            interval = RangeU32 {
+                min: interval.min.clamp(weeks.min, weeks.max),
+                max: interval.max.clamp(weeks.min, weeks.max),
+            };
+        }
         let mut sources: Vec<String> = g
             .keys
             .iter()
@@ -117,10 +195,17 @@ impl PlanTables {
         Ok(Plan {
             areas: area_plans,
             sessions: sessions.expect("at least one concern"),
-            interval_weeks: interval.expect("at least one concern"),
+            interval_weeks: interval,
             notes: g.notes,
             sources,
         })
+    }
+
+    /// The deepest a darker skin type gets in an area: the configured share of its range,
+    /// rounded down to 0.05 mm so it never exceeds that share.
+    fn darker_skin_cap(&self, range: RangeMm) -> f64 {
+        let cap = range.min + self.darker_skin_share * (range.max - range.min);
+        ((cap * 20.0 + 1e-9).floor() / 20.0).max(range.min)
     }
 
     /// Adds note `id` with `{name}` placeholders filled and its citations appended.
@@ -203,6 +288,15 @@ fn words(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "4" or "4–6".
+fn span(r: RangeU32) -> String {
+    if r.min == r.max {
+        r.min.to_string()
+    } else {
+        format!("{}–{}", r.min, r.max)
     }
 }
 

@@ -86,6 +86,13 @@ pub struct PlanOverrides {
     /// The deepest needle the clinic uses per area id, in mm.
     #[serde(default)]
     pub max_depth_mm: BTreeMap<String, f64>,
+    /// The share of each area's depth range a darker skin type (Fitzpatrick IV–VI) gets;
+    /// `None` keeps the default (0.5, the lower half).
+    #[serde(default)]
+    pub darker_skin_depth_share: Option<f64>,
+    /// The deepest the clinic's devices go (`[[devices]]` `max_depth_mm`); no plan goes deeper.
+    #[serde(default)]
+    pub device_max_mm: Option<f64>,
 }
 
 /// An invalid plan request; `field` is `"concerns"`, `"areas"`, `"fitzpatrick"`, `"concerns[2]"`…
@@ -102,6 +109,12 @@ pub struct PlanError {
 #[derive(Clone, Debug)]
 pub struct PlanTables {
     version: String,
+    /// Share of an area's range a darker skin type gets (0.5: the lower half).
+    darker_skin_share: f64,
+    /// The depth beyond which the device label says safety was not evaluated [17].
+    label_depth: f64,
+    /// The deepest the clinic's devices go.
+    device_max: Option<f64>,
     general: tables::Dosing,
     general_sources: Vec<String>,
     areas: Vec<tables::Area>,
@@ -122,10 +135,12 @@ impl PlanTables {
         &self.version
     }
 
-    /// Concerns as `(id, label)`, in display order.
+    /// Concerns the plan offers, as `(id, label)`, in display order. Concerns with no sourced
+    /// protocol are left out, though a plan request may still name them.
     pub fn concerns(&self) -> Vec<(String, String)> {
         self.concerns
             .iter()
+            .filter(|c| c.offered)
             .map(|c| (c.id.clone(), c.label.clone()))
             .collect()
     }
@@ -137,7 +152,13 @@ impl PlanTables {
             .map(|a| AreaInfo {
                 id: a.id.clone(),
                 label: a.label.clone(),
-                depth_mm: a.capped_depth(),
+                depth_mm: match self.device_max {
+                    Some(max) => RangeMm {
+                        min: a.capped_depth().min.min(max),
+                        max: a.capped_depth().max.min(max),
+                    },
+                    None => a.capped_depth(),
+                },
                 region: a.region.clone(),
             })
             .collect()
@@ -166,7 +187,27 @@ impl PlanTables {
             }
             area.cap = Some(area.cap.map_or(cap, |c| c.min(cap)));
         }
-        if !overrides.max_depth_mm.is_empty() && !self.version.ends_with("+clinic") {
+        if let Some(share) = overrides.darker_skin_depth_share {
+            if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+                return Err(OverrideError::new(
+                    "plans.darker_skin_depth_share",
+                    "The share of each area's depth range must be above 0 and at most 1 (0.5 keeps to the lower half).",
+                ));
+            }
+            self.darker_skin_share = share;
+        }
+        if let Some(max) = overrides.device_max_mm {
+            if !(max.is_finite() && max > 0.0) {
+                return Err(OverrideError::new(
+                    "devices",
+                    "A device's maximum depth must be a positive number of millimetres.",
+                ));
+            }
+            self.device_max = Some(max);
+        }
+        let changed =
+            !overrides.max_depth_mm.is_empty() || overrides.darker_skin_depth_share.is_some();
+        if changed && !self.version.ends_with("+clinic") {
             self.version.push_str("+clinic");
         }
         Ok(self)

@@ -29,6 +29,8 @@ pub(super) struct Area {
     pub(super) like: Option<String>,
     /// The clinic's maximum depth.
     pub(super) cap: Option<f64>,
+    /// Weeks between sessions the sources give for this area, with their keys.
+    pub(super) interval: Option<(RangeU32, Vec<String>)>,
 }
 
 impl Area {
@@ -51,6 +53,10 @@ pub(super) struct Concern {
     pub(super) dosing: Option<Dosing>,
     pub(super) sources: Vec<String>,
     pub(super) notes: Vec<String>,
+    /// A second sourced course (sessions, interval), offered in a note.
+    pub(super) alternative: Option<(RangeU32, RangeU32)>,
+    /// Whether the plan form offers it; `false` when no source stands behind it.
+    pub(super) offered: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -61,18 +67,48 @@ pub(super) struct Note {
 }
 
 /// Notes the plan builder uses by id.
-pub(super) const BUILDER_NOTES: [&str; 5] = [
+pub(super) const BUILDER_NOTES: [&str; 11] = [
     "no_dosing",
     "outside_area_range",
     "clinic_cap",
     "fitzpatrick_iv_vi",
     "maintenance",
+    "darker_skin_cap",
+    "device_cap",
+    "beyond_label_depth",
+    "unsourced",
+    "alternative_course",
+    "area_interval",
 ];
+
+/// A sourced number with its source keys.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DarkerSkinData {
+    depth_share: f64,
+    sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabelData {
+    evaluated_depth_mm: f64,
+    sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlternativeData {
+    sessions: [u32; 2],
+    interval_weeks: [u32; 2],
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PlansFile {
     version: String,
+    darker_skin: DarkerSkinData,
+    label: LabelData,
     general: GeneralData,
     areas: Vec<AreaData>,
     concerns: Vec<ConcernData>,
@@ -101,6 +137,10 @@ struct AreaData {
     sources: Vec<String>,
     #[serde(default)]
     notes: Vec<String>,
+    #[serde(default)]
+    interval_weeks: Option<[u32; 2]>,
+    #[serde(default)]
+    interval_sources: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +157,14 @@ struct ConcernData {
     sources: Vec<String>,
     #[serde(default)]
     notes: Vec<String>,
+    #[serde(default)]
+    alternative: Option<AlternativeData>,
+    #[serde(default = "yes")]
+    offered: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn mm([min, max]: [f64; 2]) -> Result<RangeMm, String> {
@@ -206,6 +254,16 @@ impl PlanTables {
                 return Err(ctx("cites no source".into()));
             }
             check_sources(&a.id, &sources)?;
+            let interval = match a.interval_weeks {
+                None => None,
+                Some(i) => {
+                    if a.interval_sources.is_empty() {
+                        return Err(ctx("its interval cites no source".into()));
+                    }
+                    check_sources(&a.id, &a.interval_sources)?;
+                    Some((count(i).map_err(ctx)?, a.interval_sources.clone()))
+                }
+            };
             areas.push(Area {
                 id: a.id.clone(),
                 label: a.label.clone(),
@@ -215,6 +273,7 @@ impl PlanTables {
                 notes: a.notes.clone(),
                 like,
                 cap: None,
+                interval,
             });
         }
 
@@ -242,16 +301,45 @@ impl PlanTables {
             if dosing.is_some() && c.sources.is_empty() {
                 return Err(ctx("its dosing cites no source".into()));
             }
+            if c.offered == c.sources.is_empty() {
+                return Err(ctx(
+                    "a concern is offered exactly when it cites a source".into()
+                ));
+            }
+            let alternative = match &c.alternative {
+                Some(alt) if dosing.is_some() => Some((
+                    count(alt.sessions).map_err(ctx)?,
+                    count(alt.interval_weeks).map_err(ctx)?,
+                )),
+                Some(_) => return Err(ctx("an alternative needs a dosed concern".into())),
+                None => None,
+            };
             concerns.push(Concern {
                 id: c.id.clone(),
                 label: c.label.clone(),
                 dosing,
                 sources: c.sources.clone(),
                 notes: c.notes.clone(),
+                alternative,
+                offered: c.offered,
             });
         }
 
+        let share = file.darker_skin.depth_share;
+        if !(share > 0.0 && share <= 1.0) {
+            return Err(format!(
+                "darker_skin.depth_share must be above 0 and at most 1, not {share}"
+            ));
+        }
+        check_sources("darker_skin", &file.darker_skin.sources)?;
+        check_sources("label", &file.label.sources)?;
+        if file.darker_skin.sources.is_empty() || file.label.sources.is_empty() {
+            return Err("darker_skin and label cite their sources".into());
+        }
         Ok(PlanTables {
+            darker_skin_share: share,
+            label_depth: file.label.evaluated_depth_mm,
+            device_max: None,
             version: file.version,
             general,
             general_sources: file.general.sources,

@@ -63,7 +63,17 @@ fn cites(p: &Plan, key: &str) -> bool {
 fn design_ids_resolve() {
     let t = PlanTables::builtin();
     let concerns: Vec<String> = t.concerns().into_iter().map(|(id, _)| id).collect();
-    assert_eq!(concerns, CONCERNS);
+    let offered: Vec<&str> = CONCERNS
+        .into_iter()
+        .filter(|c| !["hyperpigmentation", "texture"].contains(c))
+        .collect();
+    assert_eq!(concerns, offered, "unsourced concerns are not offered");
+    for id in CONCERNS {
+        assert!(
+            t.plan(&req(&[id], &["cheeks"], 2)).is_ok(),
+            "{id} is still accepted"
+        );
+    }
     let areas: Vec<String> = t.areas().into_iter().map(|a| a.id).collect();
     assert_eq!(areas, AREAS);
     for a in t.areas() {
@@ -103,7 +113,13 @@ fn every_combination_plans_within_the_area_range() {
 fn acne_scars_on_cheeks() {
     let p = plan(&["acne_scars"], &["cheeks"], 2);
     assert_eq!(p.areas[0].depth_mm, depth(1.5, 2.0));
-    assert_eq!(p.areas[0].note, None);
+    assert!(
+        p.areas[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("safety was not evaluated")
+    );
     assert_eq!((p.sessions, p.interval_weeks), (range(3, 6), range(4, 4)));
     assert!(has_note(
         &p,
@@ -150,16 +166,16 @@ fn indication_courses() {
             "fine_lines",
             "forehead",
             depth(0.5, 0.75),
-            range(4, 6),
-            range(2, 4),
+            range(4, 4),
+            range(4, 4),
             "25",
         ),
         (
             "sun_damage",
             "cheeks",
             depth(0.5, 1.0),
-            range(4, 6),
-            range(2, 4),
+            range(4, 4),
+            range(4, 4),
             "26",
         ),
         (
@@ -212,7 +228,11 @@ fn indication_courses() {
     let p = plan(&["enlarged_pores", "texture"], &["cheeks"], 2);
     assert!(has_note(
         &p,
-        "No published dosing was found for enlarged pores and skin texture"
+        "No published dosing was found for enlarged pores;"
+    ));
+    assert!(has_note(
+        &p,
+        "We found no sourced microneedling protocol for skin texture"
     ));
 }
 
@@ -224,9 +244,11 @@ fn several_concerns_combine() {
     assert_eq!((p.sessions, p.interval_weeks), (range(4, 6), range(4, 4)));
     let p = plan(&["stretch_marks", "melasma"], &["cheeks"], 2);
     assert_eq!((p.sessions, p.interval_weeks), (range(2, 3), range(4, 4)));
+    // an unsourced concern adds nothing to a sourced one's course, only its note
     let p = plan(&["acne_scars", "texture"], &["cheeks"], 2);
-    assert_eq!(p.areas[0].depth_mm, depth(0.5, 2.0));
-    assert_eq!((p.sessions, p.interval_weeks), (range(3, 6), range(4, 6)));
+    assert_eq!(p.areas[0].depth_mm, depth(1.5, 2.0));
+    assert_eq!((p.sessions, p.interval_weeks), (range(3, 6), range(4, 4)));
+    assert!(has_note(&p, "a consultation is advised"));
     // duplicates count once
     assert_eq!(
         plan(&["acne_scars", "acne_scars"], &["cheeks", "cheeks"], 2),
@@ -247,8 +269,14 @@ fn areas_without_a_published_depth_borrow_one() {
     for (i, like) in [(0, "chin"), (2, "neck"), (3, "neck")] {
         let note = p.areas[i].note.as_deref().unwrap();
         assert!(
-            note.contains("no published needle depth")
-                && note.ends_with(&format!("like the {like}.")),
+            note.starts_with(&format!(
+                "{}: no published needle depth was found; the plan treats it like the {like}.",
+                p.areas[i]
+                    .area
+                    .replace("decolletage", "Décolletage")
+                    .replace("jawline", "Jawline")
+                    .replace("hands", "Hands")
+            )),
             "{note}"
         );
     }
@@ -270,7 +298,7 @@ fn dark_skin_types_get_the_pih_note() {
         if noted {
             assert!(has_note(
                 &p,
-                "Start at the lower end of each depth range. [7][22]"
+                "keeps to the gentler part of each area's depth range. [7][22]"
             ));
         }
     }
@@ -318,6 +346,7 @@ fn cap_errors_name_the_field() {
     for (area, cap, message) in cases {
         let overrides = PlanOverrides {
             max_depth_mm: [(area.to_string(), cap)].into(),
+            ..Default::default()
         };
         let err = PlanTables::builtin()
             .with_overrides(&overrides)
@@ -371,7 +400,8 @@ fn plan_json_shape() {
     let v = serde_json::to_value(&p).unwrap();
     assert_eq!(
         v["areas"][0],
-        json!({"area": "cheeks", "depth_mm": {"min": 1.5, "max": 2.0}})
+        json!({"area": "cheeks", "depth_mm": {"min": 1.5, "max": 2.0},
+               "note": "Cheeks: deeper than 1.5 mm; the SkinPen instructions for use say safety was not evaluated beyond that depth. [17]"})
     );
     assert!(v["areas"][1]["note"].is_string());
     assert_eq!(v["sessions"], json!({"min": 3, "max": 6}));
@@ -398,4 +428,131 @@ fn loader_rejects_bad_tables() {
     for t in broken {
         assert!(PlanTables::from_toml(&t).is_err());
     }
+}
+
+#[test]
+fn darker_skin_keeps_to_the_lower_half_of_each_range() {
+    // cheeks 0.5–2.0 mm: the lower half ends at 1.25 mm
+    for fitzpatrick in 4..=6 {
+        let p = plan(
+            &["acne_scars"],
+            &["cheeks", "periorbital", "forehead"],
+            fitzpatrick,
+        );
+        assert_eq!(p.areas[0].depth_mm, depth(1.25, 1.25), "type {fitzpatrick}");
+        assert_eq!(p.areas[1].depth_mm, depth(0.35, 0.35));
+        assert_eq!(p.areas[2].depth_mm, depth(0.5, 0.5));
+        assert!(
+            p.areas[0]
+                .note
+                .as_deref()
+                .unwrap()
+                .contains("kept to 1.25 mm or less for a darker skin type"),
+            "{p:?}"
+        );
+    }
+    for fitzpatrick in 1..=3 {
+        let p = plan(&["acne_scars"], &["cheeks"], fitzpatrick);
+        assert_eq!(p.areas[0].depth_mm, depth(1.5, 2.0));
+    }
+    // a clinic setting: the whole range
+    let overrides = PlanOverrides {
+        darker_skin_depth_share: Some(1.0),
+        ..Default::default()
+    };
+    let t = PlanTables::builtin().with_overrides(&overrides).unwrap();
+    let p = t.plan(&req(&["acne_scars"], &["cheeks"], 5)).unwrap();
+    assert_eq!(p.areas[0].depth_mm, depth(1.5, 2.0));
+    for bad in [0.0, 1.5, f64::NAN] {
+        let overrides = PlanOverrides {
+            darker_skin_depth_share: Some(bad),
+            ..Default::default()
+        };
+        let err = PlanTables::builtin()
+            .with_overrides(&overrides)
+            .unwrap_err();
+        assert_eq!(err.field, "plans.darker_skin_depth_share");
+    }
+}
+
+#[test]
+fn unsourced_concerns_advise_a_consultation() {
+    for concern in ["hyperpigmentation", "texture"] {
+        let p = plan(&[concern], &["cheeks"], 2);
+        assert!(has_note(&p, "no sourced microneedling protocol"), "{p:?}");
+        assert!(has_note(&p, "a consultation is advised"));
+        assert!(!has_note(&p, "No published dosing"), "{p:?}");
+    }
+}
+
+#[test]
+fn fine_lines_offer_each_sourced_course() {
+    for concern in ["fine_lines", "sun_damage"] {
+        let p = plan(&[concern], &["forehead"], 2);
+        assert_eq!((p.sessions, p.interval_weeks), (range(4, 4), range(4, 4)));
+        assert!(
+            has_note(
+                &p,
+                "the sources give a second course too: 6 sessions 2 weeks apart. [6][25][26]"
+            ),
+            "{p:?}"
+        );
+    }
+}
+
+#[test]
+fn decolletage_sessions_are_two_to_four_weeks_apart() {
+    for (concern, interval) in [
+        ("fine_lines", range(4, 4)),
+        ("enlarged_pores", range(4, 4)),
+        ("acne_scars", range(4, 4)),
+    ] {
+        let p = plan(&[concern], &["decolletage"], 2);
+        assert_eq!(p.interval_weeks, interval, "{concern}");
+        assert!(p.interval_weeks.max <= 4 && p.interval_weeks.min >= 2);
+        assert!(
+            has_note(&p, "Décolletage: sessions 2–4 weeks apart. [32]"),
+            "{p:?}"
+        );
+        assert!(cites(&p, "32"));
+    }
+    let p = plan(&["enlarged_pores"], &["cheeks"], 2);
+    assert_eq!(
+        p.interval_weeks,
+        range(4, 6),
+        "only where the décolletage is treated"
+    );
+}
+
+#[test]
+fn plans_never_go_deeper_than_the_clinics_devices() {
+    let overrides = PlanOverrides {
+        device_max_mm: Some(1.0),
+        ..Default::default()
+    };
+    let t = PlanTables::builtin().with_overrides(&overrides).unwrap();
+    let p = t
+        .plan(&req(&["acne_scars"], &["cheeks", "abdomen"], 2))
+        .unwrap();
+    assert_eq!(p.areas[0].depth_mm, depth(1.0, 1.0));
+    assert_eq!(p.areas[1].depth_mm, depth(1.0, 1.0));
+    assert!(has_note(
+        &p,
+        "capped at 1.0 mm, the deepest the clinic's devices are set to"
+    ));
+    assert!(!has_note(&p, "safety was not evaluated"));
+    let cheeks = t.areas().into_iter().find(|a| a.id == "cheeks").unwrap();
+    assert_eq!(cheeks.depth_mm, depth(0.5, 1.0));
+}
+
+#[test]
+fn beyond_one_and_a_half_millimetres_the_label_note_applies() {
+    let p = plan(&["acne_scars"], &["cheeks"], 2);
+    assert!(has_note(
+        &p,
+        "Cheeks: deeper than 1.5 mm; the SkinPen instructions for use say safety was not evaluated beyond that depth. [17]"
+    ));
+    assert!(cites(&p, "17"));
+    let p = plan(&["fine_lines"], &["cheeks"], 2);
+    assert!(!has_note(&p, "safety was not evaluated"));
 }

@@ -20,6 +20,15 @@ pub(crate) struct Rule {
     message_template: String,
     pub(crate) source: String,
     pub(crate) clinic_override: bool,
+    /// The mildest outcome a clinic may set (device-label contraindications: consult).
+    pub(crate) floor: Option<Outcome>,
+    /// Only a prescriber may confirm a booking with this finding.
+    pub(crate) needs_prescriber: bool,
+    /// The shipped outcome and wait, so a clinic's weakening can be told from a strengthening.
+    pub(crate) default_outcome: Outcome,
+    pub(crate) default_wait: Option<Wait>,
+    /// The clinic's written reason for its change, shown to practitioners beside the finding.
+    pub(crate) reason: Option<String>,
 }
 
 impl Rule {
@@ -68,6 +77,10 @@ struct RuleData {
     sources: Vec<String>,
     #[serde(default)]
     source_note: Option<String>,
+    #[serde(default)]
+    floor: Option<Outcome>,
+    #[serde(default)]
+    needs_prescriber: bool,
 }
 
 impl RuleSet {
@@ -147,15 +160,23 @@ impl RuleSet {
             if let Some(note) = r.source_note {
                 source = format!("{source}; {note}");
             }
+            if r.floor.is_some_and(|f| f > r.outcome) {
+                return Err(ctx("its floor is stricter than its outcome".into()));
+            }
             rules.push(Rule {
                 id: r.id,
                 question: r.question,
                 outcome: r.outcome,
+                default_outcome: r.outcome,
+                default_wait: wait.clone(),
                 wait,
                 when: r.when,
                 message_template: r.message,
                 source,
                 clinic_override: false,
+                floor: r.floor,
+                needs_prescriber: r.needs_prescriber,
+                reason: None,
             });
         }
 

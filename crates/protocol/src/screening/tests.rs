@@ -493,7 +493,7 @@ fn wait_override_updates_question_text() {
 fn outcome_override() {
     let set = RuleSet::builtin()
         .with_overrides(&overrides(
-            "[rules.keloid]\noutcome = \"not_suitable\"\n[rules.age_under_22]\noutcome = \"eligible\"\n",
+            "[rules.keloid]\noutcome = \"not_suitable\"\n[rules.age_under_22]\noutcome = \"eligible\"\nreason = \"Guardian consent on file.\"\n",
         ))
         .unwrap();
     let s = screen_at(&set, json!({"keloid_history": true}), TREATMENT);

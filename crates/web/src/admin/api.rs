@@ -70,7 +70,12 @@ pub async fn review(
     let decision = Review::parse(body.decision.as_deref().unwrap_or_default())?;
     let after = state
         .flows
-        .review(&b, decision, body.note.as_deref().unwrap_or(""))
+        .review(
+            &b,
+            decision,
+            body.note.as_deref().unwrap_or(""),
+            session.staff.practitioner_id.as_deref(),
+        )
         .await?;
     Ok(Json(booking_json(&state.clinic(), &after, None)))
 }

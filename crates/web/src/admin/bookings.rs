@@ -118,18 +118,10 @@ fn detail(
             @if !b.notes.is_empty() { dt { "Client's notes" } dd { (b.notes) } }
             @if let Some(note) = &b.review_note { dt { "Review note" } dd { (note) } }
         }
-        @if let Some(s) = screening { (screening_panel(s)) }
+        @if let Some(s) = screening { (screening_panel(clinic, s)) }
         @else if b.screening_id.is_some() && !session.role.sees_clinical() { p.muted { "A safety screening is on file; its answers are visible to practitioners only." } }
         @if b.status == BookingStatus::PendingReview && session.role.sees_clinical() {
-            h2 { "Review" }
-            form method="post" action=(format!("/admin/bookings/{}/review", b.id)) {
-                (csrf_field(session))
-                div.field { label for="review-note" { "Note to the client (optional)" } textarea #review-note name="note" {} }
-                p.cta-inline {
-                    button type="submit" name="decision" value="confirm" { "Confirm booking" }
-                    button.danger type="submit" name="decision" value="decline" { "Decline" }
-                }
-            }
+            (super::review::review_form(session, b, &service::Approval::of(clinic, screening.map_or("", |s| s.findings.as_str()))))
         }
         @if b.status.is_live() {
             h2 { "Status" }
@@ -159,7 +151,7 @@ fn detail(
     }
 }
 
-fn screening_panel(s: &store::ScreeningRecord) -> Markup {
+fn screening_panel(clinic: &ClinicSnapshot, s: &store::ScreeningRecord) -> Markup {
     let findings: Vec<serde_json::Value> = serde_json::from_str(&s.findings).unwrap_or_default();
     let answers: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&s.answers).unwrap_or_default();
@@ -167,7 +159,7 @@ fn screening_panel(s: &store::ScreeningRecord) -> Markup {
         h2 { "Safety screening" }
         p { "Outcome when answered: " strong { (s.outcome.replace('_', " ")) } @if let Some(d) = &s.earliest_date { " (earliest " (d) ")" } " · rule set " (s.ruleset_version) }
         @if !findings.is_empty() {
-            ul { @for f in &findings { li { strong { (f["outcome"].as_str().unwrap_or("").replace('_', " ")) } ": " (f["message"].as_str().unwrap_or("")) " " span.small.muted { "(" (f["source"].as_str().unwrap_or("")) ")" } } } }
+            ul { @for f in &findings { li { strong { (f["outcome"].as_str().unwrap_or("").replace('_', " ")) } ": " (f["message"].as_str().unwrap_or("")) " " span.small.muted { "(" (f["source"].as_str().unwrap_or("")) ")" } (super::review::finding_notes(clinic, f["rule"].as_str().unwrap_or(""))) } } }
         }
         details {
             summary { "Answers" }

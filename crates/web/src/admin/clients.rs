@@ -196,6 +196,7 @@ fn bookings_table(clinic: &ClinicSnapshot, bookings: &[Booking]) -> Markup {
 
 /// One finding as stored (the protocol's `Finding`, read back loosely).
 struct FindingView {
+    rule: String,
     outcome: String,
     message: String,
     source: String,
@@ -207,6 +208,7 @@ fn findings(record: &ScreeningRecord) -> Vec<FindingView> {
     values
         .iter()
         .map(|v| FindingView {
+            rule: text(v, "rule"),
             outcome: text(v, "outcome").replace('_', " "),
             message: text(v, "message"),
             source: text(v, "source"),
@@ -250,6 +252,7 @@ fn screenings_table(clinic: &ClinicSnapshot, screenings: &[ScreeningRecord]) -> 
                                             li {
                                                 strong { (f.outcome) } ": " (f.message)
                                                 @if !f.source.is_empty() { br; span.small.muted { "Source: " (f.source) } }
+                                                (super::review::finding_notes(clinic, &f.rule))
                                             }
                                         }
                                     }

@@ -3,13 +3,15 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
+use clinic::ClinicSnapshot;
+use maud::{Markup, html};
 use serde::Deserialize;
-use service::Review;
+use service::{Approval, Review};
+use store::Booking;
 
-use super::layout::admin_page;
+use super::layout::{admin_page, csrf_field};
 use super::today::{booking_row, booking_table, visible};
-use crate::auth::ClinicalSession;
+use crate::auth::{ClinicalSession, StaffSession};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::refusal::FormRefusal;
@@ -53,15 +55,98 @@ pub async fn decide(
         Ok(b) => b,
         Err(r) => return r,
     };
+    let reviewer = session.staff.practitioner_id.as_deref();
     let result = match Review::parse(&form.decision) {
-        Ok(decision) => state.flows.review(&b, decision, &form.note).await,
+        Ok(decision) => state.flows.review(&b, decision, &form.note, reviewer).await,
         Err(refusal) => Err(refusal),
     };
     match result {
         Ok(_) => Redirect::to("/admin/review").into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
-            (err.status, err.message).into_response()
+            let body = html! {
+                h1 { "Not reviewed" }
+                div.notice.danger role="alert" { p { (err.message) } }
+                p { a href=(format!("/admin/bookings/{}", b.id)) { "Back to booking " (b.reference) } }
+            };
+            (
+                err.status,
+                admin_page(&state, &session, "Not reviewed", "/admin/review", body),
+            )
+                .into_response()
         }
+    }
+}
+
+/// The review form on a booking held for review, saying who may confirm it.
+pub fn review_form(session: &StaffSession, b: &Booking, approval: &Approval) -> Markup {
+    let reviewer = session.staff.practitioner_id.as_deref();
+    let may_confirm = approval.may_confirm(reviewer);
+    html! {
+        h2 { "Review" }
+        @if approval.needs_prescriber() {
+            p.notice #who-may-confirm {
+                "A doctor must approve findings on this screening ("
+                (approval.doctor_findings.join(", ").replace('_', " "))
+                "). Who may confirm: " strong { (approval.who()) } "."
+                @if !may_confirm { " You may decline, or leave it for a prescriber." }
+            }
+        } @else {
+            p.muted #who-may-confirm { "Any practitioner may confirm this booking." }
+        }
+        form method="post" action=(format!("/admin/bookings/{}/review", b.id)) {
+            (csrf_field(session))
+            div.field { label for="review-note" { "Note to the client (optional)" } textarea #review-note name="note" {} }
+            p.cta-inline {
+                @if may_confirm { button type="submit" name="decision" value="confirm" { "Confirm booking" } }
+                button.danger type="submit" name="decision" value="decline" { "Decline" }
+            }
+        }
+    }
+}
+
+/// What a practitioner sees beside a finding besides its words: the clinic's reason for
+/// changing the rule, and whether a prescriber must approve it.
+pub fn finding_notes(clinic: &ClinicSnapshot, rule: &str) -> Markup {
+    html! {
+        @if let Some(reason) = clinic.rules.clinic_reason(rule) {
+            br; span.small { "Clinic's reason for changing this rule: " (reason) }
+        }
+        @if clinic.rules.needs_prescriber(rule) {
+            br; span.small { "A prescriber must approve this." }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_show_the_clinics_reason_and_who_approves() {
+        let mut setup = clinic::demo();
+        setup.screening.rules.insert(
+            "sunburn".into(),
+            clinic::RuleOverrideSetup {
+                wait: Some("1 week".into()),
+                reason: Some("We use a cooling protocol <first>.".into()),
+                ..Default::default()
+            },
+        );
+        let clinic = ClinicSnapshot::new(setup, 2);
+        let notes = finding_notes(&clinic, "sunburn").into_string();
+        assert!(
+            notes.contains(
+                "Clinic's reason for changing this rule: We use a cooling protocol &lt;first&gt;."
+            ),
+            "{notes}"
+        );
+        assert!(!notes.contains("prescriber"));
+        let keloid = finding_notes(&clinic, "keloid").into_string();
+        assert!(
+            keloid.contains("A prescriber must approve this."),
+            "{keloid}"
+        );
+        assert!(!keloid.contains("reason"));
     }
 }

@@ -49,7 +49,7 @@ pub async fn content_page(State(state): State<AppState>, Path(slug): Path<String
                 p.cta-inline { a.button href="/book" { "Schedule an Appointment" } }
             }
         }
-        div.prose { (PreEscaped(fill_placeholders(&content.html, &clinic.setup.clinic))) }
+        div.prose { (PreEscaped(fill_placeholders(&content.html, &clinic))) }
         @if is_home { (service_cards(&clinic)) }
         @if content.meta.procedure || is_home { (booking_cta(&clinic)) }
     };
