@@ -39,7 +39,9 @@ for i in $(seq 0 29); do
 done
 
 jar="$work/cookies"
-code=$(curl -s -o /dev/null -c "$jar" -w '%{http_code}' --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" "$BASE/login")
+# The sign-in form carries a token that must come back with its cookie.
+token=$(curl -fs -c "$jar" "$BASE/login" | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
+code=$(curl -s -o /dev/null -b "$jar" -c "$jar" -w '%{http_code}' --data-urlencode "csrf=$token" --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" "$BASE/login")
 [[ "$code" == 303 ]] || { echo "sign-in answered $code" >&2; exit 1; }
 
 url="$BASE/admin/calendar?date=$day"

@@ -14,6 +14,7 @@ mod ids;
 mod outbox;
 mod screenings;
 mod setup;
+mod sign_in;
 mod staff;
 
 pub use bookings::*;
@@ -22,4 +23,5 @@ pub use error::StoreError;
 pub use ids::{hash_token, new_id, new_reference, new_token};
 pub use outbox::*;
 pub use screenings::*;
+pub use sign_in::AttemptCount;
 pub use staff::Staff;

@@ -217,50 +217,6 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed sign-in against each key (the account and the address).
-    pub async fn record_login_failure(&self, keys: &[String]) -> Result<(), StoreError> {
-        let now = now_s();
-        in_write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                .bind(now - 86_400)
-                .execute(&mut *tx)
-                .await?;
-            for key in keys {
-                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-                    .bind(key)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// Failed sign-ins for a key in the last `window_s` seconds.
-    pub async fn login_failures_since(&self, key: &str, window_s: i64) -> Result<i64, StoreError> {
-        let (n,): (i64,) = on_read!(self, |pool| {
-            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
-                .bind(key)
-                .bind(now_s() - window_s)
-                .fetch_one(pool)
-                .await
-        })?;
-        Ok(n)
-    }
-
-    /// Forgets an account's failures after a successful sign-in.
-    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        in_write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1")
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// Clients whose name, email or phone contains `query` (case-insensitive), up to 50.
     pub async fn search_clients(&self, query: &str) -> Result<Vec<Client>, StoreError> {
         let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));

@@ -5,10 +5,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Answer, TestApp, add_staff, answer, screening};
+use common::{Answer, TestApp, add_staff, answer, post_sign_in, screening, set_cookie_pair};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Span, Timestamp};
-use reqwest::header::SET_COOKIE;
 use serde_json::{Value, json};
 use store::BookingStatus;
 
@@ -25,23 +24,9 @@ fn today() -> Date {
 }
 
 async fn sign_in(app: &TestApp, email: &str) -> Session {
-    let res = app
-        .http
-        .post(format!("{}/login", app.base))
-        .form(&[("email", email), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 303, "sign-in of {email} failed");
-    let cookie = res
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .expect("Set-Cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let a = post_sign_in(app, &[("email", email), ("password", PASSWORD)], &[], &[]).await;
+    assert_eq!(a.status, 303, "sign-in of {email} failed: {}", a.body);
+    let cookie = set_cookie_pair(&a, "collagen_session").expect("a session cookie");
     let page = get(
         app,
         &Session {

@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::{Answer, TestApp, add_staff, answer};
+use common::{Answer, TestApp, add_staff, answer, post_sign_in, set_cookie_pair};
 use jiff::{SignedDuration, Timestamp};
-use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, SET_COOKIE};
+use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "ochre lantern drifts slowly 47";
@@ -66,15 +66,15 @@ fn problem(a: &Answer, status: u16, kind: &str, field: Option<&str>) {
 async fn desk_session(app: &TestApp) -> String {
     let hash = web::hash_password(PASSWORD);
     add_staff(app, "desk@clinic.example", &hash, "front-desk", None).await;
-    let a = post_form(
+    let a = post_sign_in(
         app,
-        "/login",
         &[("email", "desk@clinic.example"), ("password", PASSWORD)],
+        &[],
+        &[],
     )
     .await;
     assert_eq!(a.status, 303, "{}", a.body);
-    let set = a.headers.get(SET_COOKIE).unwrap().to_str().unwrap();
-    set.split(';').next().unwrap().trim().to_owned()
+    set_cookie_pair(&a, "collagen_session").expect("a session cookie")
 }
 
 /// A confirmed consultation booked online: its JSON (with `manage_token`).
@@ -232,15 +232,16 @@ on_both_engines!(nul_in_the_booking_form_is_refused_on_its_field);
 async fn nul_in_the_login_email_is_refused(app: TestApp) {
     let hash = web::hash_password(PASSWORD);
     add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
-    let a = post_form(
+    let a = post_sign_in(
         &app,
-        "/login",
         &[("email", "desk@clinic.example\0"), ("password", PASSWORD)],
+        &[],
+        &[],
     )
     .await;
     assert_eq!(a.status, 422, "{}", a.body);
     assert!(a.body.contains("NUL character"), "{}", a.body);
-    assert!(a.headers.get(SET_COOKIE).is_none(), "no session");
+    assert_eq!(set_cookie_pair(&a, "collagen_session"), None, "no session");
 }
 on_both_engines!(nul_in_the_login_email_is_refused);
 
@@ -274,14 +275,15 @@ async fn control_characters_in_next_fall_back_to_the_back_office(app: TestApp) {
         "/admin/calendar\n",
         "/admin\t",
     ] {
-        let a = post_form(
+        let a = post_sign_in(
             &app,
-            "/login",
             &[
                 ("email", "desk@clinic.example"),
                 ("password", PASSWORD),
                 ("next", next),
             ],
+            &[],
+            &[],
         )
         .await;
         assert_eq!(a.status, 303, "{next:?}: {}", a.body);

@@ -1,21 +1,22 @@
-//! `/login` and `/logout`: sign-in with throttling after repeated failures.
+//! `/login` and `/logout`: sign-in behind its own CSRF check and the throttle
+//! (`auth::throttle`, which holds the rule), and sign-out.
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
-use crate::auth::{SESSION_SECONDS, password, random_token, session_cookie, session_token_hash};
+use crate::auth::throttle::{self, Attempt};
+use crate::auth::{
+    SESSION_SECONDS, device, password, random_token, session_cookie, session_token_hash,
+    sign_in_csrf,
+};
 use crate::extract::ClientAddr;
 use crate::state::AppState;
 use crate::ui::forms::{FieldErrors, Input};
 use crate::ui::layout::{PageMeta, page};
-
-/// Failed sign-ins allowed per account and per address in [`WINDOW_S`].
-const MAX_FAILURES: i64 = 8;
-const WINDOW_S: i64 = 15 * 60;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct LoginQuery {
@@ -31,6 +32,9 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
+    /// The sign-in form's CSRF token (see `auth::sign_in_csrf`).
+    #[serde(default)]
+    csrf: String,
 }
 
 /// `next` when it leads within the back office and can be sent in a `Location` header
@@ -44,25 +48,31 @@ fn safe_next(next: &str) -> &str {
     }
 }
 
+/// The sign-in form with what was typed (never the password), any errors or message, and
+/// a CSRF token with its cookie.
 fn login_page(
     state: &AppState,
+    headers: &HeaderMap,
     form: &LoginForm,
     errors: &FieldErrors,
     message: Option<&str>,
     status: StatusCode,
 ) -> Response {
+    let (token, cookie) = sign_in_csrf::issue(state, headers);
+    let next = safe_next(&form.next);
     let body = html! {
         h1 { "Staff sign-in" }
         @if let Some(m) = message { div.notice.danger role="alert" { p { (m) } } }
         (errors.summary(|f| if f == "email" { "Email".into() } else { "Password".into() }))
         form method="post" action="/login" {
-            input type="hidden" name="next" value=(form.next);
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="next" value=(next);
             (Input { name: "email", label: "Email", kind: "email", value: &form.email, hint: None, required: true, autocomplete: Some("username") }.render(errors))
             (Input { name: "password", label: "Password", kind: "password", value: "", hint: None, required: true, autocomplete: Some("current-password") }.render(errors))
             button type="submit" { "Sign in" }
         }
     };
-    (
+    let mut response = (
         status,
         page(
             state,
@@ -75,13 +85,22 @@ fn login_page(
             body,
         ),
     )
-        .into_response()
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// `GET /login`.
-pub async fn form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     login_page(
         &state,
+        &headers,
         &LoginForm {
             next: q.next,
             ..Default::default()
@@ -92,14 +111,33 @@ pub async fn form(State(state): State<AppState>, Query(q): Query<LoginQuery>) ->
     )
 }
 
-/// `POST /login`: checks throttling first, then the password (with the same work for an
-/// unknown email), then starts a session.
+/// `POST /login`: refuses a post from another site or without the form's token, counts
+/// the attempt with the throttle before looking at the password (with the same work for an
+/// unknown email), then starts a session and remembers the device.
 pub async fn submit(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let shown = LoginForm {
+        email: form.email.replace('\0', ""),
+        password: String::new(),
+        next: safe_next(&form.next).to_owned(),
+        csrf: String::new(),
+    };
+    if let Err(why) = sign_in_csrf::check(&state, &headers, &form.csrf) {
+        tracing::warn!(?why, %addr, "refused a sign-in without this site's form token");
+        let message = "This sign-in form had expired or was not sent from this site, so nothing was done. Please sign in again.";
+        return login_page(
+            &state,
+            &headers,
+            &shown,
+            &FieldErrors::default(),
+            Some(message),
+            StatusCode::FORBIDDEN,
+        );
+    }
     if service::has_nul(&form.email) || service::has_nul(&form.password) {
         let mut errors = FieldErrors::default();
         let field = if service::has_nul(&form.email) {
@@ -108,13 +146,9 @@ pub async fn submit(
             "password"
         };
         errors.add(field, "Must not contain a NUL character (\\0).");
-        let shown = LoginForm {
-            email: form.email.replace('\0', ""),
-            password: String::new(),
-            next: safe_next(&form.next).to_owned(),
-        };
         return login_page(
             &state,
+            &headers,
             &shown,
             &errors,
             None,
@@ -122,28 +156,36 @@ pub async fn submit(
         );
     }
     let email = form.email.trim().to_lowercase();
-    let keys = [format!("account:{email}"), format!("address:{addr}")];
-    for key in &keys {
-        match state.store.login_failures_since(key, WINDOW_S).await {
-            Ok(n) if n >= MAX_FAILURES => {
-                let message = "Too many failed sign-ins. For your security, please wait 15 minutes and try again, or ask an admin to reset your password.";
-                let mut response = login_page(
-                    &state,
-                    &form,
-                    &FieldErrors::default(),
-                    Some(message),
-                    StatusCode::TOO_MANY_REQUESTS,
-                );
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, WINDOW_S.into());
-                return response;
-            }
-            Ok(_) => {}
-            Err(err) => return crate::error::ApiError::internal(err).into_response(),
+    let found = match state.store.staff_for_login(&email).await {
+        Ok(found) => found,
+        Err(err) => return crate::error::ApiError::internal(err).into_response(),
+    };
+    let staff_id = found.as_ref().map(|(staff, _)| staff.id.as_str());
+    let known_device = device::known_for(&state, &headers, staff_id).await;
+    let attempt = Attempt {
+        account: &email,
+        address: addr,
+        known_device: known_device.as_deref(),
+    };
+    let reservation = match throttle::reserve(&state.store, &attempt).await {
+        Ok(Ok(reservation)) => reservation,
+        Ok(Err(throttled)) => {
+            tracing::warn!(%addr, scope = ?throttled.scope, "sign-in throttled");
+            let mut response = login_page(
+                &state,
+                &headers,
+                &shown,
+                &FieldErrors::default(),
+                Some(&throttled.message()),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, throttled.retry_after_s.into());
+            return response;
         }
-    }
-    let found = state.store.staff_for_login(&email).await.ok().flatten();
+        Err(err) => return crate::error::ApiError::internal(err).into_response(),
+    };
     let stored = found
         .as_ref()
         .map_or(password::decoy_hash(), |(_, h)| h.as_str())
@@ -155,16 +197,24 @@ pub async fn submit(
     let staff = match found {
         Some((staff, _)) if ok && staff.active => staff,
         _ => {
-            let _ = state.store.record_login_failure(&keys).await;
             let mut errors = FieldErrors::default();
             errors.add(
                 "password",
                 "That email and password do not match an active staff account.",
             );
-            return login_page(&state, &form, &errors, None, StatusCode::UNAUTHORIZED);
+            return login_page(
+                &state,
+                &headers,
+                &shown,
+                &errors,
+                None,
+                StatusCode::UNAUTHORIZED,
+            );
         }
     };
-    let _ = state.store.clear_login_failures(&keys[0]).await;
+    if let Err(err) = throttle::succeeded(&state.store, reservation).await {
+        tracing::warn!(%err, "could not clear the sign-in count after a success");
+    }
     let token = random_token();
     if let Err(err) = state
         .store
@@ -179,12 +229,19 @@ pub async fn submit(
         return crate::error::ApiError::internal(err).into_response();
     }
     tracing::info!(staff = %staff.email, "signed in");
-    let cookie = session_cookie(&state, &headers, &token, SESSION_SECONDS);
-    (
-        [(header::SET_COOKIE, cookie)],
-        Redirect::to(safe_next(&form.next)),
-    )
-        .into_response()
+    let device_cookie =
+        device::remember(&state, &headers, &staff.id, known_device.as_deref()).await;
+    let mut response = Redirect::to(&shown.next).into_response();
+    let cookies = [
+        Some(session_cookie(&state, &headers, &token, SESSION_SECONDS)),
+        device_cookie,
+    ];
+    for cookie in cookies.into_iter().flatten() {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// The sign-out form's one field.

@@ -1,8 +1,11 @@
 //! Staff sign-in: roles, server-side sessions in the database, CSRF on every form post,
 //! and the guard that every back-office route sits behind.
 
+pub mod device;
 pub mod password;
 mod roles;
+pub mod sign_in_csrf;
+pub mod throttle;
 
 pub use roles::{AdminSession, ClinicalSession};
 
@@ -97,15 +100,30 @@ pub fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+/// The value of the cookie called `name` in a request, if it sent one.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_owned())
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE)
+}
+
+/// Whether the browser reached the site over TLS, so cookies can be marked `Secure`.
+pub fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.public_url.starts_with("https://")
+        || (state.config.behind_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https"))
 }
 
 /// Looks up the session a request's cookie names.
@@ -122,15 +140,13 @@ pub async fn session_for(state: &AppState, headers: &HeaderMap) -> Option<StaffS
 
 /// The `Set-Cookie` value for a session; `Secure` when the site is served over TLS.
 pub fn session_cookie(state: &AppState, headers: &HeaderMap, token: &str, max_age: i64) -> String {
-    let https = state.config.public_url.starts_with("https://")
-        || (state.config.behind_proxy
-            && headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                == Some("https"));
     format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if https { "; Secure" } else { "" }
+        if is_https(state, headers) {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
@@ -139,7 +155,8 @@ pub fn session_token_hash(headers: &HeaderMap) -> Option<String> {
     cookie_token(headers).map(|t| store::hash_token(&t))
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
+/// Compares two secrets without telling, by its timing, where they first differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub state: web::AppState,
     pub data_dir: tempfile::TempDir,
     pub engine: Engine,
+    /// The database's URL, for a second app on the same database ([`spawn_beside`]).
+    pub db_url: String,
 }
 
 /// The PostgreSQL server tests create their databases on.
@@ -25,7 +27,15 @@ pub fn postgres_admin_url() -> String {
 
 /// A fresh, empty database on `engine`, migrated.
 pub async fn fresh_store(engine: Engine, dir: &std::path::Path) -> Store {
-    let url = match engine {
+    let url = fresh_database_url(engine, dir).await;
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    store
+}
+
+/// The URL of a fresh, empty database on `engine` (created on PostgreSQL, not migrated).
+pub async fn fresh_database_url(engine: Engine, dir: &std::path::Path) -> String {
+    match engine {
         Engine::Sqlite => format!("sqlite://{}", dir.join("collagen.db").display()),
         Engine::Postgres => {
             let admin = postgres_admin_url();
@@ -43,10 +53,7 @@ pub async fn fresh_store(engine: Engine, dir: &std::path::Path) -> Store {
                 .expect("database URL with a database name");
             format!("{base}/{name}")
         }
-    };
-    let store = Store::connect(&url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    store
+    }
 }
 
 /// Starts the app with the demo clinic (or `setup`) and no booking rate limit.
@@ -61,8 +68,29 @@ pub async fn spawn_with(
     tweak: impl FnOnce(&mut web::Config),
 ) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let store = fresh_store(engine, data_dir.path()).await;
+    let db_url = fresh_database_url(engine, data_dir.path()).await;
+    let store = Store::connect(&db_url).await.expect("connect");
+    store.migrate().await.expect("migrate");
     store.save_setup(&setup).await.expect("save setup");
+    serve(store, data_dir, engine, db_url, tweak).await
+}
+
+/// A second app on `app`'s database, with its own connections, as a second `serve`
+/// process sharing the database would be.
+pub async fn spawn_beside(app: &TestApp, tweak: impl FnOnce(&mut web::Config)) -> TestApp {
+    let store = Store::connect(&app.db_url).await.expect("connect");
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    serve(store, data_dir, app.engine, app.db_url.clone(), tweak).await
+}
+
+/// Serves `store` on a random loopback port.
+async fn serve(
+    store: Store,
+    data_dir: tempfile::TempDir,
+    engine: Engine,
+    db_url: String,
+    tweak: impl FnOnce(&mut web::Config),
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -94,6 +122,7 @@ pub async fn spawn_with(
         state,
         data_dir,
         engine,
+        db_url,
     }
 }
 
@@ -196,6 +225,71 @@ pub async fn add_staff(
         .await
         .expect("create staff")
         .expect("a new email")
+}
+
+/// The sign-in form as a browser gets it: the `collagen_signin=…` cookie pair and the
+/// token in the form's hidden `csrf` field.
+pub async fn sign_in_form(app: &TestApp) -> (String, String) {
+    let a = answer(
+        app.http
+            .get(format!("{}/login", app.base))
+            .send()
+            .await
+            .expect("GET /login"),
+    )
+    .await;
+    assert_eq!(a.status, 200, "GET /login: {}", a.body);
+    let cookie = a
+        .headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("collagen_signin="))
+        .expect("the sign-in form sets its token cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let marker = "name=\"csrf\" value=\"";
+    let at = a.body.find(marker).expect("a csrf field on /login") + marker.len();
+    let token = a.body[at..].split('"').next().unwrap().to_owned();
+    (cookie, token)
+}
+
+/// Posts the sign-in form as a browser would after showing it: with its token and cookie
+/// (plus any `extra` cookie pairs and headers).
+pub async fn post_sign_in(
+    app: &TestApp,
+    fields: &[(&str, &str)],
+    extra_cookies: &[&str],
+    headers: &[(&str, &str)],
+) -> Answer {
+    let (cookie, token) = sign_in_form(app).await;
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf", &token));
+    let cookies = std::iter::once(cookie.as_str())
+        .chain(extra_cookies.iter().copied())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut req = app
+        .http
+        .post(format!("{}/login", app.base))
+        .header(reqwest::header::COOKIE, cookies)
+        .form(&form);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    answer(req.send().await.expect("POST /login")).await
+}
+
+/// The `name=value` pair of the cookie called `name` that an answer sets, if it does.
+pub fn set_cookie_pair(a: &Answer, name: &str) -> Option<String> {
+    a.headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().trim().to_owned())
 }
 
 /// Every screening question answered "no" (dates never), with `changes` applied; returns
