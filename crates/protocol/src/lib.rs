@@ -18,5 +18,5 @@ pub use plan::{
 };
 pub use screening::{
     Answer, AnswerError, Answers, Finding, Question, QuestionKind, RuleOverride, RuleSet,
-    Screening, ScreeningOverrides,
+    Screening, ScreeningOverrides, CURRENT,
 };
