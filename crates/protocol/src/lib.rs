@@ -17,6 +17,6 @@ pub use plan::{
     AreaInfo, AreaPlan, Plan, PlanError, PlanOverrides, PlanRequest, PlanTables, RangeMm, RangeU32,
 };
 pub use screening::{
-    Answer, AnswerError, Answers, Finding, Question, QuestionKind, RuleOverride, RuleSet,
-    Screening, ScreeningOverrides, CURRENT,
+    Answer, AnswerError, Answers, CURRENT, Finding, Question, QuestionKind, RuleOverride, RuleSet,
+    Screening, ScreeningOverrides,
 };

@@ -90,7 +90,11 @@ impl Workflows {
             Ok(booking) => {
                 if let Some(id) = &input.screening_id {
                     // The client's page lists the screening; the booking stands either way.
-                    if let Err(e) = self.store.link_screening_client(id, &booking.client.id).await {
+                    if let Err(e) = self
+                        .store
+                        .link_screening_client(id, &booking.client.id)
+                        .await
+                    {
                         tracing::warn!(error = %e, "could not link the screening to its client");
                     }
                 }

@@ -116,7 +116,9 @@ impl Workflows {
         };
         if let Some(service) = clinic.setup.service(service_id) {
             let scope = Scope { scope: &scope };
-            if let Some(why) = scope.problem(&clinic, &service_areas(service), None, Timestamp::now()) {
+            if let Some(why) =
+                scope.problem(&clinic, &service_areas(service), None, Timestamp::now())
+            {
                 return Ok(Stored::OutOfScope(why));
             }
         }
@@ -194,16 +196,22 @@ impl Workflows {
             field: "screening",
             message,
         };
-        let scope = self
-            .store
-            .screening_scope(id)
-            .await?
-            .ok_or_else(|| refused("No screening with this id was found; please answer the questions again.".into()))?;
+        let scope = self.store.screening_scope(id).await?.ok_or_else(|| {
+            refused(
+                "No screening with this id was found; please answer the questions again.".into(),
+            )
+        })?;
         let check = Scope { scope: &scope };
-        if let Some(why) = check.problem(&clinic, &booker.areas, Some(booker.email), Timestamp::now()) {
+        if let Some(why) =
+            check.problem(&clinic, &booker.areas, Some(booker.email), Timestamp::now())
+        {
             return Err(refused(why));
         }
-        if !self.store.claim_screening(id, &owner_key(booker.email)).await? {
+        if !self
+            .store
+            .claim_screening(id, &owner_key(booker.email))
+            .await?
+        {
             return Err(refused(crate::screening_scope::NOT_YOURS.to_owned()));
         }
         Ok(())

@@ -122,13 +122,28 @@ mod tests {
         let s = Scope { scope: &scope };
         let face = ["face".to_owned()];
         let soon = answered + SignedDuration::from_hours(1);
-        assert_eq!(s.problem(&clinic, &face, Some(" Ann@Example.com"), soon), None);
-        assert!(s.problem(&clinic, &["body".to_owned()], None, soon).unwrap().contains("for the body"));
-        assert_eq!(s.problem(&clinic, &face, Some("bob@example.com"), soon).as_deref(), Some(NOT_YOURS));
+        assert_eq!(
+            s.problem(&clinic, &face, Some(" Ann@Example.com"), soon),
+            None
+        );
+        assert!(
+            s.problem(&clinic, &["body".to_owned()], None, soon)
+                .unwrap()
+                .contains("for the body")
+        );
+        assert_eq!(
+            s.problem(&clinic, &face, Some("bob@example.com"), soon)
+                .as_deref(),
+            Some(NOT_YOURS)
+        );
         let days = i64::from(clinic.setup.visits.screening_valid_days);
         let last = answered + SignedDuration::from_hours(24 * days) - SignedDuration::from_secs(1);
         assert_eq!(s.problem(&clinic, &face, None, last), None);
         let expired = last + SignedDuration::from_secs(1);
-        assert!(s.problem(&clinic, &face, None, expired).unwrap().contains("days old"));
+        assert!(
+            s.problem(&clinic, &face, None, expired)
+                .unwrap()
+                .contains("days old")
+        );
     }
 }

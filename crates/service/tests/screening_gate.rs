@@ -66,11 +66,21 @@ async fn age_screening(url: &str, id: &str, days: i64) {
     let sql = "UPDATE screenings SET created_at = created_at - $1 WHERE id = $2";
     if url.starts_with("sqlite") {
         let pool = sqlx::SqlitePool::connect(url).await.expect("sqlite");
-        sqlx::query(sql).bind(days * 86_400).bind(id).execute(&pool).await.expect("age");
+        sqlx::query(sql)
+            .bind(days * 86_400)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("age");
         pool.close().await;
     } else {
         let pool = sqlx::PgPool::connect(url).await.expect("postgres");
-        sqlx::query(sql).bind(days * 86_400).bind(id).execute(&pool).await.expect("age");
+        sqlx::query(sql)
+            .bind(days * 86_400)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("age");
         pool.close().await;
     }
 }
@@ -141,7 +151,10 @@ async fn a_screening_books_only_its_areas(engine: Engine) {
     let body = screened(&h, json!({}), Some(&["body".to_owned()])).await;
     let face = h
         .flows
-        .book(treatment("microneedling-face", 72, "ann@example.com", &body), Actor::Client)
+        .book(
+            treatment("microneedling-face", 72, "ann@example.com", &body),
+            Actor::Client,
+        )
         .await;
     assert_refused_at_screening(face, "this treatment is for the face");
     match h.flows.stored_gate(&body, "microneedling-face").await {
@@ -150,7 +163,10 @@ async fn a_screening_books_only_its_areas(engine: Engine) {
     }
     let booked = h
         .flows
-        .book(treatment("microneedling-body", 72, "ann@example.com", &body), Actor::Client)
+        .book(
+            treatment("microneedling-body", 72, "ann@example.com", &body),
+            Actor::Client,
+        )
         .await
         .expect("the body screening books the body");
     assert_eq!(booked.booking.status, BookingStatus::Confirmed);
@@ -158,7 +174,10 @@ async fn a_screening_books_only_its_areas(engine: Engine) {
     let old_style = screened(&h, json!({}), None).await;
     let body_again = h
         .flows
-        .book(treatment("microneedling-body", 96, "ann@example.com", &old_style), Actor::Client)
+        .book(
+            treatment("microneedling-body", 96, "ann@example.com", &old_style),
+            Actor::Client,
+        )
         .await;
     assert_refused_at_screening(body_again, "for the body");
 }
@@ -167,24 +186,35 @@ async fn a_screening_is_the_first_booker_s(engine: Engine) {
     let h = harness(engine).await;
     let id = screened(&h, json!({}), None).await;
     h.flows
-        .book(treatment("microneedling-face", 72, "Ann@Example.com", &id), Actor::Client)
+        .book(
+            treatment("microneedling-face", 72, "Ann@Example.com", &id),
+            Actor::Client,
+        )
         .await
         .expect("first booking");
     let other = h
         .flows
-        .book(treatment("microneedling-face", 96, "bob@example.com", &id), Actor::Client)
+        .book(
+            treatment("microneedling-face", 96, "bob@example.com", &id),
+            Actor::Client,
+        )
         .await;
     assert_refused_at_screening(other, "someone else");
     let staff = h
         .flows
         .book(
             treatment("microneedling-face", 96, "bob@example.com", &id),
-            Actor::Staff { id: "desk-1".into() },
+            Actor::Staff {
+                id: "desk-1".into(),
+            },
         )
         .await;
     assert_refused_at_screening(staff, "someone else");
     h.flows
-        .book(treatment("microneedling-face", 96, "ann@example.com", &id), Actor::Client)
+        .book(
+            treatment("microneedling-face", 96, "ann@example.com", &id),
+            Actor::Client,
+        )
         .await
         .expect("the same client books again");
 }
@@ -195,14 +225,20 @@ async fn a_screening_expires_after_the_valid_days(engine: Engine) {
     let fresh = screened(&h, json!({}), None).await;
     age_screening(&h.url, &fresh, days - 1).await;
     h.flows
-        .book(treatment("microneedling-face", 72, "c@example.com", &fresh), Actor::Client)
+        .book(
+            treatment("microneedling-face", 72, "c@example.com", &fresh),
+            Actor::Client,
+        )
         .await
         .expect("a day inside its validity");
     let old = screened(&h, json!({}), None).await;
     age_screening(&h.url, &old, days).await;
     let refused = h
         .flows
-        .book(treatment("microneedling-face", 96, "d@example.com", &old), Actor::Client)
+        .book(
+            treatment("microneedling-face", 96, "d@example.com", &old),
+            Actor::Client,
+        )
         .await;
     assert_refused_at_screening(refused, &format!("more than {days} days old"));
     assert!(matches!(
@@ -227,7 +263,10 @@ async fn a_deferral_keeps_the_review_it_outranks(engine: Engine) {
     }
     let booked = h
         .flows
-        .book(treatment("microneedling-face", 72, "e@example.com", &acne), Actor::Client)
+        .book(
+            treatment("microneedling-face", 72, "e@example.com", &acne),
+            Actor::Client,
+        )
         .await
         .expect("a later day");
     assert_eq!(booked.booking.status, BookingStatus::PendingReview);
@@ -240,7 +279,10 @@ async fn a_deferral_keeps_the_review_it_outranks(engine: Engine) {
     )
     .await;
     match h.flows.stored_gate(&both, "microneedling-face").await {
-        Ok(Stored::Found(Gate::Open { not_before: Some(_), review })) => {
+        Ok(Stored::Found(Gate::Open {
+            not_before: Some(_),
+            review,
+        })) => {
             assert!(review, "the keloid consultation is kept")
         }
         _ => panic!("deferred to a date"),

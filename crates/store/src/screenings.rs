@@ -82,7 +82,11 @@ impl Store {
         .fetch_optional(pool)
         .await)?;
         Ok(row.map(|(areas, email, created_at)| ScreeningScope {
-            areas: areas.split(',').filter(|a| !a.is_empty()).map(str::to_owned).collect(),
+            areas: areas
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect(),
             email,
             created_at,
         }))

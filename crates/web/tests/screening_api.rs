@@ -578,7 +578,11 @@ async fn plan_errors_name_the_field(app: TestApp) {
 on_both_engines!(plan_errors_name_the_field);
 
 /// Screens `answers` as given (no defaults filled in); returns the status and body.
-async fn post_answers(app: &TestApp, answers: serde_json::Map<String, Value>, extra: Value) -> (u16, Value) {
+async fn post_answers(
+    app: &TestApp,
+    answers: serde_json::Map<String, Value>,
+    extra: Value,
+) -> (u16, Value) {
     let mut body = json!({"answers": answers});
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
@@ -606,7 +610,13 @@ async fn a_left_out_date_is_asked_for_and_null_is_never(app: TestApp) {
         let mut answers = all_no(&app).await;
         answers.remove(id);
         let (status, body) = post_answers(&app, answers, json!({})).await;
-        assert_problem(status, &body, 422, "invalid-input", &format!("answers.{id}"));
+        assert_problem(
+            status,
+            &body,
+            422,
+            "invalid-input",
+            &format!("answers.{id}"),
+        );
     }
     let mut answers = all_no(&app).await;
     answers.insert("isotretinoin_last_dose".into(), Value::Null);
@@ -630,7 +640,11 @@ async fn still_taking_a_medicine_can_be_said(app: TestApp) {
             .clone()
     };
     assert_eq!(question("isotretinoin_last_dose")["accepts_current"], true);
-    assert!(question("last_laser_or_peel").get("accepts_current").is_none());
+    assert!(
+        question("last_laser_or_peel")
+            .get("accepts_current")
+            .is_none()
+    );
     assert_eq!(question("isotretinoin_last_dose")["required"], true);
 
     let screening = screen(&app, json!({"isotretinoin_last_dose": "current"})).await;
@@ -640,14 +654,22 @@ async fn still_taking_a_medicine_can_be_said(app: TestApp) {
     assert_eq!(finding["rule"], "isotretinoin", "{screening}");
     assert!(finding.get("until").is_none(), "{finding}");
     assert!(
-        finding["message"].as_str().unwrap().contains("6 months after your last dose"),
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("6 months after your last dose"),
         "{finding}"
     );
     let start = start_after_today(&app, "microneedling-face").await;
     let (status, body) = app
         .post_json(
             "/api/v1/bookings",
-            &treatment_body("microneedling-face", &start, &screening, "taking@example.com"),
+            &treatment_body(
+                "microneedling-face",
+                &start,
+                &screening,
+                "taking@example.com",
+            ),
         )
         .await;
     assert_problem(status, &body, 422, "screening-refused", "screening");
@@ -655,15 +677,30 @@ async fn still_taking_a_medicine_can_be_said(app: TestApp) {
     let mut answers = all_no(&app).await;
     answers.insert("last_laser_or_peel".into(), json!("current"));
     let (status, body) = post_answers(&app, answers, json!({})).await;
-    assert_problem(status, &body, 422, "invalid-input", "answers.last_laser_or_peel");
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.last_laser_or_peel",
+    );
 
     let tomorrow = today().tomorrow().unwrap().to_string();
     let mut answers = all_no(&app).await;
     answers.insert("isotretinoin_last_dose".into(), json!(tomorrow));
     let (status, body) = post_answers(&app, answers, json!({})).await;
-    assert_problem(status, &body, 422, "invalid-input", "answers.isotretinoin_last_dose");
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.isotretinoin_last_dose",
+    );
     assert!(
-        body["detail"].as_str().unwrap().contains("can't be in the future"),
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("can't be in the future"),
         "{body}"
     );
 }
@@ -701,16 +738,29 @@ async fn a_screening_covers_its_areas_and_its_client(app: TestApp) {
     let (status, refused) = app
         .post_json(
             "/api/v1/bookings",
-            &treatment_body("microneedling-face", &face, &body_screening, "ann@example.com"),
+            &treatment_body(
+                "microneedling-face",
+                &face,
+                &body_screening,
+                "ann@example.com",
+            ),
         )
         .await;
     assert_problem(status, &refused, 422, "screening-refused", "screening");
-    assert!(refused["detail"].as_str().unwrap().contains("face"), "{refused}");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("face"),
+        "{refused}"
+    );
     let body_start = start_after_today(&app, "microneedling-body").await;
     let (status, booked) = app
         .post_json(
             "/api/v1/bookings",
-            &treatment_body("microneedling-body", &body_start, &body_screening, "ann@example.com"),
+            &treatment_body(
+                "microneedling-body",
+                &body_start,
+                &body_screening,
+                "ann@example.com",
+            ),
         )
         .await;
     assert_eq!(status, 201, "{booked}");
@@ -722,21 +772,36 @@ async fn a_screening_covers_its_areas_and_its_client(app: TestApp) {
     let (status, first) = app
         .post_json(
             "/api/v1/bookings",
-            &treatment_body("microneedling-face", &start(0), &screening, "ann@example.com"),
+            &treatment_body(
+                "microneedling-face",
+                &start(0),
+                &screening,
+                "ann@example.com",
+            ),
         )
         .await;
     assert_eq!(status, 201, "{first}");
     let (status, other) = app
         .post_json(
             "/api/v1/bookings",
-            &treatment_body("microneedling-face", &start(1), &screening, "bob@example.com"),
+            &treatment_body(
+                "microneedling-face",
+                &start(1),
+                &screening,
+                "bob@example.com",
+            ),
         )
         .await;
     assert_problem(status, &other, 422, "screening-refused", "screening");
     let (status, again) = app
         .post_json(
             "/api/v1/bookings",
-            &treatment_body("microneedling-face", &start(1), &screening, " ANN@example.com"),
+            &treatment_body(
+                "microneedling-face",
+                &start(1),
+                &screening,
+                " ANN@example.com",
+            ),
         )
         .await;
     assert_eq!(status, 201, "the same client, however typed: {again}");
@@ -751,11 +816,19 @@ on_both_engines!(a_screening_covers_its_areas_and_its_client);
 /// The date of birth decides: under 18 not suitable online, 18 to 21 a consultation; the old
 /// yes/no question still answers for API clients.
 async fn age_comes_from_the_date_of_birth(app: TestApp) {
-    let years_ago = |n: i64| today().checked_sub(Span::new().years(n)).unwrap().to_string();
+    let years_ago = |n: i64| {
+        today()
+            .checked_sub(Span::new().years(n))
+            .unwrap()
+            .to_string()
+    };
     let minor = screen(&app, json!({"date_of_birth": years_ago(17)})).await;
     assert_eq!(minor["outcome"], "not_suitable", "{minor}");
     assert!(
-        minor["findings"][0]["message"].as_str().unwrap().contains("guardian"),
+        minor["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("guardian"),
         "{minor}"
     );
     let start = start_after_today(&app, "microneedling-face").await;

@@ -15,7 +15,12 @@ async fn all_no_pairs(app: &TestApp) -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .filter(|q| q["kind"] == "yes_no" && q.get("replaced_by").is_none())
-        .map(|q| (format!("answers.{}", q["id"].as_str().unwrap()), "no".to_owned()))
+        .map(|q| {
+            (
+                format!("answers.{}", q["id"].as_str().unwrap()),
+                "no".to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -55,7 +60,12 @@ fn pair(k: &str, v: &str) -> (String, String) {
 /// The form offers "Never" (and "I am still taking it" for isotretinoin) beside each date,
 /// asks the date of birth instead of "under 22?", and asks the areas.
 async fn the_form_asks_every_date_explicitly(app: TestApp) {
-    let res = app.http.get(format!("{}/suitability", app.base)).send().await.unwrap();
+    let res = app
+        .http
+        .get(format!("{}/suitability", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     for needle in [
@@ -91,19 +101,33 @@ async fn a_blank_date_is_asked_for_and_the_form_kept(app: TestApp) {
             && html.contains("Please answer: give the date, or tick"),
         "the error sits beside the field"
     );
-    assert!(html.contains(r#"value="1980-06-15""#), "the date of birth is kept");
+    assert!(
+        html.contains(r#"value="1980-06-15""#),
+        "the date of birth is kept"
+    );
     assert!(
         html.contains(r#"name="answers.last_laser_or_peel.never" value="yes" checked"#),
         "ticked boxes stay ticked"
     );
 
-    let tomorrow = jiff::ZonedDateTime::now().date().tomorrow().unwrap().tomorrow().unwrap();
+    let tomorrow = jiff::ZonedDateTime::now()
+        .date()
+        .tomorrow()
+        .unwrap()
+        .tomorrow()
+        .unwrap();
     let mut future = pairs.clone();
     future.retain(|(k, _)| k != "answers.isotretinoin_last_dose");
-    future.push(pair("answers.isotretinoin_last_dose", &tomorrow.to_string()));
+    future.push(pair(
+        "answers.isotretinoin_last_dose",
+        &tomorrow.to_string(),
+    ));
     let (status, _, html) = post_form(&app, "/suitability", &future).await;
     assert_eq!(status, 422);
-    assert!(html.contains("A last dose can&#39;t be in the future") || html.contains("A last dose can't be in the future"));
+    assert!(
+        html.contains("A last dose can&#39;t be in the future")
+            || html.contains("A last dose can't be in the future")
+    );
 
     let mut still = pairs.clone();
     still.push(pair("answers.isotretinoin_last_dose.current", "yes"));
@@ -136,15 +160,28 @@ async fn a_screening_books_only_its_areas(app: TestApp) {
     booking.push(pair("service", "microneedling-body"));
     let (status, location, _) = post_form(&app, "/book/screening", &booking).await;
     assert_eq!(status, 303, "on to the times");
-    let screening = location.split("screening=").nth(1).expect("screening id").to_owned();
+    let screening = location
+        .split("screening=")
+        .nth(1)
+        .expect("screening id")
+        .to_owned();
     let res = app
         .http
-        .get(format!("{}/book?service=microneedling-face&screening={screening}", app.base))
+        .get(format!(
+            "{}/book?service=microneedling-face&screening={screening}",
+            app.base
+        ))
         .send()
         .await
         .unwrap();
     let html = res.text().await.unwrap();
-    assert!(html.contains("this treatment is for the face"), "the reason is said");
-    assert!(html.contains("/book/screening?service=microneedling-face"), "and a way back to the questions");
+    assert!(
+        html.contains("this treatment is for the face"),
+        "the reason is said"
+    );
+    assert!(
+        html.contains("/book/screening?service=microneedling-face"),
+        "and a way back to the questions"
+    );
 }
 on_both_engines!(a_screening_books_only_its_areas);

@@ -25,9 +25,8 @@ impl Answer {
     /// Whether this answer has the shape `question` expects.
     pub(crate) fn fits(&self, question: &Question) -> bool {
         match (self, question.kind) {
-            (Answer::YesNo(_), QuestionKind::YesNo) | (Answer::Date(Some(_)), QuestionKind::Date) => {
-                true
-            }
+            (Answer::YesNo(_), QuestionKind::YesNo)
+            | (Answer::Date(Some(_)), QuestionKind::Date) => true,
             (Answer::Date(None), QuestionKind::Date) => question.accepts_never,
             (Answer::Current, QuestionKind::Date) => question.accepts_current,
             (Answer::Choice(c), QuestionKind::Choice) => {
@@ -223,7 +222,9 @@ fn parse_date_answer(q: &Question, value: &Value, today: Date) -> Result<Answer,
 fn date_format(q: &Question) -> String {
     let mut text = "Please give the date as YYYY-MM-DD (for example 2026-03-31)".to_owned();
     match (q.accepts_never, q.accepts_current) {
-        (true, true) => text.push_str(", null if never, or \"current\" if you are still taking it."),
+        (true, true) => {
+            text.push_str(", null if never, or \"current\" if you are still taking it.")
+        }
         (true, false) => text.push_str(", or null if never."),
         (false, _) => text.push('.'),
     }
@@ -265,7 +266,9 @@ impl RuleSet {
                     Ok(a) => answers.insert(q.id.clone(), a),
                     Err(m) => errors.push(AnswerError::at(&q.id, m)),
                 },
-                None if q.required && !self.answered_by_replaced(q, |id| object.contains_key(id)) => {
+                None if q.required
+                    && !self.answered_by_replaced(q, |id| object.contains_key(id)) =>
+                {
                     errors.push(AnswerError::at(&q.id, "Please answer this question."))
                 }
                 None => {}
@@ -282,7 +285,11 @@ impl RuleSet {
 impl RuleSet {
     /// Whether a question that `q` replaced was answered (per `answered`), which stands in for
     /// an answer to `q`.
-    pub(crate) fn answered_by_replaced(&self, q: &Question, answered: impl Fn(&str) -> bool) -> bool {
+    pub(crate) fn answered_by_replaced(
+        &self,
+        q: &Question,
+        answered: impl Fn(&str) -> bool,
+    ) -> bool {
         self.questions
             .iter()
             .any(|old| old.replaced_by.as_deref() == Some(q.id.as_str()) && answered(&old.id))

@@ -179,7 +179,10 @@ impl RuleSet {
 /// there is no date yet.
 fn still_taking(rule: &Rule) -> String {
     let mut message = rule.message();
-    let wait = rule.wait.as_ref().map_or("the waiting period", |w| w.text());
+    let wait = rule
+        .wait
+        .as_ref()
+        .map_or("the waiting period", |w| w.text());
     message.push_str(&format!(
         " As you are still taking it, treatment waits until {wait} after your last dose; please answer these questions again once you have stopped."
     ));

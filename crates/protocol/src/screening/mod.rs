@@ -1,9 +1,9 @@
 //! Safety screening: the questionnaire, its rules, and how answers are judged.
 
-mod answers;
-mod evaluate;
 #[cfg(test)]
 mod age_tests;
+mod answers;
+mod evaluate;
 #[cfg(test)]
 mod month_end_tests;
 #[cfg(test)]

@@ -23,7 +23,9 @@ fn json_with(set: &RuleSet, extra: Value, remove: &[&str]) -> Value {
 }
 
 fn screen(set: &RuleSet, extra: Value, treatment: Date) -> Screening {
-    let answers = set.parse_answers(&json_with(set, extra, &[]), TODAY).unwrap();
+    let answers = set
+        .parse_answers(&json_with(set, extra, &[]), TODAY)
+        .unwrap();
     set.screen(&answers, treatment, TODAY)
 }
 
@@ -49,7 +51,10 @@ fn a_blank_date_question_must_be_answered() {
         .parse_answers(&json_with(&set, json!({}), &[]), TODAY)
         .unwrap();
     let mut answers = Answers::new();
-    for (id, a) in full.iter().filter(|(id, _)| *id != "isotretinoin_last_dose") {
+    for (id, a) in full
+        .iter()
+        .filter(|(id, _)| *id != "isotretinoin_last_dose")
+    {
         answers.insert(id, a.clone());
     }
     let s = set.screen(&answers, TODAY, TODAY);
@@ -110,7 +115,11 @@ fn still_taking_isotretinoin_defers_with_no_date() {
 #[test]
 fn current_is_only_for_a_medicine() {
     let set = RuleSet::builtin();
-    assert!(set.question("isotretinoin_last_dose").unwrap().accepts_current);
+    assert!(
+        set.question("isotretinoin_last_dose")
+            .unwrap()
+            .accepts_current
+    );
     let err = set
         .parse_answers(
             &json_with(&set, json!({"last_laser_or_peel": "current"}), &[]),

@@ -120,7 +120,10 @@ impl RuleSet {
                 ));
             }
             if q.replaced_by.is_some() && !q.optional {
-                return Err(format!("question {}: a replaced question must be optional", q.id));
+                return Err(format!(
+                    "question {}: a replaced question must be optional",
+                    q.id
+                ));
             }
             text_templates.push(q.text.clone());
             questions.push(Question {

@@ -580,11 +580,14 @@ fn override_errors_name_the_field() {
 fn parse_answers_accepts_valid_input() {
     let set = RuleSet::builtin();
     let a = set
-        .parse_answers(&json_answers(
-            &set,
-            json!({"keloid_history": "yes", "cold_sore_history": " No ",
+        .parse_answers(
+            &json_answers(
+                &set,
+                json!({"keloid_history": "yes", "cold_sore_history": " No ",
                    "isotretinoin_last_dose": "2026-03-31", "last_laser_or_peel": null}),
-        ), TODAY)
+            ),
+            TODAY,
+        )
         .unwrap();
     assert_eq!(a.get("keloid_history"), Some(&Answer::YesNo(true)));
     assert_eq!(a.get("cold_sore_history"), Some(&Answer::YesNo(false)));
@@ -593,7 +596,10 @@ fn parse_answers_accepts_valid_input() {
         Some(&Answer::Date(Some(date(2026, 3, 31))))
     );
     assert_eq!(a.get("last_laser_or_peel"), Some(&Answer::Date(None)));
-    assert_eq!(a.get("last_neurotoxin_or_filler"), Some(&Answer::Date(None)));
+    assert_eq!(
+        a.get("last_neurotoxin_or_filler"),
+        Some(&Answer::Date(None))
+    );
 }
 
 #[test]
@@ -666,7 +672,10 @@ fn parse_answers_errors_name_the_field() {
     assert_eq!(err.message, "Please answer this question.");
 
     for not_object in [json!([]), json!("yes"), json!(null)] {
-        assert_eq!(set.parse_answers(&not_object, TODAY).unwrap_err().field, "answers");
+        assert_eq!(
+            set.parse_answers(&not_object, TODAY).unwrap_err().field,
+            "answers"
+        );
     }
 }
 

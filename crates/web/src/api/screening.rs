@@ -58,7 +58,10 @@ pub async fn create(
                 .map(|a| a.as_str().map(str::to_owned))
                 .collect::<Option<Vec<String>>>()
                 .ok_or_else(|| {
-                    ApiError::invalid("areas", "Areas are strings: \"face\", \"body\" or \"scalp\".")
+                    ApiError::invalid(
+                        "areas",
+                        "Areas are strings: \"face\", \"body\" or \"scalp\".",
+                    )
                 })?,
         ),
         Some(_) => {

@@ -155,7 +155,8 @@ fn date_question(q: &Question, answers: &FormAnswers, errors: &FieldErrors) -> M
     }
 }
 
-const AREAS_HINT: &str = "Questions about \"the area\" mean these places. Your answers count for the areas you tick.";
+const AREAS_HINT: &str =
+    "Questions about \"the area\" mean these places. Your answers count for the areas you tick.";
 
 /// Where the client wants treatment: said when the treatment fixes it, asked otherwise.
 fn areas_field(areas: &AreasField, errors: &FieldErrors) -> Markup {
@@ -173,8 +174,13 @@ fn areas_field(areas: &AreasField, errors: &FieldErrors) -> Markup {
                 strong { (list.iter().map(|a| words(a).to_lowercase()).collect::<Vec<_>>().join(" and ")) } "." }
         },
         AreasField::Ask(ticked) => {
-            let FieldAria { id, hint_id, error_id, described, error } =
-                FieldAria::new("areas", Some(AREAS_HINT), errors);
+            let FieldAria {
+                id,
+                hint_id,
+                error_id,
+                described,
+                error,
+            } = FieldAria::new("areas", Some(AREAS_HINT), errors);
             html! {
                 fieldset.question aria-describedby=[described.as_deref()] {
                     legend { "Where do you want treatment?" }

@@ -97,7 +97,7 @@ fn booking_links(clinic: &ClinicSnapshot, carry: &Carry, id: &str, areas: &[Stri
             .all(|a| areas.contains(a))
     };
     let offered = |service: &clinic::ServiceSetup| {
-        covered(service) && practitioner.is_none_or(|p| p.services.iter().any(|s| *s == service.id))
+        covered(service) && practitioner.is_none_or(|p| p.services.contains(&service.id))
     };
     let chosen = clinic
         .setup
