@@ -23,7 +23,7 @@ pub use plan::{
     AreaInfo, AreaPlan, Plan, PlanError, PlanOverrides, PlanRequest, PlanTables, RangeMm, RangeU32,
 };
 pub use screening::{
-    Answer, AnswerError, Answers, Finding, Question, QuestionKind, RuleOverride, RuleSet,
+    Answer, AnswerError, Answers, CURRENT, Finding, Question, QuestionKind, RuleOverride, RuleSet,
     Screening, ScreeningOverrides,
 };
 pub use symptoms::{Symptom, Symptoms, Triage};

@@ -39,10 +39,15 @@ impl Workflows {
                 BookingStatus::PendingReview
             }
             _ => {
+                let booker = crate::screening::Booker {
+                    email: &input.client.email,
+                    areas: crate::service_areas(service_setup),
+                };
                 self.screening_status(
                     service_setup.requires_screening,
                     input.screening_id.as_deref(),
                     input.start,
+                    Some(booker),
                 )
                 .await?
             }
@@ -82,10 +87,22 @@ impl Workflows {
             )
             .await;
         match result {
-            Ok(booking) => Ok(Booked {
-                booking,
-                manage_token: token,
-            }),
+            Ok(booking) => {
+                if let Some(id) = &input.screening_id {
+                    // The client's page lists the screening; the booking stands either way.
+                    if let Err(e) = self
+                        .store
+                        .link_screening_client(id, &booking.client.id)
+                        .await
+                    {
+                        tracing::warn!(error = %e, "could not link the screening to its client");
+                    }
+                }
+                Ok(Booked {
+                    booking,
+                    manage_token: token,
+                })
+            }
             Err(err) => Err(self
                 .refused(
                     err,
@@ -121,7 +138,7 @@ impl Workflows {
             .service(&booking.service_id)
             .is_some_and(|s| s.requires_screening);
         if requires_screening && booking.screening_id.is_some() {
-            self.screening_status(true, booking.screening_id.as_deref(), start)
+            self.screening_status(true, booking.screening_id.as_deref(), start, None)
                 .await?;
         }
         let schedule = schedule_for(&clinic, &actor);

@@ -13,6 +13,7 @@ mod links;
 mod policy;
 mod refusal;
 mod screening;
+mod screening_scope;
 mod status;
 
 pub use booking::Booked;
@@ -22,6 +23,7 @@ pub use links::{calendar_path, manage_path};
 pub use policy::can_change;
 pub use refusal::Refusal;
 pub use screening::{Gate, Stored};
+pub use screening_scope::{FACE, Scope, checked_areas, service_areas};
 pub use status::{Approval, Review, StaffStatus};
 
 use std::sync::{Arc, RwLock};

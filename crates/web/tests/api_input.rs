@@ -133,6 +133,8 @@ async fn eligible_screening(app: &TestApp) -> String {
     for q in questions.as_array().unwrap() {
         let value = match q["kind"].as_str().unwrap() {
             "yes_no" => json!(false),
+            // A date of birth has no "never": an adult's.
+            "date" if q["accepts_never"] == false => json!("1980-06-15"),
             "date" => Value::Null,
             _ => q["options"][0].clone(),
         };

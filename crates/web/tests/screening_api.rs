@@ -33,6 +33,8 @@ async fn all_no(app: &TestApp) -> serde_json::Map<String, Value> {
     for q in questions.as_array().unwrap() {
         let value = match q["kind"].as_str().unwrap() {
             "yes_no" => json!(false),
+            // A date of birth has no "never": an adult's.
+            "date" if q["accepts_never"] == false => json!("1980-06-15"),
             "date" => Value::Null,
             _ => q["options"][0].clone(),
         };
@@ -603,3 +605,295 @@ async fn plan_errors_name_the_field(app: TestApp) {
     );
 }
 on_both_engines!(plan_errors_name_the_field);
+
+/// Screens `answers` as given (no defaults filled in); returns the status and body.
+async fn post_answers(
+    app: &TestApp,
+    answers: serde_json::Map<String, Value>,
+    extra: Value,
+) -> (u16, Value) {
+    let mut body = json!({"answers": answers});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    app.post_json("/api/v1/screenings", &body).await
+}
+
+/// The first free start of `service` on a later day than today.
+async fn start_after_today(app: &TestApp, service: &str) -> String {
+    let slots = app.free_slots(service, None).await;
+    slots
+        .iter()
+        .map(|s| s["start"].as_str().unwrap().to_owned())
+        .find(|s| s[..10].parse::<Date>().unwrap() > today())
+        .expect("a free time after today")
+}
+
+/// A date question left out is asked for (422 naming it); an explicit null is "never".
+async fn a_left_out_date_is_asked_for_and_null_is_never(app: TestApp) {
+    for id in [
+        "isotretinoin_last_dose",
+        "last_laser_or_peel",
+        "last_neurotoxin_or_filler",
+    ] {
+        let mut answers = all_no(&app).await;
+        answers.remove(id);
+        let (status, body) = post_answers(&app, answers, json!({})).await;
+        assert_problem(
+            status,
+            &body,
+            422,
+            "invalid-input",
+            &format!("answers.{id}"),
+        );
+    }
+    let mut answers = all_no(&app).await;
+    answers.insert("isotretinoin_last_dose".into(), Value::Null);
+    let (status, body) = post_answers(&app, answers, json!({})).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["outcome"], "eligible", "{body}");
+}
+on_both_engines!(a_left_out_date_is_asked_for_and_null_is_never);
+
+/// "current" says a medicine is still taken: deferred with no date, so no treatment can be
+/// booked; a last dose in the future is refused; only medicine questions take "current".
+async fn still_taking_a_medicine_can_be_said(app: TestApp) {
+    let (_, questions) = app.get_json("/api/v1/screening/questions").await;
+    let question = |id: &str| {
+        questions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap_or_else(|| panic!("{id} listed"))
+            .clone()
+    };
+    assert_eq!(question("isotretinoin_last_dose")["accepts_current"], true);
+    assert!(
+        question("last_laser_or_peel")
+            .get("accepts_current")
+            .is_none()
+    );
+    assert_eq!(question("isotretinoin_last_dose")["required"], true);
+
+    let screening = screen(&app, json!({"isotretinoin_last_dose": "current"})).await;
+    assert_eq!(screening["outcome"], "defer", "{screening}");
+    assert!(screening.get("earliest_date").is_none(), "{screening}");
+    let finding = &screening["findings"][0];
+    assert_eq!(finding["rule"], "isotretinoin", "{screening}");
+    assert!(finding.get("until").is_none(), "{finding}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("6 months after your last dose"),
+        "{finding}"
+    );
+    let start = start_after_today(&app, "microneedling-face").await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "microneedling-face",
+                &start,
+                &screening,
+                "taking@example.com",
+            ),
+        )
+        .await;
+    assert_problem(status, &body, 422, "screening-refused", "screening");
+
+    let mut answers = all_no(&app).await;
+    answers.insert("last_laser_or_peel".into(), json!("current"));
+    let (status, body) = post_answers(&app, answers, json!({})).await;
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.last_laser_or_peel",
+    );
+
+    let tomorrow = today().tomorrow().unwrap().to_string();
+    let mut answers = all_no(&app).await;
+    answers.insert("isotretinoin_last_dose".into(), json!(tomorrow));
+    let (status, body) = post_answers(&app, answers, json!({})).await;
+    assert_problem(
+        status,
+        &body,
+        422,
+        "invalid-input",
+        "answers.isotretinoin_last_dose",
+    );
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("can't be in the future"),
+        "{body}"
+    );
+}
+on_both_engines!(still_taking_a_medicine_can_be_said);
+
+/// Inflamed acne defers today's treatment and holds a later booking for a practitioner.
+async fn inflamed_acne_defers_and_holds_for_review(app: TestApp) {
+    let screening = screen(&app, json!({"inflammatory_acne_in_area": true})).await;
+    assert_eq!(screening["outcome"], "defer", "{screening}");
+    assert_eq!(screening["review"], true, "{screening}");
+    assert_eq!(
+        screening["earliest_date"],
+        today().tomorrow().unwrap().to_string(),
+        "{screening}"
+    );
+    let start = start_after_today(&app, "microneedling-face").await;
+    let (status, booked) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body("microneedling-face", &start, &screening, "acne@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    assert_eq!(booked["status"], "pending_review", "{booked}");
+}
+on_both_engines!(inflamed_acne_defers_and_holds_for_review);
+
+/// A screening covers the areas it was answered for and the client who first booked with it.
+async fn a_screening_covers_its_areas_and_its_client(app: TestApp) {
+    let mut body_only = all_no(&app).await;
+    body_only.insert("keloid_history".into(), json!(false));
+    let (status, body_screening) = post_answers(&app, body_only, json!({"areas": ["body"]})).await;
+    assert_eq!(status, 201, "{body_screening}");
+    let face = start_after_today(&app, "microneedling-face").await;
+    let (status, refused) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "microneedling-face",
+                &face,
+                &body_screening,
+                "ann@example.com",
+            ),
+        )
+        .await;
+    assert_problem(status, &refused, 422, "screening-refused", "screening");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("face"),
+        "{refused}"
+    );
+    let body_start = start_after_today(&app, "microneedling-body").await;
+    let (status, booked) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "microneedling-body",
+                &body_start,
+                &body_screening,
+                "ann@example.com",
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+
+    // Without areas a screening is for the face; once Ann booked with it, it is hers.
+    let screening = screen(&app, json!({})).await;
+    let starts = app.starts_an_hour_apart("microneedling-face").await;
+    let start = |i: usize| clinic::rfc3339(&starts[i].in_tz(TZ).unwrap());
+    let (status, first) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "microneedling-face",
+                &start(0),
+                &screening,
+                "ann@example.com",
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{first}");
+    let (status, other) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "microneedling-face",
+                &start(1),
+                &screening,
+                "bob@example.com",
+            ),
+        )
+        .await;
+    assert_problem(status, &other, 422, "screening-refused", "screening");
+    let (status, again) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body(
+                "microneedling-face",
+                &start(1),
+                &screening,
+                " ANN@example.com",
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "the same client, however typed: {again}");
+
+    for areas in [json!(["elbow"]), json!("face"), json!([]), json!([3])] {
+        let (status, body) = post_answers(&app, all_no(&app).await, json!({"areas": areas})).await;
+        assert_problem(status, &body, 422, "invalid-input", "areas");
+    }
+}
+on_both_engines!(a_screening_covers_its_areas_and_its_client);
+
+/// The date of birth decides: under 18 not suitable online, 18 to 21 a consultation; the old
+/// yes/no question still answers for API clients.
+async fn age_comes_from_the_date_of_birth(app: TestApp) {
+    let years_ago = |n: i64| {
+        today()
+            .checked_sub(Span::new().years(n))
+            .unwrap()
+            .to_string()
+    };
+    let minor = screen(&app, json!({"date_of_birth": years_ago(17)})).await;
+    assert_eq!(minor["outcome"], "not_suitable", "{minor}");
+    assert!(
+        minor["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("guardian"),
+        "{minor}"
+    );
+    let start = start_after_today(&app, "microneedling-face").await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body("microneedling-face", &start, &minor, "young@example.com"),
+        )
+        .await;
+    assert_problem(status, &body, 422, "screening-refused", "screening");
+
+    let young = screen(&app, json!({"date_of_birth": years_ago(20)})).await;
+    assert_eq!(young["outcome"], "consult", "{young}");
+    let (status, booked) = app
+        .post_json(
+            "/api/v1/bookings",
+            &treatment_body("microneedling-face", &start, &young, "twenty@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    assert_eq!(booked["status"], "pending_review");
+
+    for bad in [today().tomorrow().unwrap().to_string(), years_ago(121)] {
+        let mut answers = all_no(&app).await;
+        answers.insert("date_of_birth".into(), json!(bad));
+        let (status, body) = post_answers(&app, answers, json!({})).await;
+        assert_problem(status, &body, 422, "invalid-input", "answers.date_of_birth");
+    }
+    let mut old_client = all_no(&app).await;
+    old_client.remove("date_of_birth");
+    old_client.remove("age_under_22");
+    let (status, body) = post_answers(&app, old_client.clone(), json!({})).await;
+    assert_problem(status, &body, 422, "invalid-input", "answers.date_of_birth");
+    old_client.insert("age_under_22".into(), json!(false));
+    let (status, body) = post_answers(&app, old_client, json!({})).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["outcome"], "eligible", "{body}");
+}
+on_both_engines!(age_comes_from_the_date_of_birth);

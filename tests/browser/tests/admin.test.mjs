@@ -75,7 +75,8 @@ async function freeSlots(service, practitioner) {
 async function keloidScreening() {
   const { body: questions } = await api('/api/v1/screening/questions');
   const answers = {};
-  for (const q of questions) answers[q.id] = q.kind === 'yes_no' ? false : q.kind === 'date' ? null : q.options[0];
+  // Dates "never" (null), except a date of birth, which has no never: an adult's.
+  for (const q of questions) answers[q.id] = q.kind === 'yes_no' ? false : q.kind === 'date' ? (q.accepts_never === false ? '1980-06-15' : null) : q.options[0];
   answers.keloid_history = true;
   const { status, body } = await api('/api/v1/screenings', { answers });
   assert.equal(status, 201, JSON.stringify(body));

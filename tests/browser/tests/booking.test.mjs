@@ -469,6 +469,10 @@ test('a treatment goes through the safety questions, then offers times', async (
   for (let i = 0; i < noCount; i++) await noes.nth(i).check();
   const dates = page.locator('main form input[type="date"]');
   for (let i = 0; i < (await dates.count()); i++) assert.equal(await dates.nth(i).inputValue(), '', 'a date field is pre-filled');
+  // A blank date is not "never": tick "Never" for each, and give an adult's date of birth.
+  const nevers = page.locator('main form').getByRole('checkbox', { name: 'Never', exact: true });
+  for (let i = 0; i < (await nevers.count()); i++) await nevers.nth(i).check();
+  await page.locator('main form input[type="date"][required]').fill('1980-06-15');
 
   const submit = page.locator('main form').filter({ has: page.locator('input[type="radio"]') }).getByRole('button');
   assert.equal(await submit.count(), 1, 'the questions form should have exactly one button');

@@ -91,10 +91,7 @@ fn month_ends() -> Vec<Date> {
 
 /// Every required question answered "no", then the answer that triggers `rule` from `from`.
 fn answers_triggering(set: &RuleSet, rule: &WaitedRule, from: Date) -> Answers {
-    let mut map = serde_json::Map::new();
-    for q in set.questions().iter().filter(|q| q.required) {
-        map.insert(q.id.clone(), json!(false));
-    }
+    let mut map = all_clear_json(set);
     let answer = match rule.kind.as_str() {
         "date" => json!(from.to_string()),
         "yes_no" => json!(true),
@@ -102,7 +99,7 @@ fn answers_triggering(set: &RuleSet, rule: &WaitedRule, from: Date) -> Answers {
         other => panic!("rule {}: unknown question kind {other}", rule.id),
     };
     map.insert(rule.question.clone(), answer);
-    set.parse_answers(&Value::Object(map)).unwrap()
+    set.parse_answers(&Value::Object(map), from).unwrap()
 }
 
 #[test]

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 pub enum QuestionKind {
     /// `true`/`false` (or `"yes"`/`"no"`).
     YesNo,
-    /// A `YYYY-MM-DD` date, or `null` for never.
+    /// A `YYYY-MM-DD` date; `null` for never where [`Question::accepts_never`], `"current"`
+    /// where [`Question::accepts_current`].
     Date,
     /// One of the question's `options`.
     Choice,
@@ -30,6 +31,41 @@ pub struct Question {
     pub group: String,
     /// A short explanation for the client of why the question matters.
     pub why: String,
-    /// Whether an answer is required; date questions never are (left out = never).
+    /// Whether an answer is required. A date question is required too: a blank is not
+    /// "never", so "never" has to be said (`null`).
     pub required: bool,
+    /// A date question about a medicine a client may still be taking: `"current"` is an
+    /// answer. Shown in JSON only when true, so the questions' contract only grows.
+    #[serde(skip_serializing_if = "is_false")]
+    pub accepts_current: bool,
+    /// Whether `null` (never) answers a date question; false for a date of birth. Shown in
+    /// JSON only when false.
+    #[serde(skip_serializing_if = "is_true")]
+    pub accepts_never: bool,
+    /// The question that replaced this one, kept so older API clients still work: forms do
+    /// not show it, and answering it stands in for answering its replacement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+    /// A date of birth: dates more than [`Question::OLDEST_YEARS`] ago are refused as
+    /// mistyped, and age rules read it.
+    #[serde(skip)]
+    pub(crate) birth_date: bool,
+}
+
+impl Question {
+    /// How many years back a date of birth may lie; older ones are taken for a typing mistake.
+    pub const OLDEST_YEARS: i16 = 120;
+
+    /// Whether a form shows this question (a replaced one is kept for the API only).
+    pub fn on_forms(&self) -> bool {
+        self.replaced_by.is_none()
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }

@@ -17,6 +17,12 @@ pub(crate) struct Rule {
     pub(crate) wait: Option<Wait>,
     /// Choice answers that trigger the rule.
     pub(crate) when: Vec<String>,
+    /// A deferral that only a practitioner ends ("defer; consult"): treatment is not booked
+    /// for the day of answering, and a later booking is held for their review.
+    pub(crate) review: bool,
+    /// For a date-of-birth question: the rule applies while the client is younger than this
+    /// many years on the treatment date.
+    pub(crate) under_age: Option<i16>,
     message_template: String,
     pub(crate) source: String,
     pub(crate) clinic_override: bool,
@@ -61,6 +67,18 @@ struct QuestionData {
     optional: bool,
     #[serde(default)]
     options: Option<Vec<String>>,
+    #[serde(default)]
+    accepts_current: bool,
+    #[serde(default = "yes")]
+    accepts_never: bool,
+    #[serde(default)]
+    birth_date: bool,
+    #[serde(default)]
+    replaced_by: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -73,6 +91,10 @@ struct RuleData {
     wait: Option<String>,
     #[serde(default)]
     when: Vec<String>,
+    #[serde(default)]
+    review: bool,
+    #[serde(default)]
+    under_age: Option<i16>,
     message: String,
     sources: Vec<String>,
     #[serde(default)]
@@ -103,9 +125,26 @@ impl RuleSet {
                     q.id
                 ));
             }
+            let date_only = q.accepts_current || !q.accepts_never || q.birth_date;
+            if date_only && q.kind != QuestionKind::Date {
+                return Err(format!(
+                    "question {}: accepts_current, accepts_never and birth_date are for date questions",
+                    q.id
+                ));
+            }
+            if q.replaced_by.is_some() && !q.optional {
+                return Err(format!(
+                    "question {}: a replaced question must be optional",
+                    q.id
+                ));
+            }
             text_templates.push(q.text.clone());
             questions.push(Question {
-                required: q.kind != QuestionKind::Date && !q.optional,
+                required: !q.optional,
+                accepts_current: q.accepts_current,
+                accepts_never: q.accepts_never,
+                replaced_by: q.replaced_by,
+                birth_date: q.birth_date,
                 id: q.id,
                 text: q.text,
                 kind: q.kind,
@@ -132,8 +171,16 @@ impl RuleSet {
                 .map(Wait::parse)
                 .transpose()
                 .map_err(ctx)?;
+            if r.under_age.is_some() && (!q.birth_date || wait.is_some()) {
+                return Err(ctx(
+                    "under_age is for a birth_date question, and takes no wait".into(),
+                ));
+            }
+            if r.review && (q.kind != QuestionKind::YesNo || wait.is_some()) {
+                return Err(ctx("review is for a yes/no rule without a wait".into()));
+            }
             match q.kind {
-                QuestionKind::Date if wait.is_none() => {
+                QuestionKind::Date if wait.is_none() && r.under_age.is_none() => {
                     return Err(ctx("a date rule needs a wait".into()));
                 }
                 QuestionKind::Choice
@@ -171,6 +218,8 @@ impl RuleSet {
                 default_wait: wait.clone(),
                 wait,
                 when: r.when,
+                review: r.review,
+                under_age: r.under_age,
                 message_template: r.message,
                 source,
                 clinic_override: false,
@@ -180,6 +229,13 @@ impl RuleSet {
             });
         }
 
+        for q in &questions {
+            if let Some(new) = &q.replaced_by
+                && !questions.iter().any(|n| n.id == *new)
+            {
+                return Err(format!("question {}: replaced_by names no question", q.id));
+            }
+        }
         for (q, template) in questions.iter().zip(&text_templates) {
             if !rules.iter().any(|r| r.question == q.id) {
                 return Err(format!("question {} has no rule", q.id));

@@ -33,10 +33,7 @@ const DESIGN_QUESTIONS: [(&str, QuestionKind); 18] = [
 
 /// Every required question answered "no", then `extra` on top.
 fn json_answers(set: &RuleSet, extra: Value) -> Value {
-    let mut map = serde_json::Map::new();
-    for q in set.questions().iter().filter(|q| q.required) {
-        map.insert(q.id.clone(), json!(false));
-    }
+    let mut map = all_clear_json(set);
     for (k, v) in extra.as_object().unwrap() {
         map.insert(k.clone(), v.clone());
     }
@@ -44,7 +41,7 @@ fn json_answers(set: &RuleSet, extra: Value) -> Value {
 }
 
 fn answers(set: &RuleSet, extra: Value) -> Answers {
-    set.parse_answers(&json_answers(set, extra)).unwrap()
+    set.parse_answers(&json_answers(set, extra), TODAY).unwrap()
 }
 
 fn screen_at(set: &RuleSet, extra: Value, treatment: Date) -> Screening {
@@ -61,12 +58,14 @@ fn design_questions_exist_with_their_kind() {
     for (id, kind) in DESIGN_QUESTIONS {
         let q = set.question(id).unwrap_or_else(|| panic!("missing {id}"));
         assert_eq!(q.kind, kind, "{id}");
-        assert_eq!(q.required, kind == QuestionKind::YesNo, "{id}");
+        // A blank date is not "never"; the age question gave way to the date of birth.
+        assert_eq!(q.required, id != "age_under_22", "{id}");
     }
     for q in set.questions() {
-        let in_design = DESIGN_QUESTIONS.iter().any(|(id, _)| *id == q.id);
+        let in_design =
+            DESIGN_QUESTIONS.iter().any(|(id, _)| *id == q.id) || q.id == "date_of_birth";
         assert!(
-            in_design || !q.required,
+            in_design || !q.required || q.kind == QuestionKind::Date,
             "extra question {} must be optional",
             q.id
         );
@@ -100,7 +99,7 @@ fn sunburn_question_shows_its_wait() {
 /// For every rule: answers that trigger it (with the outcome) and answers that don't.
 #[test]
 fn every_rule_triggers_and_does_not() {
-    let recent = "2026-11-12";
+    let recent = "2026-11-10";
     let cases: &[(&str, Value, Outcome, Value)] = &[
         (
             "isotretinoin",
@@ -115,9 +114,10 @@ fn every_rule_triggers_and_does_not() {
             json!({"active_infection_in_area": false}),
         ),
         (
+            // Later than the day of answering, inflamed acne waits for a practitioner.
             "inflammatory_acne",
             json!({"inflammatory_acne_in_area": true}),
-            Defer,
+            Consult,
             json!({"inflammatory_acne_in_area": false}),
         ),
         (
@@ -197,6 +197,18 @@ fn every_rule_triggers_and_does_not() {
             json!({"age_under_22": true}),
             Consult,
             json!({"age_under_22": false}),
+        ),
+        (
+            "under_18",
+            json!({"date_of_birth": "2010-01-01"}),
+            NotSuitable,
+            json!({"date_of_birth": "1980-06-15"}),
+        ),
+        (
+            "under_22",
+            json!({"date_of_birth": "2006-01-01"}),
+            Consult,
+            json!({"date_of_birth": "2004-11-20"}),
         ),
         (
             "laser_or_peel",
@@ -342,7 +354,6 @@ fn undated_deferrals_have_no_until() {
         "active_infection_in_area",
         "pregnant_or_breastfeeding",
         "skin_condition_flare_in_area",
-        "inflammatory_acne_in_area",
     ] {
         let s = screen_at(&set, json!({ q: true }), date(2030, 1, 1));
         assert_eq!(s.outcome, Defer, "{q}");
@@ -384,15 +395,15 @@ fn worst_finding_wins() {
 fn earliest_date_is_the_last_of_the_dated_deferrals() {
     let set = RuleSet::builtin();
     let dated = json!({
-        "isotretinoin_last_dose": "2026-06-01",        // until 2026-12-01
+        "isotretinoin_last_dose": "2026-05-25",        // until 2026-11-25
         "last_neurotoxin_or_filler": "2026-11-10",     // until 2026-11-24
-        "last_laser_or_peel": "2026-11-15",            // until 2026-12-06
+        "last_laser_or_peel": "2026-11-10",            // until 2026-12-01
         "cold_sore_history": true,                     // consult, no effect on the date
     });
     let s = screen_at(&set, dated.clone(), TREATMENT);
     assert_eq!(s.outcome, Defer);
     assert_eq!(s.findings.len(), 4);
-    assert_eq!(s.earliest_date, Some(date(2026, 12, 6)));
+    assert_eq!(s.earliest_date, Some(date(2026, 12, 1)));
 
     let mut with_pregnancy = dated;
     with_pregnancy["pregnant_or_breastfeeding"] = json!(true);
@@ -569,11 +580,14 @@ fn override_errors_name_the_field() {
 fn parse_answers_accepts_valid_input() {
     let set = RuleSet::builtin();
     let a = set
-        .parse_answers(&json_answers(
-            &set,
-            json!({"keloid_history": "yes", "cold_sore_history": " No ",
+        .parse_answers(
+            &json_answers(
+                &set,
+                json!({"keloid_history": "yes", "cold_sore_history": " No ",
                    "isotretinoin_last_dose": "2026-03-31", "last_laser_or_peel": null}),
-        ))
+            ),
+            TODAY,
+        )
         .unwrap();
     assert_eq!(a.get("keloid_history"), Some(&Answer::YesNo(true)));
     assert_eq!(a.get("cold_sore_history"), Some(&Answer::YesNo(false)));
@@ -582,7 +596,10 @@ fn parse_answers_accepts_valid_input() {
         Some(&Answer::Date(Some(date(2026, 3, 31))))
     );
     assert_eq!(a.get("last_laser_or_peel"), Some(&Answer::Date(None)));
-    assert_eq!(a.get("last_neurotoxin_or_filler"), None);
+    assert_eq!(
+        a.get("last_neurotoxin_or_filler"),
+        Some(&Answer::Date(None))
+    );
 }
 
 #[test]
@@ -639,7 +656,7 @@ fn parse_answers_errors_name_the_field() {
     ];
     for (extra, field, message) in cases {
         let err = set
-            .parse_answers(&json_answers(&set, extra.clone()))
+            .parse_answers(&json_answers(&set, extra.clone()), TODAY)
             .unwrap_err();
         assert_eq!(err.field, field, "{extra}");
         assert!(err.message.contains(message), "{extra}: {}", err.message);
@@ -650,12 +667,15 @@ fn parse_answers_errors_name_the_field() {
         .as_object_mut()
         .unwrap()
         .remove("pregnant_or_breastfeeding");
-    let err = set.parse_answers(&missing).unwrap_err();
+    let err = set.parse_answers(&missing, TODAY).unwrap_err();
     assert_eq!(err.field, "answers.pregnant_or_breastfeeding");
     assert_eq!(err.message, "Please answer this question.");
 
     for not_object in [json!([]), json!("yes"), json!(null)] {
-        assert_eq!(set.parse_answers(&not_object).unwrap_err().field, "answers");
+        assert_eq!(
+            set.parse_answers(&not_object, TODAY).unwrap_err().field,
+            "answers"
+        );
     }
 }
 
@@ -663,7 +683,7 @@ fn parse_answers_errors_name_the_field() {
 fn validate_answers_reports_every_problem() {
     let set = RuleSet::builtin();
     let errors = set
-        .validate_answers(&json!({"zzz": 1, "keloid_history": 3}))
+        .validate_answers(&json!({"zzz": 1, "keloid_history": 3}), TODAY)
         .unwrap_err();
     assert_eq!(errors[0].field, "answers.zzz");
     let required = set.questions().iter().filter(|q| q.required).count();
@@ -688,7 +708,7 @@ fn answers_round_trip_as_a_json_object() {
     assert_eq!(stored["keloid_history"], false);
     let back: Answers = serde_json::from_value(stored.clone()).unwrap();
     assert_eq!(back, a);
-    assert_eq!(set.parse_answers(&stored).unwrap(), a);
+    assert_eq!(set.parse_answers(&stored, TODAY).unwrap(), a);
 }
 
 // ------------------------------------------------------------------ other rule sets
@@ -718,19 +738,19 @@ fn choice_questions() {
     assert_eq!(q["kind"], "choice");
     assert_eq!(q["options"], json!(["none", "mild", "severe"]));
     let a = set
-        .parse_answers(&json!({"skin_reaction": "severe"}))
+        .parse_answers(&json!({"skin_reaction": "severe"}), TODAY)
         .unwrap();
     assert_eq!(set.screen(&a, TREATMENT, TODAY).outcome, Consult);
     let a = set
-        .parse_answers(&json!({"skin_reaction": "mild"}))
+        .parse_answers(&json!({"skin_reaction": "mild"}), TODAY)
         .unwrap();
     assert_eq!(set.screen(&a, TREATMENT, TODAY).outcome, Eligible);
     let err = set
-        .parse_answers(&json!({"skin_reaction": "awful"}))
+        .parse_answers(&json!({"skin_reaction": "awful"}), TODAY)
         .unwrap_err();
     assert_eq!(err.field, "answers.skin_reaction");
     assert!(err.message.contains("none, mild, severe"));
-    let err = set.parse_answers(&json!({})).unwrap_err();
+    let err = set.parse_answers(&json!({}), TODAY).unwrap_err();
     assert_eq!(err.field, "answers.skin_reaction");
     // round trip of a choice answer
     let stored = serde_json::to_value(&a).unwrap();

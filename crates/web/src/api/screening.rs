@@ -20,6 +20,8 @@ pub async fn questions(State(state): State<AppState>) -> Json<Value> {
 pub struct ScreeningBody {
     answers: Option<Value>,
     treatment_date: Option<Value>,
+    /// The areas the answers are for; left out, the face (as before areas were asked).
+    areas: Option<Value>,
 }
 
 /// `POST /screenings`.
@@ -48,9 +50,30 @@ pub async fn create(
             ));
         }
     };
+    let areas = match body.areas {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .map(|a| a.as_str().map(str::to_owned))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "areas",
+                        "Areas are strings: \"face\", \"body\" or \"scalp\".",
+                    )
+                })?,
+        ),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "areas",
+                "Give the areas as a list, e.g. [\"face\"].",
+            ));
+        }
+    };
     let (id, result) = state
         .flows
-        .screen_and_store(&answers, treatment_date)
+        .screen_and_store(&answers, treatment_date, areas.as_deref())
         .await?;
     let mut body = json!(result);
     body["id"] = json!(id);

@@ -301,6 +301,8 @@ pub async fn screening(app: &TestApp, changes: Value) -> String {
     for q in questions.as_array().unwrap() {
         let value = match q["kind"].as_str().unwrap() {
             "yes_no" => json!(false),
+            // A date of birth has no "never": an adult's.
+            "date" if q["accepts_never"] == false => json!("1980-06-15"),
             "date" => Value::Null,
             _ => q["options"][0].clone(),
         };

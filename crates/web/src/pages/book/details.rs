@@ -19,6 +19,8 @@ pub(super) struct Details<'a> {
     pub errors: &'a FieldErrors,
     pub problem: Option<&'a str>,
     pub alternatives: &'a [scheduling::Slot],
+    /// The problem is with the screening: offer to answer the questions again.
+    pub ask_again: bool,
 }
 
 /// The details step's main content.
@@ -53,7 +55,11 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
                         }
                     }
                 }
-                p { a href=(format!("/book{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("date", &local.date().to_string())]))) { "See all times" } }
+                @if v.ask_again {
+                    p { a href=(format!("/book/screening{}", query(&[("service", &form.service), ("practitioner", &form.practitioner)]))) { "Answer the safety questions again" } }
+                } @else {
+                    p { a href=(format!("/book{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("date", &local.date().to_string())]))) { "See all times" } }
+                }
             }
         }
         (errors.summary(label))

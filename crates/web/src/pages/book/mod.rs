@@ -51,13 +51,18 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
             );
             return Redirect::to(&target).into_response();
         }
-        match state.flows.stored_gate(&q.screening).await {
+        match state.flows.stored_gate(&q.screening, &service.id).await {
             Ok(Stored::Found(Gate::Open {
                 not_before: nb,
                 review: r,
             })) => (not_before, review) = (nb, r),
             Ok(found) => {
-                return views::screening_closed(&state, closed_words(&found)).into_response();
+                let again = format!(
+                    "/book/screening{}",
+                    query(&[("service", &q.service), ("practitioner", &q.practitioner)])
+                );
+                return views::screening_closed(&state, &closed_words(&found), &again)
+                    .into_response();
             }
             Err(err) => return crate::error::ApiError::from(err).into_response(),
         }
@@ -110,15 +115,16 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
 }
 
 /// Why a screening keeps the client from booking, in the booking page's words.
-fn closed_words(found: &Stored) -> &'static str {
+fn closed_words(found: &Stored) -> String {
     match found {
-        Stored::Missing => "We could not find your safety questions; please answer them again.",
-        Stored::Unreadable => "Please answer the safety questions again.",
+        Stored::Missing => "We could not find your safety questions; please answer them again.".into(),
+        Stored::Unreadable => "Please answer the safety questions again.".into(),
+        Stored::OutOfScope(why) => why.clone(),
         Stored::Found(Gate::WaitUntilCleared) => {
-            "Your answers mean we should wait until the condition has cleared before treating you. You are welcome to book a free consultation meanwhile."
+            "Your answers mean we should wait until the condition has cleared before treating you. You are welcome to book a free consultation meanwhile.".into()
         }
         Stored::Found(_) => {
-            "Your answers mean microneedling is not right for you at the moment. Please book a consultation so a practitioner can advise you."
+            "Your answers mean microneedling is not right for you at the moment. Please book a consultation so a practitioner can advise you.".into()
         }
     }
 }
@@ -163,6 +169,18 @@ fn details_page(
     problem: Option<&str>,
     alternatives: &[scheduling::Slot],
 ) -> Response {
+    details_page_with(state, form, errors, problem, alternatives, false)
+}
+
+/// The details page; `ask_again` when the problem is the screening itself.
+fn details_page_with(
+    state: &AppState,
+    form: &DetailsForm,
+    errors: &FieldErrors,
+    problem: Option<&str>,
+    alternatives: &[scheduling::Slot],
+    ask_again: bool,
+) -> Response {
     let clinic = state.clinic();
     let Some(service) = clinic.setup.service(&form.service) else {
         return Redirect::to("/book").into_response();
@@ -181,6 +199,7 @@ fn details_page(
         errors,
         problem,
         alternatives,
+        ask_again,
     };
     let body = details::details(&clinic, &view);
     let status = if problem.is_some() || !errors.is_empty() {
@@ -275,6 +294,9 @@ pub async fn submit(
                 {
                     errors.add(field, refusal.message);
                     details_page(&state, &form, &errors, None, &[])
+                }
+                (None, Some("screening")) => {
+                    details_page_with(&state, &form, &errors, Some(&refusal.message), &[], true)
                 }
                 _ => details_page(&state, &form, &errors, Some(&refusal.message), &[]),
             }

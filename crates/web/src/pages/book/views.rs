@@ -63,13 +63,13 @@ pub(super) fn choose_service(state: &AppState, clinic: &ClinicSnapshot, q: &Book
     )
 }
 
-pub(super) fn screening_closed(state: &AppState, message: &str) -> Markup {
+pub(super) fn screening_closed(state: &AppState, message: &str, again: &str) -> Markup {
     let body = html! {
         h1 { "Let's talk first" }
         div.notice.warn { p { (message) } }
         p.cta-inline {
             a.button href="/book?service=consultation" { "Book a consultation" }
-            a.button.secondary href="/suitability" { "Answer the questions again" }
+            a.button.secondary href=(again) { "Answer the questions again" }
         }
     };
     page(

@@ -6,10 +6,28 @@ use maud::{Markup, html};
 use protocol::{Question, QuestionKind, RuleSet};
 
 use super::Carry;
-use super::answers::FormAnswers;
+use super::answers::{FormAnswers, NEVER, STILL_TAKING};
 use crate::state::AppState;
-use crate::ui::forms::{FieldErrors, Input, field_id, hidden};
+use crate::ui::forms::{FieldAria, FieldErrors, field_id, hidden};
 use crate::ui::layout::{PageMeta, page as layout_page};
+
+/// Which areas the answers are for: fixed by the treatment being booked, or asked, with what
+/// was ticked so far.
+pub enum AreasField {
+    /// The treatment's areas, said in words and not asked.
+    Fixed(Vec<String>),
+    /// Checkboxes for every area, these ticked.
+    Ask(Vec<String>),
+}
+
+impl AreasField {
+    /// The areas the answers will be stored for.
+    pub fn chosen(&self) -> &[String] {
+        match self {
+            AreasField::Fixed(a) | AreasField::Ask(a) => a,
+        }
+    }
+}
 
 /// The questionnaire form, grouped as the rules group their questions, posting to `action`.
 ///
@@ -20,11 +38,15 @@ pub fn questionnaire_form(
     rules: &RuleSet,
     action: &str,
     carry: &Carry,
-    answers: &FormAnswers,
+    form: (&FormAnswers, &AreasField),
     errors: &FieldErrors,
     submit_label: &str,
 ) -> Markup {
+    let (answers, areas) = form;
     let label_of = |field: &str| {
+        if field == "areas" {
+            return "Where you want treatment".to_owned();
+        }
         let id = field.strip_prefix("answers.").unwrap_or(field);
         rules
             .questions()
@@ -32,14 +54,21 @@ pub fn questionnaire_form(
             .find(|q| q.id == id)
             .map_or_else(|| "Your answers".to_owned(), |q| q.text.clone())
     };
+    let on_forms: Vec<Question> = rules
+        .questions()
+        .iter()
+        .filter(|q| q.on_forms())
+        .cloned()
+        .collect();
     html! {
         (errors.summary(label_of))
         form.questionnaire method="post" action=(action) {
             (carried(carry))
-            @for (group, questions) in groups(rules.questions()) {
+            (areas_field(areas, errors))
+            @for (group, questions) in groups(&on_forms) {
                 fieldset.question-group {
                     legend { h2 { (group) } }
-                    @for q in questions { (question_field(q, answers.get(&q.id).map(String::as_str), errors)) }
+                    @for q in questions { (question_field(q, answers, errors)) }
                 }
             }
             p.privacy.small { "Only our clinical staff see your answers." }
@@ -61,22 +90,10 @@ pub(super) fn groups(questions: &[Question]) -> Vec<(&str, Vec<&Question>)> {
 }
 
 /// One question, as the input its kind needs.
-fn question_field(q: &Question, value: Option<&str>, errors: &FieldErrors) -> Markup {
+fn question_field(q: &Question, answers: &FormAnswers, errors: &FieldErrors) -> Markup {
+    let value = answers.get(&q.id).map(String::as_str);
     match q.kind {
-        QuestionKind::Date => {
-            let name = format!("answers.{}", q.id);
-            let hint = format!("{} Leave empty if never.", q.why);
-            Input {
-                name: &name,
-                label: &q.text,
-                kind: "date",
-                value: value.unwrap_or(""),
-                hint: Some(&hint),
-                required: false,
-                autocomplete: None,
-            }
-            .render(errors)
-        }
+        QuestionKind::Date => date_question(q, answers, errors),
         QuestionKind::YesNo => {
             let options = [("yes", "Yes"), ("no", "No")];
             radio_question(q, &options, value, errors)
@@ -89,6 +106,97 @@ fn question_field(q: &Question, value: Option<&str>, errors: &FieldErrors) -> Ma
                 .map(|o| (o.as_str(), o.as_str()))
                 .collect();
             radio_question(q, &options, value, errors)
+        }
+    }
+}
+
+/// A date question: the date, and beside it the boxes that answer it without a date
+/// ("Never", "I am still taking it"). Leaving all empty is not "never": the form asks again.
+fn date_question(q: &Question, answers: &FormAnswers, errors: &FieldErrors) -> Markup {
+    let name = format!("answers.{}", q.id);
+    let FieldAria {
+        id,
+        hint_id,
+        error_id,
+        described,
+        error,
+    } = FieldAria::new(&name, Some(&q.why), errors);
+    let ticked = |which: &str| {
+        answers
+            .get(&format!("{}.{which}", q.id))
+            .is_some_and(|v| !v.is_empty())
+    };
+    let boxes: Vec<(&str, &str)> = [
+        (q.accepts_never, NEVER, "Never"),
+        (q.accepts_current, STILL_TAKING, "I am still taking it"),
+    ]
+    .into_iter()
+    .filter(|(shown, _, _)| *shown)
+    .map(|(_, which, label)| (which, label))
+    .collect();
+    html! {
+        fieldset.question.date-question aria-describedby=[described.as_deref()] {
+            legend { (q.text) }
+            p.hint id=(hint_id) { (q.why) }
+            @if let Some(message) = error { p.error-text id=(error_id) { (message) } }
+            div.field {
+                label for=(id) { @if !q.accepts_never { "Date of birth" } @else { "Date" } }
+                input id=(id) type="date" name=(name) value=(answers.get(&q.id).map(String::as_str).unwrap_or(""))
+                    required[!q.accepts_never] aria-invalid=[error.map(|_| "true")];
+            }
+            @for (which, label) in boxes {
+                @let box_id = format!("{id}-{which}");
+                label.choice for=(box_id) {
+                    input type="checkbox" id=(box_id) name=(format!("{name}.{which}")) value="yes" checked[ticked(which)];
+                    (label)
+                }
+            }
+        }
+    }
+}
+
+const AREAS_HINT: &str =
+    "Questions about \"the area\" mean these places. Your answers count for the areas you tick.";
+
+/// Where the client wants treatment: said when the treatment fixes it, asked otherwise.
+fn areas_field(areas: &AreasField, errors: &FieldErrors) -> Markup {
+    fn words(area: &str) -> &str {
+        match area {
+            "face" => "Face",
+            "body" => "Body",
+            "scalp" => "Scalp",
+            other => other,
+        }
+    }
+    match areas {
+        AreasField::Fixed(list) => html! {
+            p.areas { "These questions are about the area of your treatment: "
+                strong { (list.iter().map(|a| words(a).to_lowercase()).collect::<Vec<_>>().join(" and ")) } "." }
+        },
+        AreasField::Ask(ticked) => {
+            let FieldAria {
+                id,
+                hint_id,
+                error_id,
+                described,
+                error,
+            } = FieldAria::new("areas", Some(AREAS_HINT), errors);
+            html! {
+                fieldset.question aria-describedby=[described.as_deref()] {
+                    legend { "Where do you want treatment?" }
+                    p.hint id=(hint_id) { (AREAS_HINT) }
+                    @if let Some(message) = error { p.error-text id=(error_id) { (message) } }
+                    div.radio-row {
+                        @for (i, area) in clinic::ServiceSetup::AREAS.iter().enumerate() {
+                            @let box_id = if i == 0 { id.clone() } else { format!("{id}-{i}") };
+                            label.choice for=(box_id) {
+                                input type="checkbox" id=(box_id) name="areas" value=(area) checked[ticked.iter().any(|t| t == area)];
+                                (words(area))
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -151,7 +259,7 @@ pub(super) fn standalone_form(
     state: &AppState,
     clinic: &ClinicSnapshot,
     carry: &Carry,
-    answers: &FormAnswers,
+    form: (&FormAnswers, &AreasField),
     errors: &FieldErrors,
 ) -> Markup {
     let body = html! {
@@ -159,7 +267,7 @@ pub(super) fn standalone_form(
         p.lead { "Microneedling suits most healthy skin, but some health conditions, medicines and recent treatments mean it is better to wait, or to talk with us first." }
         p { "These questions take about three minutes. Answer as best you can; if you are not sure, choose the closest answer and your practitioner will go through it with you. This is a safety check, not a diagnosis." }
         (privacy_notice(clinic))
-        (questionnaire_form(&clinic.rules, "/suitability", carry, answers, errors, "See my result"))
+        (questionnaire_form(&clinic.rules, "/suitability", carry, form, errors, "See my result"))
     };
     let meta = PageMeta::new(
         "Is microneedling right for me?",
@@ -185,7 +293,7 @@ pub(super) fn booking_form(
     state: &AppState,
     clinic: &ClinicSnapshot,
     carry: &Carry,
-    answers: &FormAnswers,
+    form: (&FormAnswers, &AreasField),
     errors: &FieldErrors,
 ) -> Markup {
     let service = clinic.setup.service(&carry.service);
@@ -198,7 +306,7 @@ pub(super) fn booking_form(
             ", please answer these questions. They take about three minutes and make sure microneedling is safe for you."
         }
         (privacy_notice(clinic))
-        (questionnaire_form(&clinic.rules, "/book/screening", carry, answers, errors, "Continue to times"))
+        (questionnaire_form(&clinic.rules, "/book/screening", carry, form, errors, "Continue to times"))
     };
     let meta = PageMeta::new(
         "Safety questions",

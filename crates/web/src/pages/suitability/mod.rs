@@ -18,8 +18,8 @@ use protocol::Screening;
 use crate::state::AppState;
 use crate::ui::forms::{FieldErrors, query, query_pairs};
 
-use answers::{FormAnswers, Submitted, submit_answers};
-use form::{booking_form, standalone_form};
+use answers::{FormAnswers, Submitted, form_areas, submit_answers};
+use form::{AreasField, booking_form, standalone_form};
 use result::{failure_page, result_page};
 
 /// The questionnaire's routes: standalone at `/suitability`, inline in booking at `/book/screening`.
@@ -67,6 +67,14 @@ impl Carry {
         }
     }
 
+    /// The areas the answers are for: the carried treatment's, or those ticked in `pairs`.
+    fn areas(&self, clinic: &ClinicSnapshot, pairs: &[(String, String)]) -> AreasField {
+        match clinic.setup.service(&self.service) {
+            Some(service) => AreasField::Fixed(service::service_areas(service)),
+            None => AreasField::Ask(form_areas(pairs)),
+        }
+    }
+
     /// `/book?service=…&practitioner=…&screening=…`, with `service` in place of the carried one.
     fn book_url(&self, service: &str, screening: &str) -> String {
         format!(
@@ -84,11 +92,12 @@ impl Carry {
 pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let clinic = state.clinic();
     let carry = Carry::from_pairs(&query_pairs(raw.as_deref().unwrap_or("")), &clinic);
+    let areas = carry.areas(&clinic, &[]);
     standalone_form(
         &state,
         &clinic,
         &carry,
-        &FormAnswers::new(),
+        (&FormAnswers::new(), &areas),
         &FieldErrors::default(),
     )
     .into_response()
@@ -99,13 +108,16 @@ pub async fn submit(State(state): State<AppState>, body: Bytes) -> Response {
     let clinic = state.clinic();
     let pairs = query_pairs(&String::from_utf8_lossy(&body));
     let carry = Carry::from_pairs(&pairs, &clinic);
-    match submit_answers(&state, &pairs).await {
-        Submitted::Screened { id, screening } => {
-            result_page(&state, &clinic, &carry, &id, &screening).into_response()
-        }
+    let areas = carry.areas(&clinic, &pairs);
+    match submit_answers(&state, &pairs, areas.chosen()).await {
+        Submitted::Screened {
+            id,
+            screening,
+            areas,
+        } => result_page(&state, &clinic, &carry, (&id, &areas), &screening).into_response(),
         Submitted::Invalid { answers, errors } => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            standalone_form(&state, &clinic, &carry, &answers, &errors),
+            standalone_form(&state, &clinic, &carry, (&answers, &areas), &errors),
         )
             .into_response(),
         Submitted::Failed(e) => failure_page(&state, &clinic, &e),
@@ -116,11 +128,12 @@ pub async fn submit(State(state): State<AppState>, body: Bytes) -> Response {
 pub async fn booking_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let clinic = state.clinic();
     let carry = Carry::from_pairs(&query_pairs(raw.as_deref().unwrap_or("")), &clinic);
+    let areas = carry.areas(&clinic, &[]);
     booking_form(
         &state,
         &clinic,
         &carry,
-        &FormAnswers::new(),
+        (&FormAnswers::new(), &areas),
         &FieldErrors::default(),
     )
     .into_response()
@@ -131,16 +144,19 @@ pub async fn booking_submit(State(state): State<AppState>, body: Bytes) -> Respo
     let clinic = state.clinic();
     let pairs = query_pairs(&String::from_utf8_lossy(&body));
     let carry = Carry::from_pairs(&pairs, &clinic);
-    match submit_answers(&state, &pairs).await {
-        Submitted::Screened { id, screening } if can_book(&screening) => {
+    let areas = carry.areas(&clinic, &pairs);
+    match submit_answers(&state, &pairs, areas.chosen()).await {
+        Submitted::Screened { id, screening, .. } if can_book(&screening) => {
             Redirect::to(&carry.book_url(&carry.service, &id)).into_response()
         }
-        Submitted::Screened { id, screening } => {
-            result_page(&state, &clinic, &carry, &id, &screening).into_response()
-        }
+        Submitted::Screened {
+            id,
+            screening,
+            areas,
+        } => result_page(&state, &clinic, &carry, (&id, &areas), &screening).into_response(),
         Submitted::Invalid { answers, errors } => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            booking_form(&state, &clinic, &carry, &answers, &errors),
+            booking_form(&state, &clinic, &carry, (&answers, &areas), &errors),
         )
             .into_response(),
         Submitted::Failed(e) => failure_page(&state, &clinic, &e),

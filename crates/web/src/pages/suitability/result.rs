@@ -21,11 +21,11 @@ pub(super) fn result_page(
     state: &AppState,
     clinic: &ClinicSnapshot,
     carry: &Carry,
-    id: &str,
+    (id, areas): (&str, &[String]),
     screening: &Screening,
 ) -> Markup {
     let body = html! {
-        (outcome_message(clinic, carry, id, screening))
+        (outcome_message(clinic, carry, (id, areas), screening))
         @if !screening.findings.is_empty() { (findings_list(&screening.findings)) }
         p.small.muted { "Your answers are saved for our clinical staff only. Want to change an answer? " a href="/suitability" { "Start the questions again" } "." }
     };
@@ -42,7 +42,7 @@ pub(super) fn result_page(
 fn outcome_message(
     clinic: &ClinicSnapshot,
     carry: &Carry,
-    id: &str,
+    (id, areas): (&str, &[String]),
     screening: &Screening,
 ) -> Markup {
     match (screening.outcome, screening.earliest_date) {
@@ -51,21 +51,24 @@ fn outcome_message(
                 h1 { "Good news: microneedling looks right for you" }
                 p { "Nothing in your answers stands in the way of treatment. Your practitioner will have a quick chat with you before starting, as always." }
             }
-            (booking_links(clinic, carry, id))
+            (booking_links(clinic, carry, id, areas))
         },
         (Outcome::Consult, _) => html! {
             div.notice.warn.outcome {
                 h1 { "A practitioner will look at your answers first" }
                 p { "Some of your answers need a practitioner's review before we confirm treatment. You can still book now: your booking is held as " strong { "pending review" } ", and we will be in touch before your visit." }
             }
-            (booking_links(clinic, carry, id))
+            (booking_links(clinic, carry, id, areas))
         },
         (Outcome::Defer, Some(date)) => html! {
             div.notice.warn.outcome {
                 h1 { "Let's give your skin a little more time" }
                 p { "The earliest date we can treat you is " strong { (long_date(date)) } ". You can book now; we will only offer you dates from then on." }
+                @if screening.review {
+                    p { "A practitioner will also review your answers: your booking is held as " strong { "pending review" } " until they have, and we will be in touch before your visit." }
+                }
             }
-            (booking_links(clinic, carry, id))
+            (booking_links(clinic, carry, id, areas))
         },
         (Outcome::Defer, None) => html! {
             div.notice.warn.outcome {
@@ -85,10 +88,17 @@ fn outcome_message(
 }
 
 /// Links that continue to booking with the screening: the carried service, or each treatment.
-fn booking_links(clinic: &ClinicSnapshot, carry: &Carry, id: &str) -> Markup {
+/// Only treatments of the areas the answers were given for are offered.
+fn booking_links(clinic: &ClinicSnapshot, carry: &Carry, id: &str, areas: &[String]) -> Markup {
     let practitioner = clinic.setup.practitioner(&carry.practitioner);
-    let offered =
-        |service: &str| practitioner.is_none_or(|p| p.services.iter().any(|s| s == service));
+    let covered = |service: &clinic::ServiceSetup| {
+        service::service_areas(service)
+            .iter()
+            .all(|a| areas.contains(a))
+    };
+    let offered = |service: &clinic::ServiceSetup| {
+        covered(service) && practitioner.is_none_or(|p| p.services.contains(&service.id))
+    };
     let chosen = clinic
         .setup
         .service(&carry.service)
@@ -100,7 +110,7 @@ fn booking_links(clinic: &ClinicSnapshot, carry: &Carry, id: &str) -> Markup {
                 p.cta-inline { a.button href=(carry.book_url(&s.id, id)) { "Continue booking " (s.name.to_lowercase()) } }
             } @else {
                 ul.book-links {
-                    @for s in clinic.setup.services.iter().filter(|s| s.requires_screening && offered(&s.id)) {
+                    @for s in clinic.setup.services.iter().filter(|s| s.requires_screening && offered(s)) {
                         li { a.button.secondary href=(carry.book_url(&s.id, id)) { "Book " (s.name.to_lowercase()) } }
                     }
                 }

@@ -21,6 +21,12 @@ fn form_pairs_become_answers_json() {
         ("answers.pregnant_or_breastfeeding", "no"),
         ("answers.keloid_history", "yes"),
         ("answers.isotretinoin_last_dose", ""),
+        ("answers.isotretinoin_last_dose.never", "yes"),
+        ("answers.last_neurotoxin_or_filler", ""),
+        ("answers.last_ablative_laser_or_deep_peel", ""),
+        ("answers.last_ablative_laser_or_deep_peel.current", "yes"),
+        ("answers.last_facial_surgery.current", "yes"),
+        ("answers.last_facial_surgery.never", "yes"),
         ("answers.last_laser_or_peel", " 2026-01-31 "),
         ("answers.cold_sore_history", "maybe"),
         ("answers.not_a_question", "yes"),
@@ -33,6 +39,7 @@ fn form_pairs_become_answers_json() {
             "keloid_history": true,
             "isotretinoin_last_dose": null,
             "last_laser_or_peel": "2026-01-31",
+            "last_facial_surgery": null,
             "cold_sore_history": "maybe",
         })
     );
@@ -46,7 +53,7 @@ fn missing_answers_are_reported_per_question() {
         &form_answers(&pairs(&[("answers.keloid_history", "no")])),
     );
     let errors = rules
-        .validate_answers(&json)
+        .validate_answers(&json, jiff::civil::date(2026, 11, 10))
         .expect_err("most questions are unanswered");
     assert!(
         errors
@@ -54,8 +61,9 @@ fn missing_answers_are_reported_per_question() {
             .any(|e| e.field == "answers.pregnant_or_breastfeeding")
     );
     assert!(!errors.iter().any(|e| e.field == "answers.keloid_history"));
+    // A blank date is not "never": it is asked for like any other answer.
     assert!(
-        !errors
+        errors
             .iter()
             .any(|e| e.field == "answers.isotretinoin_last_dose")
     );
@@ -67,20 +75,20 @@ fn all_no_is_valid() {
     let list: Vec<(String, String)> = rules
         .questions()
         .iter()
-        .map(|q| {
-            (
-                format!("answers.{}", q.id),
-                if q.kind == QuestionKind::Date {
-                    ""
-                } else {
-                    "no"
-                }
-                .to_owned(),
-            )
+        .filter(|q| q.on_forms())
+        .map(|q| match q.kind {
+            QuestionKind::Date if q.accepts_never => (format!("answers.{}.never", q.id), "yes"),
+            QuestionKind::Date => (format!("answers.{}", q.id), "1990-04-02"),
+            _ => (format!("answers.{}", q.id), "no"),
         })
+        .map(|(k, v)| (k, v.to_owned()))
         .collect();
     let json = answers_json(rules.questions(), &form_answers(&list));
-    assert!(rules.validate_answers(&json).is_ok());
+    assert!(
+        rules
+            .validate_answers(&json, jiff::civil::date(2026, 11, 10))
+            .is_ok()
+    );
 }
 
 #[test]
@@ -90,8 +98,18 @@ fn form_messages_speak_to_people() {
         form_message(&rules, "answers.keloid_history", "x"),
         "Please choose Yes or No."
     );
+    assert!(form_message(&rules, "answers.isotretinoin_last_dose", "null").contains("\"Never\""));
+    assert_eq!(
+        form_message(
+            &rules,
+            "answers.last_laser_or_peel",
+            "Please answer this question."
+        ),
+        "Please answer: give the date, or tick \"Never\"."
+    );
     assert!(
-        form_message(&rules, "answers.isotretinoin_last_dose", "null").contains("leave it empty")
+        form_message(&rules, "answers.isotretinoin_last_dose", "in the future")
+            .contains("I am still taking it")
     );
     assert_eq!(form_message(&rules, "answers", "whole"), "whole");
 }
@@ -117,6 +135,7 @@ fn booking_follows_the_outcome() {
     let s = |outcome, earliest_date| Screening {
         outcome,
         earliest_date,
+        review: false,
         findings: vec![],
     };
     assert!(can_book(&s(Outcome::Eligible, None)));
