@@ -298,12 +298,19 @@ macro_rules! on_both_engines {
     )*};
 }
 
-/// Every required screening question answered "no", then `yes` answered "yes".
+/// Every required screening question answered "no" (dates "never", an adult's birth date),
+/// then `yes` answered "yes".
 fn answers_with(flows: &Workflows, yes: &str) -> serde_json::Value {
     let clinic = flows.clinic();
     let mut answers = serde_json::Map::new();
     for q in clinic.rules.questions().iter().filter(|q| q.required) {
-        answers.insert(q.id.clone(), serde_json::Value::Bool(q.id == yes));
+        let value = match q.kind {
+            // An adult's date of birth; every other date question is "never".
+            protocol::QuestionKind::Date if !q.accepts_never => serde_json::json!("1980-06-15"),
+            protocol::QuestionKind::Date => serde_json::Value::Null,
+            _ => serde_json::Value::Bool(q.id == yes),
+        };
+        answers.insert(q.id.clone(), value);
     }
     serde_json::Value::Object(answers)
 }
@@ -311,7 +318,7 @@ fn answers_with(flows: &Workflows, yes: &str) -> serde_json::Value {
 async fn held_for(h: &Harness, yes: &str, email: &str, hours: i64) -> Booking {
     let (screening, result) = h
         .flows
-        .screen_and_store(&answers_with(&h.flows, yes), None)
+        .screen_and_store(&answers_with(&h.flows, yes), None, None)
         .await
         .expect("screening");
     assert_eq!(result.outcome, protocol::Outcome::Consult, "{yes}");
