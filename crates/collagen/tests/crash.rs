@@ -17,7 +17,7 @@ use suite::{Database, Rng, SERVICES, Server};
 /// What one client saw of one request.
 enum Outcome {
     Booked { id: String },
-    Refused(u16),
+    Refused,
     ServerError(String),
     NoAnswer,
 }
@@ -46,6 +46,7 @@ fn load(
     clients: usize,
     queue: Arc<Mutex<Vec<(String, String)>>>,
     screening: &str,
+    run: u64,
     seen: Arc<Mutex<Vec<Outcome>>>,
 ) -> tokio::task::JoinSet<()> {
     let mut tasks = tokio::task::JoinSet::new();
@@ -60,7 +61,7 @@ fn load(
                     return;
                 };
                 n += 1;
-                let email = format!("crash-{client}-{n}-{}@example.com", start.len());
+                let email = format!("crash-{run}-{client}-{n}@example.com");
                 let body = suite::booking_body(&service, &start, None, &email, &screening);
                 let outcome = match http.post(&url).json(&body).send().await {
                     Err(_) => Outcome::NoAnswer,
@@ -77,7 +78,7 @@ fn load(
                             Ok(text) if status >= 500 => {
                                 Outcome::ServerError(format!("{status}: {text}"))
                             }
-                            Ok(_) => Outcome::Refused(status),
+                            Ok(_) => Outcome::Refused,
                         }
                     }
                 };
@@ -161,6 +162,7 @@ async fn crash_in(dir: tempfile::TempDir, database: Database) {
             clients,
             queue.clone(),
             &screening,
+            run,
             seen.clone(),
         );
         // Kill once the load is in full swing: some bookings answered, many in flight.
@@ -187,7 +189,7 @@ async fn crash_in(dir: tempfile::TempDir, database: Database) {
         for outcome in outcomes {
             match outcome {
                 Outcome::Booked { id } => booked.push(id),
-                Outcome::Refused(_) => refused += 1,
+                Outcome::Refused => refused += 1,
                 Outcome::ServerError(e) => server_errors.push(e),
                 Outcome::NoAnswer => cut_off += 1,
             }

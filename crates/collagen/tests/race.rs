@@ -18,6 +18,8 @@ use suite::{Database, Rng, SERVICES, Server};
 #[derive(Default)]
 struct Seen {
     statuses: BTreeMap<u16, u64>,
+    /// Refusals by problem type, to show what the races ended in.
+    refusals: BTreeMap<String, u64>,
     booked: HashSet<String>,
     server_errors: Vec<String>,
     transport_errors: Vec<String>,
@@ -140,6 +142,12 @@ async fn race_in(dir: tempfile::TempDir, database: Database, processes: usize) {
                         seen.booked.insert(body["id"].as_str().unwrap().to_owned());
                     } else if status >= 500 {
                         seen.server_errors.push(format!("{status}: {text}"));
+                    } else {
+                        let problem: serde_json::Value =
+                            serde_json::from_str(&text).unwrap_or_default();
+                        let kind = problem["type"].as_str().unwrap_or("?");
+                        let field = problem["field"].as_str().unwrap_or("-");
+                        *seen.refusals.entry(format!("{kind} {field}")).or_default() += 1;
                     }
                 }
                 Err(err) => seen.transport_errors.push(err),
@@ -155,6 +163,7 @@ async fn race_in(dir: tempfile::TempDir, database: Database, processes: usize) {
         sent as f64 / elapsed.as_secs_f64(),
         seen.statuses
     );
+    eprintln!("refusals: {:?}", seen.refusals);
 
     let overlaps = database.count(&suite::overlap_sql()).await;
     let unheld = database.count(&suite::unheld_sql()).await;

@@ -396,23 +396,26 @@ pub fn booking_body(
     body
 }
 
+/// The demo clinic's zone.
+fn zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("America/New_York").unwrap()
+}
+
 /// The clinic's date `days` from today.
 pub fn clinic_date(days: i64) -> jiff::civil::Date {
     jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::get("America/New_York").unwrap())
+        .to_zoned_datetime(zone())
         .date()
         .checked_add(jiff::Span::new().days(days))
         .unwrap()
 }
 
-/// A start `minutes` after (or before) an RFC 3339 start, in the same offset.
+/// A start `minutes` after (or before) an RFC 3339 start, with the clinic's offset.
 pub fn shifted(start: &str, minutes: i64) -> String {
-    let zoned: jiff::Zoned = start
+    let moved = start
         .parse::<jiff::Timestamp>()
         .unwrap()
-        .to_zoned(jiff::tz::TimeZone::get("America/New_York").unwrap());
-    let moved = zoned
         .checked_add(jiff::SignedDuration::from_mins(minutes))
         .unwrap();
-    moved.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    clinic::rfc3339(&moved.to_zoned_datetime(zone()))
 }
