@@ -13,14 +13,20 @@ fuzz_target!(|data: &[u8]| {
     match clinic::parse(text, Some("fuzz.toml")) {
         Ok(setup) => {
             // Validation is the one check the back office's setup screens run too.
-            assert!(clinic::validate(&setup).is_ok(), "parse accepted what validate refuses");
+            assert!(
+                clinic::validate(&setup).is_ok(),
+                "parse accepted what validate refuses"
+            );
             let snapshot = clinic::ClinicSnapshot::new(setup, 1);
             let _ = snapshot.last_bookable_date();
         }
         Err(err) => {
             let lines = text.lines().count().max(1);
             if let Some(line) = err.line {
-                assert!(line >= 1 && line <= lines + 1, "line {line} of {lines}: {err}");
+                assert!(
+                    line >= 1 && line <= lines + 1,
+                    "line {line} of {lines}: {err}"
+                );
             }
             assert!(!err.to_string().is_empty());
         }

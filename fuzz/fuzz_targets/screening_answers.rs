@@ -32,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
             let judged = RULES.screen(&answers, treatment, today);
             let stored = serde_json::to_string(&answers).unwrap();
             let read: protocol::Answers = serde_json::from_str(&stored).unwrap();
-            assert_eq!(read, answers, "stored answers read back differently: {stored}");
+            assert_eq!(
+                read, answers,
+                "stored answers read back differently: {stored}"
+            );
             assert_eq!(RULES.screen(&read, treatment, today), judged);
         }
         Err(first) => {

@@ -27,9 +27,14 @@ enum Outcome {
 async fn targets(http: &reqwest::Client, base: &str, rng: &mut Rng) -> Vec<(String, String)> {
     let mut all = Vec::new();
     for (service, _) in SERVICES {
-        let starts =
-            suite::free_starts(http, base, service, suite::clinic_date(1), suite::clinic_date(60))
-                .await;
+        let starts = suite::free_starts(
+            http,
+            base,
+            service,
+            suite::clinic_date(1),
+            suite::clinic_date(60),
+        )
+        .await;
         all.extend(starts.into_iter().map(|s| (service.to_string(), s)));
     }
     for i in (1..all.len()).rev() {

@@ -215,7 +215,13 @@ impl Server {
             .unwrap();
         let mut command = Command::new(binary());
         command
-            .args(["serve", "--listen", "127.0.0.1:0", "--bookings-per-hour", "0"])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--bookings-per-hour",
+                "0",
+            ])
             .arg("--data-dir")
             .arg(data_dir)
             .env("RUST_LOG", "warn,collagen=info")
