@@ -25,8 +25,8 @@ fuzz_target!(|data: &[u8]| {
     let offset = |b: [u8; 2]| jiff::Span::new().days(i64::from(i16::from_le_bytes(b)));
     let today = base.checked_add(offset([days[0], days[1]])).unwrap();
     let treatment = base.checked_add(offset([days[2], days[3]])).unwrap();
-    let all = RULES.validate_answers(&value);
-    match RULES.parse_answers(&value) {
+    let all = RULES.validate_answers(&value, today);
+    match RULES.parse_answers(&value, today) {
         Ok(answers) => {
             assert!(all.is_ok());
             let judged = RULES.screen(&answers, treatment, today);

@@ -312,6 +312,11 @@ fn answers_with(flows: &Workflows, yes: &str) -> serde_json::Value {
         };
         answers.insert(q.id.clone(), value);
     }
+    if !answers.contains_key(yes) {
+        // `age_under_22` is the older question the date of birth replaced; it stands in for it.
+        answers.remove("date_of_birth");
+        answers.insert(yes.to_string(), serde_json::Value::Bool(true));
+    }
     serde_json::Value::Object(answers)
 }
 
