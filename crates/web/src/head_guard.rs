@@ -33,7 +33,8 @@ impl<S: AsyncWrite + Unpin> HeadGuard<S> {
     /// Writes out what remains of a rewritten head.
     fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         while self.written < self.pending.len() {
-            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &self.pending[self.written..]))?;
+            let n =
+                ready!(Pin::new(&mut self.inner).poll_write(cx, &self.pending[self.written..]))?;
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
@@ -124,7 +125,11 @@ mod tests {
         )
         .expect("rewritten");
         let text = String::from_utf8(fixed).unwrap();
-        assert!(text.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n"));
+        assert!(
+            text.starts_with(
+                "HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n"
+            )
+        );
         assert!(text.contains("\r\ncontent-security-policy: default-src 'self'"));
         assert!(text.contains("\r\nx-content-type-options: nosniff"));
         assert!(text.ends_with("\r\n\r\n"));

@@ -26,7 +26,10 @@ pub(crate) const SECURITY_HEADERS: [(&str, &str); 6] = [
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "same-origin"),
     ("x-frame-options", "DENY"),
-    ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    ),
     ("cross-origin-opener-policy", "same-origin"),
 ];
 
@@ -48,7 +51,10 @@ pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
         ));
     }
     router
-        .layer(middleware::from_fn_with_state(state.clone(), strict_transport))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            strict_transport,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -76,9 +82,10 @@ async fn strict_transport(
     let https = came_over_https(&state, request.headers());
     let mut response = next.run(request).await;
     if https {
-        response
-            .headers_mut()
-            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     response
 }

@@ -24,8 +24,8 @@ mod ui;
 pub use admin::ROUTES as ADMIN_ROUTES;
 pub use auth::password::{hash as hash_password, weakness as password_weakness};
 pub use config::Config;
-pub use server::{ServerLimits, raise_open_file_limit, serve};
 pub use mail::{MailConfig, run_worker as run_mail_worker};
+pub use server::{ServerLimits, raise_open_file_limit, serve};
 pub use state::AppState;
 
 use axum::Router;

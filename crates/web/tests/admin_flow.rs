@@ -964,7 +964,12 @@ async fn a_public_booking_never_renames_a_client(app: TestApp) {
     let (status, second) = app
         .post_json(
             "/api/v1/bookings",
-            &body(&starts[1], "Mallory Stranger", "ANN@Example.com", "+1 555 0666"),
+            &body(
+                &starts[1],
+                "Mallory Stranger",
+                "ANN@Example.com",
+                "+1 555 0666",
+            ),
         )
         .await;
     assert_eq!(status, 201, "{second}");
@@ -981,21 +986,38 @@ async fn a_public_booking_never_renames_a_client(app: TestApp) {
     let second_id = second["id"].as_str().unwrap();
     let page = get(&app, &desk, &format!("/admin/bookings/{second_id}")).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Ann Lee"), "client record on the booking");
+    assert!(
+        page.body.contains("Ann Lee"),
+        "client record on the booking"
+    );
     assert!(page.body.contains("Booked as"), "{}", page.body);
     assert!(page.body.contains("Mallory Stranger \u{b7} +1 555 0666"));
     let first_id = first["id"].as_str().unwrap();
     let page = get(&app, &desk, &format!("/admin/bookings/{first_id}")).await;
     assert!(page.body.contains("Ann Lee"));
-    assert!(!page.body.contains("Booked as"), "the first booking matches the record");
-    let client_id = app.store.booking(first_id).await.unwrap().unwrap().client.id;
+    assert!(
+        !page.body.contains("Booked as"),
+        "the first booking matches the record"
+    );
+    let client_id = app
+        .store
+        .booking(first_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .client
+        .id;
     let record = app.store.client(&client_id).await.unwrap().unwrap();
     assert_eq!(
         (record.name.as_str(), record.phone.as_deref()),
         ("Ann Lee", Some("+1 555 0101"))
     );
     let page = get(&app, &desk, &format!("/admin/clients/{client_id}")).await;
-    assert!(page.body.contains("booked as Mallory Stranger"), "{}", page.body);
+    assert!(
+        page.body.contains("booked as Mallory Stranger"),
+        "{}",
+        page.body
+    );
 
     // Staff decide the new details are the client's: the record takes them.
     let done = post(

@@ -78,7 +78,10 @@ async fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
 async fn normal_requests_answer_fast_while_a_thousand_slow_or_idle_connections_are_held() {
     // The test holds a thousand sockets of its own besides the server's.
     let files = web::raise_open_file_limit().unwrap_or(0);
-    assert!(files >= 1_300, "this test needs 1,300 open files, the limit is {files}");
+    assert!(
+        files >= 1_300,
+        "this test needs 1,300 open files, the limit is {files}"
+    );
     let server = start(
         web::ServerLimits {
             max_connections: 64,
@@ -91,10 +94,11 @@ async fn normal_requests_answer_fast_while_a_thousand_slow_or_idle_connections_a
     let started = Instant::now();
     let mut held = Vec::with_capacity(1_000);
     for i in 0..1_000 {
-        let mut stream = tokio::time::timeout(Duration::from_secs(2), TcpStream::connect(server.addr))
-            .await
-            .expect("connect in time")
-            .expect("connect");
+        let mut stream =
+            tokio::time::timeout(Duration::from_secs(2), TcpStream::connect(server.addr))
+                .await
+                .expect("connect in time")
+                .expect("connect");
         if i % 2 == 0 {
             // Slowloris: a request head that never ends.
             stream
@@ -103,7 +107,10 @@ async fn normal_requests_answer_fast_while_a_thousand_slow_or_idle_connections_a
                 .expect("write");
         }
         held.push(stream);
-        assert!(started.elapsed() < Duration::from_secs(60), "opening took too long");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "opening took too long"
+        );
     }
     let mut slowest = Duration::ZERO;
     for _ in 0..10 {
@@ -123,7 +130,10 @@ async fn normal_requests_answer_fast_while_a_thousand_slow_or_idle_connections_a
             closed += 1;
         }
     }
-    assert!(closed > 100, "only {closed} of 200 held connections were closed");
+    assert!(
+        closed > 100,
+        "only {closed} of 200 held connections were closed"
+    );
     drop(held);
     stop(server).await;
 }
@@ -150,7 +160,11 @@ async fn silent_slow_and_idle_connections_are_closed_after_the_header_timeout() 
     let mut first = [0u8; 64];
     let n = idle.read(&mut first).await.unwrap();
     assert!(first[..n].starts_with(b"HTTP/1.1 200"), "keep-alive answer");
-    for (what, stream) in [("silent", &mut silent), ("slow", &mut slow), ("idle", &mut idle)] {
+    for (what, stream) in [
+        ("silent", &mut silent),
+        ("slow", &mut slow),
+        ("idle", &mut idle),
+    ] {
         assert!(
             closed_within(stream, Duration::from_secs(4)).await,
             "the {what} connection is still open"
@@ -167,7 +181,11 @@ async fn hypers_own_error_answers_carry_the_security_headers() {
         "a".repeat(600_000)
     );
     let cases: [(&str, Vec<u8>, &str); 2] = [
-        ("garbage", b"NOT HTTP AT ALL\r\n\r\n".to_vec(), "HTTP/1.1 400"),
+        (
+            "garbage",
+            b"NOT HTTP AT ALL\r\n\r\n".to_vec(),
+            "HTTP/1.1 400",
+        ),
         ("huge head", huge.into_bytes(), "HTTP/1.1 431"),
     ];
     for (what, bytes, status) in cases {
@@ -231,7 +249,11 @@ async fn stopping_closes_idle_connections_and_returns() {
     let addr = server.addr;
     let started = Instant::now();
     stop(server).await;
-    assert!(started.elapsed() < Duration::from_secs(5), "drain took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "drain took {:?}",
+        started.elapsed()
+    );
     assert!(closed_within(&mut idle, Duration::from_secs(1)).await);
     assert!(TcpStream::connect(addr).await.is_err(), "still accepting");
 }

@@ -109,7 +109,8 @@ impl Booking {
     /// The booking's details when they differ from the client record, for staff to see
     /// and decide on; `None` when they match.
     pub fn booked_differently(&self) -> Option<&BookedAs> {
-        let same_phone = self.booked_as.phone.is_none() || self.booked_as.phone == self.client.phone;
+        let same_phone =
+            self.booked_as.phone.is_none() || self.booked_as.phone == self.client.phone;
         (self.booked_as.name != self.client.name || !same_phone).then_some(&self.booked_as)
     }
 }

@@ -219,10 +219,8 @@ pub async fn adopt_booked(
         Err(r) => return r,
     };
     match state.flows.adopt_booked_details(&booking.id).await {
-        Ok(update) => {
-            axum::response::Redirect::to(&format!("/admin/clients/{}", update.after.id))
-                .into_response()
-        }
+        Ok(update) => axum::response::Redirect::to(&format!("/admin/clients/{}", update.after.id))
+            .into_response(),
         Err(err) => {
             let err = crate::ui::refusal::FormRefusal::from(err);
             let body = html! { h1 { "Client not updated" } p.notice.danger role="alert" { (err.message) } };
