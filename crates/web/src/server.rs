@@ -49,6 +49,9 @@ impl Default for ServerLimits {
 /// so shedding itself never exhausts file descriptors.
 const SHED_AT_ONCE: usize = 64;
 
+/// The longest a stop waits for answers in flight; handlers themselves stop at 30 s.
+const DRAIN_LIMIT: Duration = Duration::from_secs(60);
+
 /// How long a newcomer waits for an evicted connection's permit before it is shed.
 const EVICTION_WAIT: Duration = Duration::from_millis(200);
 
@@ -216,8 +219,16 @@ pub async fn serve(
     }
     drop(listener);
     let _ = stop_tx.send(true);
-    // Every connection holds a permit until it ends: all of them back means drained.
-    let _ = permits.acquire_many(max as u32).await;
+    // Every connection holds a permit until it ends: all of them back means drained. A
+    // client that stops reading an answer could hold one for ever, so the wait is capped.
+    let drained = tokio::time::timeout(
+        DRAIN_LIMIT,
+        permits.acquire_many(u32::try_from(max).unwrap_or(u32::MAX)),
+    )
+    .await;
+    if drained.is_err() {
+        tracing::warn!("stopping with connections still open after {DRAIN_LIMIT:?}");
+    }
     Ok(())
 }
 
@@ -326,6 +337,8 @@ pub fn raise_open_file_limit() -> Option<u64> {
                 limit = raised;
             }
         }
+        // rlim_t is u64 on Linux but not on every unix.
+        #[allow(clippy::unnecessary_cast)]
         Some(limit.rlim_cur as u64)
     }
 }
