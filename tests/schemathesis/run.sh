@@ -4,7 +4,8 @@
 #   COLLAGEN_BIN=target/debug/collagen bash tests/schemathesis/run.sh
 # Builds nothing. Env: COLLAGEN_BIN (required), COLLAGEN_TEST_POSTGRES (default
 # postgres://postgres@127.0.0.1:5432/test: a database on the server to create others from),
-# ENGINES (default "sqlite postgres"), MAX_EXAMPLES (default 40 per operation).
+# ENGINES (default "sqlite postgres"), MAX_EXAMPLES (default 40 per operation and round;
+# fuzzing repeats rounds until its 150 s budget per engine is spent).
 #
 # Fails on any 5xx, any answer that breaks its documented schema, content type or headers,
 # and any status the document does not list. Every operation under /api/v1 is tested.
@@ -89,7 +90,8 @@ run_engine() {
     sleep 0.2
   done
   local status=0
-  timeout 240 st run "$base/api/v1/openapi.json" \
+  # From the scratch folder, so schemathesis leaves nothing in the checkout.
+  (cd "$WORK" && timeout 240 st run "$base/api/v1/openapi.json" \
     --url "$base/api/v1" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing \
@@ -99,7 +101,7 @@ run_engine() {
     --request-timeout 10 \
     --seed 1 \
     --generation-database none \
-    --no-color || status=$?
+    --no-color) || status=$?
   stop_server
   if ((status != 0)); then
     echo "----- server log, last lines -----" >&2
