@@ -109,4 +109,11 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy.
     #[arg(long, env = "COLLAGEN_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Connections served at once; past it the longest-idle one is closed, or a 503 sent.
+    #[arg(long, env = "COLLAGEN_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a connection may take to send a request's headers, counted from when it
+    /// opens or its previous answer went out (so also the keep-alive idle limit).
+    #[arg(long, env = "COLLAGEN_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
 }

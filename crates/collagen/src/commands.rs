@@ -158,18 +158,38 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         wait_for(stop_rx.clone()),
     ));
     let refresher = tokio::spawn(refresh_setup(state.clone(), wait_for(stop_rx.clone())));
-    tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(
-        listener,
-        web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let limits = server_limits(&args);
+    tracing::info!(address = %listener.local_addr()?, max_connections = limits.max_connections, "serving");
+    web::serve(listener, web::app(state), limits, shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     let _ = tokio::join!(worker, refresher);
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// File descriptors kept for the database, mail, the listener and connections being shed.
+const RESERVED_FILES: u64 = 128;
+
+/// The connection limits from flags, capped so the open-file limit is never the one hit.
+fn server_limits(args: &ServeArgs) -> web::ServerLimits {
+    let mut max = u64::from(args.max_connections);
+    if let Some(files) = web::raise_open_file_limit() {
+        let room = files.saturating_sub(RESERVED_FILES).max(1);
+        if room < max {
+            tracing::warn!(
+                asked = max,
+                allowed = room,
+                open_file_limit = files,
+                "--max-connections lowered to fit the open-file limit"
+            );
+            max = room;
+        }
+    }
+    web::ServerLimits {
+        max_connections: max as usize,
+        header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
+    }
 }
 
 /// Resolves when the stop flag is raised.

@@ -24,6 +24,10 @@ fn booking(status: BookingStatus) -> Booking {
             email: "ada@example.com".into(),
             phone: None,
         },
+        booked_as: store::BookedAs {
+            name: "Ada Client".into(),
+            phone: None,
+        },
     }
 }
 

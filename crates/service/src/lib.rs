@@ -7,6 +7,7 @@
 
 mod availability;
 mod booking;
+mod clients;
 mod input;
 mod limits;
 mod links;

@@ -708,3 +708,79 @@ async fn saving_a_setup_twice_updates_by_id(db: TestDb) {
     assert_eq!(db.count("practitioners").await, 2);
 }
 on_both_engines!(saving_a_setup_twice_updates_by_id);
+
+/// A booking made with an existing client's email, in any case, never renames the client:
+/// the booking keeps what was typed, the record and earlier bookings stay as they were,
+/// and only staff take the typed details into the record.
+async fn a_booking_never_renames_an_existing_client(db: TestDb) {
+    setup(&db).await;
+    let first = book(
+        &db,
+        "ana@example.com",
+        whole("maya-lee", "room-1", "09:00", "09:30"),
+    )
+    .await
+    .expect("first");
+    let mut other = new_booking("ANA@Example.COM", "consultation");
+    other.client.name = "Somebody Else".into();
+    other.client.phone = Some("+1 555 0999".into());
+    let placement = whole("maya-lee", "room-1", "10:00", "10:30");
+    let window = (placement.start, placement.end);
+    let second = db
+        .store
+        .create_booking(
+            &other,
+            window,
+            move |_| Ok::<_, &str>(placement),
+            |b| mail_for(b, "booked"),
+        )
+        .await
+        .expect("second");
+    assert_eq!(second.client.id, first.client.id);
+    assert_eq!(second.client.name, "Client ana@example.com");
+    assert_eq!(second.client.phone.as_deref(), Some("+1 555 0123"));
+    assert_eq!(second.booked_as.name, "Somebody Else");
+    assert_eq!(second.booked_differently(), Some(&second.booked_as));
+
+    let record = db.store.client(&first.client.id).await.unwrap().unwrap();
+    assert_eq!(record.name, "Client ana@example.com");
+    assert_eq!(record.phone.as_deref(), Some("+1 555 0123"));
+    let stored_first = db.store.booking(&first.id).await.unwrap().unwrap();
+    assert_eq!(stored_first.client.name, "Client ana@example.com");
+    assert_eq!(stored_first.booked_differently(), None);
+    let stored_second = db.store.booking(&second.id).await.unwrap().unwrap();
+    assert_eq!(stored_second.booked_as.name, "Somebody Else");
+    assert_eq!(
+        stored_second.booked_as.phone.as_deref(),
+        Some("+1 555 0999")
+    );
+    assert_eq!(stored_second.client.name, "Client ana@example.com");
+
+    // Staff decide the second booking's details are the client's own.
+    let update = db
+        .store
+        .update_client_from_booking(&second.id)
+        .await
+        .unwrap()
+        .expect("booking found");
+    assert_eq!(update.before.name, "Client ana@example.com");
+    assert_eq!(update.after.name, "Somebody Else");
+    assert_eq!(update.after.phone.as_deref(), Some("+1 555 0999"));
+    let record = db.store.client(&first.client.id).await.unwrap().unwrap();
+    assert_eq!(record, update.after);
+    let stored_second = db.store.booking(&second.id).await.unwrap().unwrap();
+    assert_eq!(stored_second.booked_differently(), None);
+    let stored_first = db.store.booking(&first.id).await.unwrap().unwrap();
+    assert_eq!(
+        stored_first.booked_differently().map(|b| b.name.as_str()),
+        Some("Client ana@example.com")
+    );
+    assert!(
+        db.store
+            .update_client_from_booking("no-such-booking")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+on_both_engines!(a_booking_never_renames_an_existing_client);

@@ -20,34 +20,74 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
     frame-ancestors 'none'";
 
+/// The headers every answer carries, hyper's own and the early 503 included.
+pub(crate) const SECURITY_HEADERS: [(&str, &str); 6] = [
+    ("content-security-policy", CSP),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "same-origin"),
+    ("x-frame-options", "DENY"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    ),
+    ("cross-origin-opener-policy", "same-origin"),
+];
+
+/// A year: browsers keep to https for that long after an answer that came over it.
+const HSTS: &str = "max-age=31536000";
+
 /// Wraps the router in the layers every response passes through.
 pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
-    router
+    let mut router = router
         .fallback(crate::pages::not_found)
         .layer(middleware::from_fn(refuse_nul_in_address))
         .layer(middleware::from_fn(no_store_private))
         .layer(middleware::from_fn(log_request))
-        .layer(CompressionLayer::new())
-        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header(header::REFERRER_POLICY, "same-origin"))
-        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header(
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=()",
-        ))
-        .layer(header(
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
+        .layer(CompressionLayer::new());
+    for (name, value) in SECURITY_HEADERS {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            strict_transport,
         ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
         .with_state(state)
+}
+
+/// Whether the request reached the clinic over https. Collagen speaks plain http itself,
+/// so only a trusted proxy's `X-Forwarded-Proto` can say so.
+pub(crate) fn came_over_https(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    state.config.behind_proxy
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
+/// `Strict-Transport-Security` on answers to https requests only: sent over plain http it
+/// would mean nothing, and on loopback it would pin a developer's browser to https.
+async fn strict_transport(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let https = came_over_https(&state, request.headers());
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
+    response
 }
 
 /// One log line per request, with its status and how long it took.

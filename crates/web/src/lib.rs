@@ -12,10 +12,12 @@ mod config;
 mod content;
 mod error;
 mod extract;
+mod head_guard;
 mod json;
 mod layers;
 mod pages;
 mod problem;
+mod server;
 mod state;
 mod ui;
 
@@ -23,6 +25,7 @@ pub use admin::ROUTES as ADMIN_ROUTES;
 pub use auth::password::{hash as hash_password, weakness as password_weakness};
 pub use config::Config;
 pub use mail::{MailConfig, run_worker as run_mail_worker};
+pub use server::{ServerLimits, raise_open_file_limit, serve};
 pub use state::AppState;
 
 use axum::Router;

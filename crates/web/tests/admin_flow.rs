@@ -1004,3 +1004,97 @@ async fn admin_sets_weekly_hours_through_the_setup_form(app: TestApp) {
     );
 }
 on_both_engines!(admin_sets_weekly_hours_through_the_setup_form);
+
+/// A public booking with an existing client's email (in another case) renames no one: the
+/// API answers with what was typed, the back office shows "booked as" next to the client
+/// record, and only when staff choose does the record take the new details.
+async fn a_public_booking_never_renames_a_client(app: TestApp) {
+    let starts = app.starts_an_hour_apart("consultation").await;
+    let body = |start: &Timestamp, name: &str, email: &str, phone: &str| {
+        json!({"service": "consultation", "start": start.to_string(),
+               "client": {"name": name, "email": email, "phone": phone}})
+    };
+    let (status, first) = app
+        .post_json(
+            "/api/v1/bookings",
+            &body(&starts[0], "Ann Lee", "ann@example.com", "+1 555 0101"),
+        )
+        .await;
+    assert_eq!(status, 201, "{first}");
+    let (status, second) = app
+        .post_json(
+            "/api/v1/bookings",
+            &body(
+                &starts[1],
+                "Mallory Stranger",
+                "ANN@Example.com",
+                "+1 555 0666",
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{second}");
+    // The answer shows what was typed, never the stored client's name or phone.
+    assert_eq!(second["client"]["name"], "Mallory Stranger");
+    assert_eq!(second["client"]["phone"], "+1 555 0666");
+    let token = first["manage_token"].as_str().unwrap();
+    let (_, shown) = app.get_json(&format!("/api/v1/bookings/{token}")).await;
+    assert_eq!(shown["client"]["name"], "Ann Lee");
+
+    let hash = web::hash_password(PASSWORD);
+    add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
+    let desk = sign_in(&app, "desk@clinic.example").await;
+    let second_id = second["id"].as_str().unwrap();
+    let page = get(&app, &desk, &format!("/admin/bookings/{second_id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Ann Lee"),
+        "client record on the booking"
+    );
+    assert!(page.body.contains("Booked as"), "{}", page.body);
+    assert!(page.body.contains("Mallory Stranger \u{b7} +1 555 0666"));
+    let first_id = first["id"].as_str().unwrap();
+    let page = get(&app, &desk, &format!("/admin/bookings/{first_id}")).await;
+    assert!(page.body.contains("Ann Lee"));
+    assert!(
+        !page.body.contains("Booked as"),
+        "the first booking matches the record"
+    );
+    let client_id = app
+        .store
+        .booking(first_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .client
+        .id;
+    let record = app.store.client(&client_id).await.unwrap().unwrap();
+    assert_eq!(
+        (record.name.as_str(), record.phone.as_deref()),
+        ("Ann Lee", Some("+1 555 0101"))
+    );
+    let page = get(&app, &desk, &format!("/admin/clients/{client_id}")).await;
+    assert!(
+        page.body.contains("booked as Mallory Stranger"),
+        "{}",
+        page.body
+    );
+
+    // Staff decide the new details are the client's: the record takes them.
+    let done = post(
+        &app,
+        &desk,
+        &format!("/admin/bookings/{second_id}/update-client"),
+        &[],
+    )
+    .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location, format!("/admin/clients/{client_id}"));
+    let record = app.store.client(&client_id).await.unwrap().unwrap();
+    assert_eq!(
+        (record.name.as_str(), record.phone.as_deref()),
+        ("Mallory Stranger", Some("+1 555 0666"))
+    );
+    let page = get(&app, &desk, &format!("/admin/bookings/{second_id}")).await;
+    assert!(!page.body.contains("Booked as"));
+}
+on_both_engines!(a_public_booking_never_renames_a_client);

@@ -4,6 +4,8 @@ mod read;
 mod rows;
 mod write;
 
+pub use write::ClientUpdate;
+
 use jiff::Timestamp;
 use scheduling::Hold;
 
@@ -89,7 +91,28 @@ pub struct Booking {
     pub notes: String,
     pub review_note: Option<String>,
     pub created_by: String,
+    /// The client record the booking belongs to, as it is now.
     pub client: Client,
+    /// The details typed on this booking, which may differ from the client record.
+    pub booked_as: BookedAs,
+}
+
+/// The name and phone given on one booking. A public booking never rewrites the client
+/// record, so this is where a different name or a new phone number shows up for staff.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BookedAs {
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+impl Booking {
+    /// The booking's details when they differ from the client record, for staff to see
+    /// and decide on; `None` when they match.
+    pub fn booked_differently(&self) -> Option<&BookedAs> {
+        let same_phone =
+            self.booked_as.phone.is_none() || self.booked_as.phone == self.client.phone;
+        (self.booked_as.name != self.client.name || !same_phone).then_some(&self.booked_as)
+    }
 }
 
 /// What the engine decided for a booking: who, where, when, and what that holds.

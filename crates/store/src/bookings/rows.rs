@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use scheduling::{Hold, Resource};
 
-use super::{Booking, BookingStatus, Client};
+use super::{BookedAs, Booking, BookingStatus, Client};
 use crate::StoreError;
 
 #[derive(sqlx::FromRow)]
@@ -24,12 +24,15 @@ pub(super) struct BookingRow {
     client_name: String,
     client_email: String,
     client_phone: Option<String>,
+    booked_name: String,
+    booked_phone: Option<String>,
 }
 
 pub(super) const SELECT_BOOKING: &str =
     "SELECT b.id, b.reference, b.service_id, b.practitioner_id, b.room_id, b.start_at,
         b.end_at, b.status, b.screening_id, b.notes, b.review_note, b.created_by, c.id AS client_id,
-        c.name AS client_name, c.email AS client_email, c.phone AS client_phone
+        c.name AS client_name, c.email AS client_email, c.phone AS client_phone,
+        b.booked_name, b.booked_phone
     FROM bookings b JOIN clients c ON c.id = b.client_id";
 
 impl TryFrom<BookingRow> for Booking {
@@ -55,6 +58,10 @@ impl TryFrom<BookingRow> for Booking {
                 name: r.client_name,
                 email: r.client_email,
                 phone: r.client_phone,
+            },
+            booked_as: BookedAs {
+                name: r.booked_name,
+                phone: r.booked_phone,
             },
         })
     }

@@ -7,7 +7,8 @@ use scheduling::Hold;
 use super::rows::{
     BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, insert_holds, rows_to_holds,
 };
-use super::{Booking, BookingError, BookingStatus, Client, NewBooking, Placement};
+use super::{BookedAs, Booking, BookingError, BookingStatus, Client, NewBooking, Placement};
+use crate::StoreError;
 use crate::db::now_s;
 use crate::outbox::{Mail, queue_mail};
 use crate::{Store, new_id};
@@ -35,11 +36,12 @@ impl Store {
             let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
             let placement = decide(&holds).map_err(BookingError::Refused)?;
             let email = new.client.email.trim().to_lowercase();
-            let (client_id,): (String,) = sqlx::query_as(
+            // An existing client is found by email and left as it is: whoever typed the
+            // email may not be that client, so only staff change the record.
+            let (client_id, client_name, client_phone): (String, String, Option<String>) = sqlx::query_as(
                 "INSERT INTO clients (id, email, name, phone, created_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (email) DO UPDATE SET name = excluded.name,
-                     phone = COALESCE(excluded.phone, clients.phone)
-                 RETURNING id",
+                 ON CONFLICT (email) DO UPDATE SET email = clients.email
+                 RETURNING id, name, phone",
             )
             .bind(new_id())
             .bind(&email)
@@ -51,8 +53,9 @@ impl Store {
             let id = new_id();
             sqlx::query(
                 "INSERT INTO bookings (id, reference, client_id, service_id, practitioner_id, room_id, start_at,
-                     end_at, status, screening_id, notes, manage_token_hash, created_by, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+                     end_at, status, screening_id, notes, manage_token_hash, created_by, created_at, updated_at,
+                     booked_name, booked_phone)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
             )
             .bind(&id)
             .bind(&new.reference)
@@ -68,6 +71,8 @@ impl Store {
             .bind(&new.manage_token_hash)
             .bind(&new.created_by)
             .bind(now)
+            .bind(new.client.name.trim())
+            .bind(new.client.phone.as_deref())
             .execute(&mut *tx)
             .await?;
             let (sql, rows) = insert_holds(&id, &placement.holds);
@@ -102,8 +107,12 @@ impl Store {
                 created_by: new.created_by.clone(),
                 client: Client {
                     id: client_id,
-                    name: new.client.name.trim().to_owned(),
+                    name: client_name,
                     email,
+                    phone: client_phone,
+                },
+                booked_as: BookedAs {
+                    name: new.client.name.trim().to_owned(),
                     phone: new.client.phone.clone(),
                 },
             };
@@ -232,4 +241,51 @@ impl Store {
         self.holds_changed();
         result
     }
+
+    /// Copies the name (and the phone, when one was given) typed on a booking into its
+    /// client's record: staff's decision after seeing that the two differ.
+    pub async fn update_client_from_booking(
+        &self,
+        booking_id: &str,
+    ) -> Result<Option<ClientUpdate>, StoreError> {
+        let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
+        in_write_tx!(self, |tx| {
+            let row: Option<BookingRow> = sqlx::query_as(&sql)
+                .bind(booking_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let before = Booking::try_from(row)?;
+            let phone = before
+                .booked_as
+                .phone
+                .clone()
+                .or(before.client.phone.clone());
+            sqlx::query("UPDATE clients SET name = $1, phone = $2 WHERE id = $3")
+                .bind(&before.booked_as.name)
+                .bind(phone.as_deref())
+                .bind(&before.client.id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            let after = Client {
+                name: before.booked_as.name.clone(),
+                phone,
+                ..before.client.clone()
+            };
+            Ok(Some(ClientUpdate {
+                before: before.client,
+                after,
+            }))
+        })
+    }
+}
+
+/// A client record before and after staff took a booking's details into it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientUpdate {
+    pub before: Client,
+    pub after: Client,
 }

@@ -110,6 +110,15 @@ fn detail(
         @if let Some(p) = problem { div.notice.danger role="alert" { p { (p) } } }
         dl.summary {
             dt { "Client" } dd { a href=(format!("/admin/clients/{}", b.client.id)) { (b.client.name) } " · " (b.client.email) @if let Some(p) = &b.client.phone { " · " (p) } }
+            @if let Some(typed) = b.booked_differently() {
+                dt { "Booked as" } dd {
+                    (super::clients::booked_as_text(typed))
+                    form.cta-inline method="post" action=(format!("/admin/bookings/{}/update-client", b.id)) {
+                        (csrf_field(session))
+                        button.small.secondary type="submit" { "Use these details for the client" }
+                    }
+                }
+            }
             dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
             dt { "When" } dd { (format_local(&start)) }
             dt { "Practitioner" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }

@@ -185,11 +185,50 @@ fn bookings_table(clinic: &ClinicSnapshot, bookings: &[Booking]) -> Markup {
                             td { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
                             td { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
                             td { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }
-                            td { a href=(format!("/admin/bookings/{}", b.id)) { (b.reference) } }
+                            td {
+                                a href=(format!("/admin/bookings/{}", b.id)) { (b.reference) }
+                                @if let Some(typed) = b.booked_differently() {
+                                    br; span.small.muted { "booked as " (booked_as_text(typed)) }
+                                }
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// The name and phone typed on a booking, as one line.
+pub fn booked_as_text(typed: &store::BookedAs) -> String {
+    match &typed.phone {
+        Some(phone) => format!("{} \u{b7} {phone}", typed.name),
+        None => typed.name.clone(),
+    }
+}
+
+/// `POST /admin/bookings/{id}/update-client`: staff take the details typed on a booking
+/// into the client's record.
+pub async fn adopt_booked(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Response {
+    let booking = match super::bookings::load(&state, &session, &id).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match state.flows.adopt_booked_details(&booking.id).await {
+        Ok(update) => axum::response::Redirect::to(&format!("/admin/clients/{}", update.after.id))
+            .into_response(),
+        Err(err) => {
+            let err = crate::ui::refusal::FormRefusal::from(err);
+            let body = html! { h1 { "Client not updated" } p.notice.danger role="alert" { (err.message) } };
+            (
+                err.status,
+                admin_page(&state, &session, "Client not updated", "", body),
+            )
+                .into_response()
         }
     }
 }
@@ -303,6 +342,10 @@ mod tests {
                 id: "c1".into(),
                 name: "Ana".into(),
                 email: "ana@example.com".into(),
+                phone: None,
+            },
+            booked_as: store::BookedAs {
+                name: "Ana".into(),
                 phone: None,
             },
         }

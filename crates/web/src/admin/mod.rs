@@ -33,6 +33,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/bookings/{id}/status"),
     ("POST", "/admin/bookings/{id}/move"),
     ("POST", "/admin/bookings/{id}/review"),
+    ("POST", "/admin/bookings/{id}/update-client"),
     ("GET", "/admin/clients"),
     ("GET", "/admin/clients/{id}"),
     ("GET", "/admin/staff"),
@@ -63,6 +64,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/bookings/{id}/status", post(bookings::set_status))
         .route("/admin/bookings/{id}/move", post(bookings::move_booking))
         .route("/admin/bookings/{id}/review", post(review::decide))
+        .route(
+            "/admin/bookings/{id}/update-client",
+            post(clients::adopt_booked),
+        )
         .route("/admin/clients", get(clients::search))
         .route("/admin/clients/{id}", get(clients::show))
         .route("/admin/staff", get(staff::page).post(staff::add))
