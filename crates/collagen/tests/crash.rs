@@ -50,7 +50,7 @@ fn load(
     base: &str,
     clients: usize,
     queue: Arc<Mutex<Vec<(String, String)>>>,
-    screening: &str,
+    screenings: &[String],
     run: u64,
     seen: Arc<Mutex<Vec<Outcome>>>,
 ) -> tokio::task::JoinSet<()> {
@@ -58,15 +58,14 @@ fn load(
     for client in 0..clients {
         let (http, queue, seen) = (http.clone(), queue.clone(), seen.clone());
         let url = format!("{base}/api/v1/bookings");
-        let screening = screening.to_owned();
+        // One client per task, with a screening of their own (the first booking claims it).
+        let screening = screenings[client].clone();
         tasks.spawn(async move {
-            let mut n = 0;
             loop {
                 let Some((service, start)) = queue.lock().unwrap().pop() else {
                     return;
                 };
-                n += 1;
-                let email = format!("crash-{run}-{client}-{n}@example.com");
+                let email = format!("crash-{run}-{client}@example.com");
                 let body = suite::booking_body(&service, &start, None, &email, &screening);
                 let outcome = match http.post(&url).json(&body).send().await {
                     Err(_) => Outcome::NoAnswer,
@@ -154,19 +153,22 @@ async fn crash_in(dir: tempfile::TempDir, database: Database) {
     let http = suite::client();
     let mut rng = Rng::from_env();
     let mut server = Server::start(&data_dir, &database, "serve").await;
-    let screening = suite::eligible_screening(&http, &server.base).await;
     let queue = Arc::new(Mutex::new(targets(&http, &server.base, &mut rng).await));
     let mut booked: Vec<String> = Vec::new();
     let mut server_errors = Vec::new();
     let mut totals = BTreeMap::<&str, usize>::new();
     for run in 0..runs {
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut screenings = Vec::new();
+        for _ in 0..clients {
+            screenings.push(suite::eligible_screening(&http, &server.base).await);
+        }
         let mut tasks = load(
             &http,
             &server.base,
             clients,
             queue.clone(),
-            &screening,
+            &screenings,
             run,
             seen.clone(),
         );

@@ -27,21 +27,23 @@ struct Seen {
 
 /// One wave: `n` requests fired together at times around one free start, so they compete
 /// for the same start (same service), for overlapping phases of other services, and for
-/// the same client (a shared email) across processes.
+/// the same client (a shared email) across processes. A screening belongs to the client who
+/// first books with it, so each client has their own: `screenings[i]` for request `i`, and
+/// the shared client uses `screenings[0]`.
 fn wave_bodies(
     rng: &mut Rng,
     wave: u64,
     n: usize,
     service: &str,
     start: &str,
-    screening: &str,
+    screenings: &[String],
 ) -> Vec<serde_json::Value> {
     (0..n)
         .map(|i| {
-            let email = if i % 8 == 0 {
-                format!("twin-{wave}@example.com")
+            let (email, screening) = if i % 8 == 0 {
+                (format!("twin-{wave}@example.com"), &screenings[0])
             } else {
-                format!("race-{wave}-{i}@example.com")
+                (format!("race-{wave}-{i}@example.com"), &screenings[i])
             };
             if i % 3 == 0 {
                 return suite::booking_body(service, start, None, &email, screening);
@@ -94,7 +96,6 @@ async fn race_in(dir: tempfile::TempDir, database: Database, processes: usize) {
     let wave_size = suite::env_number("COLLAGEN_RACE_WAVE", 64) as usize;
     let bound = Duration::from_secs(suite::env_number("COLLAGEN_RACE_SECONDS", 600));
     let http = suite::client();
-    let screening = suite::eligible_screening(&http, &servers[0].base).await;
     let mut rng = Rng::from_env();
     let mut seen_targets = Vec::new();
     let mut seen = Seen::default();
@@ -114,8 +115,9 @@ async fn race_in(dir: tempfile::TempDir, database: Database, processes: usize) {
         )
         .await;
         let n = wave_size.min((total - sent) as usize);
+        let screenings = suite::eligible_screenings(&http, &servers[0].base, n).await;
         let mut tasks = tokio::task::JoinSet::new();
-        for (i, body) in wave_bodies(&mut rng, wave, n, &service, &start, &screening)
+        for (i, body) in wave_bodies(&mut rng, wave, n, &service, &start, &screenings)
             .into_iter()
             .enumerate()
         {
@@ -184,7 +186,7 @@ async fn race_in(dir: tempfile::TempDir, database: Database, processes: usize) {
     assert_eq!(unheld, 0, "standing bookings that hold no time");
     assert!(
         seen.server_errors.is_empty(),
-        "{} answers were 5xx, e.g. {:?}",
+        "{} answers were 5xx, e.g. {:?}; the servers logged {logged:?}",
         seen.server_errors.len(),
         &seen.server_errors[..seen.server_errors.len().min(5)]
     );

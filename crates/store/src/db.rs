@@ -3,7 +3,7 @@
 use std::str::FromStr as _;
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -68,10 +68,19 @@ impl Store {
     /// Opens `sqlite://PATH` (created if missing, WAL) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // A write that waits on another transaction's rows (a booking racing an overlapping
+            // one, or the same client) gives up after LOCK_WAIT instead of holding its
+            // connection: under a burst, long lock chains otherwise left every pooled
+            // connection waiting and the next request timed out on the pool (a 500). A booking
+            // that gives up counts as a lost race. Waiting for a connection may take up to
+            // ACQUIRE_WAIT, inside the 30 s a request may take.
+            const LOCK_WAIT: &str = "3s";
+            const ACQUIRE_WAIT: Duration = Duration::from_secs(20);
+            let options = PgConnectOptions::from_str(url)?.options([("lock_timeout", LOCK_WAIT)]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
+                .acquire_timeout(ACQUIRE_WAIT)
+                .connect_with(options)
                 .await?;
             return Ok(Store {
                 db: Db::Postgres(pool),

@@ -285,12 +285,13 @@ impl Server {
         let _ = self.child.wait();
     }
 
-    /// The server's log lines that report an answer of 500 or more.
+    /// The server's log lines that report an answer of 500 or more, or an error (which says
+    /// why an answer failed).
     pub fn logged_5xx(&self) -> Vec<String> {
         std::fs::read_to_string(&self.log)
             .unwrap_or_default()
             .lines()
-            .filter(|l| l.contains("status=5"))
+            .filter(|l| l.contains("status=5") || l.contains("ERROR"))
             .map(str::to_owned)
             .collect()
     }
@@ -312,7 +313,9 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// The stored id of a screening with every question answered "no" (eligible).
+/// The stored id of a screening with every question answered "no" (eligible) by an adult,
+/// for the face and the body. A screening belongs to the first client who books with it, so
+/// each client of a suite needs one of their own.
 pub async fn eligible_screening(http: &reqwest::Client, base: &str) -> String {
     let questions: Value = http
         .get(format!("{base}/api/v1/screening/questions"))
@@ -326,6 +329,8 @@ pub async fn eligible_screening(http: &reqwest::Client, base: &str) -> String {
     for q in questions.as_array().expect("a list of questions") {
         let value = match q["kind"].as_str().unwrap() {
             "yes_no" => json!(false),
+            // The date of birth cannot be "never": an adult's.
+            "date" if q["accepts_never"] == json!(false) => json!("1980-06-15"),
             "date" => Value::Null,
             _ => q["options"][0].clone(),
         };
@@ -333,7 +338,7 @@ pub async fn eligible_screening(http: &reqwest::Client, base: &str) -> String {
     }
     let res = http
         .post(format!("{base}/api/v1/screenings"))
-        .json(&json!({ "answers": answers }))
+        .json(&json!({ "answers": answers, "areas": ["face", "body"] }))
         .send()
         .await
         .unwrap();
@@ -341,6 +346,21 @@ pub async fn eligible_screening(http: &reqwest::Client, base: &str) -> String {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["outcome"], "eligible", "{body}");
     body["id"].as_str().unwrap().to_owned()
+}
+
+/// `n` eligible screenings, asked for together: one for each client of a wave.
+pub async fn eligible_screenings(http: &reqwest::Client, base: &str, n: usize) -> Vec<String> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let (http, base) = (http.clone(), base.to_owned());
+        tasks.spawn(async move { (i, eligible_screening(&http, &base).await) });
+    }
+    let mut ids = vec![String::new(); n];
+    while let Some(done) = tasks.join_next().await {
+        let (i, id) = done.expect("a screening task");
+        ids[i] = id;
+    }
+    ids
 }
 
 /// Free starts of `service` on the clinic's dates `from..=to`, as RFC 3339 text.

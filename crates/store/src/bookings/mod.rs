@@ -159,9 +159,10 @@ impl<E> From<sqlx::Error> for BookingError<E> {
         if is_overlap(&err) {
             BookingError::SlotTaken
         } else if let sqlx::Error::Database(db) = &err
-            && matches!(db.code().as_deref(), Some("40P01" | "40001"))
+            && matches!(db.code().as_deref(), Some("40P01" | "40001" | "55P03"))
         {
-            // Two writers crossed on the same rows: one of them lost the race.
+            // Two writers crossed on the same rows, or one waited too long on the other's
+            // (lock_timeout): one of them lost the race.
             BookingError::SlotTaken
         } else {
             BookingError::Store(StoreError::Database(err))
