@@ -43,23 +43,22 @@ async fn targets(http: &reqwest::Client, base: &str, rng: &mut Rng) -> Vec<(Stri
     all
 }
 
-/// Runs `clients` clients against `base` until the queue is empty or the server stops
+/// Runs one client for each of `screenings` against `base` until the queue is empty or the server stops
 /// answering; returns what each request got.
 fn load(
     http: &reqwest::Client,
     base: &str,
-    clients: usize,
     queue: Arc<Mutex<Vec<(String, String)>>>,
     screenings: &[String],
     run: u64,
     seen: Arc<Mutex<Vec<Outcome>>>,
 ) -> tokio::task::JoinSet<()> {
     let mut tasks = tokio::task::JoinSet::new();
-    for client in 0..clients {
+    // One client per task, with a screening of their own (the first booking claims it).
+    for (client, screening) in screenings.iter().enumerate() {
         let (http, queue, seen) = (http.clone(), queue.clone(), seen.clone());
         let url = format!("{base}/api/v1/bookings");
-        // One client per task, with a screening of their own (the first booking claims it).
-        let screening = screenings[client].clone();
+        let screening = screening.clone();
         tasks.spawn(async move {
             loop {
                 let Some((service, start)) = queue.lock().unwrap().pop() else {
@@ -159,14 +158,10 @@ async fn crash_in(dir: tempfile::TempDir, database: Database) {
     let mut totals = BTreeMap::<&str, usize>::new();
     for run in 0..runs {
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let mut screenings = Vec::new();
-        for _ in 0..clients {
-            screenings.push(suite::eligible_screening(&http, &server.base).await);
-        }
+        let screenings = suite::eligible_screenings(&http, &server.base, clients).await;
         let mut tasks = load(
             &http,
             &server.base,
-            clients,
             queue.clone(),
             &screenings,
             run,
