@@ -318,50 +318,6 @@ pub fn reviewed(clinic: &ClinicSnapshot, booking: &Booking, confirmed: bool, not
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every template a client reads: no clinical number written in it, and every
-    /// placeholder known. (The clinic's phone is filled from the clinic file, not written.)
-    #[test]
-    fn templates_take_every_figure_from_the_protocol() {
-        let clinic = ClinicSnapshot::new(clinic::demo(), 1);
-        let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
-        let templates: Vec<&str> = PREPARATION
-            .iter()
-            .copied()
-            .chain([AFTERCARE, EMERGENCY_LEAD, CALL_TODAY_LEAD, OUT_OF_HOURS])
-            .collect();
-        for template in templates {
-            let written = protocol::written_clinical_numbers(template);
-            assert!(written.is_empty(), "{template}: {written:?}");
-            for name in protocol::placeholder_names(template) {
-                texts
-                    .resolve(name)
-                    .unwrap_or_else(|e| panic!("{template}: {e}"));
-            }
-        }
-    }
-
-    #[test]
-    fn the_mail_lists_every_red_flag_the_pages_do() {
-        let clinic = ClinicSnapshot::new(clinic::demo(), 1);
-        let care = aftercare(&clinic);
-        let all: Vec<&String> = care.emergency.iter().chain(&care.call_today).collect();
-        for s in protocol::Symptoms::builtin().all() {
-            let listed = all.iter().any(|line| line.starts_with(&s.text));
-            assert_eq!(listed, s.triage != protocol::Triage::Expected, "{}", s.id);
-        }
-        assert!(
-            care.emergency
-                .iter()
-                .any(|l| l.starts_with("Swelling of your lips"))
-        );
-        assert!(!care.normal.contains("{{"), "{}", care.normal);
-    }
-}
-
 /// Sent to the clinic's own address when a healing check-in reports a red flag, so it
 /// reaches someone the same day; queued with the check-in. `symptoms` are the reported
 /// ones, worst first; `alerts_url` is the back office's alert list.
@@ -440,5 +396,49 @@ fn triage_words(triage: protocol::Triage) -> &'static str {
         protocol::Triage::Expected => "expected",
         protocol::Triage::CallToday => "call today",
         protocol::Triage::Emergency => "emergency",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every template a client reads: no clinical number written in it, and every
+    /// placeholder known. (The clinic's phone is filled from the clinic file, not written.)
+    #[test]
+    fn templates_take_every_figure_from_the_protocol() {
+        let clinic = ClinicSnapshot::new(clinic::demo(), 1);
+        let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
+        let templates: Vec<&str> = PREPARATION
+            .iter()
+            .copied()
+            .chain([AFTERCARE, EMERGENCY_LEAD, CALL_TODAY_LEAD, OUT_OF_HOURS])
+            .collect();
+        for template in templates {
+            let written = protocol::written_clinical_numbers(template);
+            assert!(written.is_empty(), "{template}: {written:?}");
+            for name in protocol::placeholder_names(template) {
+                texts
+                    .resolve(name)
+                    .unwrap_or_else(|e| panic!("{template}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn the_mail_lists_every_red_flag_the_pages_do() {
+        let clinic = ClinicSnapshot::new(clinic::demo(), 1);
+        let care = aftercare(&clinic);
+        let all: Vec<&String> = care.emergency.iter().chain(&care.call_today).collect();
+        for s in protocol::Symptoms::builtin().all() {
+            let listed = all.iter().any(|line| line.starts_with(&s.text));
+            assert_eq!(listed, s.triage != protocol::Triage::Expected, "{}", s.id);
+        }
+        assert!(
+            care.emergency
+                .iter()
+                .any(|l| l.starts_with("Swelling of your lips"))
+        );
+        assert!(!care.normal.contains("{{"), "{}", care.normal);
     }
 }

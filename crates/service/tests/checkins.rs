@@ -102,7 +102,6 @@ fn consultation(start: Timestamp, practitioner: &str, email: &str) -> BookingInp
     }
 }
 
-
 /// A booking two hours ahead; check-ins are then sent at times relative to its start.
 async fn booked(h: &Harness, email: &str) -> service::Booked {
     booked_at(h, email, 2).await
@@ -175,7 +174,10 @@ async fn pus_raises_an_alert_with_mail_to_the_clinic(engine: Engine) {
     assert!(matches!(missing, Err(Refusal::NotFound { .. })));
     let alerts = h.flows.alerts().await.unwrap();
     assert!(alerts[0].acknowledged_at.is_some());
-    assert_eq!(alerts[0].ack_note.as_deref(), Some("Called her; seen tomorrow at 9"));
+    assert_eq!(
+        alerts[0].ack_note.as_deref(),
+        Some("Called her; seen tomorrow at 9")
+    );
 }
 
 async fn breathing_trouble_is_an_emergency(engine: Engine) {
@@ -192,7 +194,9 @@ async fn breathing_trouble_is_an_emergency(engine: Engine) {
         .expect("check-in");
     assert_eq!(answer.triage, Triage::Emergency);
     assert!(
-        answer.message.starts_with("Call your local emergency number now."),
+        answer
+            .message
+            .starts_with("Call your local emergency number now."),
         "{}",
         answer.message
     );
@@ -226,22 +230,38 @@ async fn refusals_write_nothing(engine: Engine) {
     let token = &b.manage_token;
     let before = h
         .flows
-        .check_in(token, checkin(&["pus"]), start - SignedDuration::from_mins(1))
+        .check_in(
+            token,
+            checkin(&["pus"]),
+            start - SignedDuration::from_mins(1),
+        )
         .await;
     assert!(matches!(before, Err(Refusal::Closed { .. })), "{before:?}");
     let late = h
         .flows
-        .check_in(token, checkin(&["pus"]), start + SignedDuration::from_hours(24 * 30 + 1))
+        .check_in(
+            token,
+            checkin(&["pus"]),
+            start + SignedDuration::from_hours(24 * 30 + 1),
+        )
         .await;
     assert!(matches!(late, Err(Refusal::Closed { .. })), "{late:?}");
     let unknown = h
         .flows
-        .check_in(token, checkin(&["pus", "itchy_toes"]), start + SignedDuration::from_hours(1))
+        .check_in(
+            token,
+            checkin(&["pus", "itchy_toes"]),
+            start + SignedDuration::from_hours(1),
+        )
         .await;
     assert!(matches!(unknown, Err(Refusal::Invalid { ref field, .. }) if field == "symptoms"));
     let bad_link = h
         .flows
-        .check_in("not-a-token", checkin(&["pus"]), start + SignedDuration::from_hours(1))
+        .check_in(
+            "not-a-token",
+            checkin(&["pus"]),
+            start + SignedDuration::from_hours(1),
+        )
         .await;
     assert!(matches!(bad_link, Err(Refusal::NotFound { .. })));
     assert_eq!(h.store.checkin_count(&b.booking.id).await.unwrap(), 0);
@@ -253,7 +273,11 @@ async fn refusals_write_nothing(engine: Engine) {
         .expect("first check-in");
     let again = h
         .flows
-        .check_in(token, checkin(&["fever"]), first_at + SignedDuration::from_mins(59))
+        .check_in(
+            token,
+            checkin(&["fever"]),
+            first_at + SignedDuration::from_mins(59),
+        )
         .await;
     assert!(
         matches!(again, Err(Refusal::TooSoon { retry_after, .. }) if retry_after == 60),
@@ -264,21 +288,29 @@ async fn refusals_write_nothing(engine: Engine) {
     assert_eq!(alert_mail(&h.store, &b.booking.id).await.len(), 1);
     // An hour later it is taken again.
     h.flows
-        .check_in(token, checkin(&["redness"]), first_at + SignedDuration::from_hours(1))
+        .check_in(
+            token,
+            checkin(&["redness"]),
+            first_at + SignedDuration::from_hours(1),
+        )
         .await
         .expect("an hour later");
     assert_eq!(h.store.checkin_count(&b.booking.id).await.unwrap(), 2);
     // A cancelled booking takes none.
     let c = booked_at(&h, "eve@example.com", 5).await;
-    h.flows
-        .cancel(&c.booking, staff())
-        .await
-        .expect("cancel");
+    h.flows.cancel(&c.booking, staff()).await.expect("cancel");
     let cancelled = h
         .flows
-        .check_in(&c.manage_token, checkin(&["pus"]), c.booking.start + SignedDuration::from_hours(1))
+        .check_in(
+            &c.manage_token,
+            checkin(&["pus"]),
+            c.booking.start + SignedDuration::from_hours(1),
+        )
         .await;
-    assert!(matches!(cancelled, Err(Refusal::Closed { .. })), "{cancelled:?}");
+    assert!(
+        matches!(cancelled, Err(Refusal::Closed { .. })),
+        "{cancelled:?}"
+    );
     assert_eq!(h.store.checkin_count(&c.booking.id).await.unwrap(), 0);
     assert_eq!(h.flows.alerts().await.unwrap().len(), 1);
 }

@@ -48,7 +48,10 @@ pub async fn submit(
     let pain = match typed.pain.trim().parse::<i64>() {
         Ok(p) => p,
         Err(_) => {
-            errors.add("pain", "Choose a pain score from 0 (none) to 10 (the worst).");
+            errors.add(
+                "pain",
+                "Choose a pain score from 0 (none) to 10 (the worst).",
+            );
             -1
         }
     };
