@@ -138,7 +138,7 @@ impl Workflows {
                 |booking| {
                     if !booking.status.is_live() {
                         return Err(Refusal::Closed {
-                            message: "This appointment was cancelled, so it takes no check-ins. If you are worried about your skin, please call us.".into(),
+                            message: "This appointment was cancelled or declined, so it takes no check-ins. If you are worried about your skin, please call us.".into(),
                         });
                     }
                     if now < booking.start {
