@@ -113,3 +113,24 @@ fn review_declined() {
     let mail = mail::compose::reviewed(&clinic, &booking(BookingStatus::Declined), false, "");
     insta::assert_snapshot!(readable(&mail));
 }
+
+#[test]
+fn checkin_alert_to_the_clinic() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let symptoms = protocol::Symptoms::builtin();
+    let reported = [
+        symptoms.get("pus").unwrap(),
+        symptoms.get("redness").unwrap(),
+    ];
+    let mail = mail::compose::checkin_alert(
+        &clinic,
+        &booking(BookingStatus::Completed),
+        protocol::Triage::CallToday,
+        &reported,
+        6,
+        Some("It started this morning."),
+        "https://clinic.example/admin/alerts",
+    );
+    assert_eq!(mail.recipient, clinic.setup.clinic.email);
+    insta::assert_snapshot!(readable(&mail));
+}

@@ -7,6 +7,7 @@
 
 mod availability;
 mod booking;
+mod checkins;
 mod clients;
 mod input;
 mod limits;
@@ -18,6 +19,9 @@ mod screening_scope;
 mod status;
 
 pub use booking::Booked;
+pub use checkins::{
+    CHECKIN_DAYS, CHECKIN_GAP_S, CheckinAnswer, CheckinInput, NOTE_MAX_CHARS, symptoms, triage_name,
+};
 pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
 pub use limits::RateLimiter;
 pub use links::{calendar_path, manage_path};

@@ -43,6 +43,10 @@ pub enum Refusal {
         retry_after.div_ceil(60)
     )]
     RateLimited { retry_after: u64 },
+    /// The same thing was done too recently (a second check-in within the hour); it may be
+    /// tried again after `retry_after` seconds.
+    #[error("{message}")]
+    TooSoon { message: String, retry_after: u64 },
     /// The asker's role does not include this.
     #[error("{message}")]
     Forbidden { message: String },

@@ -72,14 +72,16 @@ impl From<Refusal> for ApiError {
             Refusal::ScreeningRequired => ProblemKind::ScreeningRequired,
             Refusal::ScreeningRefused { .. } => ProblemKind::ScreeningRefused,
             Refusal::NotFound { .. } => ProblemKind::NotFound,
-            Refusal::RateLimited { .. } => ProblemKind::RateLimited,
+            Refusal::RateLimited { .. } | Refusal::TooSoon { .. } => ProblemKind::RateLimited,
             Refusal::Forbidden { .. } => ProblemKind::Forbidden,
             Refusal::Internal(err) => return ApiError::internal(err),
         };
         let mut error = ApiError::new(kind, detail);
         error.field = field;
         match refusal {
-            Refusal::RateLimited { retry_after } => error.retry_after = Some(retry_after),
+            Refusal::RateLimited { retry_after } | Refusal::TooSoon { retry_after, .. } => {
+                error.retry_after = Some(retry_after)
+            }
             Refusal::SlotTaken { alternatives } => {
                 error.extra = Some(json!({ "alternatives": alternatives.iter().map(|s| json!({
                     "start": rfc3339(&s.start),

@@ -140,8 +140,10 @@ fn is_admin_only(path: &str) -> bool {
     path.starts_with("/admin/staff") || path.starts_with("/admin/setup")
 }
 
+/// Routes for clinical roles only: the review queue and the aftercare alerts' details.
 fn is_review(method: &str, path: &str) -> bool {
-    (method == "GET" && path == "/admin/review")
+    path.contains("/alerts")
+        || (method == "GET" && path == "/admin/review")
         || (method == "POST"
             && (path == "/admin/bookings/{id}/review"
                 || path == "/api/v1/admin/bookings/{id}/review"))
@@ -168,6 +170,10 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("GET", "/admin/clients"),
     ("GET", "/admin/clients/{id}"),
     ("GET", "/api/v1/admin/bookings"),
+    ("GET", "/admin/alerts"),
+    ("POST", "/admin/alerts/{id}/ack"),
+    ("GET", "/api/v1/admin/alerts"),
+    ("POST", "/api/v1/admin/alerts/{id}/ack"),
 ];
 
 #[test]
@@ -198,6 +204,7 @@ struct Ids {
     pending: String,
     client: String,
     staff: String,
+    alert: String,
 }
 
 fn fill(method: &str, path: &str, ids: &Ids) -> String {
@@ -205,6 +212,8 @@ fn fill(method: &str, path: &str, ids: &Ids) -> String {
         &ids.client
     } else if path.starts_with("/admin/staff/") {
         &ids.staff
+    } else if path.contains("/alerts/") {
+        &ids.alert
     } else if is_review(method, path) {
         &ids.pending
     } else {
@@ -282,6 +291,7 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         pending: pending["id"].as_str().unwrap().to_owned(),
         client: client.id,
         staff: spare.id.clone(),
+        alert: raise_alert(&app, &booked).await,
     };
 
     // Anonymous.
@@ -402,6 +412,16 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         store::BookingStatus::PendingReview,
         "a refused review changed the booking"
     );
+    assert_eq!(
+        app.store.open_alert_count().await.unwrap(),
+        1,
+        "a refused acknowledgement closed the alert"
+    );
+    // Today tells the front desk that an alert is open, never what was reported.
+    let today = get(&app, Some(&desk.cookie), "/admin").await;
+    assert!(today.body.contains("aftercare alert"), "{}", today.body);
+    assert!(!today.body.contains("/admin/alerts\""), "{}", today.body);
+    assert!(!today.body.contains("Pus"), "{}", today.body);
 
     // Allowed roles reach every page they may see (the practitioner's own booking/client).
     let admin_session = sign_in(&app, "owner@clinic.example").await;
@@ -454,11 +474,39 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
 }
 on_both_engines!(every_route_refuses_anonymous_and_wrong_roles);
 
+/// A check-in with a red flag for `booked`, taken an hour after its start straight through
+/// the store (the API takes check-ins only from the start on); answers the alert's id.
+async fn raise_alert(app: &TestApp, booked: &Value) -> String {
+    let id = booked["id"].as_str().unwrap();
+    let token = booked["manage_token"].as_str().unwrap();
+    let start = app.store.booking(id).await.unwrap().unwrap().start;
+    let checkin = store::NewCheckin {
+        symptoms: vec!["pus".into()],
+        pain: 5,
+        note: None,
+        triage: "call_today".into(),
+        alert: true,
+    };
+    app.store
+        .record_checkin(
+            &store::hash_token(token),
+            &checkin,
+            start + jiff::SignedDuration::from_hours(1),
+            3600,
+            |_| Ok::<(), ()>(()),
+            |_| Vec::new(),
+        )
+        .await
+        .expect("check-in");
+    app.store.alerts(1).await.unwrap()[0].id.clone()
+}
+
 fn clone_ids(ids: &Ids) -> Ids {
     Ids {
         booking: ids.booking.clone(),
         pending: ids.pending.clone(),
         client: ids.client.clone(),
+        alert: ids.alert.clone(),
         staff: ids.staff.clone(),
     }
 }

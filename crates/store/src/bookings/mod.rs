@@ -1,9 +1,11 @@
 //! Bookings and the holds they take, written so that a lost race is a refusal, not a bug.
 
+mod checkins;
 mod read;
 mod rows;
 mod write;
 
+pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
 pub use write::ClientUpdate;
 
 use jiff::Timestamp;

@@ -25,6 +25,7 @@ pub fn admin_page(
     ];
     if session.role.sees_clinical() {
         items.insert(2, ("/admin/review", "Review queue"));
+        items.insert(3, ("/admin/alerts", "Aftercare alerts"));
     }
     if session.role == Role::Admin {
         items.push(("/admin/staff", "Staff"));

@@ -3,6 +3,7 @@
 //! it; a handler that needs a role names it in its arguments
 //! ([`crate::auth::AdminSession`], [`crate::auth::ClinicalSession`]).
 
+mod alerts;
 mod api;
 mod bookings;
 mod calendar;
@@ -27,6 +28,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin"),
     ("GET", "/admin/calendar"),
     ("GET", "/admin/review"),
+    ("GET", "/admin/alerts"),
+    ("POST", "/admin/alerts/{id}/ack"),
     ("GET", "/admin/bookings/new"),
     ("POST", "/admin/bookings"),
     ("GET", "/admin/bookings/{id}"),
@@ -50,6 +53,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/setup/dates/remove"),
     ("GET", "/api/v1/admin/bookings"),
     ("POST", "/api/v1/admin/bookings/{id}/review"),
+    ("GET", "/api/v1/admin/alerts"),
+    ("POST", "/api/v1/admin/alerts/{id}/ack"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -58,6 +63,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin", get(today::page))
         .route("/admin/calendar", get(calendar::page))
         .route("/admin/review", get(review::page))
+        .route("/admin/alerts", get(alerts::page))
+        .route("/admin/alerts/{id}/ack", post(alerts::ack))
         .route("/admin/bookings/new", get(bookings::new_form))
         .route("/admin/bookings", post(bookings::create))
         .route("/admin/bookings/{id}", get(bookings::show))
@@ -83,6 +90,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/{*rest}", get(layout::not_found))
         .route("/api/v1/admin/bookings", get(api::bookings))
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))
+        .route("/api/v1/admin/alerts", get(alerts::list_json))
+        .route("/api/v1/admin/alerts/{id}/ack", post(alerts::ack_json))
         .route(
             "/api/v1/admin/{*rest}",
             get(api::not_found).post(api::not_found),

@@ -102,8 +102,19 @@ pub async fn page(State(state): State<AppState>, session: StaffSession) -> Respo
     } else {
         0
     };
+    // Every role learns that an alert is open; only clinical roles open its details.
+    let open_alerts = state.flows.open_alert_count().await.unwrap_or(0);
     let body = html! {
         h1 { "Today, " (today.strftime("%A %-d %B")) }
+        @if open_alerts > 0 {
+            div.notice.danger role="alert" { p { strong {
+                @if session.role.sees_clinical() {
+                    a href="/admin/alerts" { (open_alerts) " aftercare alert(s) not yet acknowledged" }
+                } @else {
+                    (open_alerts) " aftercare alert(s) not yet acknowledged: tell a practitioner"
+                }
+            } } }
+        }
         p { (live.len()) " appointments, " (arrived) " arrived. "
             a href=(format!("/admin/calendar?date={today}")) { "Open the day view" } }
         @if pending > 0 { div.notice.warn { p { a href="/admin/review" { (pending) " booking(s) waiting for screening review" } } } }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, as DESIGN.md's contract fixes it.
 
 mod bookings;
+mod checkins;
 mod clinic;
 mod openapi;
 mod screening;
@@ -24,6 +25,8 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings/{token}/cancel", post(bookings::cancel))
         .route("/bookings/{token}/reschedule", post(bookings::reschedule))
         .route("/bookings/{token}/calendar.ics", get(bookings::calendar))
+        .route("/bookings/{token}/checkins", post(checkins::create))
+        .route("/checkin/symptoms", get(checkins::symptoms))
         .route("/screening/questions", get(screening::questions))
         .route("/screenings", post(screening::create))
         .route("/plans", post(screening::plan))

@@ -28,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/book/details", get(book::details))
         .route("/manage/{token}", get(manage::show))
         .route(
+            "/manage/{token}/checkin",
+            get(manage::checkin::form).post(manage::checkin::submit),
+        )
+        .route(
             "/manage/{token}/cancel",
             get(manage::confirm_cancel).post(manage::cancel),
         )

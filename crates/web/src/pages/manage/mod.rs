@@ -1,6 +1,7 @@
 //! `/manage/{token}`: the client's own view of a booking, with reschedule and cancel.
 //! The link in the confirmation mail is the only key; it is never shown to anyone else.
 
+pub mod checkin;
 mod views;
 
 use axum::Form;

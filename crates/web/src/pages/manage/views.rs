@@ -41,6 +41,10 @@ pub(super) fn booking(
         (summary(clinic, b))
         @if b.status.is_live() {
             p.cta-inline { a.button.secondary href=(calendar_path(token)) { "Add to calendar (.ics)" } }
+            @if jiff::Timestamp::now() >= b.start {
+                h2 { "How is your skin today?" }
+                p { a.button href=(format!("{}/checkin", manage_path(token))) { "Tell us how your skin is healing" } }
+            }
             h2 { "Before you come" }
             ul {
                 li { "Arrive without make-up; we apply numbing cream, which takes 15 to 60 minutes to work." }
