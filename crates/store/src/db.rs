@@ -74,7 +74,7 @@ impl Store {
             // connection waiting and the next request timed out on the pool (a 500). A booking
             // that gives up counts as a lost race. Waiting for a connection may take up to
             // ACQUIRE_WAIT, inside the 30 s a request may take.
-            const LOCK_WAIT: &str = "3s";
+            const LOCK_WAIT: &str = "1s";
             const ACQUIRE_WAIT: Duration = Duration::from_secs(20);
             let options = PgConnectOptions::from_str(url)?.options([("lock_timeout", LOCK_WAIT)]);
             let pool = PgPoolOptions::new()
