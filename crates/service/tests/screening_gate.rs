@@ -2,64 +2,14 @@
 //! areas it was answered for, belongs to the client who first booked with it, and expires
 //! after the clinic's `[visits] screening_valid_days`.
 
-use std::collections::BTreeMap;
-
-use jiff::{Timestamp, ToSpan};
+use jiff::ToSpan;
 use serde_json::{Value, json};
 use service::{Actor, BookingInput, Gate, Refusal, Stored, Workflows};
-use store::{BookingStatus, Engine, NewClient, Store};
+use store::{BookingStatus, Engine, NewClient};
 
-/// A fresh database on one engine holding the demo clinic open all day, its URL, and the
-/// workflows over it.
-struct Harness {
-    flows: Workflows,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn harness(engine: Engine) -> Harness {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = match engine {
-        Engine::Sqlite => format!("sqlite://{}", dir.path().join("collagen.db").display()),
-        Engine::Postgres => {
-            let admin = std::env::var("COLLAGEN_TEST_POSTGRES")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-            let name = format!("collagen_test_{}", store::new_id());
-            let pool = sqlx::PgPool::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL is required at {admin}: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&pool)
-                .await
-                .expect("create test database");
-            pool.close().await;
-            let (base, _) = admin.rsplit_once('/').expect("URL with a database");
-            format!("{base}/{name}")
-        }
-    };
-    let store = Store::connect(&url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    let mut setup = clinic::demo();
-    setup.closures.clear();
-    let days: BTreeMap<String, Vec<String>> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .iter()
-        .map(|d| (d.to_string(), vec!["00:00-24:00".to_string()]))
-        .collect();
-    for p in &mut setup.practitioners {
-        p.hours = days.clone();
-        p.dates.clear();
-        p.time_off.clear();
-    }
-    store.save_setup(&setup).await.expect("setup");
-    let flows = Workflows::new(store, "http://clinic.test/", 0)
-        .await
-        .expect("workflows");
-    Harness {
-        flows,
-        url,
-        _dir: dir,
-    }
-}
+#[macro_use]
+mod common;
+use common::*;
 
 /// Moves a screening's answering time `days` into the past, as if it had been answered then.
 async fn age_screening(url: &str, id: &str, days: i64) {
@@ -112,13 +62,6 @@ async fn screened(h: &Harness, changes: Value, areas: Option<&[String]>) -> Stri
     id
 }
 
-/// The next whole hour at least `hours` from now: always on the clinic's 15-minute step.
-fn hours_ahead(hours: i64) -> Timestamp {
-    let t = Timestamp::now() + hours.hours();
-    let second = t.as_second();
-    Timestamp::from_second(second - second.rem_euclid(3600) + 3600).expect("in range")
-}
-
 fn treatment(service: &str, hours: i64, email: &str, screening: &str) -> BookingInput {
     BookingInput {
         service_id: service.into(),
@@ -147,7 +90,7 @@ fn assert_refused_at_screening(result: Result<service::Booked, Refusal>, words: 
 }
 
 async fn a_screening_books_only_its_areas(engine: Engine) {
-    let h = harness(engine).await;
+    let h = harness(engine, 0).await;
     let body = screened(&h, json!({}), Some(&["body".to_owned()])).await;
     let face = h
         .flows
@@ -183,7 +126,7 @@ async fn a_screening_books_only_its_areas(engine: Engine) {
 }
 
 async fn a_screening_is_the_first_booker_s(engine: Engine) {
-    let h = harness(engine).await;
+    let h = harness(engine, 0).await;
     let id = screened(&h, json!({}), None).await;
     h.flows
         .book(
@@ -220,7 +163,7 @@ async fn a_screening_is_the_first_booker_s(engine: Engine) {
 }
 
 async fn a_screening_expires_after_the_valid_days(engine: Engine) {
-    let h = harness(engine).await;
+    let h = harness(engine, 0).await;
     let days = i64::from(h.flows.clinic().setup.visits.screening_valid_days);
     let fresh = screened(&h, json!({}), None).await;
     age_screening(&h.url, &fresh, days - 1).await;
@@ -248,7 +191,7 @@ async fn a_screening_expires_after_the_valid_days(engine: Engine) {
 }
 
 async fn a_deferral_keeps_the_review_it_outranks(engine: Engine) {
-    let h = harness(engine).await;
+    let h = harness(engine, 0).await;
     let today = h.flows.clinic().today();
     let acne = screened(&h, json!({"inflammatory_acne_in_area": true}), None).await;
     match h.flows.stored_gate(&acne, "microneedling-face").await {
@@ -292,22 +235,6 @@ async fn a_deferral_keeps_the_review_it_outranks(engine: Engine) {
         h.flows.stored_gate(&current, "microneedling-face").await,
         Ok(Stored::Found(Gate::WaitUntilCleared))
     ));
-}
-
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(store::Engine::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
-            async fn postgres() {
-                super::$name(store::Engine::Postgres).await
-            }
-        }
-    )*};
 }
 
 on_both_engines!(

@@ -1,95 +1,12 @@
 //! The workflows over a real store, on SQLite and on PostgreSQL: what each refuses, and
 //! that what they do is written with its mail or not at all.
 
-use std::collections::BTreeMap;
+use service::{Actor, Refusal, Review, StaffStatus, Workflows};
+use store::{Booking, BookingStatus, Engine, Store};
 
-use jiff::{Timestamp, ToSpan};
-use service::{Actor, BookingInput, Refusal, Review, StaffStatus, Workflows};
-use store::{Booking, BookingStatus, Engine, NewClient, Store};
-
-/// A fresh database on one engine holding `setup`, and the workflows over it.
-struct Harness {
-    flows: Workflows,
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn harness(engine: Engine, bookings_per_hour: u32) -> Harness {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = match engine {
-        Engine::Sqlite => format!("sqlite://{}", dir.path().join("collagen.db").display()),
-        Engine::Postgres => {
-            let admin = std::env::var("COLLAGEN_TEST_POSTGRES")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-            let name = format!("collagen_test_{}", store::new_id());
-            let pool = sqlx::PgPool::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL is required at {admin}: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&pool)
-                .await
-                .expect("create test database");
-            pool.close().await;
-            let (base, _) = admin.rsplit_once('/').expect("URL with a database");
-            format!("{base}/{name}")
-        }
-    };
-    let store = Store::connect(&url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    store.save_setup(&open_all_day()).await.expect("setup");
-    let flows = Workflows::new(store.clone(), "http://clinic.test/", bookings_per_hour)
-        .await
-        .expect("workflows");
-    Harness {
-        flows,
-        store,
-        _dir: dir,
-    }
-}
-
-/// The demo clinic open around the clock, so times relative to now are always in hours.
-fn open_all_day() -> clinic::ClinicSetup {
-    let mut setup = clinic::demo();
-    setup.closures.clear();
-    let days: BTreeMap<String, Vec<String>> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .iter()
-        .map(|d| (d.to_string(), vec!["00:00-24:00".to_string()]))
-        .collect();
-    for p in &mut setup.practitioners {
-        p.hours = days.clone();
-        p.dates.clear();
-        p.time_off.clear();
-    }
-    setup
-}
-
-/// The next whole hour at least `hours` from now: always on the clinic's 15-minute step.
-fn hours_ahead(hours: i64) -> Timestamp {
-    let t = Timestamp::now() + hours.hours();
-    let second = t.as_second();
-    Timestamp::from_second(second - second.rem_euclid(3600) + 3600).expect("in range")
-}
-
-fn consultation(start: Timestamp, practitioner: &str, email: &str) -> BookingInput {
-    BookingInput {
-        service_id: "consultation".into(),
-        start,
-        practitioner: Some(practitioner.into()),
-        client: NewClient {
-            name: "Ada Client".into(),
-            email: email.into(),
-            phone: None,
-        },
-        screening_id: None,
-        notes: String::new(),
-    }
-}
-
-fn staff() -> Actor {
-    Actor::Staff {
-        id: "desk-1".into(),
-    }
-}
+#[macro_use]
+mod common;
+use common::*;
 
 async fn mail_kinds(store: &Store, booking: &Booking) -> Vec<String> {
     store
@@ -280,22 +197,6 @@ async fn booking_attempts_are_counted_per_address(engine: Engine) {
         "http://clinic.test/manage/tok",
         "one slash between the site and the path"
     );
-}
-
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(store::Engine::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
-            async fn postgres() {
-                super::$name(store::Engine::Postgres).await
-            }
-        }
-    )*};
 }
 
 /// Every required screening question answered "no" (dates "never", an adult's birth date),
