@@ -769,22 +769,11 @@ async fn sign_in_is_throttled_per_account_at_an_address(app: TestApp) {
     assert_eq!(a.status, 303, "{}", a.body);
 }
 
-mod sign_in_is_throttled_per_account_at_an_address {
-    async fn run(engine: store::Engine) {
-        let app =
-            crate::common::spawn_with(engine, clinic::demo(), |c| c.behind_proxy = true).await;
-        super::sign_in_is_throttled_per_account_at_an_address(app).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn sqlite() {
-        run(store::Engine::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
-    async fn postgres() {
-        run(store::Engine::Postgres).await
-    }
-}
+on_both_engines!(
+    sign_in_is_throttled_per_account_at_an_address,
+    clinic::demo(),
+    |c: &mut web::Config| c.behind_proxy = true
+);
 
 /// Without a proxy in front, every attempt comes from one address: the ninth is refused.
 async fn sign_in_is_throttled_without_a_proxy(app: TestApp) {

@@ -257,19 +257,8 @@ async fn the_owner_signs_in_while_the_account_is_guessed_at(app: TestApp) {
     assert_eq!(a.status, 303, "the owner's known device: {}", a.body);
 }
 
-mod the_owner_signs_in_while_the_account_is_guessed_at {
-    async fn run(engine: store::Engine) {
-        let app =
-            crate::common::spawn_with(engine, clinic::demo(), |c| c.behind_proxy = true).await;
-        super::the_owner_signs_in_while_the_account_is_guessed_at(app).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn sqlite() {
-        run(store::Engine::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
-    async fn postgres() {
-        run(store::Engine::Postgres).await
-    }
-}
+on_both_engines!(
+    the_owner_signs_in_while_the_account_is_guessed_at,
+    clinic::demo(),
+    |c: &mut web::Config| c.behind_proxy = true
+);

@@ -325,15 +325,19 @@ macro_rules! on_both_engines {
         $crate::on_both_engines!($name, clinic::demo());
     };
     ($name:ident, $setup:expr) => {
+        $crate::on_both_engines!($name, $setup, |_| {});
+    };
+    // `$tweak` changes the app's config before it starts, e.g. `|c| c.behind_proxy = true`.
+    ($name:ident, $setup:expr, $tweak:expr) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn sqlite() {
-                super::$name($crate::common::spawn_with(store::Engine::Sqlite, $setup, |_| {}).await).await
+                super::$name($crate::common::spawn_with(store::Engine::Sqlite, $setup, $tweak).await).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             #[ignore = "needs PostgreSQL at COLLAGEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test); run with --ignored"]
             async fn postgres() {
-                super::$name($crate::common::spawn_with(store::Engine::Postgres, $setup, |_| {}).await).await
+                super::$name($crate::common::spawn_with(store::Engine::Postgres, $setup, $tweak).await).await
             }
         }
     };
