@@ -17,6 +17,7 @@ mod refusal;
 mod screening;
 mod screening_scope;
 mod status;
+mod visits;
 
 pub use booking::Booked;
 pub use checkins::{
@@ -30,6 +31,10 @@ pub use refusal::Refusal;
 pub use screening::{Gate, Stored};
 pub use screening_scope::{FACE, Scope, checked_areas, service_areas};
 pub use status::{Approval, Review, StaffStatus};
+pub use visits::{
+    Arrival, ConsentDocument, ConsentDocuments, ConsentState, ConsentView, NAME_MAX_CHARS,
+    PhotoUse, ScreeningCheck, SessionPlan, SignInput, sha256_hex,
+};
 
 use std::sync::{Arc, RwLock};
 
@@ -51,6 +56,8 @@ pub struct Workflows {
     clinic: Arc<RwLock<Arc<ClinicSnapshot>>>,
     public_url: Arc<str>,
     booking_limiter: Arc<RateLimiter>,
+    /// The consent documents clients sign (the clinic's, or the built-in ones).
+    consent: Arc<ConsentDocuments>,
 }
 
 impl Workflows {
@@ -71,7 +78,14 @@ impl Workflows {
             clinic: Arc::new(RwLock::new(ClinicSnapshot::new(setup, version))),
             public_url: public_url.trim_end_matches('/').into(),
             booking_limiter: Arc::new(RateLimiter::per_hour(bookings_per_hour)),
+            consent: Arc::new(ConsentDocuments::builtin()),
         })
+    }
+
+    /// The same workflows with the clinic's own consent documents instead of the built-in ones.
+    pub fn with_consent_documents(mut self, documents: ConsentDocuments) -> Workflows {
+        self.consent = Arc::new(documents);
+        self
     }
 
     /// The store the workflows write to, for the edges' read-only views.

@@ -47,6 +47,9 @@ pub enum Refusal {
     /// tried again after `retry_after` seconds.
     #[error("{message}")]
     TooSoon { message: String, retry_after: u64 },
+    /// The consent document's version or text changed since the client was shown it.
+    #[error("{message}")]
+    ConsentChanged { message: String },
     /// The asker's role does not include this.
     #[error("{message}")]
     Forbidden { message: String },

@@ -1,6 +1,7 @@
 //! What a stored screening covers: the areas it was answered for, the client it belongs to,
-//! and how long it stays valid. Booking asks here; the visit's re-confirmation at arrival is
-//! the next user of [`Scope::problem`] (with the treatment's time instead of booking time).
+//! and how long it stays valid. Booking asks here, and so does the arrival check
+//! (`visits/arrival.rs`) with the treatment's time; a client's "nothing has changed" at arrival
+//! restarts the validity from that moment.
 
 use clinic::{ClinicSnapshot, ServiceSetup};
 use jiff::{SignedDuration, Timestamp};
@@ -53,11 +54,26 @@ pub struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// When the screening stops being valid: `[visits] screening_valid_days` after answering.
+    /// When the screening stops being valid: `[visits] screening_valid_days` after answering,
+    /// or after the client last confirmed at arrival that nothing had changed.
     pub fn valid_until(&self, clinic: &ClinicSnapshot) -> Timestamp {
         let days = i64::from(clinic.setup.visits.screening_valid_days);
-        Timestamp::from_second(self.scope.created_at).unwrap_or(Timestamp::MIN)
+        let from = self
+            .scope
+            .created_at
+            .max(self.scope.confirmed_at.unwrap_or(i64::MIN));
+        Timestamp::from_second(from).unwrap_or(Timestamp::MIN)
             + SignedDuration::from_hours(24 * days)
+    }
+
+    /// Whether the answers are recent enough at `at`.
+    pub fn is_current(&self, clinic: &ClinicSnapshot, at: Timestamp) -> bool {
+        at < self.valid_until(clinic)
+    }
+
+    /// Whether the answers were given for every one of `areas`.
+    pub fn covers(&self, areas: &[String]) -> bool {
+        areas.iter().all(|a| self.scope.areas.contains(a))
     }
 
     /// Why this screening cannot be used at `now` for a service treating `areas` by the client
@@ -69,7 +85,7 @@ impl Scope<'_> {
         email: Option<&str>,
         now: Timestamp,
     ) -> Option<String> {
-        if now >= self.valid_until(clinic) {
+        if !self.is_current(clinic, now) {
             return Some(format!(
                 "Your safety answers are more than {} days old. Please answer the questions again so we know how you are now.",
                 clinic.setup.visits.screening_valid_days
@@ -118,6 +134,7 @@ mod tests {
             areas: vec!["face".into()],
             email: Some("ann@example.com".into()),
             created_at: answered.as_second(),
+            confirmed_at: None,
         };
         let s = Scope { scope: &scope };
         let face = ["face".to_owned()];
@@ -145,5 +162,13 @@ mod tests {
                 .unwrap()
                 .contains("days old")
         );
+        // Confirming at arrival that nothing changed restarts the days from then.
+        let confirmed = store::ScreeningScope {
+            confirmed_at: Some(expired.as_second()),
+            ..scope.clone()
+        };
+        let c = Scope { scope: &confirmed };
+        assert_eq!(c.problem(&clinic, &face, None, expired), None);
+        assert!(c.covers(&face) && !c.covers(&["body".to_owned()]));
     }
 }

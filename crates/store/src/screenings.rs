@@ -42,6 +42,8 @@ pub struct ScreeningScope {
     pub email: Option<String>,
     /// When it was answered, in Unix seconds.
     pub created_at: i64,
+    /// When the client last said at arrival that nothing had changed, in Unix seconds.
+    pub confirmed_at: Option<i64>,
 }
 
 const SELECT_SCREENING: &str =
@@ -75,21 +77,26 @@ impl Store {
 
     /// What a screening covers (areas, owner, age), or `None` when no screening has this id.
     pub async fn screening_scope(&self, id: &str) -> Result<Option<ScreeningScope>, StoreError> {
-        let row: Option<(String, Option<String>, i64)> = on_read!(self, |pool| sqlx::query_as(
-            "SELECT areas, email, created_at FROM screenings WHERE id = $1"
+        let row: Option<(String, Option<String>, i64, Option<i64>)> = on_read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT areas, email, created_at, confirmed_at FROM screenings WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(
+            row.map(|(areas, email, created_at, confirmed_at)| ScreeningScope {
+                areas: areas
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                email,
+                created_at,
+                confirmed_at,
+            }),
         )
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row.map(|(areas, email, created_at)| ScreeningScope {
-            areas: areas
-                .split(',')
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            email,
-            created_at,
-        }))
     }
 
     /// Binds a screening to the client booking with it, atomically: true when it is now
@@ -105,6 +112,21 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            tx.commit().await?;
+            n == 1
+        }))
+    }
+
+    /// Records that the client confirmed at `now` that nothing has changed since answering;
+    /// false when no screening has this id.
+    pub async fn confirm_screening(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        Ok(in_write_tx!(self, |tx| {
+            let n = sqlx::query("UPDATE screenings SET confirmed_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             tx.commit().await?;
             n == 1
         }))

@@ -136,6 +136,32 @@ fn parse_page(slug: &str, text: &str) -> anyhow::Result<Page> {
     })
 }
 
+/// The consent documents under `dir/consent/*.md`, or the built-in ones when there is no
+/// content folder or it has no `consent/` folder.
+pub fn load_consent(dir: Option<&Path>) -> anyhow::Result<service::ConsentDocuments> {
+    let Some(folder) = dir.map(|d| d.join("consent")).filter(|d| d.is_dir()) else {
+        return Ok(service::ConsentDocuments::builtin());
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&folder)
+        .with_context(|| format!("reading consent folder {}", folder.display()))?
+    {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let id = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        files.push((id, text));
+    }
+    service::ConsentDocuments::parse(&files).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// Placeholders a page may use besides the protocol's: the clinic's own details.
 const CLINIC_PLACEHOLDERS: [&str; 2] = ["clinic_name", "clinic_phone"];
 

@@ -74,6 +74,7 @@ impl From<Refusal> for ApiError {
             Refusal::NotFound { .. } => ProblemKind::NotFound,
             Refusal::RateLimited { .. } | Refusal::TooSoon { .. } => ProblemKind::RateLimited,
             Refusal::Forbidden { .. } => ProblemKind::Forbidden,
+            Refusal::ConsentChanged { .. } => ProblemKind::ConsentChanged,
             Refusal::Internal(err) => return ApiError::internal(err),
         };
         let mut error = ApiError::new(kind, detail);

@@ -19,11 +19,12 @@ pub enum ProblemKind {
     Unauthorized,
     Forbidden,
     Internal,
+    ConsentChanged,
 }
 
 impl ProblemKind {
     /// Every kind, for the problem index page and the OpenAPI description.
-    pub const ALL: [ProblemKind; 14] = [
+    pub const ALL: [ProblemKind; 15] = [
         Self::MalformedRequest,
         Self::PayloadTooLarge,
         Self::InvalidInput,
@@ -38,6 +39,7 @@ impl ProblemKind {
         Self::Unauthorized,
         Self::Forbidden,
         Self::Internal,
+        Self::ConsentChanged,
     ];
 
     /// The last segment of the `type` URI.
@@ -57,6 +59,7 @@ impl ProblemKind {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::Internal => "internal",
+            Self::ConsentChanged => "consent-changed",
         }
     }
 
@@ -82,6 +85,7 @@ impl ProblemKind {
             Self::Unauthorized => "Sign-in required",
             Self::Forbidden => "Not allowed",
             Self::Internal => "Something went wrong on our side",
+            Self::ConsentChanged => "The consent document has changed since it was shown",
         }
     }
 
@@ -95,9 +99,10 @@ impl ProblemKind {
             }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::SlotUnavailable | Self::InsideCancelWindow | Self::BookingClosed => {
-                StatusCode::CONFLICT
-            }
+            Self::SlotUnavailable
+            | Self::InsideCancelWindow
+            | Self::BookingClosed
+            | Self::ConsentChanged => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,

@@ -23,10 +23,12 @@ pub struct AppState {
 impl AppState {
     /// Loads the stored setup and the public content; the database must hold a setup.
     pub async fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
+        let content = Content::load(config.content_dir.as_deref())?;
+        let consent = crate::content::load_consent(config.content_dir.as_deref())?;
         let flows = Workflows::new(store.clone(), &config.public_url, config.bookings_per_hour)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let content = Content::load(config.content_dir.as_deref())?;
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .with_consent_documents(consent);
         Ok(AppState {
             flows,
             store,

@@ -174,6 +174,13 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("POST", "/admin/alerts/{id}/ack"),
     ("GET", "/api/v1/admin/alerts"),
     ("POST", "/api/v1/admin/alerts/{id}/ack"),
+    ("GET", "/admin/bookings/{id}/arrival"),
+    ("GET", "/admin/bookings/{id}/consent"),
+    ("POST", "/admin/bookings/{id}/consent"),
+    ("GET", "/admin/bookings/{id}/consent/print"),
+    ("GET", "/admin/bookings/{id}/reconfirm"),
+    ("POST", "/admin/bookings/{id}/reconfirm"),
+    ("POST", "/admin/bookings/{id}/reconfirm/answers"),
 ];
 
 #[test]
@@ -530,6 +537,21 @@ async fn posts_without_the_csrf_token_change_nothing(app: TestApp) {
     let later = slots.last().unwrap()["start"].as_str().unwrap().to_owned();
     let (date, time) = (&later[..10], &later[11..16]);
 
+    // The consent as the tablet shows it, so a forged signature would otherwise go through.
+    let (_, consent) = app
+        .get_json(&format!(
+            "/api/v1/bookings/{}/consent",
+            pending["manage_token"].as_str().unwrap()
+        ))
+        .await;
+    let (consent_version, consent_sha) = (
+        consent["documents"][0]["version"].to_string(),
+        consent["documents"][0]["sha256"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    );
+
     let wrong = "A".repeat(admin.csrf.len());
     let tokens: [(&str, Option<&str>); 4] = [
         ("missing", None),
@@ -584,6 +606,20 @@ async fn posts_without_the_csrf_token_change_nothing(app: TestApp) {
                 ]),
             ),
             ("/logout".into(), with(vec![])),
+            (
+                format!("/admin/bookings/{pending_id}/consent"),
+                with(vec![
+                    ("document", "treatment".into()),
+                    ("version", consent_version.clone()),
+                    ("sha256", consent_sha.clone()),
+                    ("name", "Forged Name".into()),
+                    ("agree", "yes".into()),
+                ]),
+            ),
+            (
+                format!("/admin/bookings/{pending_id}/reconfirm"),
+                with(vec![("changed", "no".into())]),
+            ),
         ];
         for (path, form) in attempts {
             let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -625,6 +661,21 @@ async fn posts_without_the_csrf_token_change_nothing(app: TestApp) {
 
     let after = app.store.booking(&id).await.unwrap().unwrap();
     assert_eq!(after, before, "a refused request changed the booking");
+    let pending_client = app
+        .store
+        .booking(&pending_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .client;
+    assert!(
+        app.store
+            .consents_for_client(&pending_client.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a refused request signed a consent"
+    );
     assert_eq!(
         status_of(&app, &pending_id).await,
         store::BookingStatus::PendingReview,

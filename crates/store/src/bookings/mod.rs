@@ -1,11 +1,13 @@
 //! Bookings and the holds they take, written so that a lost race is a refusal, not a bug.
 
 mod checkins;
+mod consents;
 mod read;
 mod rows;
 mod write;
 
 pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
+pub use consents::{ConsentError, NewConsent, SignedConsent};
 pub use write::ClientUpdate;
 
 use jiff::Timestamp;

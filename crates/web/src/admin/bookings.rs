@@ -85,7 +85,8 @@ pub async fn show(
         (Some(sid), true) => state.store.screening(sid).await.ok().flatten(),
         _ => None,
     };
-    let body = detail(&clinic, &session, &b, screening.as_ref(), None);
+    let visit = super::visits::arrival::booking_panel(&state, &b).await;
+    let body = detail(&clinic, &session, &b, screening.as_ref(), None, visit);
     admin_page(
         &state,
         &session,
@@ -102,6 +103,7 @@ fn detail(
     b: &Booking,
     screening: Option<&store::ScreeningRecord>,
     problem: Option<&str>,
+    visit: Option<Markup>,
 ) -> Markup {
     let setup = &clinic.setup;
     let start = b.start.to_zoned_datetime(clinic.timezone.clone());
@@ -127,6 +129,7 @@ fn detail(
             @if !b.notes.is_empty() { dt { "Client's notes" } dd { (b.notes) } }
             @if let Some(note) = &b.review_note { dt { "Review note" } dd { (note) } }
         }
+        @if let Some(visit) = visit { (visit) }
         @if let Some(s) = screening { (screening_panel(clinic, s)) }
         @else if b.screening_id.is_some() && !session.role.sees_clinical() { p.muted { "A safety screening is on file; its answers are visible to practitioners only." } }
         @if b.status == BookingStatus::PendingReview && session.role.sees_clinical() {
@@ -203,7 +206,7 @@ pub async fn set_status(
         Err(err) => {
             let err = FormRefusal::from(err);
             let clinic = state.clinic();
-            let body = detail(&clinic, &session, &b, None, Some(&err.message));
+            let body = detail(&clinic, &session, &b, None, Some(&err.message), None);
             (
                 err.status,
                 admin_page(&state, &session, "Booking", "", body),
@@ -258,6 +261,7 @@ pub async fn move_booking(
                 &b,
                 None,
                 Some(&format!("Not moved: {}", staff_words(&err))),
+                None,
             );
             (
                 err.status,

@@ -14,6 +14,7 @@ mod review;
 mod setup;
 mod staff;
 mod today;
+mod visits;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -55,6 +56,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/bookings/{id}/review"),
     ("GET", "/api/v1/admin/alerts"),
     ("POST", "/api/v1/admin/alerts/{id}/ack"),
+    ("GET", "/admin/bookings/{id}/arrival"),
+    ("GET", "/admin/bookings/{id}/consent"),
+    ("POST", "/admin/bookings/{id}/consent"),
+    ("GET", "/admin/bookings/{id}/consent/print"),
+    ("GET", "/admin/bookings/{id}/reconfirm"),
+    ("POST", "/admin/bookings/{id}/reconfirm"),
+    ("POST", "/admin/bookings/{id}/reconfirm/answers"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -74,6 +82,23 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/admin/bookings/{id}/update-client",
             post(clients::adopt_booked),
+        )
+        .route("/admin/bookings/{id}/arrival", get(visits::arrival::page))
+        .route(
+            "/admin/bookings/{id}/consent",
+            get(visits::consent::form).post(visits::consent::submit),
+        )
+        .route(
+            "/admin/bookings/{id}/consent/print",
+            get(visits::consent::print),
+        )
+        .route(
+            "/admin/bookings/{id}/reconfirm",
+            get(visits::reconfirm::page).post(visits::reconfirm::submit),
+        )
+        .route(
+            "/admin/bookings/{id}/reconfirm/answers",
+            post(visits::reconfirm::answers),
         )
         .route("/admin/clients", get(clients::search))
         .route("/admin/clients/{id}", get(clients::show))

@@ -30,7 +30,7 @@ pub async fn page(
         h1 { "Review queue" }
         p { "These bookings hold their time until a practitioner reads the screening and confirms or declines. Open one to see its findings." }
         @if pending.is_empty() { p.notice { "Nothing waiting for review." } } @else {
-            (booking_table(html! { @for b in &pending { (booking_row(&clinic, &session, b)) } }))
+            (booking_table(html! { @for b in &pending { (booking_row(&clinic, b)) } }))
         }
     };
     admin_page(&state, &session, "Review queue", "/admin/review", body).into_response()

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use store::{Booking, BookingStatus};
 
-use super::layout::{admin_page, csrf_field};
+use super::layout::admin_page;
 use crate::auth::{Role, StaffSession};
 use crate::state::AppState;
 use clinic::ClinicSnapshot;
@@ -42,7 +42,13 @@ pub fn visible(session: &StaffSession, bookings: Vec<Booking>) -> Vec<Booking> {
 }
 
 /// A booking's one-line description for lists.
-pub fn booking_row(clinic: &ClinicSnapshot, session: &StaffSession, b: &Booking) -> Markup {
+pub fn booking_row(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
+    booking_row_flagged(clinic, b, false)
+}
+
+/// A booking's line on Today: a treatment whose consent is missing says so, and arriving goes
+/// through the arrival check.
+pub fn booking_row_flagged(clinic: &ClinicSnapshot, b: &Booking, consent_missing: bool) -> Markup {
     let setup = &clinic.setup;
     let start = b.start.to_zoned_datetime(clinic.timezone.clone());
     html! {
@@ -52,14 +58,13 @@ pub fn booking_row(clinic: &ClinicSnapshot, session: &StaffSession, b: &Booking)
             td { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
             td { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
             td { (setup.room(&b.room_id).map_or(b.room_id.as_str(), |r| r.name.as_str())) }
-            td { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }
             td {
-                @if matches!(b.status, BookingStatus::Confirmed) {
-                    form method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
-                        (csrf_field(session))
-                        input type="hidden" name="status" value="arrived";
-                        button.small type="submit" { "Mark arrived" span.visually-hidden { ": " (b.client.name) } }
-                    }
+                span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) }
+                @if consent_missing { " " strong.blocker { "Consent missing" } }
+            }
+            td {
+                @if matches!(b.status, BookingStatus::Confirmed | BookingStatus::PendingReview) {
+                    a.button.small href=(format!("/admin/bookings/{}/arrival", b.id)) { "Arrival check" span.visually-hidden { ": " (b.client.name) } }
                 }
             }
         }
@@ -102,6 +107,20 @@ pub async fn page(State(state): State<AppState>, session: StaffSession) -> Respo
     } else {
         0
     };
+    // Every role sees which treatments still lack a signed consent, never more.
+    let mut consent_missing = Vec::with_capacity(live.len());
+    for b in &live {
+        let consent = state.flows.consent_state(b).await;
+        consent_missing.push(consent.is_ok_and(|c| {
+            c.blocks_treatment()
+                && matches!(
+                    b.status,
+                    BookingStatus::Confirmed
+                        | BookingStatus::PendingReview
+                        | BookingStatus::Arrived
+                )
+        }));
+    }
     // Every role learns that an alert is open; only clinical roles open its details.
     let open_alerts = state.flows.open_alert_count().await.unwrap_or(0);
     let body = html! {
@@ -119,7 +138,7 @@ pub async fn page(State(state): State<AppState>, session: StaffSession) -> Respo
             a href=(format!("/admin/calendar?date={today}")) { "Open the day view" } }
         @if pending > 0 { div.notice.warn { p { a href="/admin/review" { (pending) " booking(s) waiting for screening review" } } } }
         @if live.is_empty() { p.notice { "No appointments today." } } @else {
-            (booking_table(html! { @for b in &live { (booking_row(&clinic, &session, b)) } }))
+            (booking_table(html! { @for (b, missing) in live.iter().zip(&consent_missing) { (booking_row_flagged(&clinic, b, *missing)) } }))
         }
         p.cta-inline { a.button href="/admin/bookings/new" { "New booking for a client" } }
     };

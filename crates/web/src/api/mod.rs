@@ -3,6 +3,7 @@
 mod bookings;
 mod checkins;
 mod clinic;
+pub mod consent;
 mod openapi;
 mod screening;
 
@@ -26,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings/{token}/reschedule", post(bookings::reschedule))
         .route("/bookings/{token}/calendar.ics", get(bookings::calendar))
         .route("/bookings/{token}/checkins", post(checkins::create))
+        .route(
+            "/bookings/{token}/consent",
+            get(consent::documents).post(consent::sign),
+        )
         .route("/checkin/symptoms", get(checkins::symptoms))
         .route("/screening/questions", get(screening::questions))
         .route("/screenings", post(screening::create))

@@ -5,7 +5,7 @@ mod info;
 mod manage;
 mod plan;
 mod site;
-mod suitability;
+pub(crate) mod suitability;
 
 use axum::Router;
 use axum::routing::get;
@@ -30,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/manage/{token}/checkin",
             get(manage::checkin::form).post(manage::checkin::submit),
+        )
+        .route(
+            "/manage/{token}/consent",
+            get(manage::consent::form).post(manage::consent::submit),
         )
         .route(
             "/manage/{token}/cancel",

@@ -2,6 +2,7 @@
 //! The link in the confirmation mail is the only key; it is never shown to anyone else.
 
 pub mod checkin;
+pub mod consent;
 mod views;
 
 use axum::Form;
@@ -85,13 +86,24 @@ pub async fn show(
         (false, BookingStatus::Cancelled) => "Booking cancelled",
         _ => "Your appointment",
     };
+    // A treatment still to come asks for consent; a consultation needs none.
+    let consent = match state.flows.consent_state(&b).await {
+        Ok(c)
+            if c.required_by_clinic
+                && b.status.is_live()
+                && b.status != BookingStatus::Completed =>
+        {
+            Some(consent::manage_link(&token, !c.missing.is_empty()))
+        }
+        _ => None,
+    };
     let body = views::booking(
         &clinic,
         &b,
         &token,
         title,
-        q.booked.is_some(),
-        q.moved.is_some(),
+        (q.booked.is_some(), q.moved.is_some()),
+        consent,
     );
     page(
         &state,

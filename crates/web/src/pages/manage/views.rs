@@ -22,8 +22,8 @@ pub(super) fn booking(
     b: &Booking,
     token: &str,
     title: &str,
-    booked: bool,
-    moved: bool,
+    (booked, moved): (bool, bool),
+    consent: Option<Markup>,
 ) -> Markup {
     html! {
         @if booked { ol.steps aria-label="Booking steps" { li { "Treatment" } li { "Day and time" } li { "Your details" } li aria-current="step" { "Confirmed" } } }
@@ -45,6 +45,7 @@ pub(super) fn booking(
                 h2 { "How is your skin today?" }
                 p { a.button href=(format!("{}/checkin", manage_path(token))) { "Tell us how your skin is healing" } }
             }
+            @if let Some(consent) = consent { (consent) }
             h2 { "Before you come" }
             ul {
                 li { "Arrive without make-up; we apply numbing cream, which takes 15 to 60 minutes to work." }

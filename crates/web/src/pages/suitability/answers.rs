@@ -114,6 +114,36 @@ pub async fn submit_answers(
     areas: &[String],
 ) -> Submitted {
     let clinic = state.clinic();
+    let (answers, json) = match checked_answers(&clinic, pairs, areas) {
+        Ok(checked) => checked,
+        Err((answers, errors)) => return Submitted::Invalid { answers, errors },
+    };
+    let mut errors = FieldErrors::default();
+    match state.flows.screen_and_store(&json, None, Some(areas)).await {
+        Ok((id, screening)) => Submitted::Screened {
+            id,
+            screening,
+            areas: areas.to_vec(),
+        },
+        Err(e) => match e.field().map(str::to_owned) {
+            Some(field) => {
+                let message = form_message(&clinic.rules, &field, &e.to_string());
+                errors.add(field, message);
+                Submitted::Invalid { answers, errors }
+            }
+            None => Submitted::Failed(e.into()),
+        },
+    }
+}
+
+/// The submitted answers checked by the clinic's rules for `areas`: the form's answers and
+/// the answers object to judge, or the form's answers with what to fix. The arrival's
+/// re-screening checks with this too, so both ask alike.
+pub fn checked_answers(
+    clinic: &clinic::ClinicSnapshot,
+    pairs: &[(String, String)],
+    areas: &[String],
+) -> Result<(FormAnswers, Value), (FormAnswers, FieldErrors)> {
     let answers = form_answers(pairs);
     let json = answers_json(clinic.rules.questions(), &answers);
     let mut errors = FieldErrors::default();
@@ -132,28 +162,15 @@ pub async fn submit_answers(
     if let Err(message) = service::checked_areas(Some(areas)) {
         errors.add("areas", message);
     }
-    if !errors.is_empty() {
-        return Submitted::Invalid { answers, errors };
-    }
-    match state.flows.screen_and_store(&json, None, Some(areas)).await {
-        Ok((id, screening)) => Submitted::Screened {
-            id,
-            screening,
-            areas: areas.to_vec(),
-        },
-        Err(e) => match e.field().map(str::to_owned) {
-            Some(field) => {
-                let message = form_message(&clinic.rules, &field, &e.to_string());
-                errors.add(field, message);
-                Submitted::Invalid { answers, errors }
-            }
-            None => Submitted::Failed(e.into()),
-        },
+    if errors.is_empty() {
+        Ok((answers, json))
+    } else {
+        Err((answers, errors))
     }
 }
 
 /// An error message in the form's own words (the validator speaks to API clients too).
-pub(super) fn form_message(rules: &RuleSet, field: &str, message: &str) -> String {
+pub(crate) fn form_message(rules: &RuleSet, field: &str, message: &str) -> String {
     let question = field
         .strip_prefix("answers.")
         .and_then(|id| rules.questions().iter().find(|q| q.id == id));

@@ -248,10 +248,13 @@ fn privacy_notice(clinic: &ClinicSnapshot) -> Markup {
 
 /// Hidden inputs that keep the carried choices through a form.
 fn carried(carry: &Carry) -> Markup {
-    hidden(&[
-        ("service", &carry.service),
-        ("practitioner", &carry.practitioner),
-    ])
+    html! {
+        (hidden(&[
+            ("service", &carry.service),
+            ("practitioner", &carry.practitioner),
+        ]))
+        @if !carry.csrf.is_empty() { input type="hidden" name="csrf" value=(carry.csrf); }
+    }
 }
 
 /// The questionnaire on its own page, for visitors not booking yet.

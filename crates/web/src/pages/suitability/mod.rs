@@ -4,8 +4,8 @@
 //! are shown to clinical staff only. Nothing about them is ever put in a URL; booking links carry
 //! the screening's id alone.
 
-mod answers;
-mod form;
+pub(crate) mod answers;
+pub(crate) mod form;
 mod result;
 
 use axum::body::Bytes;
@@ -39,6 +39,9 @@ pub struct Carry {
     pub service: String,
     /// A practitioner id the clinic has, or empty.
     pub practitioner: String,
+    /// The back office's CSRF token, when the questionnaire is answered on the clinic's
+    /// tablet; empty on the public pages.
+    pub csrf: String,
 }
 
 impl Carry {
@@ -64,6 +67,7 @@ impl Carry {
                 .practitioner(practitioner)
                 .map(|p| p.id.clone())
                 .unwrap_or_default(),
+            csrf: String::new(),
         }
     }
 

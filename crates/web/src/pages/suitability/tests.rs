@@ -151,6 +151,7 @@ fn booking_urls_carry_only_ids() {
     let carry = Carry {
         service: "microneedling-face".into(),
         practitioner: "maya-lee".into(),
+        ..Carry::default()
     };
     assert_eq!(
         carry.book_url(&carry.service, "abc"),
