@@ -33,7 +33,7 @@ pub use screening_scope::{FACE, Scope, checked_areas, service_areas};
 pub use status::{Approval, Review, StaffStatus};
 pub use visits::{
     Arrival, ConsentDocument, ConsentDocuments, ConsentState, ConsentView, NAME_MAX_CHARS,
-    PhotoUse, ScreeningCheck, SessionPlan, SignInput, sha256_hex,
+    PhotoUse, ScreeningCheck, SessionPlan, SignInput, consent_path, sha256_hex,
 };
 
 use std::sync::{Arc, RwLock};

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use store::{Booking, BookingStatus, ConsentError, NewConsent, SignedConsent};
 
 use super::documents::{ConsentDocument, sha256_hex};
-use crate::{Refusal, Workflows};
+use crate::{Refusal, Workflows, manage_path};
 
 /// The longest name a signature keeps.
 pub const NAME_MAX_CHARS: usize = 200;
@@ -106,6 +106,12 @@ pub struct SignInput {
     pub user_agent: String,
     /// The staff member who opened the tablet for the client; `None` at home.
     pub witnessed_by: Option<String>,
+}
+
+/// Where a client reads and signs their consent, from the manage link's token: for the manage
+/// page, reminders and the confirmation to point to.
+pub fn consent_path(token: &str) -> String {
+    format!("{}/consent", manage_path(token))
 }
 
 /// Consent is signed for a booking that may still be treated.

@@ -6,5 +6,5 @@ mod consent;
 mod documents;
 
 pub use arrival::{Arrival, ScreeningCheck, SessionPlan};
-pub use consent::{ConsentState, ConsentView, NAME_MAX_CHARS, PhotoUse, SignInput};
+pub use consent::{ConsentState, ConsentView, NAME_MAX_CHARS, PhotoUse, SignInput, consent_path};
 pub use documents::{ConsentDocument, ConsentDocuments, sha256_hex};

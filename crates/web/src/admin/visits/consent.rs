@@ -65,9 +65,10 @@ pub async fn submit(
         .sign_consent(&b, input, jiff::Timestamp::now())
         .await
     {
-        Ok(_) => Redirect::to(&format!(
+        // The signed document's own id, never the typed one, goes into the Location header.
+        Ok(signed) => Redirect::to(&format!(
             "/admin/bookings/{id}/consent#doc-{}",
-            typed.document
+            signed.document
         ))
         .into_response(),
         Err(refusal) => {

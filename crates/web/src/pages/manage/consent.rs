@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use service::manage_path;
+use service::{consent_path, manage_path};
 
 use super::Managed;
 use crate::api::consent::user_agent;
@@ -48,12 +48,9 @@ pub async fn submit(
         .sign_consent(&booking, input, jiff::Timestamp::now())
         .await
     {
-        Ok(_) => Redirect::to(&format!(
-            "{}/consent#doc-{}",
-            manage_path(&token),
-            typed.document
-        ))
-        .into_response(),
+        // The signed document's own id, never the typed one, goes into the Location header.
+        Ok(signed) => Redirect::to(&format!("{}#doc-{}", consent_path(&token), signed.document))
+            .into_response(),
         Err(refusal) => {
             let (errors, above, status) = refusal_errors(&typed, refusal);
             let page = render(&state, &token, &booking, &typed, &errors, above.as_deref()).await;
@@ -75,7 +72,7 @@ async fn render(
         Err(err) => return crate::error::ApiError::from(err).into_response(),
     };
     let clinic = state.clinic();
-    let action = format!("{}/consent", manage_path(token));
+    let action = consent_path(token);
     let forms = ConsentForms {
         action: &action,
         csrf: None,
@@ -105,9 +102,9 @@ pub fn manage_link(token: &str, missing: bool) -> Markup {
         h2 { "Consent" }
         @if missing {
             p { "Please read and sign your consent before your treatment." }
-            p { a.button href=(format!("{}/consent", manage_path(token))) { "Read and sign" } }
+            p { a.button href=(consent_path(token)) { "Read and sign" } }
         } @else {
-            p { "Thank you: your consent is signed. " a href=(format!("{}/consent", manage_path(token))) { "Read it or change your photo choice" } }
+            p { "Thank you: your consent is signed. " a href=(consent_path(token)) { "Read it or change your photo choice" } }
         }
     }
 }
