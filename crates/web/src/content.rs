@@ -339,6 +339,45 @@ mod tests {
     }
 
     #[test]
+    fn a_clinic_s_consent_folder_replaces_the_built_in_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            load_consent(Some(dir.path())).unwrap(),
+            service::ConsentDocuments::builtin()
+        );
+        std::fs::create_dir(dir.path().join("consent")).unwrap();
+        std::fs::write(
+            dir.path().join("consent/treatment.md"),
+            "+++\ntitle = \"Our consent\"\nversion = 3\n+++\nAt {{clinic_name}}, redness lasts {{normal:redness}}.\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("consent/notes.txt"), "not a document").unwrap();
+        let docs = load_consent(Some(dir.path())).unwrap();
+        let ids: Vec<&str> = docs.all().iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["treatment"]);
+        let doc = docs.get("treatment").unwrap();
+        assert_eq!(
+            (doc.title.as_str(), doc.version, doc.required),
+            ("Our consent", 3, true)
+        );
+        let text = doc.text(&demo());
+        assert!(
+            text.starts_with("At Northside Skin Clinic, redness lasts mostly gone"),
+            "{text}"
+        );
+        std::fs::write(
+            dir.path().join("consent/photos.md"),
+            "+++\ntitle = \"Photos\"\nversion = 1\n+++\n{{wait:nope}}\n",
+        )
+        .unwrap();
+        let err = load_consent(Some(dir.path())).unwrap_err().to_string();
+        assert!(
+            err.contains("consent/photos.md") && err.contains("wait:nope"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn missing_front_matter_is_an_error() {
         assert!(parse_page("x", "# hello").is_err());
     }
