@@ -74,6 +74,8 @@ impl From<Refusal> for ApiError {
             Refusal::NotFound { .. } => ProblemKind::NotFound,
             Refusal::RateLimited { .. } | Refusal::TooSoon { .. } => ProblemKind::RateLimited,
             Refusal::Forbidden { .. } => ProblemKind::Forbidden,
+            Refusal::RecordSigned => ProblemKind::RecordSigned,
+            Refusal::RecordMissing => ProblemKind::RecordMissing,
             Refusal::Internal(err) => return ApiError::internal(err),
         };
         let mut error = ApiError::new(kind, detail);

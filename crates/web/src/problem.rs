@@ -19,11 +19,13 @@ pub enum ProblemKind {
     Unauthorized,
     Forbidden,
     Internal,
+    RecordSigned,
+    RecordMissing,
 }
 
 impl ProblemKind {
     /// Every kind, for the problem index page and the OpenAPI description.
-    pub const ALL: [ProblemKind; 14] = [
+    pub const ALL: [ProblemKind; 16] = [
         Self::MalformedRequest,
         Self::PayloadTooLarge,
         Self::InvalidInput,
@@ -38,6 +40,8 @@ impl ProblemKind {
         Self::Unauthorized,
         Self::Forbidden,
         Self::Internal,
+        Self::RecordSigned,
+        Self::RecordMissing,
     ];
 
     /// The last segment of the `type` URI.
@@ -57,6 +61,8 @@ impl ProblemKind {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::Internal => "internal",
+            Self::RecordSigned => "record-signed",
+            Self::RecordMissing => "record-missing",
         }
     }
 
@@ -82,6 +88,8 @@ impl ProblemKind {
             Self::Unauthorized => "Sign-in required",
             Self::Forbidden => "Not allowed",
             Self::Internal => "Something went wrong on our side",
+            Self::RecordSigned => "The treatment record is signed off",
+            Self::RecordMissing => "The treatment has no signed record",
         }
     }
 
@@ -95,9 +103,11 @@ impl ProblemKind {
             }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::SlotUnavailable | Self::InsideCancelWindow | Self::BookingClosed => {
-                StatusCode::CONFLICT
-            }
+            Self::SlotUnavailable
+            | Self::InsideCancelWindow
+            | Self::BookingClosed
+            | Self::RecordSigned
+            | Self::RecordMissing => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,

@@ -8,6 +8,8 @@ mod write;
 pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
 pub use write::ClientUpdate;
 
+pub(crate) use rows::{BookingRow, SELECT_BOOKING};
+
 use jiff::Timestamp;
 use scheduling::Hold;
 

@@ -4,6 +4,7 @@ mod bookings;
 mod checkins;
 mod clinic;
 mod openapi;
+pub(crate) mod records;
 mod screening;
 
 use axum::Router;
