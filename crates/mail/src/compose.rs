@@ -392,12 +392,12 @@ pub fn checkin_alert(
 }
 
 /// Sent to each client a recalled cartridge or product lot touched, with the clinic's own
-/// `message` about it; queued by the recall workflow, once per client.
-pub fn recall(clinic: &ClinicSnapshot, booking: &Booking, lot: &str, message: &str) -> Mail {
+/// `note` about it; queued by the recall workflow, once per client.
+pub fn recall(clinic: &ClinicSnapshot, booking: &Booking, lot: &str, note: &str) -> Mail {
     let d = details(clinic, booking);
     let lead = format!(
         "We are writing to every client whose treatment used materials from one batch (lot {lot}), and your appointment below was one of them. {} If you have any questions, or notice anything unusual where you were treated, please call us on {}.",
-        message.trim(),
+        note.trim(),
         clinic.setup.clinic.phone
     );
     message(

@@ -19,6 +19,15 @@ async fn visit(h: &Harness, email: &str, name: &str, start: Timestamp) -> Bookin
 }
 
 async fn visit_of(h: &Harness, service: &str, email: &str, name: &str, start: Timestamp) -> Booking {
+    let booked = booked(h, service, email, name, start).await;
+    h.flows
+        .set_status(&booked, StaffStatus::Arrived, "desk-1")
+        .await
+        .expect("arrived")
+}
+
+/// A confirmed booking, not yet arrived.
+async fn booked(h: &Harness, service: &str, email: &str, name: &str, start: Timestamp) -> Booking {
     let new = NewBooking {
         reference: store::new_reference(),
         manage_token_hash: store::new_token().1,
@@ -33,7 +42,7 @@ async fn visit_of(h: &Harness, service: &str, email: &str, name: &str, start: Ti
         notes: String::new(),
         created_by: "desk-1".into(),
     };
-    let booked = h
+    h
         .store
         .create_booking::<()>(
             &new,
@@ -50,11 +59,7 @@ async fn visit_of(h: &Harness, service: &str, email: &str, name: &str, start: Ti
             |_| vec![],
         )
         .await
-        .expect("booked");
-    h.flows
-        .set_status(&booked, StaffStatus::Arrived, "desk-1")
-        .await
-        .expect("arrived")
+        .expect("booked")
 }
 
 fn days_ago(days: i64) -> Timestamp {
@@ -91,6 +96,9 @@ fn assert_field(result: Result<service::RecordView, Refusal>, field: &str) {
 
 async fn bad_input_is_named_and_writes_nothing(engine: Engine) {
     let h = harness(engine, 0).await;
+    let not_yet = booked(&h, "microneedling-face", "wait@example.com", "Waiting", days_ago(0) - SignedDuration::from_mins(5)).await;
+    let early = h.flows.save_record(&not_yet, &body("L1", json!({})), "staff-1", Timestamp::now()).await;
+    assert!(matches!(early, Err(Refusal::Closed { .. })), "before arrival: {early:?}");
     let b = visit(&h, "bad@example.com", "Bad Input", days_ago(0) - SignedDuration::from_mins(30)).await;
     let save = |body: RecordBody| {
         let (flows, b) = (h.flows.clone(), b.clone());
@@ -168,7 +176,7 @@ async fn bad_input_is_named_and_writes_nothing(engine: Engine) {
     let upcoming = visit(&h, "soon@example.com", "Soon", Timestamp::now() + SignedDuration::from_hours(72)).await;
     let early = h.flows.save_record(&upcoming, &body("L2", json!({})), "staff-1", Timestamp::now()).await;
     assert!(matches!(early, Err(Refusal::Closed { .. })), "{early:?}");
-    let cancelled = visit(&h, "gone@example.com", "Gone", days_ago(1)).await;
+    let cancelled = booked(&h, "microneedling-face", "gone@example.com", "Gone", Timestamp::now() + SignedDuration::from_hours(72)).await;
     let cancelled = h
         .flows
         .set_status(&cancelled, StaffStatus::Cancelled, "desk-1")

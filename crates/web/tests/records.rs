@@ -212,7 +212,7 @@ async fn the_record_follows_the_contract(app: TestApp) {
     assert!(!detail.body.contains("LOT-1"), "the desk saw the record");
     assert!(!detail.body.contains("/record"), "the desk was offered the record");
 }
-common::on_both_engines!(the_record_follows_the_contract);
+on_both_engines!(the_record_follows_the_contract);
 
 async fn practitioners_record_on_the_page(app: TestApp) {
     let (maya, desk) = staff(&app).await;
@@ -267,7 +267,7 @@ async fn practitioners_record_on_the_page(app: TestApp) {
     let a = page(&app, &desk, "POST", &format!("/admin/bookings/{}/status", b.id), &[("status", "completed")]).await;
     assert_eq!(a.status, 303, "{}", a.body);
 }
-common::on_both_engines!(practitioners_record_on_the_page);
+on_both_engines!(practitioners_record_on_the_page);
 
 async fn recall_exports_csv_and_writes_to_clients(app: TestApp) {
     let (maya, desk) = staff(&app).await;
@@ -325,4 +325,4 @@ async fn recall_exports_csv_and_writes_to_clients(app: TestApp) {
     let a = page(&app, &desk, "POST", "/admin/recall/write", &[("lot", "REC-1"), ("message", "x")]).await;
     assert_eq!(a.status, 403);
 }
-common::on_both_engines!(recall_exports_csv_and_writes_to_clients);
+on_both_engines!(recall_exports_csv_and_writes_to_clients);

@@ -25,16 +25,17 @@ CREATE TABLE record_lots (
 );
 CREATE INDEX record_lots_key ON record_lots (lot_key);
 
+-- `seq` orders a record's amendments (1, 2, …); the primary key refuses two with one number.
 CREATE TABLE record_amendments (
-    id TEXT PRIMARY KEY,
     booking_id TEXT NOT NULL REFERENCES treatment_records (booking_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
     reason TEXT NOT NULL,
     changes TEXT NOT NULL,
     body TEXT NOT NULL,
     amended_by TEXT NOT NULL,
-    amended_at INTEGER NOT NULL
+    amended_at INTEGER NOT NULL,
+    PRIMARY KEY (booking_id, seq)
 );
-CREATE INDEX record_amendments_booking ON record_amendments (booking_id, amended_at);
 
 CREATE TABLE completion_overrides (
     booking_id TEXT PRIMARY KEY REFERENCES bookings (id) ON DELETE CASCADE,

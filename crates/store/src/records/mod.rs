@@ -48,7 +48,8 @@ impl StoredRecord {
 /// One amendment to a signed record: who, when, why, what changed, and the result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredAmendment {
-    pub id: String,
+    /// 1 for the first amendment, then 2, …
+    pub seq: i64,
     pub reason: String,
     /// The fields that changed (JSON).
     pub changes: String,
@@ -102,7 +103,7 @@ struct RecordRow {
 
 #[derive(sqlx::FromRow)]
 struct AmendmentRow {
-    id: String,
+    seq: i64,
     reason: String,
     changes: String,
     body: String,
@@ -129,8 +130,8 @@ impl Store {
         let Some(r) = row else { return Ok(None) };
         let amendments: Vec<AmendmentRow> = on_read!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, reason, changes, body, amended_by, amended_at FROM record_amendments
-                 WHERE booking_id = $1 ORDER BY amended_at, id",
+                "SELECT seq, reason, changes, body, amended_by, amended_at FROM record_amendments
+                 WHERE booking_id = $1 ORDER BY seq",
             )
             .bind(booking_id)
             .fetch_all(pool)
@@ -148,7 +149,7 @@ impl Store {
                 .map(|a| {
                     Ok(StoredAmendment {
                         amended_at: at(a.amended_at)?,
-                        id: a.id,
+                        seq: a.seq,
                         reason: a.reason,
                         changes: a.changes,
                         body: a.body,

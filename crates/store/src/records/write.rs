@@ -3,9 +3,9 @@
 
 use jiff::Timestamp;
 
-use super::{NewLot, RecordError, at, lot_key};
+use super::{NewLot, RecordError, lot_key};
 use crate::bookings::{BookingRow, SELECT_BOOKING};
-use crate::{Booking, BookingError, BookingStatus, Store, new_id};
+use crate::{Booking, BookingError, BookingStatus, Store};
 
 /// Inserts a record's lots in one statement; a lot named twice (two products from one
 /// batch) is kept once.
@@ -153,37 +153,29 @@ impl Store {
             let (body,): (String,) = sqlx::query_as(
                 "SELECT COALESCE(
                     (SELECT a.body FROM record_amendments a WHERE a.booking_id = $1
-                     ORDER BY a.amended_at DESC, a.id DESC LIMIT 1),
+                     ORDER BY a.seq DESC LIMIT 1),
                     (SELECT r.body FROM treatment_records r WHERE r.booking_id = $1))",
             )
             .bind(booking_id)
             .fetch_one(&mut *tx)
             .await?;
             let (changes, after, lots) = decide(&body).map_err(RecordError::Refused)?;
-            // Amendments are ordered by time, then id: a later one never sorts first.
-            let (last,): (Option<i64>,) = sqlx::query_as(
-                "SELECT MAX(amended_at) FROM record_amendments WHERE booking_id = $1",
-            )
-            .bind(booking_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let when = last.map_or(now.as_second(), |l| l.max(now.as_second()));
             sqlx::query(
-                "INSERT INTO record_amendments (id, booking_id, reason, changes, body, amended_by, amended_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO record_amendments (booking_id, seq, reason, changes, body, amended_by, amended_at)
+                 SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6
+                 FROM record_amendments WHERE booking_id = $1",
             )
-            .bind(format!("{when:012}-{}", new_id()))
             .bind(booking_id)
             .bind(reason)
             .bind(&changes)
             .bind(&after)
             .bind(staff_id)
-            .bind(when)
+            .bind(now.as_second())
             .execute(&mut *tx)
             .await?;
             insert_lots(&mut *tx, booking_id, &lots).await?;
             tx.commit().await?;
-            Ok(at(when)?)
+            Ok(now)
         })
     }
 
