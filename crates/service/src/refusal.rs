@@ -51,7 +51,9 @@ pub enum Refusal {
     #[error("{message}")]
     Forbidden { message: String },
     /// The treatment record is signed: it can no longer be edited, only amended.
-    #[error("This treatment record is signed off; it can no longer be edited, only amended with a reason.")]
+    #[error(
+        "This treatment record is signed off; it can no longer be edited, only amended with a reason."
+    )]
     RecordSigned,
     /// A treatment is completed only with a signed treatment record (or a written reason).
     #[error(

@@ -55,7 +55,10 @@ fn live(current: &Booking) -> Result<(), Refusal> {
     if current.status.is_live() {
         Ok(())
     } else {
-        Err(Refusal::invalid("status", "This booking is no longer live."))
+        Err(Refusal::invalid(
+            "status",
+            "This booking is no longer live.",
+        ))
     }
 }
 
@@ -187,7 +190,9 @@ impl Workflows {
                     else {
                         return Err(missing);
                     };
-                    if reason.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                    if reason
+                        .chars()
+                        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
                         || reason.chars().count() > 4000
                     {
                         return Err(Refusal::invalid(

@@ -475,7 +475,11 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
             if path.starts_with("/api/") && path.ends_with("/record") {
                 // The consultation has no treatment record: the route answers that.
                 assert_eq!(a.status, 404, "{role} GET {url}: {}", a.body);
-                assert!(a.body.contains("treatment record"), "{role} GET {url}: {}", a.body);
+                assert!(
+                    a.body.contains("treatment record"),
+                    "{role} GET {url}: {}",
+                    a.body
+                );
                 continue;
             }
             assert_eq!(a.status, 200, "{role} GET {url}: {}", a.body);

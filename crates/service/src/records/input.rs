@@ -191,7 +191,10 @@ impl RecordBody {
         RecordBody {
             device: changes.device.clone().or_else(|| self.device.clone()),
             cartridge: changes.cartridge.clone().or_else(|| self.cartridge.clone()),
-            anaesthetic: changes.anaesthetic.clone().or_else(|| self.anaesthetic.clone()),
+            anaesthetic: changes
+                .anaesthetic
+                .clone()
+                .or_else(|| self.anaesthetic.clone()),
             anaesthetic_minutes: changes.anaesthetic_minutes.or(self.anaesthetic_minutes),
             areas: changes.areas.clone().or_else(|| self.areas.clone()),
             products: changes.products.clone().or_else(|| self.products.clone()),
@@ -245,13 +248,17 @@ impl RecordBody {
                         "The clinic file lists no devices; add one under [[devices]] first."
                             .to_owned()
                     } else {
-                        format!("There is no device \"{device_id}\"; the clinic's devices are: {}.", known.join(", "))
+                        format!(
+                            "There is no device \"{device_id}\"; the clinic's devices are: {}.",
+                            known.join(", ")
+                        )
                     },
                 )
             })?;
         let cartridge = self.cartridge.clone().unwrap_or_default();
-        let lot = lot_text(cartridge.lot.as_deref(), &at("cartridge.lot"))?
-            .ok_or_else(|| Refusal::invalid(at("cartridge.lot"), "Enter the cartridge's lot number."))?;
+        let lot = lot_text(cartridge.lot.as_deref(), &at("cartridge.lot"))?.ok_or_else(|| {
+            Refusal::invalid(at("cartridge.lot"), "Enter the cartridge's lot number.")
+        })?;
         let expires_text = required(
             cartridge.expires.as_deref(),
             &at("cartridge.expires"),
@@ -266,19 +273,26 @@ impl RecordBody {
         if expires < treated_on {
             return Err(Refusal::invalid(
                 at("cartridge.expires"),
-                format!("This cartridge expired on {expires}, before the treatment on {treated_on}; use one in date."),
+                format!(
+                    "This cartridge expired on {expires}, before the treatment on {treated_on}; use one in date."
+                ),
             ));
         }
         if let Some(m) = self.anaesthetic_minutes.filter(|&m| m > MINUTES_MAX) {
             return Err(Refusal::invalid(
                 at("anaesthetic_minutes"),
-                format!("{m} minutes is more than a day; enter the minutes the anaesthetic was on."),
+                format!(
+                    "{m} minutes is more than a day; enter the minutes the anaesthetic was on."
+                ),
             ));
         }
         let plan_areas = clinic.plans.areas();
         let bodies = self.areas.clone().unwrap_or_default();
         if bodies.is_empty() {
-            return Err(Refusal::invalid(at("areas"), "Record at least one area treated."));
+            return Err(Refusal::invalid(
+                at("areas"),
+                "Record at least one area treated.",
+            ));
         }
         let reason = free_text(self.override_reason.as_deref(), &at("override_reason"))?;
         let mut areas: Vec<AreaTreated> = Vec::new();
@@ -289,7 +303,11 @@ impl RecordBody {
                 let known: Vec<&str> = plan_areas.iter().map(|p| p.id.as_str()).collect();
                 Refusal::invalid(
                     field("area"),
-                    format!("There is no area \"{}\"; the areas are: {}.", clean(id), known.join(", ")),
+                    format!(
+                        "There is no area \"{}\"; the areas are: {}.",
+                        clean(id),
+                        known.join(", ")
+                    ),
                 )
             })?;
             if areas.iter().any(|done| done.area == info.id) {
@@ -298,9 +316,9 @@ impl RecordBody {
                     format!("{} is listed twice; record each area once.", info.label),
                 ));
             }
-            let depth = a
-                .depth_mm
-                .ok_or_else(|| Refusal::invalid(field("depth_mm"), "Enter the needle depth in mm."))?;
+            let depth = a.depth_mm.ok_or_else(|| {
+                Refusal::invalid(field("depth_mm"), "Enter the needle depth in mm.")
+            })?;
             if !(depth.is_finite() && (MIN_DEPTH_MM..=MAX_DEPTH_MM).contains(&depth)) {
                 return Err(Refusal::invalid(
                     field("depth_mm"),
@@ -327,14 +345,24 @@ impl RecordBody {
             if treated.above_limit() && reason.is_none() {
                 let mut over = Vec::new();
                 if depth > info.depth_mm.max + 1e-9 {
-                    over.push(format!("the clinic's plan maximum for {} ({} mm)", info.label.to_lowercase(), info.depth_mm.max));
+                    over.push(format!(
+                        "the clinic's plan maximum for {} ({} mm)",
+                        info.label.to_lowercase(),
+                        info.depth_mm.max
+                    ));
                 }
                 if depth > device.max_depth_mm + 1e-9 {
-                    over.push(format!("the maximum of {} ({} mm)", device.name, device.max_depth_mm));
+                    over.push(format!(
+                        "the maximum of {} ({} mm)",
+                        device.name, device.max_depth_mm
+                    ));
                 }
                 return Err(Refusal::invalid(
                     field("depth_mm"),
-                    format!("{depth} mm is deeper than {}; write the reason in override_reason to record it.", over.join(" and ")),
+                    format!(
+                        "{depth} mm is deeper than {}; write the reason in override_reason to record it.",
+                        over.join(" and ")
+                    ),
                 ));
             }
             areas.push(treated);
@@ -345,7 +373,10 @@ impl RecordBody {
             let name = free_text(p.name.as_deref(), &field("name"))?
                 .ok_or_else(|| Refusal::invalid(field("name"), "Enter the product's name."))?;
             if name.chars().count() > 200 {
-                return Err(Refusal::invalid(field("name"), "Keep the product's name under 200 characters."));
+                return Err(Refusal::invalid(
+                    field("name"),
+                    "Keep the product's name under 200 characters.",
+                ));
             }
             products.push(Product {
                 name,
@@ -407,7 +438,9 @@ fn free_text(value: Option<&str>, field: &str) -> Result<Option<String>, Refusal
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    if v.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return Err(Refusal::invalid(
             field,
             "This text may not contain control characters such as NUL.",

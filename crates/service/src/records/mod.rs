@@ -163,9 +163,14 @@ impl Workflows {
         let record = body.validate(&clinic, treated_on(&clinic, booking), "")?;
         let json = to_json(&record)?;
         self.store
-            .save_record(&booking.id, &json, &record.lots(), staff_id, now, |current| {
-                may_write(&clinic, current, now)
-            })
+            .save_record(
+                &booking.id,
+                &json,
+                &record.lots(),
+                staff_id,
+                now,
+                |current| may_write(&clinic, current, now),
+            )
             .await
             .map_err(record_refusal)?;
         self.written(booking).await
@@ -206,7 +211,9 @@ impl Workflows {
         if reason.is_empty() {
             return Err(Refusal::invalid("reason", "Say why the record is amended."));
         }
-        if reason.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        if reason
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
             || reason.chars().count() > 4000
         {
             return Err(Refusal::invalid(

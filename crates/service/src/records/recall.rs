@@ -21,7 +21,10 @@ impl RecallQuery {
     pub fn parse(lot: &str, from: &str, to: &str) -> Result<RecallQuery, Refusal> {
         let lot = lot.trim();
         if lot.is_empty() {
-            return Err(Refusal::invalid("lot", "Enter the lot number to search for."));
+            return Err(Refusal::invalid(
+                "lot",
+                "Enter the lot number to search for.",
+            ));
         }
         if lot.chars().any(char::is_control) || lot.chars().count() > super::input::LOT_MAX {
             return Err(Refusal::invalid(
@@ -42,7 +45,10 @@ impl RecallQuery {
         if let (Some(f), Some(t)) = (from, to)
             && t < f
         {
-            return Err(Refusal::invalid("to", "The end date is before the start date."));
+            return Err(Refusal::invalid(
+                "to",
+                "The end date is before the start date.",
+            ));
         }
         Ok(RecallQuery {
             lot: lot.to_owned(),
@@ -95,9 +101,14 @@ impl Workflows {
     ) -> Result<usize, Refusal> {
         let message = message.trim();
         if message.is_empty() {
-            return Err(Refusal::invalid("message", "Write what the clients should know."));
+            return Err(Refusal::invalid(
+                "message",
+                "Write what the clients should know.",
+            ));
         }
-        if message.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        if message
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
             || message.chars().count() > 4000
         {
             return Err(Refusal::invalid(
@@ -109,7 +120,10 @@ impl Workflows {
         let found = self.recall(query).await?;
         let mut latest: Vec<&Recalled> = Vec::new();
         for r in found.iter().rev() {
-            if !latest.iter().any(|l| l.booking.client.id == r.booking.client.id) {
+            if !latest
+                .iter()
+                .any(|l| l.booking.client.id == r.booking.client.id)
+            {
                 latest.push(r);
             }
         }
@@ -182,9 +196,18 @@ mod tests {
     #[test]
     fn a_search_names_its_field() {
         let field = |r: Result<RecallQuery, Refusal>| r.unwrap_err().field().map(str::to_owned);
-        assert_eq!(field(RecallQuery::parse(" ", "", "")).as_deref(), Some("lot"));
-        assert_eq!(field(RecallQuery::parse("A\u{0}B", "", "")).as_deref(), Some("lot"));
-        assert_eq!(field(RecallQuery::parse("A1", "2027-13-01", "")).as_deref(), Some("from"));
+        assert_eq!(
+            field(RecallQuery::parse(" ", "", "")).as_deref(),
+            Some("lot")
+        );
+        assert_eq!(
+            field(RecallQuery::parse("A\u{0}B", "", "")).as_deref(),
+            Some("lot")
+        );
+        assert_eq!(
+            field(RecallQuery::parse("A1", "2027-13-01", "")).as_deref(),
+            Some("from")
+        );
         assert_eq!(
             field(RecallQuery::parse("A1", "2027-03-02", "2027-03-01")).as_deref(),
             Some("to")

@@ -19,7 +19,10 @@ where
     let mut rows: Vec<(String, String, &str)> = Vec::new();
     for lot in lots {
         let key = lot_key(&lot.lot);
-        if !rows.iter().any(|(k, _, kind)| *k == key && *kind == lot.kind) {
+        if !rows
+            .iter()
+            .any(|(k, _, kind)| *k == key && *kind == lot.kind)
+        {
             rows.push((key, lot.lot.trim().to_owned(), lot.kind));
         }
     }
@@ -109,11 +112,12 @@ impl Store {
             .await?
             .rows_affected();
             if done == 0 {
-                let exists: Option<(String,)> =
-                    sqlx::query_as("SELECT booking_id FROM treatment_records WHERE booking_id = $1")
-                        .bind(booking_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                let exists: Option<(String,)> = sqlx::query_as(
+                    "SELECT booking_id FROM treatment_records WHERE booking_id = $1",
+                )
+                .bind(booking_id)
+                .fetch_optional(&mut *tx)
+                .await?;
                 return Err(if exists.is_some() {
                     RecordError::Signed
                 } else {

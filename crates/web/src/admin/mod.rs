@@ -109,7 +109,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(records::show).post(records::save),
         )
         .route("/admin/bookings/{id}/record/sign", post(records::sign))
-        .route("/admin/bookings/{id}/record/amendments", post(records::amend))
+        .route(
+            "/admin/bookings/{id}/record/amendments",
+            post(records::amend),
+        )
         .route("/admin/recall", get(records::recall::page))
         .route("/admin/recall.csv", get(records::recall::csv))
         .route("/admin/recall/write", post(records::recall::write))
@@ -117,13 +120,19 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/api/v1/admin/bookings/{id}/record",
             get(api_records::show).put(api_records::save),
         )
-        .route("/api/v1/admin/bookings/{id}/record/sign", post(api_records::sign))
+        .route(
+            "/api/v1/admin/bookings/{id}/record/sign",
+            post(api_records::sign),
+        )
         .route(
             "/api/v1/admin/bookings/{id}/record/amendments",
             post(api_records::amend),
         )
         .route("/api/v1/admin/recall", get(api_records::recall))
-        .route("/api/v1/admin/bookings/{id}/status", post(api_records::set_status))
+        .route(
+            "/api/v1/admin/bookings/{id}/status",
+            post(api_records::set_status),
+        )
         .route("/admin/{*rest}", get(layout::not_found))
         .route("/api/v1/admin/bookings", get(api::bookings))
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))

@@ -80,7 +80,9 @@ impl RecordForm {
             let depth_mm = depth.and_then(|d| {
                 d.replace(',', ".")
                     .parse::<f64>()
-                    .map_err(|_| errors.add(&depth_name, "Enter the depth as a number of mm, e.g. 1.5."))
+                    .map_err(|_| {
+                        errors.add(&depth_name, "Enter the depth as a number of mm, e.g. 1.5.")
+                    })
                     .ok()
             });
             let passes = passes.and_then(|p| {
@@ -109,7 +111,12 @@ impl RecordForm {
         }
         let minutes = text("anaesthetic_minutes").and_then(|m| {
             m.parse::<u32>()
-                .map_err(|_| errors.add("anaesthetic_minutes", "Enter the minutes as a whole number."))
+                .map_err(|_| {
+                    errors.add(
+                        "anaesthetic_minutes",
+                        "Enter the minutes as a whole number.",
+                    )
+                })
                 .ok()
         });
         let body = RecordBody {
@@ -133,7 +140,10 @@ impl RecordForm {
         let filled = self
             .fields
             .iter()
-            .filter_map(|(n, _)| n.strip_prefix("product_name.").or(n.strip_prefix("product_lot.")))
+            .filter_map(|(n, _)| {
+                n.strip_prefix("product_name.")
+                    .or(n.strip_prefix("product_lot."))
+            })
             .filter_map(|i| i.parse::<usize>().ok())
             .map(|i| i + 1)
             .max()

@@ -115,9 +115,10 @@ async fn refused(
     let err = FormRefusal::from(err);
     match &err.field {
         Some(field) if field == "reason" => typed.errors.add("reason", err.message.clone()),
-        Some(field) => typed
-            .errors
-            .add(input_for(field, area_ids, product_rows), err.message.clone()),
+        Some(field) => typed.errors.add(
+            input_for(field, area_ids, product_rows),
+            err.message.clone(),
+        ),
         None => typed.problem = Some(err.message.clone()),
     }
     let markup = page(state, session, b, record.as_ref(), typed).await;
@@ -179,7 +180,16 @@ pub async fn save(
     {
         Ok(_) => Redirect::to(&format!("/admin/bookings/{id}/record")).into_response(),
         Err(err) => {
-            refused(&state, &session, &b, err, typed(errors), &area_ids, &product_rows).await
+            refused(
+                &state,
+                &session,
+                &b,
+                err,
+                typed(errors),
+                &area_ids,
+                &product_rows,
+            )
+            .await
         }
     }
 }
@@ -248,7 +258,16 @@ pub async fn amend(
     {
         Ok(_) => Redirect::to(&format!("/admin/bookings/{id}/record")).into_response(),
         Err(err) => {
-            refused(&state, &session, &b, err, typed(errors), &area_ids, &product_rows).await
+            refused(
+                &state,
+                &session,
+                &b,
+                err,
+                typed(errors),
+                &area_ids,
+                &product_rows,
+            )
+            .await
         }
     }
 }

@@ -83,7 +83,10 @@ async fn search(state: &AppState, params: &RecallParams) -> Result<Vec<Recalled>
 
 fn with_error(err: &FormRefusal) -> FieldErrors {
     let mut errors = FieldErrors::default();
-    errors.add(err.field.clone().unwrap_or_else(|| "lot".into()), err.message.clone());
+    errors.add(
+        err.field.clone().unwrap_or_else(|| "lot".into()),
+        err.message.clone(),
+    );
     errors
 }
 
@@ -94,12 +97,28 @@ pub async fn page(
     Query(params): Query<RecallParams>,
 ) -> Response {
     if params.lot.is_empty() && params.from.is_empty() && params.to.is_empty() {
-        return view(&state, &session, &params, None, "", &FieldErrors::default(), None)
-            .into_response();
+        return view(
+            &state,
+            &session,
+            &params,
+            None,
+            "",
+            &FieldErrors::default(),
+            None,
+        )
+        .into_response();
     }
     match search(&state, &params).await {
-        Ok(found) => view(&state, &session, &params, Some(&found), "", &FieldErrors::default(), None)
-            .into_response(),
+        Ok(found) => view(
+            &state,
+            &session,
+            &params,
+            Some(&found),
+            "",
+            &FieldErrors::default(),
+            None,
+        )
+        .into_response(),
         Err(err) => (
             err.status,
             view(&state, &session, &params, None, "", &with_error(&err), None),
@@ -166,8 +185,16 @@ pub async fn write(
     match queued {
         Ok(n) => {
             let notice = format!("Queued {n} letters; they go out with the clinic's other mail.");
-            view(&state, &session, &params, found.as_deref(), "", &FieldErrors::default(), Some(&notice))
-                .into_response()
+            view(
+                &state,
+                &session,
+                &params,
+                found.as_deref(),
+                "",
+                &FieldErrors::default(),
+                Some(&notice),
+            )
+            .into_response()
         }
         Err(err) => {
             let err = FormRefusal::from(err);
@@ -178,7 +205,15 @@ pub async fn write(
             };
             (
                 status,
-                view(&state, &session, &params, found.as_deref(), &form.message, &with_error(&err), None),
+                view(
+                    &state,
+                    &session,
+                    &params,
+                    found.as_deref(),
+                    &form.message,
+                    &with_error(&err),
+                    None,
+                ),
             )
                 .into_response()
         }

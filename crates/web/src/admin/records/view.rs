@@ -105,7 +105,9 @@ fn changes(body: &RecordBody) -> Vec<String> {
                 format!(
                     "{}{}",
                     p.name.as_deref().unwrap_or("?"),
-                    p.lot.as_deref().map_or(String::new(), |l| format!(" (lot {l})"))
+                    p.lot
+                        .as_deref()
+                        .map_or(String::new(), |l| format!(" (lot {l})"))
                 )
             })
             .collect();
