@@ -134,3 +134,17 @@ fn checkin_alert_to_the_clinic() {
     assert_eq!(mail.recipient, clinic.setup.clinic.email);
     insta::assert_snapshot!(readable(&mail));
 }
+
+#[test]
+fn recall_letter() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mail = mail::compose::recall(
+        &clinic,
+        &booking(BookingStatus::Completed),
+        "CART-2027-118",
+        "The maker has told us this batch may not have been sterile. The risk is low, and we would like to see you for a free skin check.",
+    );
+    assert_eq!(mail.recipient, "ada@example.com");
+    assert!(mail.ics.is_none());
+    insta::assert_snapshot!(readable(&mail));
+}

@@ -13,6 +13,7 @@ mod input;
 mod limits;
 mod links;
 mod policy;
+mod records;
 mod refusal;
 mod screening;
 mod screening_scope;
@@ -27,6 +28,10 @@ pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, v
 pub use limits::RateLimiter;
 pub use links::{calendar_path, manage_path};
 pub use policy::can_change;
+pub use records::{
+    Amendment, AreaBody, AreaTreated, Cartridge, CartridgeBody, Product, ProductBody, RecallQuery,
+    Recalled, RecordBody, RecordView, TreatmentRecord, is_treatment, recall_csv,
+};
 pub use refusal::Refusal;
 pub use screening::{Gate, Stored};
 pub use screening_scope::{FACE, Scope, checked_areas, service_areas};

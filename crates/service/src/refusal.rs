@@ -53,6 +53,16 @@ pub enum Refusal {
     /// The asker's role does not include this.
     #[error("{message}")]
     Forbidden { message: String },
+    /// The treatment record is signed: it can no longer be edited, only amended.
+    #[error(
+        "This treatment record is signed off; it can no longer be edited, only amended with a reason."
+    )]
+    RecordSigned,
+    /// A treatment is completed only with a signed treatment record (or a written reason).
+    #[error(
+        "This treatment has no signed treatment record yet: the practitioner writes and signs it first, or staff complete the booking with a written reason."
+    )]
+    RecordMissing,
     /// Something failed that the asker cannot fix; logged in full where it is answered.
     #[error("internal error: {0}")]
     Internal(String),

@@ -2,6 +2,7 @@
 //! practitioner's review, and the desk's arrived / completed / no-show.
 
 use clinic::ClinicSnapshot;
+use jiff::Timestamp;
 use mail::compose;
 use store::{Booking, BookingError, BookingStatus};
 
@@ -46,6 +47,18 @@ impl StaffStatus {
             "cancelled" => Ok(StaffStatus::Cancelled),
             _ => Err(Refusal::invalid("status", "Unknown status.")),
         }
+    }
+}
+
+/// The desk changes only live bookings.
+fn live(current: &Booking) -> Result<(), Refusal> {
+    if current.status.is_live() {
+        Ok(())
+    } else {
+        Err(Refusal::invalid(
+            "status",
+            "This booking is no longer live.",
+        ))
     }
 }
 
@@ -145,6 +158,20 @@ impl Workflows {
         status: StaffStatus,
         staff_id: &str,
     ) -> Result<Booking, Refusal> {
+        self.set_status_overriding(booking, status, staff_id, None)
+            .await
+    }
+
+    /// As [`Workflows::set_status`]; with an `override_reason`, staff complete a treatment
+    /// that lacks what completion needs (see [`Workflows::completion_guard`]), and the
+    /// reason is kept with who gave it.
+    pub async fn set_status_overriding(
+        &self,
+        booking: &Booking,
+        status: StaffStatus,
+        staff_id: &str,
+        override_reason: Option<&str>,
+    ) -> Result<Booking, Refusal> {
         let status = match status {
             StaffStatus::Cancelled => {
                 return self
@@ -157,28 +184,47 @@ impl Workflows {
                     .await;
             }
             StaffStatus::Arrived => BookingStatus::Arrived,
-            StaffStatus::Completed => BookingStatus::Completed,
+            StaffStatus::Completed => {
+                if let Err(missing) = self.completion_guard(booking).await {
+                    let Some(reason) = override_reason.map(str::trim).filter(|r| !r.is_empty())
+                    else {
+                        return Err(missing);
+                    };
+                    if reason
+                        .chars()
+                        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                        || reason.chars().count() > 4000
+                    {
+                        return Err(Refusal::invalid(
+                            "override_reason",
+                            "Keep the reason under 4000 characters, without control characters such as NUL.",
+                        ));
+                    }
+                    return self
+                        .store
+                        .complete_overriding(&booking.id, reason, staff_id, Timestamp::now(), live)
+                        .await
+                        .map_err(status_refusal);
+                }
+                BookingStatus::Completed
+            }
             StaffStatus::NoShow => BookingStatus::NoShow,
         };
         self.store
-            .set_booking_status(
-                &booking.id,
-                status,
-                None,
-                |current| {
-                    if current.status.is_live() {
-                        Ok(())
-                    } else {
-                        Err(Refusal::invalid(
-                            "status",
-                            "This booking is no longer live.",
-                        ))
-                    }
-                },
-                |_| vec![],
-            )
+            .set_booking_status(&booking.id, status, None, live, |_| vec![])
             .await
             .map_err(status_refusal)
+    }
+
+    /// What a treatment needs before it is completed: one line per requirement. The
+    /// requirements only ever become true (a signed record stays signed), so checking them
+    /// before the status changes cannot let a missing one through.
+    pub(crate) async fn completion_guard(&self, booking: &Booking) -> Result<(), Refusal> {
+        if !crate::is_treatment(&self.clinic(), &booking.service_id) {
+            return Ok(());
+        }
+        self.require_signed_record(booking).await?;
+        Ok(())
     }
 
     /// The invite a client downloads from their manage page, current or cancelled.

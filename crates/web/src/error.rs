@@ -75,6 +75,8 @@ impl From<Refusal> for ApiError {
             Refusal::RateLimited { .. } | Refusal::TooSoon { .. } => ProblemKind::RateLimited,
             Refusal::Forbidden { .. } => ProblemKind::Forbidden,
             Refusal::ConsentChanged { .. } => ProblemKind::ConsentChanged,
+            Refusal::RecordSigned => ProblemKind::RecordSigned,
+            Refusal::RecordMissing => ProblemKind::RecordMissing,
             Refusal::Internal(err) => return ApiError::internal(err),
         };
         let mut error = ApiError::new(kind, detail);

@@ -20,11 +20,13 @@ pub enum ProblemKind {
     Forbidden,
     Internal,
     ConsentChanged,
+    RecordSigned,
+    RecordMissing,
 }
 
 impl ProblemKind {
     /// Every kind, for the problem index page and the OpenAPI description.
-    pub const ALL: [ProblemKind; 15] = [
+    pub const ALL: [ProblemKind; 17] = [
         Self::MalformedRequest,
         Self::PayloadTooLarge,
         Self::InvalidInput,
@@ -40,6 +42,8 @@ impl ProblemKind {
         Self::Forbidden,
         Self::Internal,
         Self::ConsentChanged,
+        Self::RecordSigned,
+        Self::RecordMissing,
     ];
 
     /// The last segment of the `type` URI.
@@ -60,6 +64,8 @@ impl ProblemKind {
             Self::Forbidden => "forbidden",
             Self::Internal => "internal",
             Self::ConsentChanged => "consent-changed",
+            Self::RecordSigned => "record-signed",
+            Self::RecordMissing => "record-missing",
         }
     }
 
@@ -86,6 +92,8 @@ impl ProblemKind {
             Self::Forbidden => "Not allowed",
             Self::Internal => "Something went wrong on our side",
             Self::ConsentChanged => "The consent document has changed since it was shown",
+            Self::RecordSigned => "The treatment record is signed off",
+            Self::RecordMissing => "The treatment has no signed record",
         }
     }
 
@@ -103,6 +111,8 @@ impl ProblemKind {
             | Self::InsideCancelWindow
             | Self::BookingClosed
             | Self::ConsentChanged => StatusCode::CONFLICT,
+            | Self::RecordSigned
+            | Self::RecordMissing => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,

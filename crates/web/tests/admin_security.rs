@@ -140,9 +140,12 @@ fn is_admin_only(path: &str) -> bool {
     path.starts_with("/admin/staff") || path.starts_with("/admin/setup")
 }
 
-/// Routes for clinical roles only: the review queue and the aftercare alerts' details.
+/// Routes for clinical roles only: the review queue, the aftercare alerts' details, the
+/// treatment record and recall.
 fn is_review(method: &str, path: &str) -> bool {
     path.contains("/alerts")
+        || path.contains("/record")
+        || path.contains("/recall")
         || (method == "GET" && path == "/admin/review")
         || (method == "POST"
             && (path == "/admin/bookings/{id}/review"
@@ -181,6 +184,19 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("GET", "/admin/bookings/{id}/reconfirm"),
     ("POST", "/admin/bookings/{id}/reconfirm"),
     ("POST", "/admin/bookings/{id}/reconfirm/answers"),
+    ("GET", "/admin/bookings/{id}/record"),
+    ("POST", "/admin/bookings/{id}/record"),
+    ("POST", "/admin/bookings/{id}/record/sign"),
+    ("POST", "/admin/bookings/{id}/record/amendments"),
+    ("GET", "/admin/recall"),
+    ("GET", "/admin/recall.csv"),
+    ("POST", "/admin/recall/write"),
+    ("GET", "/api/v1/admin/bookings/{id}/record"),
+    ("PUT", "/api/v1/admin/bookings/{id}/record"),
+    ("POST", "/api/v1/admin/bookings/{id}/record/sign"),
+    ("POST", "/api/v1/admin/bookings/{id}/record/amendments"),
+    ("GET", "/api/v1/admin/recall"),
+    ("POST", "/api/v1/admin/bookings/{id}/status"),
 ];
 
 #[test]
@@ -195,7 +211,7 @@ fn the_route_list_names_every_restricted_route() {
     }
     for (method, path) in routes {
         assert!(
-            ["GET", "POST"].contains(method),
+            ["GET", "POST", "PUT"].contains(method),
             "unexpected method {method} {path}"
         );
         assert!(
@@ -226,7 +242,13 @@ fn fill(method: &str, path: &str, ids: &Ids) -> String {
     } else {
         &ids.booking
     };
-    path.replace("{id}", id)
+    let url = path.replace("{id}", id);
+    // A recall needs a lot to search for.
+    if url.ends_with("/recall") || url.ends_with("/recall.csv") {
+        format!("{url}?lot=LOT-X")
+    } else {
+        url
+    }
 }
 
 /// Sends `method path` as `session` (or anonymously) with a valid CSRF token when signed in,
@@ -236,6 +258,18 @@ async fn send(app: &TestApp, session: Option<&Session>, method: &str, path: &str
     let csrf = session.map_or("", |s| s.csrf.as_str());
     match method {
         "GET" => get(app, cookie, path).await,
+        "PUT" => {
+            let mut req = app.http.put(format!("{}{path}", app.base)).json(&json!({
+                "device": "pen-1", "cartridge": {"lot": "LET-THROUGH", "expires": "2099-01-01"},
+                "areas": [{"area": "cheeks", "depth_mm": 1.0, "passes": 2}]}));
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            if let Some(s) = session {
+                req = req.header("x-csrf-token", &s.csrf);
+            }
+            answer(req.send().await.expect("request")).await
+        }
         _ if path.starts_with("/api/") => {
             post_api(
                 app,
@@ -445,6 +479,16 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
             }
             let url = fill(method, path, &ids);
             let a = get(&app, Some(&session.cookie), &url).await;
+            if path.starts_with("/api/") && path.ends_with("/record") {
+                // The consultation has no treatment record: the route answers that.
+                assert_eq!(a.status, 404, "{role} GET {url}: {}", a.body);
+                assert!(
+                    a.body.contains("treatment record"),
+                    "{role} GET {url}: {}",
+                    a.body
+                );
+                continue;
+            }
             assert_eq!(a.status, 200, "{role} GET {url}: {}", a.body);
         }
     }

@@ -10,6 +10,8 @@ pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
 pub use consents::{ConsentError, NewConsent, SignedConsent};
 pub use write::ClientUpdate;
 
+pub(crate) use rows::{BookingRow, SELECT_BOOKING};
+
 use jiff::Timestamp;
 use scheduling::Hold;
 

@@ -7,7 +7,7 @@ use super::{BookedAs, Booking, BookingStatus, Client};
 use crate::StoreError;
 
 #[derive(sqlx::FromRow)]
-pub(super) struct BookingRow {
+pub(crate) struct BookingRow {
     id: String,
     reference: String,
     service_id: String,
@@ -28,7 +28,7 @@ pub(super) struct BookingRow {
     booked_phone: Option<String>,
 }
 
-pub(super) const SELECT_BOOKING: &str =
+pub(crate) const SELECT_BOOKING: &str =
     "SELECT b.id, b.reference, b.service_id, b.practitioner_id, b.room_id, b.start_at,
         b.end_at, b.status, b.screening_id, b.notes, b.review_note, b.created_by, c.id AS client_id,
         c.name AS client_name, c.email AS client_email, c.phone AS client_phone,

@@ -135,6 +135,9 @@ fn detail(
         @if b.status == BookingStatus::PendingReview && session.role.sees_clinical() {
             (super::review::review_form(session, b, &service::Approval::of(clinic, screening.map_or("", |s| s.findings.as_str()))))
         }
+        @if session.role.sees_clinical() && service::is_treatment(clinic, &b.service_id) {
+            p { a.button.secondary href=(format!("/admin/bookings/{}/record", b.id)) { "Treatment record" } }
+        }
         @if b.status.is_live() {
             h2 { "Status" }
             form.cta-inline method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
@@ -143,6 +146,9 @@ fn detail(
                 button.small.secondary type="submit" name="status" value="completed" { "Completed" }
                 button.small.secondary type="submit" name="status" value="no_show" { "No-show" }
                 button.small.danger type="submit" name="status" value="cancelled" { "Cancel booking" }
+                @if service::is_treatment(clinic, &b.service_id) {
+                    div.field { label for="override-reason" { "Reason to complete without a signed treatment record" span.muted { " (only when there is none)" } } textarea #override-reason name="override_reason" {} }
+                }
             }
             h2 { "Move" }
             form method="post" action=(format!("/admin/bookings/{}/move", b.id)) {
@@ -184,6 +190,9 @@ fn screening_panel(clinic: &ClinicSnapshot, s: &store::ScreeningRecord) -> Marku
 pub struct StatusForm {
     #[serde(default)]
     status: String,
+    /// Completes a treatment without a signed record, with the reason kept.
+    #[serde(default)]
+    override_reason: String,
 }
 
 /// `POST /admin/bookings/{id}/status`: arrived, completed, no-show or cancelled.
@@ -198,7 +207,13 @@ pub async fn set_status(
         Err(r) => return r,
     };
     let result = match StaffStatus::parse(&form.status) {
-        Ok(status) => state.flows.set_status(&b, status, &session.staff.id).await,
+        Ok(status) => {
+            let reason = Some(form.override_reason.as_str()).filter(|r| !r.trim().is_empty());
+            state
+                .flows
+                .set_status_overriding(&b, status, &session.staff.id, reason)
+                .await
+        }
         Err(refusal) => Err(refusal),
     };
     match result {

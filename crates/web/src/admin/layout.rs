@@ -26,6 +26,7 @@ pub fn admin_page(
     if session.role.sees_clinical() {
         items.insert(2, ("/admin/review", "Review queue"));
         items.insert(3, ("/admin/alerts", "Aftercare alerts"));
+        items.push(("/admin/recall", "Recall"));
     }
     if session.role == Role::Admin {
         items.push(("/admin/staff", "Staff"));

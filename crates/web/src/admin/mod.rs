@@ -10,16 +10,20 @@ mod calendar;
 mod clients;
 mod layout;
 mod login;
+mod records;
 mod review;
 mod setup;
 mod staff;
 mod today;
 mod visits;
 
+pub(crate) use bookings::may_see;
+
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
+use crate::api::records as api_records;
 use crate::auth::require_staff;
 use crate::state::AppState;
 
@@ -63,6 +67,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/bookings/{id}/reconfirm"),
     ("POST", "/admin/bookings/{id}/reconfirm"),
     ("POST", "/admin/bookings/{id}/reconfirm/answers"),
+    ("GET", "/admin/bookings/{id}/record"),
+    ("POST", "/admin/bookings/{id}/record"),
+    ("POST", "/admin/bookings/{id}/record/sign"),
+    ("POST", "/admin/bookings/{id}/record/amendments"),
+    ("GET", "/admin/recall"),
+    ("GET", "/admin/recall.csv"),
+    ("POST", "/admin/recall/write"),
+    ("GET", "/api/v1/admin/bookings/{id}/record"),
+    ("PUT", "/api/v1/admin/bookings/{id}/record"),
+    ("POST", "/api/v1/admin/bookings/{id}/record/sign"),
+    ("POST", "/api/v1/admin/bookings/{id}/record/amendments"),
+    ("GET", "/api/v1/admin/recall"),
+    ("POST", "/api/v1/admin/bookings/{id}/status"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -112,6 +129,35 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/setup/time-off/remove", post(setup::remove_time_off))
         .route("/admin/setup/dates", post(setup::save_date))
         .route("/admin/setup/dates/remove", post(setup::remove_date))
+        .route(
+            "/admin/bookings/{id}/record",
+            get(records::show).post(records::save),
+        )
+        .route("/admin/bookings/{id}/record/sign", post(records::sign))
+        .route(
+            "/admin/bookings/{id}/record/amendments",
+            post(records::amend),
+        )
+        .route("/admin/recall", get(records::recall::page))
+        .route("/admin/recall.csv", get(records::recall::csv))
+        .route("/admin/recall/write", post(records::recall::write))
+        .route(
+            "/api/v1/admin/bookings/{id}/record",
+            get(api_records::show).put(api_records::save),
+        )
+        .route(
+            "/api/v1/admin/bookings/{id}/record/sign",
+            post(api_records::sign),
+        )
+        .route(
+            "/api/v1/admin/bookings/{id}/record/amendments",
+            post(api_records::amend),
+        )
+        .route("/api/v1/admin/recall", get(api_records::recall))
+        .route(
+            "/api/v1/admin/bookings/{id}/status",
+            post(api_records::set_status),
+        )
         .route("/admin/{*rest}", get(layout::not_found))
         .route("/api/v1/admin/bookings", get(api::bookings))
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))

@@ -5,6 +5,7 @@ mod checkins;
 mod clinic;
 pub mod consent;
 mod openapi;
+pub(crate) mod records;
 mod screening;
 
 use axum::Router;
