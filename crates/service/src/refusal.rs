@@ -63,6 +63,12 @@ pub enum Refusal {
         "This treatment has no signed treatment record yet: the practitioner writes and signs it first, or staff complete the booking with a written reason."
     )]
     RecordMissing,
+    /// The clinic requires a signed consent before treatment and this client has not signed
+    /// every required document at its current version.
+    #[error(
+        "The client has not signed the consent for this treatment yet: they sign it on their manage page or on the clinic's tablet first."
+    )]
+    ConsentMissing,
     /// Something failed that the asker cannot fix; logged in full where it is answered.
     #[error("internal error: {0}")]
     Internal(String),

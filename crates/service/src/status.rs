@@ -224,6 +224,9 @@ impl Workflows {
             return Ok(());
         }
         self.require_signed_record(booking).await?;
+        if self.consent_state(booking).await?.blocks_treatment() {
+            return Err(Refusal::ConsentMissing);
+        }
         Ok(())
     }
 

@@ -5,7 +5,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
-use service::{RecallQuery, RecordBody, Refusal, StaffStatus};
+use service::{RecallQuery, RecordBody, Refusal, SignInput, StaffStatus};
 use store::{Booking, BookingStatus, Engine, NewBooking, NewClient, Placement};
 
 #[macro_use]
@@ -26,10 +26,33 @@ async fn visit_of(
     start: Timestamp,
 ) -> Booking {
     let booked = booked(h, service, email, name, start).await;
+    sign_consents(h, &booked).await;
     h.flows
         .set_status(&booked, StaffStatus::Arrived, "desk-1")
         .await
         .expect("arrived")
+}
+
+/// The client signs every consent document as shown, so the clinic's `require_consent`
+/// stands aside for the record itself.
+async fn sign_consents(h: &Harness, booking: &Booking) {
+    for doc in h.flows.consent_documents(booking).await.unwrap() {
+        let input = SignInput {
+            document: doc.id,
+            version: doc.version,
+            sha256: doc.sha256,
+            name: booking.client.name.clone(),
+            agree: true,
+            choice: doc.photos.then(|| "record_only".to_owned()),
+            address: "203.0.113.9".into(),
+            user_agent: "Tablet/1.0".into(),
+            witnessed_by: None,
+        };
+        h.flows
+            .sign_consent(booking, input, Timestamp::now())
+            .await
+            .expect("signed");
+    }
 }
 
 /// A confirmed booking, not yet arrived.
@@ -503,6 +526,53 @@ async fn completion_needs_a_signed_record(engine: Engine) {
     );
 }
 on_both_engines!(completion_needs_a_signed_record);
+
+async fn record_and_completion_need_a_signed_consent(engine: Engine) {
+    let h = harness(engine, 0).await;
+    let now = Timestamp::now();
+    let start = days_ago(0) - SignedDuration::from_mins(5);
+    let unsigned = booked(
+        &h,
+        "microneedling-face",
+        "unsigned@example.com",
+        "Una",
+        start,
+    )
+    .await;
+    let b = h
+        .flows
+        .set_status(&unsigned, StaffStatus::Arrived, "desk-1")
+        .await
+        .expect("arrived");
+    assert!(matches!(
+        h.flows
+            .save_record(&b, &body("U-1", json!({})), "prac-1", now)
+            .await,
+        Err(Refusal::ConsentMissing)
+    ));
+    assert!(
+        h.store.record(&b.id).await.unwrap().is_none(),
+        "a record was written without the consent"
+    );
+
+    // Signed on the tablet, the record is written and signed; completion then passes.
+    sign_consents(&h, &b).await;
+    h.flows
+        .save_record(&b, &body("U-1", json!({})), "prac-1", now)
+        .await
+        .expect("written once consent is signed");
+    h.flows
+        .sign_record(&b, "prac-1", now)
+        .await
+        .expect("signed");
+    let done = h
+        .flows
+        .set_status(&b, StaffStatus::Completed, "desk-1")
+        .await
+        .expect("completed");
+    assert_eq!(done.status, BookingStatus::Completed);
+}
+on_both_engines!(record_and_completion_need_a_signed_consent);
 
 async fn recall_finds_exactly_the_visits_a_lot_touched(engine: Engine) {
     let h = harness(engine, 0).await;

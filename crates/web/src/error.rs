@@ -77,6 +77,7 @@ impl From<Refusal> for ApiError {
             Refusal::ConsentChanged { .. } => ProblemKind::ConsentChanged,
             Refusal::RecordSigned => ProblemKind::RecordSigned,
             Refusal::RecordMissing => ProblemKind::RecordMissing,
+            Refusal::ConsentMissing => ProblemKind::ConsentMissing,
             Refusal::Internal(err) => return ApiError::internal(err),
         };
         let mut error = ApiError::new(kind, detail);

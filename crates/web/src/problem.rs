@@ -22,11 +22,12 @@ pub enum ProblemKind {
     ConsentChanged,
     RecordSigned,
     RecordMissing,
+    ConsentMissing,
 }
 
 impl ProblemKind {
     /// Every kind, for the problem index page and the OpenAPI description.
-    pub const ALL: [ProblemKind; 17] = [
+    pub const ALL: [ProblemKind; 18] = [
         Self::MalformedRequest,
         Self::PayloadTooLarge,
         Self::InvalidInput,
@@ -44,6 +45,7 @@ impl ProblemKind {
         Self::ConsentChanged,
         Self::RecordSigned,
         Self::RecordMissing,
+        Self::ConsentMissing,
     ];
 
     /// The last segment of the `type` URI.
@@ -66,6 +68,7 @@ impl ProblemKind {
             Self::ConsentChanged => "consent-changed",
             Self::RecordSigned => "record-signed",
             Self::RecordMissing => "record-missing",
+            Self::ConsentMissing => "consent-missing",
         }
     }
 
@@ -94,6 +97,7 @@ impl ProblemKind {
             Self::ConsentChanged => "The consent document has changed since it was shown",
             Self::RecordSigned => "The treatment record is signed off",
             Self::RecordMissing => "The treatment has no signed record",
+            Self::ConsentMissing => "The client has not signed the consent",
         }
     }
 
@@ -111,8 +115,7 @@ impl ProblemKind {
             | Self::InsideCancelWindow
             | Self::BookingClosed
             | Self::ConsentChanged => StatusCode::CONFLICT,
-            | Self::RecordSigned
-            | Self::RecordMissing => StatusCode::CONFLICT,
+            Self::RecordSigned | Self::RecordMissing | Self::ConsentMissing => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,

@@ -98,10 +98,23 @@ async fn page(
 /// A face treatment with Dr. Maya Lee that started `minutes_ago`, written through the
 /// store so it can lie in the past, as a visit being recorded does.
 async fn visit(app: &TestApp, name: &str, email: &str, minutes_ago: i64) -> Booking {
+    let (booked, token) = visit_unsigned(app, name, email, minutes_ago).await;
+    sign_required_consents(app, &token, name).await;
+    booked
+}
+
+/// [`visit`] before the client has signed anything: the booking and its manage token.
+async fn visit_unsigned(
+    app: &TestApp,
+    name: &str,
+    email: &str,
+    minutes_ago: i64,
+) -> (Booking, String) {
     let start = Timestamp::now() - SignedDuration::from_mins(minutes_ago);
+    let (token, token_hash) = store::new_token();
     let new = NewBooking {
         reference: store::new_reference(),
-        manage_token_hash: store::new_token().1,
+        manage_token_hash: token_hash,
         service_id: "microneedling-face".into(),
         client: NewClient {
             name: name.into(),
@@ -113,7 +126,8 @@ async fn visit(app: &TestApp, name: &str, email: &str, minutes_ago: i64) -> Book
         notes: String::new(),
         created_by: "desk".into(),
     };
-    app.store
+    let booked = app
+        .store
         .create_booking::<()>(
             &new,
             (start, start + SignedDuration::from_mins(90)),
@@ -129,7 +143,26 @@ async fn visit(app: &TestApp, name: &str, email: &str, minutes_ago: i64) -> Book
             |_| vec![],
         )
         .await
-        .expect("booked")
+        .expect("booked");
+    (booked, token)
+}
+
+/// The client signs the clinic's required consent documents through the API, as shown.
+async fn sign_required_consents(app: &TestApp, token: &str, name: &str) {
+    let path = format!("/api/v1/bookings/{token}/consent");
+    let (status, listed) = app.get_json(&path).await;
+    assert_eq!(status, 200, "{listed}");
+    for doc in listed["documents"].as_array().unwrap() {
+        if doc["required"] != true {
+            continue;
+        }
+        let body = serde_json::json!({
+            "document": doc["id"], "version": doc["version"], "sha256": doc["sha256"],
+            "name": name, "agree": true,
+        });
+        let (status, answer) = app.post_json(&path, &body).await;
+        assert_eq!(status, 201, "{answer}");
+    }
 }
 
 fn record(lot: &str) -> Value {
@@ -142,6 +175,60 @@ fn record(lot: &str) -> Value {
         "reactions": "Expected redness",
     })
 }
+
+async fn no_record_or_completion_without_the_consent(app: TestApp) {
+    let (maya, desk) = staff(&app).await;
+    let (b, token) = visit_unsigned(&app, "Una Signed", "una@example.com", 20).await;
+    let base = format!("/api/v1/admin/bookings/{}", b.id);
+    let status = |to: &'static str| json!({ "status": to });
+    let (s, p) = api(
+        &app,
+        &desk,
+        "POST",
+        &format!("{base}/status"),
+        Some(&status("arrived")),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    let (s, p) = api(
+        &app,
+        &maya,
+        "PUT",
+        &format!("{base}/record"),
+        Some(&record("U-1")),
+    )
+    .await;
+    assert_eq!(
+        (s, p["type"].as_str()),
+        (409, Some("/problems/consent-missing")),
+        "{p}"
+    );
+    let (s, p) = api(&app, &maya, "GET", &format!("{base}/record"), None).await;
+    assert_eq!(s, 404, "a refused record was written: {p}");
+
+    sign_required_consents(&app, &token, "Una Signed").await;
+    let (s, p) = api(
+        &app,
+        &maya,
+        "PUT",
+        &format!("{base}/record"),
+        Some(&record("U-1")),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    let (s, p) = api(&app, &maya, "POST", &format!("{base}/record/sign"), None).await;
+    assert_eq!(s, 200, "{p}");
+    let (s, p) = api(
+        &app,
+        &desk,
+        "POST",
+        &format!("{base}/status"),
+        Some(&status("completed")),
+    )
+    .await;
+    assert_eq!((s, p["status"].as_str()), (200, Some("completed")), "{p}");
+}
+on_both_engines!(no_record_or_completion_without_the_consent);
 
 async fn the_record_follows_the_contract(app: TestApp) {
     let (maya, desk) = staff(&app).await;

@@ -161,6 +161,9 @@ impl Workflows {
         let clinic = self.clinic();
         may_write(&clinic, booking, now)?;
         let record = body.validate(&clinic, treated_on(&clinic, booking), "")?;
+        if self.consent_state(booking).await?.blocks_treatment() {
+            return Err(Refusal::ConsentMissing);
+        }
         let json = to_json(&record)?;
         self.store
             .save_record(
