@@ -120,7 +120,10 @@ fn clinical(clinic: &ClinicSnapshot, b: &Booking, arrival: &Arrival) -> Markup {
         ul.blockers {
             (consent_item(b, arrival))
             @if let Some(photos) = arrival.consent.photos {
-                li { "Photographs: " (photos.words().to_lowercase()) "." }
+                li { "Photographs: " (match photos {
+                    service::PhotoUse::RecordOnly => "for the clinical record only",
+                    service::PhotoUse::Marketing => "for the clinical record and for marketing, without the client's name",
+                }) "." }
             } @else {
                 li { "Photographs: no consent given; take none." }
             }
