@@ -8,14 +8,17 @@ mod api;
 mod bookings;
 mod calendar;
 mod clients;
+mod course;
 mod layout;
 mod login;
+mod photos;
 mod review;
 mod setup;
 mod staff;
 mod today;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
@@ -55,6 +58,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/bookings/{id}/review"),
     ("GET", "/api/v1/admin/alerts"),
     ("POST", "/api/v1/admin/alerts/{id}/ack"),
+    ("GET", "/admin/bookings/{id}/photos"),
+    ("POST", "/admin/bookings/{id}/photos"),
+    ("GET", "/admin/photos/{id}"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -75,6 +81,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/admin/bookings/{id}/update-client",
             post(clients::adopt_booked),
         )
+        .route(
+            "/admin/bookings/{id}/photos",
+            get(photos::page).post(photos::upload).layer(DefaultBodyLimit::max(photos::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/admin/photos/{id}", get(photos::show))
         .route("/admin/clients", get(clients::search))
         .route("/admin/clients/{id}", get(clients::show))
         .route("/admin/staff", get(staff::page).post(staff::add))
