@@ -8,7 +8,8 @@ use axum::http::{HeaderMap, header};
 use futures_util::StreamExt as _;
 use http_body_util::BodyExt as _;
 
-/// How much of a body is read looking for the first field; a token field is far shorter.
+/// How much of a body is read looking for the first field (more if one read brings more);
+/// a token field is far shorter.
 const FIRST_FIELD_LIMIT: usize = 8 * 1024;
 
 /// The boundary of a `multipart/form-data` body, if the request has one.
@@ -34,9 +35,12 @@ pub async fn first_field_token(boundary: &str, body: Body) -> (Option<String>, B
     let mut body = body;
     let mut read = Vec::new();
     let mut token = None;
-    while read.len() <= FIRST_FIELD_LIMIT {
+    loop {
         if let Some(found) = parse_first_field(&read, boundary) {
             token = found;
+            break;
+        }
+        if read.len() > FIRST_FIELD_LIMIT {
             break;
         }
         match body.frame().await {
@@ -141,14 +145,17 @@ mod tests {
     #[tokio::test]
     async fn the_body_is_passed_on_whole() {
         let body = form(&[("csrf", "abc"), ("caption", "x".repeat(100_000).as_str())]);
-        let chunks: Vec<Result<Bytes, std::io::Error>> = body
-            .chunks(7)
-            .map(|c| Ok(Bytes::copy_from_slice(c)))
-            .collect();
-        let streamed = Body::from_stream(futures_util::stream::iter(chunks));
-        let (token, rest) = first_field_token("XyZ", streamed).await;
-        assert_eq!(token.as_deref(), Some("abc"));
-        let back = axum::body::to_bytes(rest, usize::MAX).await.unwrap();
-        assert_eq!(back.as_ref(), body.as_slice());
+        // In small pieces, and in one read far larger than the first field's limit.
+        for size in [7, body.len()] {
+            let chunks: Vec<Result<Bytes, std::io::Error>> = body
+                .chunks(size)
+                .map(|c| Ok(Bytes::copy_from_slice(c)))
+                .collect();
+            let streamed = Body::from_stream(futures_util::stream::iter(chunks));
+            let (token, rest) = first_field_token("XyZ", streamed).await;
+            assert_eq!(token.as_deref(), Some("abc"), "read {size} bytes at a time");
+            let back = axum::body::to_bytes(rest, usize::MAX).await.unwrap();
+            assert_eq!(back.as_ref(), body.as_slice());
+        }
     }
 }
