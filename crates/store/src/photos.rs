@@ -130,8 +130,10 @@ impl Store {
         const SQL: &str = "SELECT p.id, p.booking_id, b.practitioner_id, p.kind, p.caption,
                 p.content_type, p.size, p.uploaded_by, p.created_at, p.bytes
             FROM photos p JOIN bookings b ON b.id = p.booking_id WHERE p.id = $1";
-        let row: Option<Row> =
-            on_read!(self, |pool| sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?;
+        let row: Option<Row> = on_read!(self, |pool| sqlx::query_as(SQL)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
         row.map(|r| {
             Ok(Photo {
                 meta: PhotoMeta::try_from(r.meta)?,
@@ -154,8 +156,10 @@ impl Store {
     }
 
     async fn photo_list(&self, sql: &str, key: &str) -> Result<Vec<PhotoMeta>, StoreError> {
-        let rows: Vec<MetaRow> =
-            on_read!(self, |pool| sqlx::query_as(sql).bind(key).fetch_all(pool).await)?;
+        let rows: Vec<MetaRow> = on_read!(self, |pool| sqlx::query_as(sql)
+            .bind(key)
+            .fetch_all(pool)
+            .await)?;
         rows.into_iter().map(PhotoMeta::try_from).collect()
     }
 }

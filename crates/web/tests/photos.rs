@@ -36,7 +36,11 @@ async fn get(app: &TestApp, cookie: &str, path: &str) -> Answer {
 }
 
 /// The raw bytes of a GET, for photos.
-async fn get_bytes(app: &TestApp, cookie: &str, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+async fn get_bytes(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
     let res = app
         .http
         .get(format!("{}{path}", app.base))
@@ -104,7 +108,8 @@ fn picture() -> Vec<u8> {
 
 /// A JPEG as a phone sends it, with an Exif block holding a GPS position.
 fn jpeg_with_gps() -> Vec<u8> {
-    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a\0\0\0\0".to_vec();
+    let mut exif =
+        b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a\0\0\0\0".to_vec();
     exif.extend(GPS);
     let mut j = vec![0xFF, 0xD8];
     j.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
@@ -136,8 +141,22 @@ fn photo_ids(html: &str) -> Vec<String> {
 async fn clinic_with_a_visit(app: &TestApp) -> Value {
     let hash = web::hash_password(PASSWORD);
     add_staff(app, "owner@clinic.example", &hash, "admin", None).await;
-    add_staff(app, "maya@clinic.example", &hash, "practitioner", Some("maya-lee")).await;
-    add_staff(app, "sam@clinic.example", &hash, "practitioner", Some("sam-ortiz")).await;
+    add_staff(
+        app,
+        "maya@clinic.example",
+        &hash,
+        "practitioner",
+        Some("maya-lee"),
+    )
+    .await;
+    add_staff(
+        app,
+        "sam@clinic.example",
+        &hash,
+        "practitioner",
+        Some("sam-ortiz"),
+    )
+    .await;
     add_staff(app, "desk@clinic.example", &hash, "front-desk", None).await;
     let slots = app.free_slots("consultation", Some("maya-lee")).await;
     let body = json!({"service": "consultation", "start": slots[0]["start"], "practitioner": "maya-lee",
@@ -157,20 +176,50 @@ async fn an_upload_loses_its_gps_and_is_served_to_clinical_roles_only(app: TestA
 
     let page = get(&app, &maya.cookie, &format!("/admin/bookings/{id}/photos")).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("enctype=\"multipart/form-data\""), "{}", page.body);
+    assert!(
+        page.body.contains("enctype=\"multipart/form-data\""),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("clinical record only"), "{}", page.body);
-    let form = &page.body[page.body.find("<form class=\"photo-upload\"").expect("the upload form")..];
+    let form = &page.body[page
+        .body
+        .find("<form class=\"photo-upload\"")
+        .expect("the upload form")..];
     let first_input = &form[form.find("<input").unwrap()..];
-    assert!(first_input.starts_with("<input type=\"hidden\" name=\"csrf\""), "the token is the first field: {form}");
+    assert!(
+        first_input.starts_with("<input type=\"hidden\" name=\"csrf\""),
+        "the token is the first field: {form}"
+    );
 
     let phone = jpeg_with_gps();
     assert!(contains(&phone, GPS));
-    let a = upload(&app, &maya, id, &[("csrf", maya.csrf.as_bytes()), ("kind", b"before"),
-        ("caption", b"Left cheek, 45\xC2\xB0"), ("photo", &phone)]).await;
+    let a = upload(
+        &app,
+        &maya,
+        id,
+        &[
+            ("csrf", maya.csrf.as_bytes()),
+            ("kind", b"before"),
+            ("caption", b"Left cheek, 45\xC2\xB0"),
+            ("photo", &phone),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 303, "{}", a.body);
     assert_eq!(a.location, format!("/admin/bookings/{id}/photos"));
-    let a = upload(&app, &maya, id, &[("csrf", maya.csrf.as_bytes()), ("kind", b"after"),
-        ("caption", b""), ("photo", &phone)]).await;
+    let a = upload(
+        &app,
+        &maya,
+        id,
+        &[
+            ("csrf", maya.csrf.as_bytes()),
+            ("kind", b"after"),
+            ("caption", b""),
+            ("photo", &phone),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 303, "{}", a.body);
 
     let page = get(&app, &maya.cookie, &format!("/admin/bookings/{id}/photos")).await;
@@ -182,7 +231,8 @@ async fn an_upload_loses_its_gps_and_is_served_to_clinical_roles_only(app: TestA
     }
     assert_ne!(ids[0][..16], ids[1][..16], "ids share no prefix");
 
-    let (status, headers, bytes) = get_bytes(&app, &maya.cookie, &format!("/admin/photos/{}", ids[0])).await;
+    let (status, headers, bytes) =
+        get_bytes(&app, &maya.cookie, &format!("/admin/photos/{}", ids[0])).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "image/jpeg");
     assert_eq!(headers["cache-control"], "no-store");
@@ -193,7 +243,10 @@ async fn an_upload_loses_its_gps_and_is_served_to_clinical_roles_only(app: TestA
     assert!(contains(&bytes, &picture()), "the picture changed");
     assert!(bytes.starts_with(&[0xFF, 0xD8]) && bytes.ends_with(&[0xFF, 0xD9]));
     let stored = app.store.photo(&ids[0]).await.unwrap().unwrap();
-    assert!(!contains(&stored.bytes, GPS), "the database holds the GPS position");
+    assert!(
+        !contains(&stored.bytes, GPS),
+        "the database holds the GPS position"
+    );
     assert_eq!(stored.meta.kind, "before");
 
     // The client's course, for clinical roles: the session with both photos.
@@ -203,16 +256,33 @@ async fn an_upload_loses_its_gps_and_is_served_to_clinical_roles_only(app: TestA
     assert_eq!(course.status, 200);
     assert!(course.body.contains("Course"), "{}", course.body);
     assert_eq!(photo_ids(&course.body), ids, "{}", course.body);
-    let (status, _, again) = get_bytes(&app, &admin.cookie, &format!("/admin/photos/{}", ids[1])).await;
+    let (status, _, again) =
+        get_bytes(&app, &admin.cookie, &format!("/admin/photos/{}", ids[1])).await;
     assert_eq!((status, again), (200, bytes));
 
     // The desk: not the photos, not the page, not the upload, not the course.
     let desk = sign_in(&app, "desk@clinic.example").await;
-    let (status, _, body) = get_bytes(&app, &desk.cookie, &format!("/admin/photos/{}", ids[0])).await;
+    let (status, _, body) =
+        get_bytes(&app, &desk.cookie, &format!("/admin/photos/{}", ids[0])).await;
     assert_eq!(status, 403);
     assert!(!contains(&body, &picture()));
-    assert_eq!(get(&app, &desk.cookie, &format!("/admin/bookings/{id}/photos")).await.status, 403);
-    let a = upload(&app, &desk, id, &[("csrf", desk.csrf.as_bytes()), ("kind", b"before"), ("photo", &phone)]).await;
+    assert_eq!(
+        get(&app, &desk.cookie, &format!("/admin/bookings/{id}/photos"))
+            .await
+            .status,
+        403
+    );
+    let a = upload(
+        &app,
+        &desk,
+        id,
+        &[
+            ("csrf", desk.csrf.as_bytes()),
+            ("kind", b"before"),
+            ("photo", &phone),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 403, "{}", a.body);
     let desk_view = get(&app, &desk.cookie, &format!("/admin/clients/{client}")).await;
     assert_eq!(desk_view.status, 200);
@@ -244,24 +314,53 @@ async fn png_and_heic_are_cleaned_too(app: TestApp) {
     png.extend(chunk(b"tIME", &[7, 234, 1, 2, 3, 4, 5]));
     png.extend(chunk(b"IDAT", b"pixels"));
     png.extend(chunk(b"IEND", b""));
-    let a = upload(&app, &admin, id, &[("csrf", admin.csrf.as_bytes()), ("kind", b"after"), ("photo", &png)]).await;
+    let a = upload(
+        &app,
+        &admin,
+        id,
+        &[
+            ("csrf", admin.csrf.as_bytes()),
+            ("kind", b"after"),
+            ("photo", &png),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 303, "{}", a.body);
     let photos = app.store.photos_for_booking(id).await.unwrap();
     assert_eq!(photos.len(), 1);
-    let (status, headers, bytes) = get_bytes(&app, &admin.cookie, &format!("/admin/photos/{}", photos[0].id)).await;
+    let (status, headers, bytes) = get_bytes(
+        &app,
+        &admin.cookie,
+        &format!("/admin/photos/{}", photos[0].id),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "image/png");
     assert!(!contains(&bytes, b"GPS") && !contains(&bytes, b"tIME"));
     assert!(contains(&bytes, b"IDATpixels"));
 
     let heic = heic_with_gps();
-    let a = upload(&app, &admin, id, &[("csrf", admin.csrf.as_bytes()), ("kind", b"before"), ("photo", &heic)]).await;
+    let a = upload(
+        &app,
+        &admin,
+        id,
+        &[
+            ("csrf", admin.csrf.as_bytes()),
+            ("kind", b"before"),
+            ("photo", &heic),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 303, "{}", a.body);
     let photos = app.store.photos_for_booking(id).await.unwrap();
-    let heif = photos.iter().find(|p| p.content_type == "image/heic").expect("the HEIC is stored");
+    let heif = photos
+        .iter()
+        .find(|p| p.content_type == "image/heic")
+        .expect("the HEIC is stored");
     let page = get(&app, &admin.cookie, &format!("/admin/bookings/{id}/photos")).await;
     assert!(page.body.contains("Open the HEIC photo"), "{}", page.body);
-    let (status, headers, bytes) = get_bytes(&app, &admin.cookie, &format!("/admin/photos/{}", heif.id)).await;
+    let (status, headers, bytes) =
+        get_bytes(&app, &admin.cookie, &format!("/admin/photos/{}", heif.id)).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "image/heic");
     assert_eq!(bytes.len(), heic.len(), "the boxes keep their sizes");
@@ -298,7 +397,10 @@ fn heic_with_gps() -> Vec<u8> {
             iinf.extend(full_box(b"infe", 2, &infe));
         }
         let mut iloc = vec![0x44, 0x00, 0, 2];
-        for (id, offset, len) in [(1u16, mdat_at, pixels.len()), (2, mdat_at + pixels.len() as u32, exif.len())] {
+        for (id, offset, len) in [
+            (1u16, mdat_at, pixels.len()),
+            (2, mdat_at + pixels.len() as u32, exif.len()),
+        ] {
             iloc.extend(id.to_be_bytes());
             iloc.extend([0, 0, 0, 1]);
             iloc.extend(offset.to_be_bytes());
@@ -330,33 +432,88 @@ async fn wrong_type_and_too_large_keep_the_form(app: TestApp) {
     let gif = b"GIF89a\x01\0\x01\0\0\0\0;".to_vec();
     let cases: [(&str, Vec<u8>, &str); 5] = [
         ("a GIF", gif, "not a JPEG, PNG or HEIC"),
-        ("a script", b"<script>alert(1)</script>".to_vec(), "not a JPEG, PNG or HEIC"),
+        (
+            "a script",
+            b"<script>alert(1)</script>".to_vec(),
+            "not a JPEG, PNG or HEIC",
+        ),
         ("too large", too_large, "larger than 10 MB"),
         ("no file", Vec::new(), "Choose a photo"),
-        ("a damaged JPEG", jpeg_with_gps()[..40].to_vec(), "cannot be read"),
+        (
+            "a damaged JPEG",
+            jpeg_with_gps()[..40].to_vec(),
+            "cannot be read",
+        ),
     ];
     for (label, bytes, message) in cases {
-        let a = upload(&app, &maya, id, &[("csrf", maya.csrf.as_bytes()), ("kind", b"after"),
-            ("caption", b"Forehead, typed once"), ("photo", &bytes)]).await;
+        let a = upload(
+            &app,
+            &maya,
+            id,
+            &[
+                ("csrf", maya.csrf.as_bytes()),
+                ("kind", b"after"),
+                ("caption", b"Forehead, typed once"),
+                ("photo", &bytes),
+            ],
+        )
+        .await;
         assert_eq!(a.status, 422, "{label}: {}", a.body);
-        let error = a.body.find("id=\"f-photo-error\"").unwrap_or_else(|| panic!("{label}: no error at the photo field: {}", a.body));
+        let error = a
+            .body
+            .find("id=\"f-photo-error\"")
+            .unwrap_or_else(|| panic!("{label}: no error at the photo field: {}", a.body));
         assert!(a.body[error..].contains(message), "{label}: {}", a.body);
         assert!(a.body.contains("aria-invalid=\"true\""), "{label}");
-        assert!(a.body.contains("value=\"Forehead, typed once\""), "{label}: caption lost: {}", a.body);
-        assert!(a.body.contains("value=\"after\" checked"), "{label}: kind lost: {}", a.body);
+        assert!(
+            a.body.contains("value=\"Forehead, typed once\""),
+            "{label}: caption lost: {}",
+            a.body
+        );
+        assert!(
+            a.body.contains("value=\"after\" checked"),
+            "{label}: kind lost: {}",
+            a.body
+        );
     }
-    let a = upload(&app, &maya, id, &[("csrf", maya.csrf.as_bytes()), ("kind", b"during"), ("photo", &jpeg_with_gps())]).await;
+    let a = upload(
+        &app,
+        &maya,
+        id,
+        &[
+            ("csrf", maya.csrf.as_bytes()),
+            ("kind", b"during"),
+            ("photo", &jpeg_with_gps()),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 422, "{}", a.body);
     assert!(a.body.contains("id=\"f-kind-error\""), "{}", a.body);
-    let a = upload(&app, &maya, id, &[("csrf", maya.csrf.as_bytes()), ("kind", b"before"),
-        ("caption", "x".repeat(201).as_bytes()), ("photo", &jpeg_with_gps())]).await;
+    let a = upload(
+        &app,
+        &maya,
+        id,
+        &[
+            ("csrf", maya.csrf.as_bytes()),
+            ("kind", b"before"),
+            ("caption", "x".repeat(201).as_bytes()),
+            ("photo", &jpeg_with_gps()),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 422, "{}", a.body);
     assert!(a.body.contains("id=\"f-caption-error\""), "{}", a.body);
     // A form that is not multipart is refused at the photo field, not with a 500.
-    let a = answer(app.http.post(format!("{}/admin/bookings/{id}/photos", app.base))
-        .header("cookie", &maya.cookie)
-        .form(&[("csrf", maya.csrf.as_str()), ("kind", "before")])
-        .send().await.unwrap()).await;
+    let a = answer(
+        app.http
+            .post(format!("{}/admin/bookings/{id}/photos", app.base))
+            .header("cookie", &maya.cookie)
+            .form(&[("csrf", maya.csrf.as_str()), ("kind", "before")])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(a.status, 422, "{}", a.body);
     assert!(a.body.contains("id=\"f-photo-error\""), "{}", a.body);
     assert!(app.store.photos_for_booking(id).await.unwrap().is_empty());
@@ -373,15 +530,33 @@ async fn forged_uploads_and_unknown_ids_tell_nothing(app: TestApp) {
     let wrong = "A".repeat(maya.csrf.len());
     for fields in [
         vec![("kind", &b"before"[..]), ("photo", &phone[..])],
-        vec![("csrf", wrong.as_bytes()), ("kind", b"before"), ("photo", &phone)],
-        vec![("kind", b"before"), ("csrf", maya.csrf.as_bytes()), ("photo", &phone)],
+        vec![
+            ("csrf", wrong.as_bytes()),
+            ("kind", b"before"),
+            ("photo", &phone),
+        ],
+        vec![
+            ("kind", b"before"),
+            ("csrf", maya.csrf.as_bytes()),
+            ("photo", &phone),
+        ],
     ] {
         let a = upload(&app, &maya, id, &fields).await;
         assert_eq!(a.status, 403, "{}", a.body);
     }
     assert!(app.store.photos_for_booking(id).await.unwrap().is_empty());
 
-    let a = upload(&app, &maya, id, &[("csrf", maya.csrf.as_bytes()), ("kind", b"before"), ("photo", &phone)]).await;
+    let a = upload(
+        &app,
+        &maya,
+        id,
+        &[
+            ("csrf", maya.csrf.as_bytes()),
+            ("kind", b"before"),
+            ("photo", &phone),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 303, "{}", a.body);
     let photo = app.store.photos_for_booking(id).await.unwrap().remove(0).id;
 
@@ -401,9 +576,22 @@ async fn forged_uploads_and_unknown_ids_tell_nothing(app: TestApp) {
         assert_eq!(a.status, 404, "{path}: {}", a.body);
         answers.push(a.body);
     }
-    assert!(answers.windows(2).all(|w| w[0] == w[1]), "the 404s differ: {answers:?}");
+    assert!(
+        answers.windows(2).all(|w| w[0] == w[1]),
+        "the 404s differ: {answers:?}"
+    );
     // Sam may not add photos to Maya's visit either.
-    let a = upload(&app, &sam, id, &[("csrf", sam.csrf.as_bytes()), ("kind", b"before"), ("photo", &phone)]).await;
+    let a = upload(
+        &app,
+        &sam,
+        id,
+        &[
+            ("csrf", sam.csrf.as_bytes()),
+            ("kind", b"before"),
+            ("photo", &phone),
+        ],
+    )
+    .await;
     assert_eq!(a.status, 403, "{}", a.body);
     assert_eq!(app.store.photos_for_booking(id).await.unwrap().len(), 1);
     // Maya, whose visit it is, gets it.

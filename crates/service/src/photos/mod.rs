@@ -166,12 +166,12 @@ mod tests {
 
     #[test]
     fn captions_are_one_line_and_bounded() {
-        assert_eq!(clean_caption("  left cheek\r\nclose-up ").unwrap(), "left cheek  close-up");
-        assert_eq!(clean_caption("").unwrap(), "");
         assert_eq!(
-            clean_caption("a\0b").unwrap_err().field(),
-            Some("caption")
+            clean_caption("  left cheek\r\nclose-up ").unwrap(),
+            "left cheek  close-up"
         );
+        assert_eq!(clean_caption("").unwrap(), "");
+        assert_eq!(clean_caption("a\0b").unwrap_err().field(), Some("caption"));
         let long = "x".repeat(CAPTION_MAX_CHARS + 1);
         assert_eq!(clean_caption(&long).unwrap_err().field(), Some("caption"));
         assert!(clean_caption(&"é".repeat(CAPTION_MAX_CHARS)).is_ok());

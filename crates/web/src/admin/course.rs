@@ -151,10 +151,18 @@ mod tests {
             booking("n", 12, BookingStatus::NoShow),
             booking("b", 15, BookingStatus::Completed),
         ];
-        let photos = [photo("b", "after"), photo("a", "before"), photo("n", "before")];
+        let photos = [
+            photo("b", "after"),
+            photo("a", "before"),
+            photo("n", "before"),
+        ];
         let list = sessions(&bookings, &photos);
         let order: Vec<&str> = list.iter().map(|s| s.booking.id.as_str()).collect();
-        assert_eq!(order, ["a", "n", "b", "c"], "cancelled without photos is left out");
+        assert_eq!(
+            order,
+            ["a", "n", "b", "c"],
+            "cancelled without photos is left out"
+        );
         assert_eq!(list[0].photos, [photo("a", "before")]);
         assert_eq!(list[2].photos, [photo("b", "after")]);
         assert!(list[3].photos.is_empty());

@@ -83,7 +83,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route(
             "/admin/bookings/{id}/photos",
-            get(photos::page).post(photos::upload).layer(DefaultBodyLimit::max(photos::UPLOAD_BODY_LIMIT)),
+            get(photos::page)
+                .post(photos::upload)
+                .layer(DefaultBodyLimit::max(photos::UPLOAD_BODY_LIMIT)),
         )
         .route("/admin/photos/{id}", get(photos::show))
         .route("/admin/clients", get(clients::search))

@@ -192,7 +192,13 @@ async fn render(
     };
     (
         status,
-        admin_page(state, session, &format!("Photos {}", booking.reference), "", body),
+        admin_page(
+            state,
+            session,
+            &format!("Photos {}", booking.reference),
+            "",
+            body,
+        ),
     )
         .into_response()
 }
@@ -200,11 +206,17 @@ async fn render(
 fn upload_form(session: &StaffSession, b: &Booking, typed: &Typed, errors: &FieldErrors) -> Markup {
     let photo = FieldAria::new(
         "photo",
-        Some("A JPEG, PNG or HEIC photo of up to 10 MB. Location and camera details are removed before it is stored."),
+        Some(
+            "A JPEG, PNG or HEIC photo of up to 10 MB. Location and camera details are removed before it is stored.",
+        ),
         errors,
     );
     let kind = FieldAria::new("kind", None, errors);
-    let caption = FieldAria::new("caption", Some("For example the area and the angle."), errors);
+    let caption = FieldAria::new(
+        "caption",
+        Some("For example the area and the angle."),
+        errors,
+    );
     let before = typed.kind != "after";
     html! {
         form.photo-upload method="post" enctype="multipart/form-data"
@@ -286,7 +298,8 @@ pub async fn show(
             || session.staff.practitioner_id.as_deref() == Some(p.meta.practitioner_id.as_str())
     });
     let Some(photo) = visible else {
-        let body = html! { h1 { "No such photo" } p { a href="/admin/clients" { "Search clients" } } };
+        let body =
+            html! { h1 { "No such photo" } p { a href="/admin/clients" { "Search clients" } } };
         return (
             StatusCode::NOT_FOUND,
             admin_page(&state, &session, "Not found", "", body),
@@ -298,11 +311,11 @@ pub async fn show(
     let content_type = HeaderValue::from_str(&photo.meta.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
     );
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),

@@ -102,8 +102,10 @@ mod tests {
         let mut body = Vec::new();
         for (name, value) in fields {
             body.extend(
-                format!("--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .bytes(),
+                format!(
+                    "--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .bytes(),
             );
         }
         body.extend(b"--XyZ--\r\n");
@@ -120,7 +122,10 @@ mod tests {
         let later = form(&[("kind", "before"), ("csrf", "token")]);
         assert_eq!(parse_first_field(&later, "XyZ"), Some(None));
         assert_eq!(parse_first_field(&body[..20], "XyZ"), None, "more needed");
-        assert_eq!(parse_first_field(b"garbage that is long", "XyZ"), Some(None));
+        assert_eq!(
+            parse_first_field(b"garbage that is long", "XyZ"),
+            Some(None)
+        );
         let sneaky = form(&[("csrfx", "token")]);
         assert_eq!(parse_first_field(&sneaky, "XyZ"), Some(None));
     }

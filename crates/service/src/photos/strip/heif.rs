@@ -127,7 +127,9 @@ fn extents(
     let version = r.u8()?;
     r.take(3)?;
     if version > 2 {
-        return Err(StripError::Malformed("an iloc version this reader does not know"));
+        return Err(StripError::Malformed(
+            "an iloc version this reader does not know",
+        ));
     }
     let sizes = r.u8()?;
     let (offset_size, length_size) = (usize::from(sizes >> 4), usize::from(sizes & 15));
@@ -298,7 +300,10 @@ mod tests {
         assert!(contains(&out, PIXELS), "the picture changed");
         assert!(contains(&out, &vec![0; EXIF.len()]));
         let changed = file.iter().zip(&out).filter(|(a, b)| a != b).count();
-        assert!(changed <= EXIF.len() + XMP.len(), "only metadata bytes changed");
+        assert!(
+            changed <= EXIF.len() + XMP.len(),
+            "only metadata bytes changed"
+        );
         assert_eq!(strip(&out).unwrap(), out);
     }
 

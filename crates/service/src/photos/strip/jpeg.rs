@@ -235,6 +235,10 @@ pub(crate) mod tests {
         let out = strip(&j).unwrap();
         assert!(!contains(&out, b"late GPS"));
         assert!(contains(&out, &[0x9A, 0xBC, 0xFF, EOI]));
-        assert_eq!(out.len(), j.len() - late.len() - 1, "the fill byte goes too");
+        assert_eq!(
+            out.len(),
+            j.len() - late.len() - 1,
+            "the fill byte goes too"
+        );
     }
 }
