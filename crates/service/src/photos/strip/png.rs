@@ -8,7 +8,10 @@ const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 const METADATA: [&[u8; 4]; 5] = [b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"];
 
 /// One chunk's type and its whole bytes (length through CRC).
-fn chunks(input: &[u8]) -> Result<Vec<(&[u8], &[u8])>, StripError> {
+type Chunk<'a> = (&'a [u8], &'a [u8]);
+
+/// The chunks from IHDR through IEND; bytes after IEND are not part of the image.
+fn chunks(input: &[u8]) -> Result<Vec<Chunk<'_>>, StripError> {
     if !input.starts_with(SIGNATURE) {
         return Err(StripError::Malformed("no PNG signature"));
     }
@@ -43,7 +46,7 @@ fn is_metadata(kind: &[u8]) -> bool {
 
 /// The PNG without its text, Exif and time chunks.
 pub fn strip(input: &[u8]) -> Result<Vec<u8>, StripError> {
-    let kept: Vec<(&[u8], &[u8])> = chunks(input)?
+    let kept: Vec<Chunk<'_>> = chunks(input)?
         .into_iter()
         .filter(|(kind, _)| !is_metadata(kind))
         .collect();
