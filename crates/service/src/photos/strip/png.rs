@@ -65,7 +65,7 @@ pub fn strip(input: &[u8]) -> Result<Vec<u8>, StripError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A chunk with a zero CRC: the cleaner keeps CRCs as they are and never checks them.
@@ -81,22 +81,36 @@ mod tests {
         hay.windows(needle.len()).any(|w| w == needle)
     }
 
-    #[test]
-    fn text_exif_and_time_go_and_pixels_stay() {
-        let ihdr = chunk(b"IHDR", &[0, 0, 0, 4, 0, 0, 0, 4, 8, 2, 0, 0, 0]);
-        let iccp = chunk(b"iCCP", b"sRGB\0\0colours");
-        let idat = chunk(b"IDAT", &[0x78, 0x9C, 1, 2, 3, 4]);
+    fn ihdr() -> Vec<u8> {
+        chunk(b"IHDR", &[0, 0, 0, 4, 0, 0, 0, 4, 8, 2, 0, 0, 0])
+    }
+    fn iccp() -> Vec<u8> {
+        chunk(b"iCCP", b"sRGB\0\0colours")
+    }
+    fn idat() -> Vec<u8> {
+        chunk(b"IDAT", &[0x78, 0x9C, 1, 2, 3, 4])
+    }
+
+    /// A PNG with every kind of metadata chunk, and bytes after IEND.
+    pub(crate) fn sample() -> Vec<u8> {
         let mut png = SIGNATURE.to_vec();
-        png.extend(&ihdr);
-        png.extend(&iccp);
+        png.extend(ihdr());
+        png.extend(iccp());
         png.extend(chunk(b"eXIf", b"MM\0*GPSLatitude"));
         png.extend(chunk(b"tEXt", b"Comment\0at home"));
         png.extend(chunk(b"zTXt", b"Raw profile\0\0xx"));
         png.extend(chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta/>"));
         png.extend(chunk(b"tIME", &[7, 234, 3, 1, 12, 0, 0]));
-        png.extend(&idat);
+        png.extend(idat());
         png.extend(chunk(b"IEND", &[]));
         png.extend(b"after the end: GPS");
+        png
+    }
+
+    #[test]
+    fn text_exif_and_time_go_and_pixels_stay() {
+        let (ihdr, iccp, idat) = (ihdr(), iccp(), idat());
+        let png = sample();
         let out = strip(&png).unwrap();
         let mut expected = SIGNATURE.to_vec();
         for c in [&ihdr, &iccp, &idat, &chunk(b"IEND", &[])] {
