@@ -12,6 +12,7 @@ mod clients;
 mod input;
 mod limits;
 mod links;
+mod photos;
 mod policy;
 mod records;
 mod refusal;
@@ -27,6 +28,10 @@ pub use checkins::{
 pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
 pub use limits::RateLimiter;
 pub use links::{calendar_path, manage_path};
+pub use photos::{
+    CAPTION_MAX_CHARS, ImageFormat, MAX_PHOTO_BYTES, PhotoKind, PhotoUpload, StripError,
+    check_photo, strip,
+};
 pub use policy::can_change;
 pub use records::{
     Amendment, AreaBody, AreaTreated, Cartridge, CartridgeBody, Product, ProductBody, RecallQuery,

@@ -141,11 +141,12 @@ fn is_admin_only(path: &str) -> bool {
 }
 
 /// Routes for clinical roles only: the review queue, the aftercare alerts' details, the
-/// treatment record and recall.
+/// treatment record, recall and the visits' photos.
 fn is_review(method: &str, path: &str) -> bool {
     path.contains("/alerts")
         || path.contains("/record")
         || path.contains("/recall")
+        || path.contains("/photos")
         || (method == "GET" && path == "/admin/review")
         || (method == "POST"
             && (path == "/admin/bookings/{id}/review"
@@ -197,6 +198,9 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/bookings/{id}/record/amendments"),
     ("GET", "/api/v1/admin/recall"),
     ("POST", "/api/v1/admin/bookings/{id}/status"),
+    ("GET", "/admin/bookings/{id}/photos"),
+    ("POST", "/admin/bookings/{id}/photos"),
+    ("GET", "/admin/photos/{id}"),
 ];
 
 #[test]
@@ -228,6 +232,7 @@ struct Ids {
     client: String,
     staff: String,
     alert: String,
+    photo: String,
 }
 
 fn fill(method: &str, path: &str, ids: &Ids) -> String {
@@ -237,6 +242,8 @@ fn fill(method: &str, path: &str, ids: &Ids) -> String {
         &ids.staff
     } else if path.contains("/alerts/") {
         &ids.alert
+    } else if path.starts_with("/admin/photos/") {
+        &ids.photo
     } else if is_review(method, path) {
         &ids.pending
     } else {
@@ -333,6 +340,7 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         client: client.id,
         staff: spare.id.clone(),
         alert: raise_alert(&app, &booked).await,
+        photo: add_photo(&app, &booking_id, &admin.id).await,
     };
 
     // Anonymous.
@@ -458,6 +466,13 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         1,
         "a refused acknowledgement closed the alert"
     );
+    for booking in [&ids.booking, &ids.pending] {
+        assert_eq!(
+            app.store.photos_for_booking(booking).await.unwrap().len(),
+            usize::from(booking == &ids.booking),
+            "a refused upload added a photo"
+        );
+    }
     // Today tells the front desk that an alert is open, never what was reported.
     let today = get(&app, Some(&desk.cookie), "/admin").await;
     assert!(today.body.contains("aftercare alert"), "{}", today.body);
@@ -559,7 +574,24 @@ fn clone_ids(ids: &Ids) -> Ids {
         client: ids.client.clone(),
         alert: ids.alert.clone(),
         staff: ids.staff.clone(),
+        photo: ids.photo.clone(),
     }
+}
+
+/// A photo of `booking`'s visit, straight through the store; answers its id.
+async fn add_photo(app: &TestApp, booking: &str, staff: &str) -> String {
+    app.store
+        .add_photo(&store::NewPhoto {
+            booking_id: booking.into(),
+            kind: "before".into(),
+            caption: "Left cheek".into(),
+            content_type: "image/png".into(),
+            bytes: b"\x89PNG\r\n\x1a\n".to_vec(),
+            uploaded_by: staff.into(),
+        })
+        .await
+        .expect("store a photo")
+        .id
 }
 
 /// State-changing requests without the session's CSRF token (missing, wrong, another

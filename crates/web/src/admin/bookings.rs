@@ -130,6 +130,7 @@ fn detail(
             @if let Some(note) = &b.review_note { dt { "Review note" } dd { (note) } }
         }
         @if let Some(visit) = visit { (visit) }
+        @if session.role.sees_clinical() { p { a href=(format!("/admin/bookings/{}/photos", b.id)) { "Before and after photos" } } }
         @if let Some(s) = screening { (screening_panel(clinic, s)) }
         @else if b.screening_id.is_some() && !session.role.sees_clinical() { p.muted { "A safety screening is on file; its answers are visible to practitioners only." } }
         @if b.status == BookingStatus::PendingReview && session.role.sees_clinical() {

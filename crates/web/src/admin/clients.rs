@@ -139,6 +139,23 @@ pub async fn show(
     } else {
         None
     };
+    let course = if session.role.sees_clinical() {
+        match state.flows.client_photos(&client.id).await {
+            Ok(photos) => {
+                let mut sessions = super::course::sessions(&bookings, &photos);
+                for s in &mut sessions {
+                    match state.flows.record(&s.booking).await {
+                        Ok(record) => s.depths = super::course::depths_of(record.as_ref()),
+                        Err(err) => return ApiError::from(err).into_response(),
+                    }
+                }
+                Some(sessions)
+            }
+            Err(err) => return ApiError::from(err).into_response(),
+        }
+    } else {
+        None
+    };
     let clinic = state.clinic();
     let body = html! {
         h1 { (client.name) }
@@ -152,6 +169,7 @@ pub async fn show(
         h2 { "Bookings" }
         @if session.role == Role::Practitioner { p.muted { "Your bookings with this client." } }
         (bookings_table(&clinic, &bookings))
+        @if let Some(sessions) = &course { (super::course::view(&clinic, sessions)) }
         h2 { "Safety screenings" }
         @match &screenings {
             Some(list) => { (screenings_table(&clinic, list)) }

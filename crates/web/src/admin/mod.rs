@@ -8,8 +8,10 @@ mod api;
 mod bookings;
 mod calendar;
 mod clients;
+mod course;
 mod layout;
 mod login;
+mod photos;
 mod records;
 mod review;
 mod setup;
@@ -20,6 +22,7 @@ mod visits;
 pub(crate) use bookings::may_see;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
@@ -80,6 +83,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/bookings/{id}/record/amendments"),
     ("GET", "/api/v1/admin/recall"),
     ("POST", "/api/v1/admin/bookings/{id}/status"),
+    ("GET", "/admin/bookings/{id}/photos"),
+    ("POST", "/admin/bookings/{id}/photos"),
+    ("GET", "/admin/photos/{id}"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -117,6 +123,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/admin/bookings/{id}/reconfirm/answers",
             post(visits::reconfirm::answers),
         )
+        .route(
+            "/admin/bookings/{id}/photos",
+            get(photos::page)
+                .post(photos::upload)
+                .layer(DefaultBodyLimit::max(photos::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/admin/photos/{id}", get(photos::show))
         .route("/admin/clients", get(clients::search))
         .route("/admin/clients/{id}", get(clients::show))
         .route("/admin/staff", get(staff::page).post(staff::add))

@@ -6,6 +6,7 @@ pub mod password;
 mod roles;
 pub mod sign_in_csrf;
 pub mod throttle;
+mod upload_csrf;
 
 pub use roles::{AdminSession, ClinicalSession};
 
@@ -166,7 +167,7 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// Guards every back-office route: no session → the sign-in page (pages) or 401 (API);
 /// a state-changing request must carry the session's CSRF token, as the `csrf` form field
-/// or the `X-CSRF-Token` header, else 403.
+/// (the first field of a file upload) or the `X-CSRF-Token` header, else 403.
 pub async fn require_staff(
     State(state): State<AppState>,
     request: Request,
@@ -195,15 +196,24 @@ pub async fn require_staff(
     let request = if parts.method == Method::GET || parts.method == Method::HEAD {
         Request::from_parts(parts, body)
     } else {
-        let Ok(bytes) = to_bytes(body, 1 << 20).await else {
-            return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response();
-        };
         let from_header = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let from_form = form_field(&bytes, "csrf");
+        // A file upload is not read whole here: only its first field, the token.
+        let (from_form, body) = match upload_csrf::boundary(&parts.headers) {
+            Some(boundary) => {
+                let (token, body) = upload_csrf::first_field_token(&boundary, body).await;
+                (token, body)
+            }
+            None => {
+                let Ok(bytes) = to_bytes(body, 1 << 20).await else {
+                    return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response();
+                };
+                (form_field(&bytes, "csrf"), Body::from(bytes))
+            }
+        };
         let presented = from_header.or(from_form).unwrap_or_default();
         if !constant_time_eq(&presented, &session.csrf) {
             tracing::warn!(path = %parts.uri.path(), staff = %session.staff.email, "refused a request without a valid CSRF token");
@@ -214,9 +224,7 @@ pub async fn require_staff(
             return (StatusCode::FORBIDDEN, "This form has expired or did not come from this site. Go back, reload the page and try again.").into_response();
         }
         parts.extensions.insert(session.clone());
-        return next
-            .run(Request::from_parts(parts, Body::from(bytes)))
-            .await;
+        return next.run(Request::from_parts(parts, body)).await;
     };
     let mut request = request;
     request.extensions_mut().insert(session);
