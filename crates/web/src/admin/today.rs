@@ -61,6 +61,9 @@ pub fn booking_row(clinic: &ClinicSnapshot, session: &StaffSession, b: &Booking)
                         button.small type="submit" { "Mark arrived" span.visually-hidden { ": " (b.client.name) } }
                     }
                 }
+                @if b.status == BookingStatus::Arrived && session.role.sees_clinical() && service::is_treatment(clinic, &b.service_id) {
+                    a.button.small href=(format!("/admin/bookings/{}/record", b.id)) { "Treatment record" span.visually-hidden { ": " (b.client.name) } }
+                }
             }
         }
     }
