@@ -454,6 +454,50 @@ async fn practitioners_record_on_the_page(app: TestApp) {
     let desk_page = page(&app, &desk, "GET", &path, &[]).await;
     assert_eq!(desk_page.status, 403);
 
+    // Without a signed record the desk completes only with a reason, which the booking shows.
+    let other = visit(&app, "Cal Paper", "cal@example.com", 25).await;
+    let status = format!("/admin/bookings/{}/status", other.id);
+    assert_eq!(
+        page(&app, &desk, "POST", &status, &[("status", "arrived")])
+            .await
+            .status,
+        303
+    );
+    let refused = page(&app, &desk, "POST", &status, &[("status", "completed")]).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body.contains("no signed treatment record"),
+        "{}",
+        refused.body
+    );
+    let done = page(
+        &app,
+        &desk,
+        "POST",
+        &status,
+        &[
+            ("status", "completed"),
+            ("override_reason", "Paper record, scanned in"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let shown = page(
+        &app,
+        &desk,
+        "GET",
+        &format!("/admin/bookings/{}", other.id),
+        &[],
+    )
+    .await;
+    assert!(
+        shown
+            .body
+            .contains("Reason given: Paper record, scanned in"),
+        "{}",
+        shown.body
+    );
+
     // Completing from the booking page: done, since the record is signed.
     let a = page(
         &app,

@@ -85,7 +85,14 @@ pub async fn show(
         (Some(sid), true) => state.store.screening(sid).await.ok().flatten(),
         _ => None,
     };
-    let body = detail(&clinic, &session, &b, screening.as_ref(), None);
+    let overridden = state.store.completion_override(&b.id).await.ok().flatten();
+    let body = html! {
+        (detail(&clinic, &session, &b, screening.as_ref(), None))
+        @if let Some(o) = overridden {
+            p.notice { "Completed without a signed treatment record on "
+                (format_local(&o.at.to_zoned_datetime(clinic.timezone.clone()))) ". Reason given: " (o.reason) }
+        }
+    };
     admin_page(
         &state,
         &session,
