@@ -97,23 +97,12 @@ impl Workflows {
         query: &RecallQuery,
         message: &str,
     ) -> Result<usize, Refusal> {
-        let message = message.trim();
-        if message.is_empty() {
+        let Some(message) = super::text::free_text(Some(message), "message")? else {
             return Err(Refusal::invalid(
                 "message",
                 "Write what the clients should know.",
             ));
-        }
-        if message
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            || message.chars().count() > 4000
-        {
-            return Err(Refusal::invalid(
-                "message",
-                "Keep the message under 4000 characters, without control characters such as NUL.",
-            ));
-        }
+        };
         let clinic = self.clinic();
         let found = self.recall(query).await?;
         let mut latest: Vec<&Recalled> = Vec::new();
@@ -130,7 +119,7 @@ impl Workflows {
             .map(|r| {
                 (
                     r.booking.id.clone(),
-                    compose::recall(&clinic, &r.booking, &r.lot, message),
+                    compose::recall(&clinic, &r.booking, &r.lot, &message),
                 )
             })
             .collect();
