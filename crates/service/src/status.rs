@@ -186,23 +186,14 @@ impl Workflows {
             StaffStatus::Arrived => BookingStatus::Arrived,
             StaffStatus::Completed => {
                 if let Err(missing) = self.completion_guard(booking).await {
-                    let Some(reason) = override_reason.map(str::trim).filter(|r| !r.is_empty())
+                    let Some(reason) =
+                        crate::records::text::free_text(override_reason, "override_reason")?
                     else {
                         return Err(missing);
                     };
-                    if reason
-                        .chars()
-                        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-                        || reason.chars().count() > 4000
-                    {
-                        return Err(Refusal::invalid(
-                            "override_reason",
-                            "Keep the reason under 4000 characters, without control characters such as NUL.",
-                        ));
-                    }
                     return self
                         .store
-                        .complete_overriding(&booking.id, reason, staff_id, Timestamp::now(), live)
+                        .complete_overriding(&booking.id, &reason, staff_id, Timestamp::now(), live)
                         .await
                         .map_err(status_refusal);
                 }

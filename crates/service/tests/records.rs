@@ -691,3 +691,52 @@ async fn recall_finds_exactly_the_visits_a_lot_touched(engine: Engine) {
     ));
 }
 on_both_engines!(recall_finds_exactly_the_visits_a_lot_touched);
+
+/// Two sign-offs at once: one signs, the other is told it is signed. Two amendments at once
+/// both land, each building on the other, so neither change is lost.
+async fn simultaneous_changes_lose_nothing(engine: Engine) {
+    let h = harness(engine, 0).await;
+    let now = Timestamp::now();
+    let b = visit(
+        &h,
+        "race@example.com",
+        "Race",
+        days_ago(0) - SignedDuration::from_mins(5),
+    )
+    .await;
+    h.flows
+        .save_record(&b, &body("R-1", json!({})), "prac-1", now)
+        .await
+        .expect("written");
+    let (one, two) = tokio::join!(
+        h.flows.sign_record(&b, "prac-1", now),
+        h.flows.sign_record(&b, "prac-2", now)
+    );
+    let signed = [&one, &two].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(signed, 1, "{one:?} {two:?}");
+    assert!(
+        [&one, &two]
+            .iter()
+            .any(|r| matches!(r, Err(Refusal::RecordSigned)))
+    );
+    let notes =
+        serde_json::from_value::<RecordBody>(json!({"notes": "Cooled with gauze"})).unwrap();
+    let lot = serde_json::from_value::<RecordBody>(
+        json!({"cartridge": {"lot": "R-2", "expires": "2099-12-31"}}),
+    )
+    .unwrap();
+    let (a, b2) = tokio::join!(
+        h.flows
+            .amend_record(&b, "Note added", &notes, "prac-1", now),
+        h.flows
+            .amend_record(&b, "Lot corrected", &lot, "prac-2", now)
+    );
+    a.expect("first amendment");
+    b2.expect("second amendment");
+    let view = h.flows.record(&b).await.unwrap().unwrap();
+    assert_eq!(view.amendments.len(), 2);
+    assert_eq!(view.current.notes.as_deref(), Some("Cooled with gauze"));
+    assert_eq!(view.current.cartridge.lot, "R-2");
+    assert_eq!(view.original.cartridge.lot, "R-1");
+}
+on_both_engines!(simultaneous_changes_lose_nothing);

@@ -412,6 +412,26 @@ async fn the_record_follows_the_contract(app: TestApp) {
     )
     .await;
     assert_eq!((s, p["field"].as_str()), (422, Some("from")), "{p}");
+    let (s, p) = api(&app, &maya, "GET", "/api/v1/admin/recall?lot=LOT%0A1", None).await;
+    assert_eq!((s, p["field"].as_str()), (422, Some("lot")), "{p}");
+    let (s, p) = api(
+        &app,
+        &maya,
+        "GET",
+        "/api/v1/admin/recall?lot=LOT-1&from=9999-12-31&to=9999-12-31",
+        None,
+    )
+    .await;
+    assert!(s == 200 || s == 422, "year 9999: {s} {p}");
+    let (s, p) = api(
+        &app,
+        &maya,
+        "GET",
+        "/api/v1/admin/recall?lot=LOT-1&from=2000-01-01&to=9999-12-31",
+        None,
+    )
+    .await;
+    assert_eq!((s, p.as_array().map(Vec::len)), (200, Some(1)), "{p}");
 
     // The front desk sees none of it.
     for (method, path) in [
@@ -454,6 +474,16 @@ async fn practitioners_record_on_the_page(app: TestApp) {
     )
     .await;
     assert_eq!(a.status, 303, "{}", a.body);
+
+    // Today links the arrived treatment to its record for the practitioner, never for the desk.
+    let tz = app.state.clinic().timezone.clone();
+    if b.start.to_zoned_datetime(tz.clone()).date() == Timestamp::now().to_zoned_datetime(tz).date()
+    {
+        let today = page(&app, &maya, "GET", "/admin", &[]).await;
+        assert!(today.body.contains(&path), "{}", today.body);
+    }
+    let today = page(&app, &desk, "GET", "/admin", &[]).await;
+    assert!(!today.body.contains("/record"), "{}", today.body);
 
     let form = page(&app, &maya, "GET", &path, &[]).await;
     assert_eq!(form.status, 200, "{}", form.body);
@@ -510,6 +540,50 @@ async fn practitioners_record_on_the_page(app: TestApp) {
     assert!(shown.body.contains("PAGE-8"));
     let desk_page = page(&app, &desk, "GET", &path, &[]).await;
     assert_eq!(desk_page.status, 403);
+
+    // Without a signed record the desk completes only with a reason, which the booking shows.
+    let other = visit(&app, "Cal Paper", "cal@example.com", 25).await;
+    let status = format!("/admin/bookings/{}/status", other.id);
+    assert_eq!(
+        page(&app, &desk, "POST", &status, &[("status", "arrived")])
+            .await
+            .status,
+        303
+    );
+    let refused = page(&app, &desk, "POST", &status, &[("status", "completed")]).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body.contains("no signed treatment record"),
+        "{}",
+        refused.body
+    );
+    let done = page(
+        &app,
+        &desk,
+        "POST",
+        &status,
+        &[
+            ("status", "completed"),
+            ("override_reason", "Paper record, scanned in"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let shown = page(
+        &app,
+        &desk,
+        "GET",
+        &format!("/admin/bookings/{}", other.id),
+        &[],
+    )
+    .await;
+    assert!(
+        shown
+            .body
+            .contains("Reason given: Paper record, scanned in"),
+        "{}",
+        shown.body
+    );
 
     // Completing from the booking page: done, since the record is signed.
     let a = page(

@@ -4,6 +4,7 @@
 
 mod input;
 mod recall;
+pub(crate) mod text;
 
 pub use input::{
     AreaBody, AreaTreated, Cartridge, CartridgeBody, Product, ProductBody, RecordBody,
@@ -210,24 +211,13 @@ impl Workflows {
         now: Timestamp,
     ) -> Result<RecordView, Refusal> {
         let clinic = self.clinic();
-        let reason = reason.trim();
-        if reason.is_empty() {
+        let Some(reason) = text::free_text(Some(reason), "reason")? else {
             return Err(Refusal::invalid("reason", "Say why the record is amended."));
-        }
-        if reason
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            || reason.chars().count() > 4000
-        {
-            return Err(Refusal::invalid(
-                "reason",
-                "Keep the reason under 4000 characters, without control characters such as NUL.",
-            ));
-        }
+        };
         let day = treated_on(&clinic, booking);
         let result = self
             .store
-            .amend_record(&booking.id, reason, staff_id, now, |current| {
+            .amend_record(&booking.id, &reason, staff_id, now, |current| {
                 let current: TreatmentRecord = parse(current)?;
                 let before = current.to_body();
                 let after = before.merged(changes);

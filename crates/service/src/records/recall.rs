@@ -72,18 +72,16 @@ impl Workflows {
     /// Every visit whose record names the lot, oldest first, each with its client.
     pub async fn recall(&self, query: &RecallQuery) -> Result<Vec<Recalled>, Refusal> {
         let clinic = self.clinic();
-        let start_of = |d: Date| -> Result<Timestamp, Refusal> {
+        let start_of = |d: Date, field: &str| -> Result<Timestamp, Refusal> {
             d.to_zoned_datetime(clinic.timezone.clone())
                 .map(|z| z.timestamp())
-                .map_err(|_| Refusal::invalid("from", "That date is out of range."))
+                .map_err(|_| Refusal::invalid(field, "That date is out of range."))
         };
-        let from = query.from.map(start_of).transpose()?;
-        let to = match query.to {
-            Some(d) => Some(match d.tomorrow() {
-                Ok(next) => start_of(next)?,
-                Err(_) => Timestamp::MAX,
-            }),
-            None => None,
+        let from = query.from.map(|d| start_of(d, "from")).transpose()?;
+        let to = match query.to.map(|d| d.tomorrow()) {
+            Some(Ok(next)) => start_of(next, "to").ok(),
+            // Past the last instant there is: no end.
+            Some(Err(_)) | None => None,
         };
         let rows = self.store.recall(&query.lot, from, to).await?;
         Ok(rows
@@ -99,23 +97,12 @@ impl Workflows {
         query: &RecallQuery,
         message: &str,
     ) -> Result<usize, Refusal> {
-        let message = message.trim();
-        if message.is_empty() {
+        let Some(message) = super::text::free_text(Some(message), "message")? else {
             return Err(Refusal::invalid(
                 "message",
                 "Write what the clients should know.",
             ));
-        }
-        if message
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            || message.chars().count() > 4000
-        {
-            return Err(Refusal::invalid(
-                "message",
-                "Keep the message under 4000 characters, without control characters such as NUL.",
-            ));
-        }
+        };
         let clinic = self.clinic();
         let found = self.recall(query).await?;
         let mut latest: Vec<&Recalled> = Vec::new();
@@ -132,7 +119,7 @@ impl Workflows {
             .map(|r| {
                 (
                     r.booking.id.clone(),
-                    compose::recall(&clinic, &r.booking, &r.lot, message),
+                    compose::recall(&clinic, &r.booking, &r.lot, &message),
                 )
             })
             .collect();

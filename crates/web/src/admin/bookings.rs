@@ -86,7 +86,14 @@ pub async fn show(
         _ => None,
     };
     let visit = super::visits::arrival::booking_panel(&state, &b).await;
-    let body = detail(&clinic, &session, &b, screening.as_ref(), None, visit);
+    let overridden = state.store.completion_override(&b.id).await.ok().flatten();
+    let body = html! {
+        (detail(&clinic, &session, &b, screening.as_ref(), None, visit))
+        @if let Some(o) = overridden {
+            p.notice { "Completed without a signed treatment record on "
+                (format_local(&o.at.to_zoned_datetime(clinic.timezone.clone()))) ". Reason given: " (o.reason) }
+        }
+    };
     admin_page(
         &state,
         &session,

@@ -43,12 +43,18 @@ pub fn visible(session: &StaffSession, bookings: Vec<Booking>) -> Vec<Booking> {
 
 /// A booking's one-line description for lists.
 pub fn booking_row(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
-    booking_row_flagged(clinic, b, false)
+    booking_row_flagged(clinic, b, false, false)
 }
 
-/// A booking's line on Today: a treatment whose consent is missing says so, and arriving goes
-/// through the arrival check.
-pub fn booking_row_flagged(clinic: &ClinicSnapshot, b: &Booking, consent_missing: bool) -> Markup {
+/// A booking's line on Today: a treatment whose consent is missing says so, arriving goes
+/// through the arrival check, and clinical roles (`clinical`) open an arrived treatment's
+/// record from it.
+pub fn booking_row_flagged(
+    clinic: &ClinicSnapshot,
+    b: &Booking,
+    consent_missing: bool,
+    clinical: bool,
+) -> Markup {
     let setup = &clinic.setup;
     let start = b.start.to_zoned_datetime(clinic.timezone.clone());
     html! {
@@ -65,6 +71,9 @@ pub fn booking_row_flagged(clinic: &ClinicSnapshot, b: &Booking, consent_missing
             td {
                 @if matches!(b.status, BookingStatus::Confirmed | BookingStatus::PendingReview) {
                     a.button.small href=(format!("/admin/bookings/{}/arrival", b.id)) { "Arrival check" span.visually-hidden { ": " (b.client.name) } }
+                }
+                @if b.status == BookingStatus::Arrived && clinical && service::is_treatment(clinic, &b.service_id) {
+                    a.button.small href=(format!("/admin/bookings/{}/record", b.id)) { "Treatment record" span.visually-hidden { ": " (b.client.name) } }
                 }
             }
         }
@@ -138,7 +147,7 @@ pub async fn page(State(state): State<AppState>, session: StaffSession) -> Respo
             a href=(format!("/admin/calendar?date={today}")) { "Open the day view" } }
         @if pending > 0 { div.notice.warn { p { a href="/admin/review" { (pending) " booking(s) waiting for screening review" } } } }
         @if live.is_empty() { p.notice { "No appointments today." } } @else {
-            (booking_table(html! { @for (b, missing) in live.iter().zip(&consent_missing) { (booking_row_flagged(&clinic, b, *missing)) } }))
+            (booking_table(html! { @for (b, missing) in live.iter().zip(&consent_missing) { (booking_row_flagged(&clinic, b, *missing, session.role.sees_clinical())) } }))
         }
         p.cta-inline { a.button href="/admin/bookings/new" { "New booking for a client" } }
     };
