@@ -4,6 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::testkit::*;
 use crate::*;
+use crate::testkit::availability;
 
 const DAY: &str = "2027-06-01";
 

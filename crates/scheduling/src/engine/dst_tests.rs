@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::testkit::*;
 use crate::*;
+use crate::testkit::availability;
 
 /// A clinic open 00:00-06:00 (or `hours`) every day in `zone`, one room.
 fn night_clinic(zone: &str, hours: &str) -> Schedule {

@@ -4,6 +4,7 @@ use jiff::SignedDuration;
 
 use crate::testkit::*;
 use crate::*;
+use crate::testkit::availability;
 
 const NY: &str = "America/New_York";
 
