@@ -4,7 +4,8 @@
 //! shared machine, the count is the same from run to run, so CI can hold it to a budget.
 //!
 //! `instructions <case>` runs one case; with no case (as `cargo bench` runs it), every
-//! case runs once, so the cases stay working.
+//! case runs once, so the cases stay working. `instructions <case> <n>` repeats the
+//! measured call `n` times, for a sampling profiler.
 
 mod clinic;
 
@@ -22,9 +23,10 @@ const CASES: &[&str] = &[
 ];
 
 fn main() {
+    let repeat = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(1);
     match std::env::args().nth(1).filter(|a| !a.starts_with('-')) {
-        Some(case) => run(&case),
-        None => CASES.iter().for_each(|case| run(case)),
+        Some(case) => run(&case, repeat),
+        None => CASES.iter().for_each(|case| run(case, 1)),
     }
 }
 
@@ -34,7 +36,7 @@ fn measured(call: &mut dyn FnMut() -> usize) -> usize {
     call()
 }
 
-fn run(case: &str) {
+fn run(case: &str, repeat: usize) {
     let (name, bookings) = case.rsplit_once('_').expect("a case is <name>_<bookings>");
     let clinic = Clinic::new(bookings.parse().expect("bookings"));
     let mut buffer = Availability::new();
@@ -73,6 +75,9 @@ fn run(case: &str) {
     };
     let warm = call();
     let counted = measured(&mut *call);
+    for _ in 1..repeat {
+        measured(&mut *call);
+    }
     assert_eq!(warm, counted, "{case}: the same query twice");
     println!("{case}: {counted}");
 }

@@ -30,25 +30,26 @@ impl<'a> Answers<'a> {
 
     /// How many bookable starts there are.
     pub fn len(&self) -> usize {
-        self.buffer.starts.len()
+        self.buffer.out.starts.len()
     }
 
     /// Whether nothing can be booked.
     pub fn is_empty(&self) -> bool {
-        self.buffer.starts.is_empty()
+        self.buffer.out.starts.is_empty()
     }
 
     /// The `i`-th start, in order.
     pub fn get(&self, i: usize) -> Option<SlotView<'a>> {
         let b = self.buffer;
-        let start = *b.starts.get(i)?;
-        let from = if i == 0 { 0 } else { b.ends[i - 1] as usize };
+        let out = &b.out;
+        let start = *out.starts.get(i)?;
+        let from = if i == 0 { 0 } else { out.ends[i - 1] as usize };
         Some(SlotView {
             start,
             end: start
                 .saturating_add(b.duration)
                 .unwrap_or(Timestamp::MAX),
-            options: &b.options[from..b.ends[i] as usize],
+            options: &out.options[from..out.ends[i] as usize],
             schedule: self.schedule,
         })
     }

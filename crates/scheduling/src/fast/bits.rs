@@ -1,79 +1,130 @@
 //! Busy time as bits, one per minute from a chunk's first candidate start: marking a hold
-//! touches a word or two, and "is this stretch free?" is a masked load instead of a search.
+//! sets a word or two, and "is this stretch free?" is a masked load instead of a search.
+//!
+//! The bitsets are interleaved (word `w` of every slot side by side), so the tests of one
+//! start against every practitioner and room read a few neighbouring cache lines, with
+//! the word indexes and masks worked out once per start.
 
-/// One bitset per slot (a practitioner, a room, the clinic's closures, a practitioner's
-/// time off), each `words` long, laid out back to back.
-///
-/// Invariant: every word is zero except in the ranges of slots marked dirty, so a new
-/// chunk clears only what the last one touched.
+/// One bitset per slot (a practitioner, a room, every room at once, the clinic's
+/// closures, a practitioner's time off), `words` long.
 #[derive(Debug, Default)]
 pub(super) struct Bitsets {
     data: Vec<u64>,
+    slots: usize,
     words: usize,
+    /// Whether a slot has any bit set, so tests against an empty one are skipped.
     dirty: Vec<bool>,
 }
 
-impl Bitsets {
-    /// Makes room for `slots` empty bitsets of `bits` bits each.
-    pub(super) fn reset(&mut self, slots: usize, bits: usize) {
-        for (slot, dirty) in self.dirty.iter_mut().enumerate() {
-            if std::mem::take(dirty) {
-                self.data[slot * self.words..(slot + 1) * self.words].fill(0);
-            }
+/// A range of bits: the words it spans and the masks of its first and last word.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Window {
+    first: usize,
+    last: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Window {
+    /// Bits `from..to`, which must not be empty.
+    #[inline]
+    pub(super) fn new(from: usize, to: usize) -> Window {
+        let last = to - 1;
+        Window {
+            first: from >> 6,
+            last: last >> 6,
+            head: !0u64 << (from & 63),
+            tail: !0u64 >> (63 - (last & 63)),
         }
+    }
+}
+
+impl Bitsets {
+    /// Makes `slots` empty bitsets of at least `bits` bits each.
+    pub(super) fn reset(&mut self, slots: usize, bits: usize) {
+        self.slots = slots;
         self.words = bits.div_ceil(64);
         let len = slots * self.words;
         if self.data.len() < len {
             self.data.resize(len, 0);
         }
+        self.data[..len].fill(0);
         self.dirty.clear();
         self.dirty.resize(slots, false);
     }
 
-    /// Marks bits `from..to` of `slot` (clipped to the bitset) as busy.
-    pub(super) fn mark(&mut self, slot: usize, from: i64, to: i64) {
-        let bits = (self.words * 64) as i64;
-        let (from, to) = (from.max(0), to.min(bits));
+    /// How many bits each bitset has.
+    pub(super) fn bits(&self) -> usize {
+        self.words * 64
+    }
+
+    /// Marks bits `from..to` of `slot` as busy; bits past the end are left out.
+    #[inline(always)]
+    pub(super) fn mark(&mut self, slot: usize, from: usize, to: usize) {
         if from >= to {
             return;
         }
-        self.dirty[slot] = true;
-        let words = &mut self.data[slot * self.words..(slot + 1) * self.words];
-        let (from, last) = (from as usize, (to - 1) as usize);
-        let (a, b) = (from >> 6, last >> 6);
+        let n = self.slots;
+        let (a, b) = (from >> 6, (to - 1) >> 6);
         let head = !0u64 << (from & 63);
-        let tail = !0u64 >> (63 - (last & 63));
-        if a == b {
-            words[a] |= head & tail;
+        let tail = !0u64 >> (63 - ((to - 1) & 63));
+        let last = b * n + slot;
+        if slot >= n || last >= self.data.len() {
             return;
         }
-        words[a] |= head;
-        words[a + 1..b].fill(!0);
-        words[b] |= tail;
+        self.dirty[slot] = true;
+        let data = &mut self.data[..=last];
+        if a == b {
+            data[last] |= head & tail;
+            return;
+        }
+        data[a * n + slot] |= head;
+        let mut i = (a + 1) * n + slot;
+        while i < last {
+            data[i] = !0;
+            i += n;
+        }
+        data[last] |= tail;
     }
 
-    /// Whether `slot` has nothing marked at all, so tests against it can be skipped.
+    /// Marks `into` busy wherever every one of `slots` is busy.
+    pub(super) fn intersect(&mut self, slots: &[u32], into: usize) {
+        if slots.is_empty() || slots.iter().any(|&s| !self.dirty[s as usize]) {
+            return;
+        }
+        let n = self.slots;
+        let mut any = false;
+        for row in self.data[..n * self.words].chunks_exact_mut(n) {
+            let all = slots.iter().fold(!0u64, |acc, &s| acc & row[s as usize]);
+            row[into] = all;
+            any |= all != 0;
+        }
+        self.dirty[into] = any;
+    }
+
+    /// Whether `slot` has nothing marked.
     #[inline]
     pub(super) fn is_clear(&self, slot: usize) -> bool {
         !self.dirty[slot]
     }
 
-    /// Whether any bit in `from..to` of `slot` is marked; an empty range holds nothing.
-    /// The range must lie within the bitset.
+    /// Whether any bit of `slot` in the window is marked.
+    #[inline]
+    pub(super) fn hits(&self, slot: usize, w: &Window) -> bool {
+        let n = self.slots;
+        let d = &self.data;
+        if w.first == w.last {
+            return d[w.first * n + slot] & w.head & w.tail != 0;
+        }
+        d[w.first * n + slot] & w.head != 0
+            || d[w.last * n + slot] & w.tail != 0
+            || (w.first + 1..w.last).any(|i| d[i * n + slot] != 0)
+    }
+
+    /// Whether any bit of `slot` in `from..to` is marked; an empty range holds nothing.
     #[inline]
     pub(super) fn any(&self, slot: usize, from: usize, to: usize) -> bool {
-        if from >= to || !self.dirty[slot] {
-            return false;
-        }
-        let words = &self.data[slot * self.words..(slot + 1) * self.words];
-        let last = to - 1;
-        let (a, b) = (from >> 6, last >> 6);
-        let head = !0u64 << (from & 63);
-        let tail = !0u64 >> (63 - (last & 63));
-        if a == b {
-            return words[a] & head & tail != 0;
-        }
-        words[a] & head != 0 || words[a + 1..b].iter().any(|&w| w != 0) || words[b] & tail != 0
+        from < to && !self.is_clear(slot) && self.hits(slot, &Window::new(from, to))
     }
 }
 
@@ -84,36 +135,37 @@ mod tests {
     /// The plain reading of `any`, bit by bit, over a few hand-marked ranges.
     #[test]
     fn any_matches_a_bit_by_bit_reading() {
-        let marks = [(3, 5), (60, 70), (127, 128), (200, 330)];
+        let marks = [(3, 5), (60, 70), (127, 128), (200, 330), (0, 1), (399, 448)];
         let mut sets = Bitsets::default();
-        sets.reset(2, 400);
+        sets.reset(3, 400);
+        assert_eq!(sets.bits(), 448);
         for &(a, b) in &marks {
             sets.mark(1, a, b);
         }
-        sets.mark(1, -10, 1);
-        sets.mark(1, 399, 1000);
-        let marked = |bit: usize| {
-            bit < 1 || bit >= 399 || marks.iter().any(|&(a, b)| a <= bit as i64 && (bit as i64) < b)
-        };
-        for from in 0..400 {
-            for to in from..=400.min(from + 140) {
+        let marked = |bit: usize| marks.iter().any(|&(a, b)| a <= bit && bit < b);
+        for from in 0..448 {
+            for to in from..=448.min(from + 140) {
                 let want = (from..to).any(marked);
                 assert_eq!(sets.any(1, from, to), want, "{from}..{to}");
-                assert!(!sets.any(0, from, to));
+                assert!(!sets.any(0, from, to) && !sets.any(2, from, to));
             }
         }
         assert!(sets.is_clear(0) && !sets.is_clear(1));
     }
 
     #[test]
-    fn reset_clears_what_was_marked_even_when_the_size_changes() {
+    fn intersect_keeps_what_all_share_and_reset_clears_everything() {
         let mut sets = Bitsets::default();
-        sets.reset(3, 1000);
-        sets.mark(2, 0, 1000);
-        sets.reset(3, 100);
-        assert!(!sets.any(2, 0, 100));
-        sets.reset(4, 5000);
-        for slot in 0..4 {
+        sets.reset(4, 1000);
+        sets.mark(0, 10, 500);
+        sets.mark(1, 400, 900);
+        sets.intersect(&[0, 1], 3);
+        assert!(sets.any(3, 400, 500) && !sets.any(3, 0, 400) && !sets.any(3, 500, 1000));
+        sets.intersect(&[0, 1, 2], 2);
+        assert!(sets.is_clear(2), "one of them is free throughout");
+        sets.reset(4, 100);
+        sets.reset(5, 5000);
+        for slot in 0..5 {
             assert!(!sets.any(slot, 0, 5000));
         }
         assert!(sets.data.iter().all(|&w| w == 0));

@@ -8,26 +8,26 @@
 //! minute) is answered by the reference engine instead, so the answers never differ.
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::hours;
-use crate::model::{Hold, Practitioner, Query, Schedule, Service, Slot, TimeOff};
+use crate::model::{Hold, Practitioner, Query, Schedule, Service, Slot};
 use crate::phases::Footprint;
 
 mod answers;
 mod bits;
+mod holds;
 mod ids;
 mod starts;
+mod sweep;
 mod zone;
 
 #[cfg(test)]
 mod tests;
 
 pub use answers::{Answers, SlotView};
-use bits::Bitsets;
-use ids::Ids;
 use starts::{Candidates, OffGrid, Walk};
+use sweep::{Eligible, Grid, NO_SLOT};
 
 /// No opening span lasts a week, so a service that long has no start anywhere; anything
 /// longer is answered at once, and the bitsets never grow past a chunk and a week.
@@ -39,8 +39,16 @@ const CHUNK_DAYS: i64 = 35;
 
 /// An option's room when the service needs none.
 const NO_ROOM: u32 = u32::MAX;
-/// An eligible practitioner's time-off slot when they have none.
-const NO_SLOT: u32 = u32::MAX;
+
+/// The answers: bookable starts in order, and per start its options.
+#[derive(Debug, Default)]
+struct Out {
+    starts: Vec<Timestamp>,
+    /// Per start, where its options end in `options`.
+    ends: Vec<u32>,
+    /// `(index in schedule.practitioners, index in schedule.rooms or NO_ROOM)`.
+    options: Vec<(u32, u32)>,
+}
 
 /// The answers to the last query, and the scratch space the next one reuses.
 ///
@@ -48,27 +56,11 @@ const NO_SLOT: u32 = u32::MAX;
 /// after the first few queries it allocates nothing.
 #[derive(Debug)]
 pub struct Availability {
-    starts: Vec<Timestamp>,
-    /// Per slot, where its options end in `options`.
-    ends: Vec<u32>,
-    /// `(index in schedule.practitioners, index in schedule.rooms or NO_ROOM)`.
-    options: Vec<(u32, u32)>,
+    out: Out,
     duration: SignedDuration,
     chunk_minutes: i64,
     candidates: Candidates,
-    bits: Bitsets,
-    /// `(slot, from, to)` in minutes: every hold, closure and time off that can matter.
-    marks: Vec<(u32, i64, i64)>,
-    /// Per eligible practitioner: its index in the schedule, busy slot and time-off slot.
-    eligible: Vec<(u32, u32, u32)>,
-    /// Per room of the schedule, its busy slot.
-    rooms: Vec<u32>,
-    /// The slot of the clinic's closures.
-    closed: usize,
-    /// The practitioner's and the room's stretches of the service, in minutes.
-    held_by_practitioner: Vec<(usize, usize)>,
-    held_by_room: Vec<(usize, usize)>,
-    mask: Vec<u64>,
+    grid: Grid,
 }
 
 impl Default for Availability {
@@ -81,20 +73,11 @@ impl Availability {
     /// An empty buffer.
     pub fn new() -> Availability {
         Availability {
-            starts: Vec::new(),
-            ends: Vec::new(),
-            options: Vec::new(),
+            out: Out::default(),
             duration: SignedDuration::ZERO,
             chunk_minutes: CHUNK_DAYS * 1440,
             candidates: Candidates::default(),
-            bits: Bitsets::default(),
-            marks: Vec::new(),
-            eligible: Vec::new(),
-            rooms: Vec::new(),
-            closed: 0,
-            held_by_practitioner: Vec::new(),
-            held_by_room: Vec::new(),
-            mask: Vec::new(),
+            grid: Grid::default(),
         }
     }
 
@@ -126,9 +109,9 @@ impl Availability {
     }
 
     fn clear(&mut self) {
-        self.starts.clear();
-        self.ends.clear();
-        self.options.clear();
+        self.out.starts.clear();
+        self.out.ends.clear();
+        self.out.options.clear();
     }
 
     /// The query on the minute grid; `Err` before writing anything it cannot express.
@@ -163,11 +146,15 @@ impl Availability {
         let (lo, hi) = (lo.max(earliest), hours::end_of_day(tz, to));
         let footprint = Footprint::new(service);
         let duration = footprint.duration.as_mins();
-        self.eligible.clear();
+        self.grid.eligible.clear();
         let mut eligible: Vec<&Practitioner> = Vec::new();
         for (index, p) in schedule.practitioners.iter().enumerate() {
             if query.practitioner.is_none_or(|id| p.id == id) && p.services.contains(&service.id) {
-                self.eligible.push((index as u32, 0, NO_SLOT));
+                self.grid.eligible.push(Eligible {
+                    index: index as u32,
+                    busy: NO_SLOT,
+                    away: NO_SLOT,
+                });
                 eligible.push(p);
             }
         }
@@ -199,144 +186,34 @@ impl Availability {
         let minutes = |&(a, b): &(SignedDuration, SignedDuration)| {
             (a.as_mins() as usize, b.as_mins() as usize)
         };
-        self.held_by_practitioner.clear();
-        self.held_by_practitioner
+        let grid = &mut self.grid;
+        grid.by_practitioner.clear();
+        grid.by_practitioner
             .extend(footprint.practitioner.iter().map(minutes));
-        self.held_by_room.clear();
-        self.held_by_room.extend(footprint.room.iter().map(minutes));
-        let slots = self.resources(schedule, &eligible, holds, (first, last + duration));
-        self.sweep(duration as usize, slots)
-    }
+        grid.by_room.clear();
+        grid.by_room.extend(footprint.room.iter().map(minutes));
+        let ids = grid.assign(schedule, &eligible);
+        grid.calendar(schedule, &eligible);
 
-    /// Gives every eligible practitioner and room a slot (a repeated id shares one), the
-    /// closures one more and each practitioner with time off their own, and lists the
-    /// marks of everything overlapping `window`. Returns the number of slots.
-    fn resources(
-        &mut self,
-        schedule: &Schedule,
-        eligible: &[&Practitioner],
-        holds: &[Hold],
-        window: (i64, i64),
-    ) -> usize {
-        let tz = &schedule.timezone;
-        let mut ids = Ids::with_capacity(eligible.len() + schedule.rooms.len());
-        let mut slots = 0u32;
-        let mut slot_of = |room: bool, id| {
-            let slot = ids.insert(room, id, slots);
-            if slot == slots {
-                slots += 1;
-            }
-            slot
-        };
-        for (p, e) in eligible.iter().zip(&mut self.eligible) {
-            e.1 = slot_of(false, &p.id);
-        }
-        self.rooms.clear();
-        for room in &schedule.rooms {
-            let slot = slot_of(true, room);
-            self.rooms.push(slot);
-        }
-
-        self.marks.clear();
-        let mark = |marks: &mut Vec<_>, slot: u32, (from, to): (Timestamp, Timestamp)| {
-            if from < to {
-                let (from, to) = (floor_minute(from), ceil_minute(to));
-                if from < window.1 && window.0 < to {
-                    marks.push((slot, from, to));
-                }
-            }
-        };
-        for hold in holds {
-            if let Some(slot) = ids.get(&hold.resource) {
-                mark(&mut self.marks, slot, (hold.start, hold.end));
-            }
-        }
-        let closed = slots;
-        self.closed = closed as usize;
-        slots += 1;
-        for &(from, to) in &schedule.closures {
-            if let Some(range) = days(tz, from, to) {
-                mark(&mut self.marks, closed, range);
-            }
-        }
-        for (p, e) in eligible.iter().zip(&mut self.eligible) {
-            if p.time_off.is_empty() {
-                continue;
-            }
-            e.2 = slots;
-            slots += 1;
-            for time_off in &p.time_off {
-                if let Some(range) = away(tz, time_off) {
-                    mark(&mut self.marks, e.2, range);
-                }
-            }
-        }
-        slots as usize
-    }
-
-    /// Judges the sorted candidates chunk by chunk and writes the answers.
-    fn sweep(&mut self, duration: usize, slots: usize) -> Result<(), OffGrid> {
-        let closed = self.closed;
+        // Bits for a chunk's starts and the longest booking from its last one.
         let starts = &self.candidates.starts;
-        let words = self.candidates.words;
+        let span = |from: usize, to: usize| (starts[to - 1].0 - starts[from].0) as usize + 1;
+        let window = (first * 60, (last + duration) * 60);
+        let duration = duration as usize;
+        if last - first < self.chunk_minutes {
+            grid.bits.reset(grid.slots, span(0, starts.len()) + duration);
+            grid.read_holds(&ids, holds, window, Some(first * 60));
+            grid.open_chunk(first, None);
+            return grid.sweep(&self.candidates, 0..starts.len(), first, duration, &mut self.out);
+        }
+        grid.read_holds(&ids, holds, window, None);
         let mut i = 0;
         while i < starts.len() {
             let base = starts[i].0;
             let end = i + starts[i..].partition_point(|c| c.0 < base + self.chunk_minutes);
-            let top = starts[end - 1].0;
-            self.bits.reset(slots, (top - base) as usize + 1 + duration);
-            for &(slot, from, to) in &self.marks {
-                self.bits.mark(slot as usize, from - base, to - base);
-            }
-            while i < end {
-                let t = starts[i].0;
-                self.mask.clear();
-                self.mask.resize(words, 0);
-                while i < end && starts[i].0 == t {
-                    let g = starts[i].1 as usize * words;
-                    for (m, w) in self.mask.iter_mut().zip(&self.candidates.groups[g..g + words]) {
-                        *m |= w;
-                    }
-                    i += 1;
-                }
-                let x = (t - base) as usize;
-                let free = |slot: u32, stretches: &[(usize, usize)]| {
-                    self.bits.is_clear(slot as usize)
-                        || stretches
-                            .iter()
-                            .all(|&(a, b)| !self.bits.any(slot as usize, x + a, x + b))
-                };
-                let room = if self.held_by_room.is_empty() {
-                    NO_ROOM
-                } else {
-                    match self.rooms.iter().position(|&r| free(r, &self.held_by_room)) {
-                        Some(r) => r as u32,
-                        None => continue,
-                    }
-                };
-                if self.bits.any(closed, x, x + duration) {
-                    continue;
-                }
-                let before = self.options.len();
-                for (n, &word) in self.mask.iter().enumerate() {
-                    let mut word = word;
-                    while word != 0 {
-                        let (index, busy, away) = self.eligible[n * 64 + word.trailing_zeros() as usize];
-                        word &= word - 1;
-                        if away != NO_SLOT && self.bits.any(away as usize, x, x + duration) {
-                            continue;
-                        }
-                        if free(busy, &self.held_by_practitioner) {
-                            self.options.push((index, room));
-                        }
-                    }
-                }
-                if self.options.len() > before {
-                    let start = Timestamp::from_second(t * 60).map_err(|_| OffGrid)?;
-                    self.starts.push(start);
-                    self.ends.push(self.options.len() as u32);
-                }
-            }
+            grid.open_chunk(base, Some(span(i, end) + duration));
+            grid.sweep(&self.candidates, i..end, base, duration, &mut self.out)?;
+            i = end;
         }
         Ok(())
     }
@@ -364,11 +241,11 @@ impl Availability {
                     _ => NO_ROOM,
                 };
                 if let Some(p) = practitioner {
-                    self.options.push((p as u32, room));
+                    self.out.options.push((p as u32, room));
                 }
             }
-            self.starts.push(slot.start.timestamp());
-            self.ends.push(self.options.len() as u32);
+            self.out.starts.push(slot.start.timestamp());
+            self.out.ends.push(self.out.options.len() as u32);
         }
     }
 }
@@ -387,30 +264,8 @@ pub fn availability(
     BUFFER.with_borrow_mut(|buffer| buffer.compute(schedule, service, holds, query).to_slots())
 }
 
-/// The minute an instant falls in.
-fn floor_minute(t: Timestamp) -> i64 {
-    let second = t.as_second() - i64::from(t.subsec_nanosecond() < 0);
-    second.div_euclid(60)
-}
-
 /// The first minute boundary at or after an instant.
 fn ceil_minute(t: Timestamp) -> i64 {
     let second = t.as_second() + i64::from(t.subsec_nanosecond() > 0);
     (second + 59).div_euclid(60)
-}
-
-/// The instants of the local dates `from..=to` (a closure or whole days off).
-fn days(tz: &TimeZone, from: Date, to: Date) -> Option<(Timestamp, Timestamp)> {
-    Some((hours::start_of_day(tz, from)?, hours::end_of_day(tz, to)))
-}
-
-/// The instants a time-off entry covers.
-fn away(tz: &TimeZone, time_off: &TimeOff) -> Option<(Timestamp, Timestamp)> {
-    match *time_off {
-        TimeOff::Days { from, to } => days(tz, from, to),
-        TimeOff::Between { from, to } => Some((
-            hours::resolve_boundary(tz, from)?,
-            hours::resolve_boundary(tz, to)?,
-        )),
-    }
 }
