@@ -16,27 +16,13 @@ pub(super) struct Bitsets {
     dirty: Vec<bool>,
 }
 
-/// A range of bits: the words it spans and the masks of its first and last word.
-#[derive(Clone, Copy, Debug)]
+/// A range of bits: where the rows of its first and last word start, and their masks.
+#[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Window {
     first: usize,
     last: usize,
     head: u64,
     tail: u64,
-}
-
-impl Window {
-    /// Bits `from..to`, which must not be empty.
-    #[inline]
-    pub(super) fn new(from: usize, to: usize) -> Window {
-        let last = to - 1;
-        Window {
-            first: from >> 6,
-            last: last >> 6,
-            head: !0u64 << (from & 63),
-            tail: !0u64 >> (63 - (last & 63)),
-        }
-    }
 }
 
 impl Bitsets {
@@ -65,26 +51,24 @@ impl Bitsets {
             return;
         }
         let n = self.slots;
-        let (a, b) = (from >> 6, (to - 1) >> 6);
-        let head = !0u64 << (from & 63);
-        let tail = !0u64 >> (63 - ((to - 1) & 63));
-        let last = b * n + slot;
+        let w = self.window(from, to);
+        let last = w.last + slot;
         if slot >= n || last >= self.data.len() {
             return;
         }
         self.dirty[slot] = true;
         let data = &mut self.data[..=last];
-        if a == b {
-            data[last] |= head & tail;
+        if w.first == w.last {
+            data[last] |= w.head & w.tail;
             return;
         }
-        data[a * n + slot] |= head;
-        let mut i = (a + 1) * n + slot;
+        data[w.first + slot] |= w.head;
+        let mut i = w.first + n + slot;
         while i < last {
             data[i] = !0;
             i += n;
         }
-        data[last] |= tail;
+        data[last] |= w.tail;
     }
 
     /// Marks `into` busy wherever every one of `slots` is busy.
@@ -102,6 +86,18 @@ impl Bitsets {
         self.dirty[into] = any;
     }
 
+    /// Bits `from..to`, which must not be empty, worked out once for testing many slots.
+    #[inline(always)]
+    pub(super) fn window(&self, from: usize, to: usize) -> Window {
+        let last = to - 1;
+        Window {
+            first: (from >> 6) * self.slots,
+            last: (last >> 6) * self.slots,
+            head: !0u64 << (from & 63),
+            tail: !0u64 >> (63 - (last & 63)),
+        }
+    }
+
     /// Whether `slot` has nothing marked.
     #[inline]
     pub(super) fn is_clear(&self, slot: usize) -> bool {
@@ -109,22 +105,29 @@ impl Bitsets {
     }
 
     /// Whether any bit of `slot` in the window is marked.
-    #[inline]
+    #[inline(always)]
     pub(super) fn hits(&self, slot: usize, w: &Window) -> bool {
-        let n = self.slots;
         let d = &self.data;
         if w.first == w.last {
-            return d[w.first * n + slot] & w.head & w.tail != 0;
+            return d[w.first + slot] & w.head & w.tail != 0;
         }
-        d[w.first * n + slot] & w.head != 0
-            || d[w.last * n + slot] & w.tail != 0
-            || (w.first + 1..w.last).any(|i| d[i * n + slot] != 0)
+        if d[w.first + slot] & w.head != 0 || d[w.last + slot] & w.tail != 0 {
+            return true;
+        }
+        let mut i = w.first + self.slots + slot;
+        while i < w.last {
+            if d[i] != 0 {
+                return true;
+            }
+            i += self.slots;
+        }
+        false
     }
 
     /// Whether any bit of `slot` in `from..to` is marked; an empty range holds nothing.
     #[inline]
     pub(super) fn any(&self, slot: usize, from: usize, to: usize) -> bool {
-        from < to && !self.is_clear(slot) && self.hits(slot, &Window::new(from, to))
+        from < to && !self.is_clear(slot) && self.hits(slot, &self.window(from, to))
     }
 }
 

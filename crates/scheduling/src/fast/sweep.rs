@@ -75,12 +75,12 @@ impl Grid {
     ) -> Result<(), OffGrid> {
         let starts = &candidates.starts[range];
         let words = candidates.words;
-        let unset = Window::new(0, 1);
         self.room_windows.clear();
-        self.room_windows.resize(self.by_room.len(), unset);
+        self.room_windows
+            .resize(self.by_room.len(), Window::default());
         self.practitioner_windows.clear();
         self.practitioner_windows
-            .resize(self.by_practitioner.len(), unset);
+            .resize(self.by_practitioner.len(), Window::default());
         let mut i = 0;
         while i < starts.len() {
             let (t, g) = starts[i];
@@ -105,7 +105,7 @@ impl Grid {
                 NO_ROOM
             } else {
                 for (w, &(a, b)) in self.room_windows.iter_mut().zip(&self.by_room) {
-                    *w = Window::new(x + a, x + b);
+                    *w = bits.window(x + a, x + b);
                 }
                 let windows = &self.room_windows;
                 let held = |slot: usize| windows.iter().any(|w| bits.hits(slot, w));
@@ -130,7 +130,7 @@ impl Grid {
                 .iter_mut()
                 .zip(&self.by_practitioner)
             {
-                *w = Window::new(x + a, x + b);
+                *w = bits.window(x + a, x + b);
             }
             let windows = &self.practitioner_windows;
             let before = out.options.len();
