@@ -23,7 +23,10 @@ const CASES: &[&str] = &[
 ];
 
 fn main() {
-    let repeat = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(1);
+    let repeat = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
     match std::env::args().nth(1).filter(|a| !a.starts_with('-')) {
         Some(case) => run(&case, repeat),
         None => CASES.iter().for_each(|case| run(case, 1)),
@@ -43,11 +46,22 @@ fn run(case: &str, repeat: usize) {
     let mut call: Box<dyn FnMut() -> usize> = match name {
         "fast_month" => Box::new(|| {
             buffer
-                .compute(&clinic.schedule, &clinic.service, &clinic.holds, &clinic.query())
+                .compute(
+                    &clinic.schedule,
+                    &clinic.service,
+                    &clinic.holds,
+                    &clinic.query(),
+                )
                 .len()
         }),
         "fast_month_as_slots" => Box::new(|| {
-            availability(&clinic.schedule, &clinic.service, &clinic.holds, &clinic.query()).len()
+            availability(
+                &clinic.schedule,
+                &clinic.service,
+                &clinic.holds,
+                &clinic.query(),
+            )
+            .len()
         }),
         "reference_month" => Box::new(|| {
             reference::availability(

@@ -23,8 +23,8 @@ mod resources;
 mod testkit;
 
 pub use check::check;
-pub use fast::{Answers, Availability, SlotView, availability};
 pub use error::Unavailable;
+pub use fast::{Answers, Availability, SlotView, availability};
 pub use model::*;
 pub use phases::holds_for;
 

@@ -151,6 +151,9 @@ pub(crate) fn availability(
     let fast = crate::Availability::new()
         .compute(schedule, service, holds, query)
         .to_slots();
-    assert_eq!(fast, reference, "the fast engine disagrees with the reference");
+    assert_eq!(
+        fast, reference,
+        "the fast engine disagrees with the reference"
+    );
     reference
 }

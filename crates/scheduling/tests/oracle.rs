@@ -75,7 +75,10 @@ struct Case {
 }
 
 fn raw_span() -> impl Strategy<Value = RawSpan> {
-    ((0u32..288).prop_map(|q| q * 5), (1u32..=288).prop_map(|q| q * 5))
+    (
+        (0u32..288).prop_map(|q| q * 5),
+        (1u32..=288).prop_map(|q| q * 5),
+    )
 }
 
 fn raw_practitioner() -> impl Strategy<Value = RawPractitioner> {
@@ -114,7 +117,10 @@ fn case() -> impl Strategy<Value = Case> {
             prop_oneof![3 => 1u32..=4, 1 => 1u32..=40],
             prop::sample::select(vec![1u32, 5, 10, 15, 20, 30, 45, 60, 90]),
             -60i64..=2880,
-            (0u32..2880, prop_oneof![1 => Just(0u32), 1 => 0u32..1_000_000_000]),
+            (
+                0u32..2880,
+                prop_oneof![1 => Just(0u32), 1 => 0u32..1_000_000_000],
+            ),
             prop_oneof![1 => 0u32..=6, 3 => 0u32..=60],
             prop::option::weighted(0.2, 0u32..5),
             prop::collection::vec((0u32..45, 0u32..3), 0..=2),
@@ -124,7 +130,11 @@ fn case() -> impl Strategy<Value = Case> {
             prop_oneof![6 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8)],
             0usize..=3,
             prop::collection::vec(
-                ((0u32..=24).prop_map(|q| q * 5), any::<bool>(), any::<bool>()),
+                (
+                    (0u32..=24).prop_map(|q| q * 5),
+                    any::<bool>(),
+                    any::<bool>(),
+                ),
                 1..=4,
             ),
             prop::collection::vec(
@@ -229,7 +239,8 @@ fn build(case: &Case) -> World {
                             to: plus_days(d, len / 500),
                         }
                     } else {
-                        let from = d.to_datetime(minute(m)) + SignedDuration::from_secs(i64::from(secs));
+                        let from =
+                            d.to_datetime(minute(m)) + SignedDuration::from_secs(i64::from(secs));
                         TimeOff::Between {
                             from,
                             to: from + SignedDuration::from_mins(i64::from(len)),
@@ -364,5 +375,8 @@ fn a_slot_on_a_busy_week_matches() {
     let w = build(&case);
     let want = reference::availability(&w.schedule, &w.service, &w.holds, &w.query());
     assert!(!want.is_empty());
-    assert_eq!(availability(&w.schedule, &w.service, &w.holds, &w.query()), want);
+    assert_eq!(
+        availability(&w.schedule, &w.service, &w.holds, &w.query()),
+        want
+    );
 }

@@ -110,7 +110,6 @@ impl Clinic {
     }
 }
 
-
 impl Clinic {
     /// A start in the middle of the month, for `check`.
     pub fn mid_month(&self) -> Timestamp {

@@ -2,9 +2,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::testkit::availability;
 use crate::testkit::*;
 use crate::*;
-use crate::testkit::availability;
 
 const DAY: &str = "2027-06-01";
 

@@ -3,9 +3,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::testkit::availability;
 use crate::testkit::*;
 use crate::*;
-use crate::testkit::availability;
 
 /// A clinic open 00:00-06:00 (or `hours`) every day in `zone`, one room.
 fn night_clinic(zone: &str, hours: &str) -> Schedule {

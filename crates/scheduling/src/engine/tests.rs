@@ -2,9 +2,9 @@
 
 use jiff::SignedDuration;
 
+use crate::testkit::availability;
 use crate::testkit::*;
 use crate::*;
-use crate::testkit::availability;
 
 const NY: &str = "America/New_York";
 

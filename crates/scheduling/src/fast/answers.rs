@@ -46,9 +46,7 @@ impl<'a> Answers<'a> {
         let from = if i == 0 { 0 } else { out.ends[i - 1] as usize };
         Some(SlotView {
             start,
-            end: start
-                .saturating_add(b.duration)
-                .unwrap_or(Timestamp::MAX),
+            end: start.saturating_add(b.duration).unwrap_or(Timestamp::MAX),
             options: &out.options[from..out.ends[i] as usize],
             schedule: self.schedule,
         })

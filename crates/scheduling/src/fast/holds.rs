@@ -128,10 +128,8 @@ impl Grid {
             if slot == UNKNOWN {
                 continue;
             }
-            let (from_nanos, to_nanos) = (
-                hold.start.subsec_nanosecond(),
-                hold.end.subsec_nanosecond(),
-            );
+            let (from_nanos, to_nanos) =
+                (hold.start.subsec_nanosecond(), hold.end.subsec_nanosecond());
             let (from, to) = if from_nanos == 0 && to_nanos == 0 {
                 (from, to.min(limit))
             } else {
@@ -149,7 +147,7 @@ impl Grid {
             }
             // Seconds past the base now, so unsigned division rounds as meant.
             let first = from.max(0) as u64 / 60;
-            let last = (to as u64 + 59) / 60;
+            let last = (to as u64).div_ceil(60);
             self.bits.mark(slot as usize, first as usize, last as usize);
         }
     }
@@ -162,8 +160,9 @@ impl Grid {
             return;
         }
         let first = from.max(0) as u64 / 60;
-        let last = (to as u64 + 59) / 60;
-        self.bits.mark(busy.slot as usize, first as usize, last as usize);
+        let last = (to as u64).div_ceil(60);
+        self.bits
+            .mark(busy.slot as usize, first as usize, last as usize);
     }
 }
 

@@ -163,13 +163,26 @@ mod tests {
             ids.insert(false, id, i as u32);
             ids.insert(true, id, 100 + i as u32);
         }
-        assert_eq!(ids.insert(false, "a", 99), 0, "a repeated id keeps its slot");
+        assert_eq!(
+            ids.insert(false, "a", 99),
+            0,
+            "a repeated id keeps its slot"
+        );
         for (i, id) in ids_list.iter().enumerate() {
             assert_eq!(ids.get(&Resource::Practitioner(id.to_string())), i as u32);
             assert_eq!(ids.get(&Resource::Room(id.to_string())), 100 + i as u32);
         }
-        for stranger in ["b", "practitioner-2", "x-very-long-practitioner-id-number-3", "a\0"] {
-            assert_eq!(ids.get(&Resource::Room(stranger.into())), UNKNOWN, "{stranger:?}");
+        for stranger in [
+            "b",
+            "practitioner-2",
+            "x-very-long-practitioner-id-number-3",
+            "a\0",
+        ] {
+            assert_eq!(
+                ids.get(&Resource::Room(stranger.into())),
+                UNKNOWN,
+                "{stranger:?}"
+            );
         }
         // Same length, first and last eight bytes, different middle.
         let long = "x-very-long-practitioner-ie-number-1";
@@ -186,7 +199,13 @@ mod tests {
         }
         for n in 0..=text.len() {
             let id = text[..n].to_string();
-            let kind = |id: String| if n % 2 == 0 { Resource::Room(id) } else { Resource::Practitioner(id) };
+            let kind = |id: String| {
+                if n % 2 == 0 {
+                    Resource::Room(id)
+                } else {
+                    Resource::Practitioner(id)
+                }
+            };
             assert_eq!(ids.get(&kind(id.clone())), n as u32, "{id:?}");
             for p in 0..n {
                 let mut bytes = id.clone().into_bytes();

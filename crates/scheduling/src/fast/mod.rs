@@ -103,7 +103,7 @@ impl Availability {
         self.duration = service.duration();
         if self.fast(schedule, service, holds, query).is_err() {
             self.clear();
-            self.from_reference(schedule, service, holds, query);
+            self.answer_by_reference(schedule, service, holds, query);
         }
         Answers::new(self, schedule)
     }
@@ -130,7 +130,10 @@ impl Availability {
             .now
             .saturating_add(schedule.min_notice)
             .unwrap_or(query.now);
-        let from = query.from.max(today).max(query.not_before.unwrap_or(Date::MIN));
+        let from = query
+            .from
+            .max(today)
+            .max(query.not_before.unwrap_or(Date::MIN));
         let to = query.to.min(last);
         if from > to {
             return Ok(());
@@ -201,10 +204,17 @@ impl Availability {
         let window = (first * 60, (last + duration) * 60);
         let duration = duration as usize;
         if last - first < self.chunk_minutes {
-            grid.bits.reset(grid.slots, span(0, starts.len()) + duration);
+            grid.bits
+                .reset(grid.slots, span(0, starts.len()) + duration);
             grid.read_holds(&ids, holds, window, Some(first * 60));
             grid.open_chunk(first, None);
-            return grid.sweep(&self.candidates, 0..starts.len(), first, duration, &mut self.out);
+            return grid.sweep(
+                &self.candidates,
+                0..starts.len(),
+                first,
+                duration,
+                &mut self.out,
+            );
         }
         grid.read_holds(&ids, holds, window, None);
         let mut i = 0;
@@ -219,7 +229,7 @@ impl Availability {
     }
 
     /// The reference engine's answers, for the queries the minute grid cannot express.
-    fn from_reference(
+    fn answer_by_reference(
         &mut self,
         schedule: &Schedule,
         service: &Service,
@@ -227,9 +237,8 @@ impl Availability {
         query: &Query,
     ) {
         let only = query.practitioner;
-        let eligible = |p: &Practitioner| {
-            only.is_none_or(|id| p.id == id) && p.services.contains(&service.id)
-        };
+        let eligible =
+            |p: &Practitioner| only.is_none_or(|id| p.id == id) && p.services.contains(&service.id);
         for slot in crate::engine::availability(schedule, service, holds, query) {
             for option in &slot.options {
                 let practitioner = schedule

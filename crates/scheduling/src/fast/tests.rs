@@ -4,9 +4,9 @@
 use jiff::civil::Time;
 use jiff::{SignedDuration, Timestamp};
 
+use crate::testkit::availability;
 use crate::testkit::*;
 use crate::*;
-use crate::testkit::availability;
 
 const NY: &str = "America/New_York";
 
@@ -177,10 +177,30 @@ fn repeated_ids_share_holds_and_unknown_resources_are_ignored() {
         to: date("2027-06-02"),
     }];
     let holds = vec![
-        hold(&s, Resource::Practitioner("ana".into()), "2027-06-01T11:00", "2027-06-01T11:30"),
-        hold(&s, Resource::Room("room-1".into()), "2027-06-01T09:00", "2027-06-01T10:00"),
-        hold(&s, Resource::Room("room-9".into()), "2027-06-01T09:00", "2027-06-02T10:00"),
-        hold(&s, Resource::Practitioner("room-2".into()), "2027-06-01T09:00", "2027-06-02T10:00"),
+        hold(
+            &s,
+            Resource::Practitioner("ana".into()),
+            "2027-06-01T11:00",
+            "2027-06-01T11:30",
+        ),
+        hold(
+            &s,
+            Resource::Room("room-1".into()),
+            "2027-06-01T09:00",
+            "2027-06-01T10:00",
+        ),
+        hold(
+            &s,
+            Resource::Room("room-9".into()),
+            "2027-06-01T09:00",
+            "2027-06-02T10:00",
+        ),
+        hold(
+            &s,
+            Resource::Practitioner("room-2".into()),
+            "2027-06-01T09:00",
+            "2027-06-02T10:00",
+        ),
     ];
     let mut q = on(&s, "2027-06-01");
     q.to = date("2027-06-02");

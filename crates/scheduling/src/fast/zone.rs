@@ -106,7 +106,11 @@ mod tests {
     #[test]
     fn fixed_zones_are_always_steady_and_old_offsets_are_refused() {
         let mut zone = Zone::default();
-        assert!(zone.load(&TimeZone::UTC, midnight("2027-03-01"), midnight("2027-03-31")));
+        assert!(zone.load(
+            &TimeZone::UTC,
+            midnight("2027-03-01"),
+            midnight("2027-03-31")
+        ));
         assert_eq!(zone.steady(midnight("2027-03-14")), Some(0));
         let tz = TimeZone::get("America/New_York").unwrap();
         assert!(!zone.load(&tz, midnight("1850-01-01"), midnight("1850-01-31")));
