@@ -16,6 +16,7 @@ pub struct Answers<'a> {
 /// One bookable start, borrowed from [`Answers`].
 #[derive(Clone, Copy, Debug)]
 pub struct SlotView<'a> {
+    /// The start, on the clinic's clock through `schedule.timezone`.
     pub start: Timestamp,
     /// End of the last phase.
     pub end: Timestamp,
