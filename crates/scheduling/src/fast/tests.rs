@@ -234,3 +234,34 @@ fn huge_steps_durations_and_horizons_answer_without_trouble() {
     };
     assert!(availability(&s, &plain(60), &[], &far).is_empty());
 }
+
+#[test]
+fn more_practitioners_than_a_word_holds() {
+    let mut s = clinic(NY, vec![], &["room-1", "room-2"]);
+    for i in 0..70 {
+        let hours = if i % 2 == 0 {
+            "09:00-12:00"
+        } else {
+            "10:00-14:00"
+        };
+        s.practitioners
+            .push(practitioner(&format!("p{i}"), every_day(&[hours])));
+    }
+    let svc = full_face();
+    let mut holds = Vec::new();
+    for (i, wall) in ["2027-06-01T09:00", "2027-06-01T10:15", "2027-06-01T11:00"]
+        .iter()
+        .enumerate()
+    {
+        holds.extend(holds_for(
+            &svc,
+            at(&s, wall),
+            &Assignment {
+                practitioner: format!("p{}", 60 + i),
+                room: "room-1".into(),
+            },
+        ));
+    }
+    let slots = availability(&s, &svc, &holds, &on(&s, "2027-06-01"));
+    assert!(slots.iter().any(|slot| slot.options.len() > 64));
+}
