@@ -1,119 +1,52 @@
-//! How long a month-long availability query takes for a busy clinic: 10 practitioners,
-//! 5 rooms, Mon-Sat 09:00-17:00, a three-phase service and up to 2,000 existing bookings.
+//! Wall-clock time of a month-long availability query for a busy clinic (see
+//! `clinic/mod.rs`), on the fast engine and on the reference engine in the same run, so
+//! their ratio is measured on one machine at one moment.
 
-use jiff::civil::{Date, Time};
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
+mod clinic;
+
+use clinic::Clinic;
 use scheduling::*;
 
 fn main() {
     divan::main();
 }
 
-/// A deterministic xorshift so the bench needs no extra dependencies.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
-struct Clinic {
-    schedule: Schedule,
-    service: Service,
-    holds: Vec<Hold>,
-    from: Date,
-    now: Timestamp,
-}
-
-impl Clinic {
-    fn new(bookings: usize) -> Clinic {
-        let tz = TimeZone::get("America/New_York").unwrap();
-        let span = DaySpan::new(
-            Time::new(9, 0, 0, 0).unwrap(),
-            Time::new(17, 0, 0, 0).unwrap(),
-        );
-        let weekly: WeeklyHours = std::array::from_fn(|d| if d < 6 { vec![span] } else { vec![] });
-        let schedule = Schedule {
-            timezone: tz.clone(),
-            step_minutes: 15,
-            min_notice: SignedDuration::from_mins(720),
-            horizon_days: 90,
-            closures: vec![],
-            practitioners: (0..10)
-                .map(|i| Practitioner {
-                    id: format!("practitioner-{i}"),
-                    services: vec!["full-face".into()],
-                    weekly: weekly.clone(),
-                    dates: Default::default(),
-                    time_off: vec![],
-                })
-                .collect(),
-            rooms: (1..=5).map(|i| format!("room-{i}")).collect(),
-        };
-        let phase = |minutes, uses_practitioner, uses_room| Phase {
-            minutes,
-            uses_practitioner,
-            uses_room,
-        };
-        let service = Service {
-            id: "full-face".into(),
-            phases: vec![
-                phase(30, false, true),
-                phase(45, true, true),
-                phase(15, false, true),
-            ],
-        };
-        let from: Date = "2027-06-01".parse().unwrap();
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-        let mut holds = Vec::new();
-        while holds.len() < bookings * 2 {
-            let day = from
-                .checked_add(jiff::Span::new().days(rng.below(30) as i64))
-                .unwrap();
-            if day.weekday() == jiff::civil::Weekday::Sunday {
-                continue;
-            }
-            // On the 15-minute grid, 09:00 to 15:30 so the 90 minutes fit.
-            let minute = 9 * 60 + 15 * rng.below(27) as i64;
-            let start = tz.to_timestamp(day.to_datetime(Time::midnight())).unwrap()
-                + SignedDuration::from_mins(minute);
-            let assignment = Assignment {
-                practitioner: format!("practitioner-{}", rng.below(10)),
-                room: format!("room-{}", 1 + rng.below(5)),
-            };
-            holds.extend(holds_for(&service, start, &assignment));
-        }
-        let now = tz
-            .to_timestamp("2027-05-31T08:00".parse().unwrap())
-            .unwrap();
-        Clinic {
-            schedule,
-            service,
-            holds,
-            from,
-            now,
-        }
-    }
-
-    fn query(&self) -> Query<'_> {
-        Query {
-            from: self.from,
-            to: self.from.checked_add(jiff::Span::new().days(29)).unwrap(),
-            practitioner: None,
-            now: self.now,
-            not_before: None,
-        }
-    }
-}
-
-/// A 30-day query, by number of existing bookings (2,000 is the target load).
+/// The reference engine: a 30-day query, by number of existing bookings (2,000 is the
+/// target load).
 #[divan::bench(args = [0, 200, 2000])]
-fn month(bencher: divan::Bencher, bookings: usize) {
+fn reference_month(bencher: divan::Bencher, bookings: usize) {
+    let clinic = Clinic::new(bookings);
+    bencher.bench(|| {
+        reference::availability(
+            divan::black_box(&clinic.schedule),
+            &clinic.service,
+            divan::black_box(&clinic.holds),
+            &clinic.query(),
+        )
+    });
+}
+
+/// The fast engine, answers into a buffer kept between queries, as a server worker would.
+#[divan::bench(args = [0, 200, 2000])]
+fn fast_month(bencher: divan::Bencher, bookings: usize) {
+    let clinic = Clinic::new(bookings);
+    let mut buffer = Availability::new();
+    bencher.bench_local(|| {
+        buffer
+            .compute(
+                divan::black_box(&clinic.schedule),
+                &clinic.service,
+                divan::black_box(&clinic.holds),
+                &clinic.query(),
+            )
+            .len()
+    });
+}
+
+/// The fast engine through `availability`, which also builds the owned `Slot`s (an id
+/// string per option) the pages and API take today.
+#[divan::bench(args = [0, 200, 2000])]
+fn fast_month_as_slots(bencher: divan::Bencher, bookings: usize) {
     let clinic = Clinic::new(bookings);
     bencher.bench(|| {
         availability(
@@ -129,11 +62,7 @@ fn month(bencher: divan::Bencher, bookings: usize) {
 #[divan::bench]
 fn check_one(bencher: divan::Bencher) {
     let clinic = Clinic::new(2000);
-    let start = clinic
-        .schedule
-        .timezone
-        .to_timestamp("2027-06-15T10:00".parse().unwrap())
-        .unwrap();
+    let start = clinic.mid_month();
     bencher.bench(|| {
         check(
             divan::black_box(&clinic.schedule),

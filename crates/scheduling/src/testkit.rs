@@ -138,3 +138,22 @@ pub(crate) fn hold(schedule: &Schedule, resource: Resource, from: &str, to: &str
         end: at(schedule, to),
     }
 }
+
+/// Both engines' answers, which must agree; the hand-written cases call this, so each
+/// one holds the reference and the fast engine alike to what it expects.
+pub(crate) fn availability(
+    schedule: &Schedule,
+    service: &Service,
+    holds: &[Hold],
+    query: &Query,
+) -> Vec<Slot> {
+    let reference = crate::reference::availability(schedule, service, holds, query);
+    let fast = crate::Availability::new()
+        .compute(schedule, service, holds, query)
+        .to_slots();
+    assert_eq!(
+        fast, reference,
+        "the fast engine disagrees with the reference"
+    );
+    reference
+}

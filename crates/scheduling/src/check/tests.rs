@@ -2,6 +2,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::testkit::availability;
 use crate::testkit::*;
 use crate::*;
 

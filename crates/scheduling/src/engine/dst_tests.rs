@@ -3,6 +3,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::testkit::availability;
 use crate::testkit::*;
 use crate::*;
 
