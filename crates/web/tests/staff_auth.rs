@@ -404,6 +404,17 @@ async fn two_factor_codes_and_recovery_codes_work_once(app: TestApp) {
     assert_eq!(a.status, 303, "{}", a.body);
     let page = get(&app, Some(&b.cookie), None, "/admin/account/two-factor").await;
     let key = secret_of(&page.body);
+    // The QR code is drawn inline, with nothing the CSP would block.
+    assert!(
+        page.body.contains("<svg xmlns"),
+        "no QR code: {}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("style=") && !page.body.contains("<img"),
+        "{}",
+        page.body
+    );
 
     // A wrong code leaves it off, with the reason beside the field.
     let a = post_form(

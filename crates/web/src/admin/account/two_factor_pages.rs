@@ -32,6 +32,21 @@ fn grouped(secret: &str) -> String {
         .join(" ")
 }
 
+/// The `otpauth://` URI as a QR code in inline SVG (drawn here: no outside image, and
+/// colours as attributes, which the CSP allows), for scanning from the phone's app.
+fn qr_code(uri: &str) -> Option<maud::PreEscaped<String>> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let image = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    let start = image.find("<svg")?;
+    Some(maud::PreEscaped(image[start..].to_owned()))
+}
+
 /// The page in whichever state the member's authenticator is in.
 async fn render(
     state: &AppState,
@@ -84,6 +99,8 @@ fn confirm_step(
         ol {
             li { "In your authenticator app, add an account. Type in this key (spaces do not matter), as a time-based key:"
                 p { code.secret { (grouped(secret)) } } }
+            li { "Or scan this code with the app:"
+                @if let Some(svg) = qr_code(&uri) { div.qr-code role="img" aria-label="QR code of the key for your authenticator app" { (svg) } } }
             li { "Or, on the phone itself, open this link: " a href=(uri) { "add to an authenticator app" } }
             li { "Type the six-digit code the app now shows for " (clinic.setup.clinic.name) "." }
         }
