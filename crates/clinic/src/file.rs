@@ -75,6 +75,7 @@ pub fn validate(setup: &ClinicSetup) -> Result<(), (String, String)> {
         );
     }
     crate::checks::policies(setup)?;
+    crate::security::check(&setup.security)?;
     unique_ids(setup.devices.iter().map(|d| d.id.as_str()), "devices")?;
     crate::checks::devices(&setup.devices)?;
     for (i, c) in setup.closures.iter().enumerate() {

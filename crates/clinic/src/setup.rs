@@ -20,6 +20,9 @@ pub struct ClinicSetup {
     /// `[waitlist]`: how long an offered time is held; defaults when left out.
     #[serde(default)]
     pub waitlist: WaitlistPolicy,
+    /// `[security]`: staff two-factor and the session idle limit; defaults when left out.
+    #[serde(default)]
+    pub security: crate::SecurityPolicy,
     /// `[[devices]]`: what the clinic treats with; records and plans respect their depth.
     #[serde(default)]
     pub devices: Vec<DeviceSetup>,

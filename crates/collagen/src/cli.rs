@@ -49,6 +49,20 @@ pub enum StaffCommand {
         #[arg(long)]
         practitioner: Option<String>,
     },
+    /// Print a new API token for a staff login (`Authorization: Bearer TOKEN` on
+    /// /api/v1/admin/…); it acts with the login's role at the time of each use. With
+    /// --revoke, revoke all of that login's tokens instead.
+    Token {
+        #[command(flatten)]
+        db: DbArgs,
+        email: String,
+        /// A name for the token, shown with its created and last-used times.
+        #[arg(long, default_value = "command line", conflicts_with = "revoke")]
+        label: String,
+        /// Revoke every token of this login instead of making one.
+        #[arg(long)]
+        revoke: bool,
+    },
 }
 
 /// What a staff member may do.

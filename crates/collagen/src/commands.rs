@@ -32,7 +32,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     practitioner,
                 },
         } => add_staff(&db, &email, role, practitioner.as_deref()).await,
+        Command::Staff {
+            command:
+                StaffCommand::Token {
+                    db,
+                    email,
+                    label,
+                    revoke,
+                },
+        } => staff_token(&db, &email, &label, revoke).await,
     }
+}
+
+/// Prints a new API token for a staff login, or revokes all of its tokens. Only the
+/// token's hash is stored, so it is shown this once.
+async fn staff_token(db: &DbArgs, email: &str, label: &str, revoke: bool) -> anyhow::Result<()> {
+    let label = label.trim();
+    if label.is_empty() || label.len() > 100 || label.chars().any(char::is_control) {
+        anyhow::bail!("--label must be 1 to 100 characters, without control characters");
+    }
+    let store = open(db).await?;
+    let Some((staff, _)) = store.staff_for_login(email).await? else {
+        anyhow::bail!("there is no staff login for {email}");
+    };
+    if revoke {
+        let n = store.revoke_staff_tokens(&staff.id).await?;
+        println!("revoked {n} API token(s) of {}", staff.email);
+        return Ok(());
+    }
+    if !staff.active {
+        anyhow::bail!(
+            "the staff login {} is disabled; enable it first",
+            staff.email
+        );
+    }
+    let (token, hash) = store::new_token();
+    store.create_staff_token(&staff.id, &hash, label).await?;
+    eprintln!(
+        "API token \"{label}\" for {} ({}); it is shown only now:",
+        staff.email, staff.role
+    );
+    println!("{token}");
+    Ok(())
 }
 
 /// Creates a staff login with a password read from standard input.

@@ -121,3 +121,138 @@ fn staff_add_refuses_weak_passwords_with_a_reason() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Runs `collagen ARGS` with `stdin` piped in.
+fn collagen_with_input(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_collagen"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn staff_token_prints_a_token_stored_hashed_and_revoke_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = collagen_with_input(
+        &[
+            "staff",
+            "add",
+            "desk@clinic.example",
+            "--role",
+            "front-desk",
+            "--data-dir",
+            data,
+        ],
+        "ochre lantern drifts slowly 47\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token_of = |label: &str| {
+        let out = collagen(&[
+            "staff",
+            "token",
+            "desk@clinic.example",
+            "--label",
+            label,
+            "--data-dir",
+            data,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let first = token_of("front desk tablet");
+    let second = token_of("reports");
+    assert_eq!(first.len(), 43, "{first}");
+    assert_ne!(first, second);
+
+    let url = format!("sqlite://{}", dir.path().join("data/collagen.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (owner, labels, stored_plain) = rt.block_on(async {
+        let store = store::Store::connect(&url).await.unwrap();
+        let owner = store
+            .staff_for_token(&store::hash_token(&first))
+            .await
+            .unwrap();
+        let labels: Vec<String> = store
+            .staff_tokens(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.label)
+            .collect();
+        let plain = store.staff_for_token(&first).await.unwrap();
+        store.close().await;
+        (owner, labels, plain)
+    });
+    assert_eq!(
+        owner.expect("the token names its login").0.email,
+        "desk@clinic.example"
+    );
+    assert!(
+        labels.contains(&"front desk tablet".to_owned()) && labels.contains(&"reports".to_owned()),
+        "{labels:?}"
+    );
+    assert!(
+        stored_plain.is_none(),
+        "the token itself is not what is stored"
+    );
+
+    let out = collagen(&[
+        "staff",
+        "token",
+        "--revoke",
+        "desk@clinic.example",
+        "--data-dir",
+        data,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("revoked 2"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let left = rt.block_on(async {
+        let store = store::Store::connect(&url).await.unwrap();
+        let left = store
+            .staff_for_token(&store::hash_token(&second))
+            .await
+            .unwrap();
+        store.close().await;
+        left
+    });
+    assert!(left.is_none(), "a revoked token still works");
+
+    let out = collagen(&[
+        "staff",
+        "token",
+        "nobody@clinic.example",
+        "--data-dir",
+        data,
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no staff login"));
+}

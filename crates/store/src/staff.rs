@@ -25,16 +25,6 @@ struct StaffWithHash {
     password_hash: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    id: String,
-    email: String,
-    role: String,
-    practitioner_id: Option<String>,
-    active: bool,
-    csrf_token: String,
-}
-
 impl Store {
     /// Creates a staff login; `Ok(None)` when the email is already taken.
     pub async fn create_staff(
@@ -149,72 +139,6 @@ impl Store {
             tx.commit().await?;
             n == 1
         }))
-    }
-
-    /// Starts a session for a signed-in staff member.
-    pub async fn create_session(
-        &self,
-        token_hash: &str,
-        staff_id: &str,
-        csrf: &str,
-        lifetime_s: i64,
-    ) -> Result<(), StoreError> {
-        let now = now_s();
-        in_write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(token_hash)
-                .bind(staff_id)
-                .bind(csrf)
-                .bind(now)
-                .bind(now + lifetime_s)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// The live session for a token: its staff member (if still active) and CSRF token.
-    pub async fn session(&self, token_hash: &str) -> Result<Option<(Staff, String)>, StoreError> {
-        let row: Option<SessionRow> = on_read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT s.id, s.email, s.role, s.practitioner_id, s.active, ss.csrf_token
-                 FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id
-                 WHERE ss.token_hash = $1 AND ss.expires_at > $2 AND s.active",
-            )
-            .bind(token_hash)
-            .bind(now_s())
-            .fetch_optional(pool)
-            .await
-        })?;
-        Ok(row.map(|r| {
-            (
-                Staff {
-                    id: r.id,
-                    email: r.email,
-                    role: r.role,
-                    practitioner_id: r.practitioner_id,
-                    active: r.active,
-                },
-                r.csrf_token,
-            )
-        }))
-    }
-
-    /// Ends a session (sign out).
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        in_write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
-                .bind(token_hash)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
-        Ok(())
     }
 
     /// Clients whose name, email or phone contains `query` (case-insensitive), up to 50.

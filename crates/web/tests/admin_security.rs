@@ -201,6 +201,15 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("GET", "/admin/bookings/{id}/photos"),
     ("POST", "/admin/bookings/{id}/photos"),
     ("GET", "/admin/photos/{id}"),
+    ("GET", "/admin/account"),
+    ("POST", "/admin/account/sessions/{id}/end"),
+    ("POST", "/admin/account/tokens/{id}/revoke"),
+    ("GET", "/admin/account/two-factor"),
+    ("POST", "/admin/account/two-factor/start"),
+    ("POST", "/admin/account/two-factor/confirm"),
+    ("POST", "/admin/staff/tokens/{id}/revoke"),
+    ("POST", "/admin/staff/{id}/two-factor/reset"),
+    ("POST", "/admin/staff/sign-out-everyone"),
 ];
 
 #[test]
@@ -593,6 +602,87 @@ async fn add_photo(app: &TestApp, booking: &str, staff: &str) -> String {
         .expect("store a photo")
         .id
 }
+
+/// API tokens (`Authorization: Bearer`) open no back-office page, even an admin's, and on
+/// the API keep their member's role: the front desk's token is refused where its role is.
+async fn bearer_tokens_open_no_page_and_keep_their_role(app: TestApp) {
+    let hash = web::hash_password(PASSWORD);
+    let admin = add_staff(&app, "owner@clinic.example", &hash, "admin", None).await;
+    let desk = add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
+    let booked = consultation(&app, "bearer@example.com").await;
+    let pending = pending_treatment(&app, "bearer-pending@example.com").await;
+    let booking_id = booked["id"].as_str().unwrap().to_owned();
+    let client = app
+        .store
+        .booking(&booking_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .client;
+    let ids = Ids {
+        booking: booking_id.clone(),
+        pending: pending["id"].as_str().unwrap().to_owned(),
+        client: client.id,
+        staff: desk.id.clone(),
+        alert: raise_alert(&app, &booked).await,
+        photo: add_photo(&app, &booking_id, &admin.id).await,
+    };
+    let mut tokens = Vec::new();
+    for staff in [&admin, &desk] {
+        let (token, hash) = store::new_token();
+        app.store
+            .create_staff_token(&staff.id, &hash, "security test")
+            .await
+            .unwrap();
+        tokens.push(token);
+    }
+    let (admin_token, desk_token) = (&tokens[0], &tokens[1]);
+    let setup_version = app.store.setup_version().await.unwrap();
+    let staff_before = app.store.staff_list().await.unwrap();
+    for (method, path) in web::ADMIN_ROUTES {
+        let url = fill(method, path, &ids);
+        let with = |token: &str| {
+            let req = match *method {
+                "GET" => app.http.get(format!("{}{url}", app.base)),
+                "PUT" => app
+                    .http
+                    .put(format!("{}{url}", app.base))
+                    .json(&json!({"device": "pen-1"})),
+                _ if path.starts_with("/api/") => app
+                    .http
+                    .post(format!("{}{url}", app.base))
+                    .json(&json!({"decision": "confirm", "note": "by token"})),
+                _ => app
+                    .http
+                    .post(format!("{}{url}", app.base))
+                    .form(&[("active", "false"), ("status", "cancelled")]),
+            };
+            req.header("authorization", format!("Bearer {token}"))
+        };
+        if path.starts_with("/api/") {
+            if is_review(method, path) {
+                let a = answer(with(desk_token).send().await.unwrap()).await;
+                assert_eq!(a.status, 403, "front-desk token {method} {url}: {}", a.body);
+            }
+        } else {
+            let a = answer(with(admin_token).send().await.unwrap()).await;
+            assert_eq!(a.status, 303, "admin token {method} {url}: {}", a.body);
+            assert!(
+                a.location.starts_with("/login"),
+                "admin token {method} {url}: {}",
+                a.location
+            );
+        }
+    }
+    assert_eq!(app.store.setup_version().await.unwrap(), setup_version);
+    assert_eq!(app.store.staff_list().await.unwrap(), staff_before);
+    assert_eq!(
+        status_of(&app, &ids.pending).await,
+        store::BookingStatus::PendingReview
+    );
+    assert_eq!(app.store.open_alert_count().await.unwrap(), 1);
+}
+on_both_engines!(bearer_tokens_open_no_page_and_keep_their_role);
 
 /// State-changing requests without the session's CSRF token (missing, wrong, another
 /// session's, or only in the URL) are refused with 403 and change nothing.

@@ -32,6 +32,7 @@ pub fn admin_page(
         items.push(("/admin/staff", "Staff"));
         items.push(("/admin/setup", "Setup"));
     }
+    items.push(("/admin/account", "Account"));
     html! {
         (DOCTYPE)
         html lang="en" data-clinic-zone=(clinic.setup.clinic.timezone) {

@@ -1,5 +1,6 @@
 //! `/login` and `/logout`: sign-in behind its own CSRF check and the throttle
-//! (`auth::throttle`, which holds the rule), and sign-out.
+//! (`auth::throttle`, which holds the rule), and sign-out. A member with an authenticator
+//! goes on to the second step (`login_code.rs`) instead of getting a session here.
 
 use axum::Form;
 use axum::extract::{Query, State};
@@ -10,8 +11,8 @@ use serde::Deserialize;
 
 use crate::auth::throttle::{self, Attempt};
 use crate::auth::{
-    SESSION_SECONDS, device, password, random_token, session_cookie, session_token_hash,
-    sign_in_csrf,
+    device, password, random_token, session_cookie, session_token_hash, sessions, sign_in_csrf,
+    two_factor,
 };
 use crate::extract::ClientAddr;
 use crate::state::AppState;
@@ -39,7 +40,7 @@ pub struct LoginForm {
 
 /// `next` when it leads within the back office and can be sent in a `Location` header
 /// (no control characters, such as CR/LF), else `/admin`.
-fn safe_next(next: &str) -> &str {
+pub(super) fn safe_next(next: &str) -> &str {
     if next.starts_with("/admin") && !next.starts_with("//") && !next.chars().any(char::is_control)
     {
         next
@@ -215,28 +216,42 @@ pub async fn submit(
     if let Err(err) = throttle::succeeded(&state.store, reservation).await {
         tracing::warn!(%err, "could not clear the sign-in count after a success");
     }
-    let token = random_token();
-    if let Err(err) = state
-        .store
-        .create_session(
-            &store::hash_token(&token),
-            &staff.id,
-            &random_token(),
-            SESSION_SECONDS,
-        )
-        .await
-    {
-        return crate::error::ApiError::internal(err).into_response();
-    }
-    tracing::info!(staff = %staff.email, "signed in");
     let device_cookie =
         device::remember(&state, &headers, &staff.id, known_device.as_deref()).await;
-    let mut response = Redirect::to(&shown.next).into_response();
-    let cookies = [
-        Some(session_cookie(&state, &headers, &token, SESSION_SECONDS)),
-        device_cookie,
-    ];
-    for cookie in cookies.into_iter().flatten() {
+    let two_factor_on = match state.store.two_factor(&staff.id).await {
+        Ok(tf) => tf.is_some_and(|tf| tf.confirmed_at.is_some()),
+        Err(err) => return crate::error::ApiError::internal(err).into_response(),
+    };
+    let (location, cookie) = if two_factor_on {
+        let token = random_token();
+        if let Err(err) = state
+            .store
+            .create_sign_in_step(
+                &store::hash_token(&token),
+                &staff.id,
+                &shown.next,
+                two_factor::STEP_LIFETIME_S,
+            )
+            .await
+        {
+            return crate::error::ApiError::internal(err).into_response();
+        }
+        tracing::info!(staff = %staff.email, "password accepted; waiting for the second step");
+        (
+            "/login/code".to_owned(),
+            two_factor::step_cookie(&state, &headers, &token, two_factor::STEP_LIFETIME_S),
+        )
+    } else {
+        match sessions::start(&state, &headers, addr, &staff.id).await {
+            Ok(cookie) => {
+                tracing::info!(staff = %staff.email, "signed in");
+                (shown.next.clone(), cookie)
+            }
+            Err(err) => return crate::error::ApiError::internal(err).into_response(),
+        }
+    };
+    let mut response = Redirect::to(&location).into_response();
+    for cookie in [Some(cookie), device_cookie].into_iter().flatten() {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

@@ -3,6 +3,7 @@
 //! it; a handler that needs a role names it in its arguments
 //! ([`crate::auth::AdminSession`], [`crate::auth::ClinicalSession`]).
 
+mod account;
 mod alerts;
 mod api;
 mod bookings;
@@ -11,6 +12,7 @@ mod clients;
 mod course;
 mod layout;
 mod login;
+mod login_code;
 mod photos;
 mod records;
 mod review;
@@ -86,6 +88,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/bookings/{id}/photos"),
     ("POST", "/admin/bookings/{id}/photos"),
     ("GET", "/admin/photos/{id}"),
+    ("GET", "/admin/account"),
+    ("POST", "/admin/account/sessions/{id}/end"),
+    ("POST", "/admin/account/tokens/{id}/revoke"),
+    ("GET", "/admin/account/two-factor"),
+    ("POST", "/admin/account/two-factor/start"),
+    ("POST", "/admin/account/two-factor/confirm"),
+    ("POST", "/admin/staff/tokens/{id}/revoke"),
+    ("POST", "/admin/staff/{id}/two-factor/reset"),
+    ("POST", "/admin/staff/sign-out-everyone"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -171,6 +182,36 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/api/v1/admin/bookings/{id}/status",
             post(api_records::set_status),
         )
+        .route("/admin/account", get(account::page))
+        .route(
+            "/admin/account/sessions/{id}/end",
+            post(account::end_session),
+        )
+        .route(
+            "/admin/account/tokens/{id}/revoke",
+            post(account::revoke_token),
+        )
+        .route(
+            "/admin/account/two-factor",
+            get(account::two_factor_pages::page),
+        )
+        .route(
+            "/admin/account/two-factor/start",
+            post(account::two_factor_pages::start),
+        )
+        .route(
+            "/admin/account/two-factor/confirm",
+            post(account::two_factor_pages::confirm),
+        )
+        .route("/admin/staff/tokens/{id}/revoke", post(staff::revoke_token))
+        .route(
+            "/admin/staff/{id}/two-factor/reset",
+            post(staff::reset_two_factor),
+        )
+        .route(
+            "/admin/staff/sign-out-everyone",
+            post(staff::sign_out_everyone),
+        )
         .route("/admin/{*rest}", get(layout::not_found))
         .route("/api/v1/admin/bookings", get(api::bookings))
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))
@@ -183,6 +224,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route_layer(from_fn_with_state(state, require_staff));
     Router::new()
         .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login/code",
+            get(login_code::form).post(login_code::submit),
+        )
         .route("/logout", post(login::logout))
         .merge(guarded)
 }

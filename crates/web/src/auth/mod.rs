@@ -4,11 +4,16 @@
 pub mod device;
 pub mod password;
 mod roles;
+pub mod sessions;
 pub mod sign_in_csrf;
 pub mod throttle;
+pub mod tokens;
+pub mod totp;
+pub mod two_factor;
 mod upload_csrf;
 
 pub use roles::{AdminSession, ClinicalSession};
+pub use sessions::Credential;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -127,16 +132,11 @@ pub fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
                 == Some("https"))
 }
 
-/// Looks up the session a request's cookie names.
+/// Looks up the live session a request's cookie names.
 pub async fn session_for(state: &AppState, headers: &HeaderMap) -> Option<StaffSession> {
-    let token = cookie_token(headers)?;
-    let (staff, csrf) = state
-        .store
-        .session(&store::hash_token(&token))
+    sessions::live(state, headers)
         .await
-        .ok()??;
-    let role = Role::parse(&staff.role)?;
-    Some(StaffSession { staff, role, csrf })
+        .map(|(session, _)| session)
 }
 
 /// The `Set-Cookie` value for a session; `Secure` when the site is served over TLS.
@@ -167,14 +167,30 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// Guards every back-office route: no session → the sign-in page (pages) or 401 (API);
 /// a state-changing request must carry the session's CSRF token, as the `csrf` form field
-/// (the first field of a file upload) or the `X-CSRF-Token` header, else 403.
+/// (the first field of a file upload) or the `X-CSRF-Token` header, else 403. On the API, an
+/// `Authorization: Bearer` token (see [`tokens`]) stands in for the session and needs no CSRF
+/// token; pages ignore it. A member the clinic requires a second step of, who has none yet,
+/// reaches only the page that sets it up.
 pub async fn require_staff(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
-    let Some(session) = session_for(&state, request.headers()).await else {
+    if is_api && let Some(token) = tokens::presented(request.headers()) {
+        let Some((session, credential)) = tokens::session_for(&state, &token).await else {
+            return ApiError::new(
+                ProblemKind::Unauthorized,
+                "This API token is not valid: it was revoked, or its staff login is disabled.",
+            )
+            .into_response();
+        };
+        let mut request = request;
+        request.extensions_mut().insert(session);
+        request.extensions_mut().insert(credential);
+        return next.run(request).await;
+    }
+    let Some((session, credential)) = sessions::live(&state, request.headers()).await else {
         if is_api {
             return ApiError::new(
                 ProblemKind::Unauthorized,
@@ -192,7 +208,24 @@ pub async fn require_staff(
         ))
         .into_response();
     };
+    if let Credential::Session {
+        two_factor_on: false,
+        ..
+    } = &credential
+        && two_factor::required(&state, session.role)
+        && !request.uri().path().starts_with(ENROL_PATH)
+    {
+        if is_api {
+            return ApiError::new(
+                ProblemKind::Forbidden,
+                "This clinic requires two-factor sign-in for your role: set it up in the back office first.",
+            )
+            .into_response();
+        }
+        return Redirect::to(ENROL_PATH).into_response();
+    }
     let (mut parts, body) = request.into_parts();
+    parts.extensions.insert(credential);
     let request = if parts.method == Method::GET || parts.method == Method::HEAD {
         Request::from_parts(parts, body)
     } else {
@@ -230,6 +263,10 @@ pub async fn require_staff(
     request.extensions_mut().insert(session);
     next.run(request).await
 }
+
+/// Where a member sets up their authenticator; the one place open to a member who must
+/// have one and has none yet.
+pub const ENROL_PATH: &str = "/admin/account/two-factor";
 
 fn form_field(bytes: &[u8], name: &str) -> Option<String> {
     crate::ui::forms::query_pairs(std::str::from_utf8(bytes).ok()?)

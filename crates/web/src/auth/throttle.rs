@@ -19,6 +19,10 @@
 //! - The right password forgets the failures of its own key (the account at that address,
 //!   or the device) and gives back its count on the shared keys (address, account),
 //!   since it was no guess.
+//! - The second step (an authenticator or recovery code, after the right password) is
+//!   counted the same way on keys of its own ([`code_keys`]): per account at an address
+//!   ([`CODES_PER_ACCOUNT_AND_ADDRESS`]) and per account ([`CODES_PER_ACCOUNT`]), or a
+//!   known device's own key.
 
 use std::net::IpAddr;
 
@@ -37,6 +41,12 @@ pub const PER_ACCOUNT: i64 = 30;
 /// Attempts a known device may make at its account per window.
 pub const PER_KNOWN_DEVICE: i64 = 8;
 
+/// Codes one address may try at one account's second step per window.
+pub const CODES_PER_ACCOUNT_AND_ADDRESS: i64 = 8;
+/// Codes an account's second step may be tried with from all addresses per window: with
+/// three steps open at a time, a few dozen tries of a million codes.
+pub const CODES_PER_ACCOUNT: i64 = 20;
+
 /// Which allowance a key stands for; it decides what the refusal says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -44,6 +54,10 @@ pub enum Scope {
     Address,
     Account,
     KnownDevice,
+    /// Codes at the second step from one address, or from a known device.
+    Code,
+    /// Codes at the second step from everywhere together.
+    CodeAccount,
 }
 
 /// One sign-in attempt as the throttle sees it.
@@ -73,6 +87,30 @@ fn keys(attempt: &Attempt<'_>) -> Vec<(String, i64, Scope)> {
             ),
             (format!("address:{address}"), PER_ADDRESS, Scope::Address),
             (format!("account:{account}"), PER_ACCOUNT, Scope::Account),
+        ],
+    }
+}
+
+/// The keys a second-step code is counted on, for the account `staff_id`.
+pub fn code_keys(attempt: &Attempt<'_>) -> Vec<(String, i64, Scope)> {
+    let (account, address) = (attempt.account, attempt.address);
+    match attempt.known_device {
+        Some(device) => vec![(
+            format!("code-device:{device}"),
+            CODES_PER_ACCOUNT_AND_ADDRESS,
+            Scope::Code,
+        )],
+        None => vec![
+            (
+                format!("code-account-address:{account}|{address}"),
+                CODES_PER_ACCOUNT_AND_ADDRESS,
+                Scope::Code,
+            ),
+            (
+                format!("code-account:{account}"),
+                CODES_PER_ACCOUNT,
+                Scope::CodeAccount,
+            ),
         ],
     }
 }
@@ -107,6 +145,9 @@ impl Throttled {
             Scope::KnownDevice => format!(
                 "Too many failed sign-ins from this device. Please wait {wait} and try again."
             ),
+            Scope::Code | Scope::CodeAccount => {
+                format!("Too many wrong codes for this account. Please wait {wait} and try again.")
+            }
         }
     }
 }
@@ -127,8 +168,24 @@ pub async fn reserve(
     store: &Store,
     attempt: &Attempt<'_>,
 ) -> Result<Result<Reservation, Throttled>, StoreError> {
+    reserve_keys(store, keys(attempt)).await
+}
+
+/// Counts a second-step code like [`reserve`] counts a password, on [`code_keys`]; the
+/// attempt's `account` is the member's id.
+pub async fn reserve_code(
+    store: &Store,
+    attempt: &Attempt<'_>,
+) -> Result<Result<Reservation, Throttled>, StoreError> {
+    reserve_keys(store, code_keys(attempt)).await
+}
+
+async fn reserve_keys(
+    store: &Store,
+    keys: Vec<(String, i64, Scope)>,
+) -> Result<Result<Reservation, Throttled>, StoreError> {
     let mut counted: Vec<(String, AttemptCount, Scope)> = Vec::new();
-    for (key, allowance, scope) in keys(attempt) {
+    for (key, allowance, scope) in keys {
         let count = store.count_login_attempt(&key, WINDOW_S).await?;
         if count.attempts > allowance {
             for (key, count, _) in &counted {
@@ -151,10 +208,12 @@ pub async fn reserve(
 pub async fn succeeded(store: &Store, reservation: Reservation) -> Result<(), StoreError> {
     for (key, count, scope) in reservation.counted {
         match scope {
-            Scope::AccountAtAddress | Scope::KnownDevice => {
+            Scope::AccountAtAddress | Scope::KnownDevice | Scope::Code => {
                 store.clear_login_attempts(&key).await?
             }
-            Scope::Address | Scope::Account => store.refund_login_attempt(&key, count).await?,
+            Scope::Address | Scope::Account | Scope::CodeAccount => {
+                store.refund_login_attempt(&key, count).await?
+            }
         }
     }
     Ok(())

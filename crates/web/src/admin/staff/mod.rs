@@ -15,7 +15,10 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::forms::FieldErrors;
 
+mod security;
 mod view;
+
+pub use security::{reset_two_factor, revoke_token, sign_out_everyone};
 
 use view::{Row, View, not_found_body, page_body};
 
@@ -60,7 +63,7 @@ fn done_notice(done: &str) -> Option<&'static str> {
         "enabled" => Some("Login enabled."),
         "disabled" => Some("Login disabled; any open sessions have been signed out."),
         "password" => Some("Password reset; that login's open sessions have been signed out."),
-        _ => None,
+        other => security::done_notice(other),
     }
 }
 
@@ -88,8 +91,15 @@ async fn render(
     view: View<'_>,
     status: StatusCode,
 ) -> Response {
-    let staff = match state.store.staff_list().await {
-        Ok(s) => s,
+    let looked_up = async {
+        Ok::<_, store::StoreError>((
+            state.store.staff_list().await?,
+            state.store.staff_tokens(None).await?,
+            state.store.two_factor_staff_ids().await?,
+        ))
+    };
+    let (staff, tokens, two_factor_on) = match looked_up.await {
+        Ok(found) => found,
         Err(err) => return ApiError::internal(err).into_response(),
     };
     let clinic = state.clinic();
@@ -111,7 +121,10 @@ async fn render(
                 .map(|(_, m)| m.as_str()),
         })
         .collect();
-    let body = page_body(session, &rows, &setup.practitioners, &view);
+    let body = maud::html! {
+        (page_body(session, &rows, &setup.practitioners, &view))
+        (security::section(state, session, &staff, &tokens, &two_factor_on))
+    };
     (
         status,
         admin_page(state, session, "Staff", "/admin/staff", body),
