@@ -12,6 +12,7 @@ mod clients;
 mod input;
 mod limits;
 mod links;
+mod messages;
 mod policy;
 mod refusal;
 mod screening;
@@ -25,13 +26,14 @@ pub use checkins::{
 pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
 pub use limits::RateLimiter;
 pub use links::{calendar_path, manage_path};
+pub use messages::{Planner, Subscription, out_of_quiet_hours};
 pub use policy::can_change;
 pub use refusal::Refusal;
 pub use screening::{Gate, Stored};
 pub use screening_scope::{FACE, Scope, checked_areas, service_areas};
 pub use status::{Approval, Review, StaffStatus};
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use clinic::ClinicSnapshot;
 use store::Store;
@@ -51,6 +53,8 @@ pub struct Workflows {
     clinic: Arc<RwLock<Arc<ClinicSnapshot>>>,
     public_url: Arc<str>,
     booking_limiter: Arc<RateLimiter>,
+    /// The key that signs unsubscribe links, read from the store once.
+    signing_key: Arc<OnceLock<String>>,
 }
 
 impl Workflows {
@@ -71,6 +75,7 @@ impl Workflows {
             clinic: Arc::new(RwLock::new(ClinicSnapshot::new(setup, version))),
             public_url: public_url.trim_end_matches('/').into(),
             booking_limiter: Arc::new(RateLimiter::per_hour(bookings_per_hour)),
+            signing_key: Arc::new(OnceLock::new()),
         })
     }
 

@@ -102,6 +102,12 @@ impl Workflows {
             BookingStatus::Declined
         };
         let note = note.trim();
+        let ctx = self.context(booking.screening_id.as_deref()).await?;
+        let manage_url = if confirmed {
+            self.manage_url(&self.fresh_manage_token(&booking.id).await?)
+        } else {
+            String::new()
+        };
         self.store
             .set_booking_status(
                 &booking.id,
@@ -116,7 +122,13 @@ impl Workflows {
                         })
                     }
                 },
-                |after| vec![compose::reviewed(&clinic, after, confirmed, note)],
+                |after| {
+                    let mut mail = vec![compose::reviewed(&clinic, after, confirmed, note)];
+                    if confirmed {
+                        mail.extend(self.plan_before(&ctx, after, &manage_url));
+                    }
+                    mail
+                },
             )
             .await
             .map_err(status_refusal)
@@ -160,6 +172,13 @@ impl Workflows {
             StaffStatus::Completed => BookingStatus::Completed,
             StaffStatus::NoShow => BookingStatus::NoShow,
         };
+        // A completed treatment plans its aftercare, each note linking to the check-in.
+        let aftercare = if status == BookingStatus::Completed {
+            let ctx = self.context(None).await?;
+            Some((ctx, self.fresh_manage_token(&booking.id).await?))
+        } else {
+            None
+        };
         self.store
             .set_booking_status(
                 &booking.id,
@@ -175,7 +194,10 @@ impl Workflows {
                         ))
                     }
                 },
-                |_| vec![],
+                |after| match &aftercare {
+                    Some((ctx, token)) => self.plan_after(ctx, after, token),
+                    None => Vec::new(),
+                },
             )
             .await
             .map_err(status_refusal)

@@ -174,6 +174,7 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("POST", "/admin/alerts/{id}/ack"),
     ("GET", "/api/v1/admin/alerts"),
     ("POST", "/api/v1/admin/alerts/{id}/ack"),
+    ("GET", "/api/v1/admin/bookings/{id}/messages"),
 ];
 
 #[test]

@@ -6,6 +6,7 @@ mod rows;
 mod write;
 
 pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
+pub(crate) use checkins::{AlertRow, SELECT_ALERTS};
 pub use write::ClientUpdate;
 
 use jiff::Timestamp;

@@ -10,6 +10,7 @@ mod calendar;
 mod clients;
 mod layout;
 mod login;
+mod messages;
 mod review;
 mod setup;
 mod staff;
@@ -55,6 +56,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/bookings/{id}/review"),
     ("GET", "/api/v1/admin/alerts"),
     ("POST", "/api/v1/admin/alerts/{id}/ack"),
+    ("GET", "/api/v1/admin/bookings/{id}/messages"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -92,6 +94,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))
         .route("/api/v1/admin/alerts", get(alerts::list_json))
         .route("/api/v1/admin/alerts/{id}/ack", post(alerts::ack_json))
+        .route(
+            "/api/v1/admin/bookings/{id}/messages",
+            get(messages::list_json),
+        )
         .route(
             "/api/v1/admin/{*rest}",
             get(api::not_found).post(api::not_found),
