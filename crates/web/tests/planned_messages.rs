@@ -161,12 +161,15 @@ async fn the_unsubscribe_page_asks_then_acts(app: TestApp) {
         format!("{path}0"),
         path.replace(&client_id, "someone-else"),
         "/unsubscribe/nonsense".to_owned(),
-        "/unsubscribe/%00.%0d%0a".to_owned(),
+        "/unsubscribe/a.%0d%0a".to_owned(),
     ] {
         let a = answer(app.http.post(format!("{}{bad}", app.base)).send().await.unwrap()).await;
         assert_eq!(a.status, 404, "{bad}: {}", a.body);
         assert!(a.body.contains("This link does not work"), "{}", a.body);
     }
+    // A NUL is refused before any page sees it.
+    let nul = answer(app.http.post(format!("{}/unsubscribe/%00.x", app.base)).send().await.unwrap()).await;
+    assert_eq!(nul.status, 400, "{}", nul.body);
     assert!(!app.store.opted_out(&client_id).await.unwrap());
 
     let post = answer(app.http.post(&url).send().await.unwrap()).await;
