@@ -65,14 +65,22 @@ pub async fn run_worker_with_clock(
     };
     tokio::pin!(shutdown);
     loop {
-        match deliver_due(&store, &config, transport.as_ref(), clock()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sent = n, "mail delivered"),
-            Err(err) => tracing::warn!(error = %err, "mail worker could not read the queue"),
-        }
+        // After a busy pass the next one starts at once: a backlog drains at the
+        // transport's pace, not one batch per pause.
+        let pause = match deliver_due(&store, &config, transport.as_ref(), clock()).await {
+            Ok(0) => Duration::from_millis(500),
+            Ok(n) => {
+                tracing::info!(sent = n, "mail delivered");
+                Duration::ZERO
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "mail worker could not read the queue");
+                Duration::from_millis(500)
+            }
+        };
         tokio::select! {
             _ = &mut shutdown => return,
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            _ = tokio::time::sleep(pause) => {}
         }
     }
 }

@@ -228,3 +228,59 @@ async fn the_back_office_lists_a_bookings_messages(app: TestApp) {
 }
 
 on_both_engines!(the_back_office_lists_a_bookings_messages);
+
+/// Delivery throughput to a local SMTP server (aiosmtpd): one worker, 500 due messages.
+/// A measurement for BENCHMARKS.md; it asserts only that every message arrives once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a measurement; needs Python's aiosmtpd; run with --ignored --nocapture"]
+async fn smtp_delivery_throughput() {
+    const N: usize = 500;
+    let server = SmtpServer::start().await;
+    let app = spawn(Engine::Sqlite).await;
+    let pool = sqlx::SqlitePool::connect(&app.db_url).await.unwrap();
+    let now = Timestamp::now().as_second();
+    let mut tx = pool.begin().await.unwrap();
+    for i in 0..N {
+        sqlx::query(
+            "INSERT INTO outbox (id, kind, recipient, subject, body_text, body_html, next_attempt_at, created_at, due_at, planned, unsubscribe_url)
+             VALUES ($1, 'reminder', $2, 'Reminder', 'A reminder of your appointment.', '<p>A reminder of your appointment.</p>', $3, $3, $3, 1, 'http://clinic.test/unsubscribe/x')",
+        )
+        .bind(store::new_id())
+        .bind(format!("client{i}@example.com"))
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let started = std::time::Instant::now();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(web::run_mail_worker(
+        app.store.clone(),
+        web::MailConfig::Smtp {
+            url: server.url(),
+            from: "Clinic <clinic@example.com>".into(),
+        },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // Count sent rows, not the server's files: reading 500 JSON files every poll would
+    // compete for the same two cores.
+    eventually(300, "every message sent", async || {
+        let (sent,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        (sent as usize >= N).then_some(())
+    })
+    .await;
+    let took = started.elapsed();
+    let _ = stop.send(());
+    worker.await.unwrap();
+    assert_eq!(server.messages().len(), N);
+    eprintln!(
+        "{N} messages over SMTP in {took:?}: {:.0} messages/s",
+        N as f64 / took.as_secs_f64()
+    );
+}
