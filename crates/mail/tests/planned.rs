@@ -82,8 +82,15 @@ fn aftercare_timeline() {
     for step in AftercareStep::ALL {
         let mail = compose::aftercare_step(&clinic(), &booking(), step, CHECKIN, LINKS.unsubscribe);
         assert!(mail.body_text.contains(CHECKIN), "{step:?}");
-        assert!(!mail.body_text.contains("{{"), "{step:?}: {}", mail.body_text);
-        insta::assert_snapshot!(format!("aftercare_{step:?}").to_lowercase(), readable(&mail));
+        assert!(
+            !mail.body_text.contains("{{"),
+            "{step:?}: {}",
+            mail.body_text
+        );
+        insta::assert_snapshot!(
+            format!("aftercare_{step:?}").to_lowercase(),
+            readable(&mail)
+        );
     }
 }
 

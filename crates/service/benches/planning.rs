@@ -50,7 +50,11 @@ fn before(bencher: divan::Bencher) {
         unsubscribe_url: "https://clinic.example/unsubscribe/c-1.0123456789abcdef0123456789abcdef",
     };
     bencher.bench_local(|| {
-        let mail = planner.before(divan::black_box(&b), "https://clinic.example/manage/T", true);
+        let mail = planner.before(
+            divan::black_box(&b),
+            "https://clinic.example/manage/T",
+            true,
+        );
         assert_eq!(mail.len(), 2);
         mail
     });
@@ -69,7 +73,10 @@ fn after(bencher: divan::Bencher) {
         unsubscribe_url: "https://clinic.example/unsubscribe/c-1.0123456789abcdef0123456789abcdef",
     };
     bencher.bench_local(|| {
-        let mail = planner.after(divan::black_box(&b), "https://clinic.example/manage/T/checkin");
+        let mail = planner.after(
+            divan::black_box(&b),
+            "https://clinic.example/manage/T/checkin",
+        );
         assert!(mail.len() >= 4);
         mail
     });

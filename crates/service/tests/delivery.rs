@@ -81,7 +81,11 @@ async fn two_workers_deliver_each_message_once(engine: Engine) {
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     let took = started.elapsed();
-    assert_eq!(a + b, MESSAGES, "delivered {a} + {b}: none twice, none lost");
+    assert_eq!(
+        a + b,
+        MESSAGES,
+        "delivered {a} + {b}: none twice, none lost"
+    );
     if engine == Engine::Postgres {
         assert!(a > 0 && b > 0, "both workers took a share ({a}, {b})");
     }

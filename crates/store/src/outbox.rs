@@ -170,7 +170,9 @@ impl Store {
             )
         } else {
             (
-                format!("UPDATE outbox SET status = 'skipped', last_error = {why} WHERE id IN ({gone})"),
+                format!(
+                    "UPDATE outbox SET status = 'skipped', last_error = {why} WHERE id IN ({gone})"
+                ),
                 format!(
                     "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
                      WHERE status = 'pending' AND claimed_until <= $2 AND id IN ({due}) {returning}"

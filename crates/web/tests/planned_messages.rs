@@ -40,9 +40,8 @@ async fn book_ahead(app: &TestApp, email: &str) -> Value {
 fn test_clock(at: Timestamp) -> (Arc<AtomicI64>, mail::Clock) {
     let now = Arc::new(AtomicI64::new(at.as_second()));
     let read = now.clone();
-    let clock: mail::Clock = Arc::new(move || {
-        Timestamp::from_second(read.load(Ordering::SeqCst)).expect("in range")
-    });
+    let clock: mail::Clock =
+        Arc::new(move || Timestamp::from_second(read.load(Ordering::SeqCst)).expect("in range"));
     (now, clock)
 }
 
@@ -56,7 +55,10 @@ async fn reminder_reaches_smtp_at_its_time_with_one_click_unsubscribe(engine: En
     let booked = book_ahead(&app, "planned@example.com").await;
     let id = booked["id"].as_str().unwrap();
     let list = app.state.flows.booking_messages(id).await.unwrap();
-    let reminder = list.iter().find(|m| m.kind == "reminder").expect("a reminder is planned");
+    let reminder = list
+        .iter()
+        .find(|m| m.kind == "reminder")
+        .expect("a reminder is planned");
     assert_eq!(reminder.status, "planned");
 
     let (now, clock) = test_clock(Timestamp::now());
@@ -73,26 +75,45 @@ async fn reminder_reaches_smtp_at_its_time_with_one_click_unsubscribe(engine: En
         (server.messages().len() == 1).then_some(())
     })
     .await;
-    now.store((reminder.due_at - SignedDuration::from_secs(1)).as_second(), Ordering::SeqCst);
+    now.store(
+        (reminder.due_at - SignedDuration::from_secs(1)).as_second(),
+        Ordering::SeqCst,
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(server.messages().len(), 1, "nothing goes before its time");
     now.store(reminder.due_at.as_second(), Ordering::SeqCst);
     let received = eventually(15, "the reminder", async || {
-        server
-            .messages()
-            .into_iter()
-            .find(|m| m["subject"].as_str().is_some_and(|s| s.starts_with("Reminder")))
+        server.messages().into_iter().find(|m| {
+            m["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Reminder"))
+        })
     })
     .await;
     let headers = &received["headers"];
-    let unsubscribe = headers["List-Unsubscribe"].as_str().expect("List-Unsubscribe");
-    assert_eq!(headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click", "{headers}");
+    let unsubscribe = headers["List-Unsubscribe"]
+        .as_str()
+        .expect("List-Unsubscribe");
+    assert_eq!(
+        headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click",
+        "{headers}"
+    );
     let url = unsubscribe.trim_start_matches('<').trim_end_matches('>');
-    assert!(url.starts_with(&format!("{}/unsubscribe/", app.base)), "{url}");
-    assert!(headers["Message-ID"].as_str().is_some_and(|m| m.ends_with("@example.com>")));
+    assert!(
+        url.starts_with(&format!("{}/unsubscribe/", app.base)),
+        "{url}"
+    );
+    assert!(
+        headers["Message-ID"]
+            .as_str()
+            .is_some_and(|m| m.ends_with("@example.com>"))
+    );
     let text = received["parts"][0]["content"].as_str().unwrap();
     assert!(text.contains("Before your appointment"), "{text}");
-    assert!(text.contains(url), "the text carries the unsubscribe link too");
+    assert!(
+        text.contains(url),
+        "the text carries the unsubscribe link too"
+    );
 
     // A mail program's one-click request, with no cookie: the client is unsubscribed.
     let res = app
@@ -118,7 +139,11 @@ async fn reminder_reaches_smtp_at_its_time_with_one_click_unsubscribe(engine: En
     }
     let _ = stop.send(());
     worker.await.unwrap();
-    assert_eq!(server.messages().len(), 2, "the confirmation and the reminder, once each");
+    assert_eq!(
+        server.messages().len(),
+        2,
+        "the confirmation and the reminder, once each"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -149,13 +174,27 @@ async fn the_unsubscribe_page_asks_then_acts(app: TestApp) {
     let booked = book_ahead(&app, "page@example.com").await;
     let url = unsubscribe_url(&app, booked["id"].as_str().unwrap()).await;
     let path = url.trim_start_matches(&app.base).to_owned();
-    let client_id = path.rsplit('/').next().unwrap().split('.').next().unwrap().to_owned();
+    let client_id = path
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap()
+        .to_owned();
 
     let get = answer(app.http.get(&url).send().await.unwrap()).await;
     assert_eq!(get.status, 200, "{}", get.body);
     assert!(get.body.contains("<form method=\"post\""), "{}", get.body);
-    assert!(get.body.contains(&format!("action=\"{path}\"")), "{}", get.body);
-    assert!(!app.store.opted_out(&client_id).await.unwrap(), "GET changes nothing");
+    assert!(
+        get.body.contains(&format!("action=\"{path}\"")),
+        "{}",
+        get.body
+    );
+    assert!(
+        !app.store.opted_out(&client_id).await.unwrap(),
+        "GET changes nothing"
+    );
 
     for bad in [
         format!("{path}0"),
@@ -163,12 +202,26 @@ async fn the_unsubscribe_page_asks_then_acts(app: TestApp) {
         "/unsubscribe/nonsense".to_owned(),
         "/unsubscribe/a.%0d%0a".to_owned(),
     ] {
-        let a = answer(app.http.post(format!("{}{bad}", app.base)).send().await.unwrap()).await;
+        let a = answer(
+            app.http
+                .post(format!("{}{bad}", app.base))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
         assert_eq!(a.status, 404, "{bad}: {}", a.body);
         assert!(a.body.contains("This link does not work"), "{}", a.body);
     }
     // A NUL is refused before any page sees it.
-    let nul = answer(app.http.post(format!("{}/unsubscribe/%00.x", app.base)).send().await.unwrap()).await;
+    let nul = answer(
+        app.http
+            .post(format!("{}/unsubscribe/%00.x", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(nul.status, 400, "{}", nul.body);
     assert!(!app.store.opted_out(&client_id).await.unwrap());
 
@@ -177,7 +230,11 @@ async fn the_unsubscribe_page_asks_then_acts(app: TestApp) {
     assert!(post.body.contains("You are unsubscribed"), "{}", post.body);
     assert!(app.store.opted_out(&client_id).await.unwrap());
     let again = answer(app.http.get(&url).send().await.unwrap()).await;
-    assert!(again.body.contains("You are unsubscribed"), "{}", again.body);
+    assert!(
+        again.body.contains("You are unsubscribed"),
+        "{}",
+        again.body
+    );
 }
 
 on_both_engines!(the_unsubscribe_page_asks_then_acts);
@@ -213,13 +270,24 @@ async fn the_back_office_lists_a_bookings_messages(app: TestApp) {
     assert!(kinds.contains(&("booked", "planned")), "{kinds:?}");
     assert!(kinds.contains(&("reminder", "planned")), "{kinds:?}");
     for m in list.as_array().unwrap() {
-        let due: jiff::ZonedDateTime = m["due_at"].as_str().unwrap().parse::<Timestamp>().unwrap().in_tz("America/New_York").unwrap();
+        let due: jiff::ZonedDateTime = m["due_at"]
+            .as_str()
+            .unwrap()
+            .parse::<Timestamp>()
+            .unwrap()
+            .in_tz("America/New_York")
+            .unwrap();
         assert!(due.year() >= 2025, "{m}");
         assert_eq!(m["channel"], "email");
     }
     let missing = get("/api/v1/admin/bookings/nope/messages".into()).await;
     assert_eq!(missing.status, 404, "{}", missing.body);
-    assert!(missing.headers["content-type"].to_str().unwrap().contains("problem+json"));
+    assert!(
+        missing.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("problem+json")
+    );
 
     let page = get(format!("/admin/bookings/{id}")).await;
     assert_eq!(page.status, 200);

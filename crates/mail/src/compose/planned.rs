@@ -162,8 +162,8 @@ pub fn reminder(
     if cold_sores {
         preparation.push(fill(ANTIVIRAL, &texts));
     }
-    let deadline = booking.start
-        - jiff::SignedDuration::from_hours(i64::from(clinic.cancel_notice_hours()));
+    let deadline =
+        booking.start - jiff::SignedDuration::from_hours(i64::from(clinic.cancel_notice_hours()));
     let deadline = format_local(&deadline.to_zoned_datetime(clinic.timezone.clone()));
     let lead = format!(
         "A reminder of your appointment: {} with {} on {} ({}), reference {}.",

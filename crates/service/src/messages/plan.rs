@@ -89,7 +89,10 @@ impl Planner<'_> {
                 let due = evening
                     .max(booking.end + SignedDuration::from_hours(1))
                     .max(self.now);
-                (due, add_days(date, 1).map(|d| self.local(d, Time::midnight())))
+                (
+                    due,
+                    add_days(date, 1).map(|d| self.local(d, Time::midnight())),
+                )
             } else {
                 (
                     self.local(date, DAY_NOTE_AT),
@@ -99,16 +102,30 @@ impl Planner<'_> {
             let Some(plan) = expires.and_then(|expires| self.plan(due, expires)) else {
                 continue;
             };
-            let mail =
-                compose::aftercare_step(self.clinic, booking, step, checkin_url, self.unsubscribe_url);
+            let mail = compose::aftercare_step(
+                self.clinic,
+                booking,
+                step,
+                checkin_url,
+                self.unsubscribe_url,
+            );
             out.push(self.planned(mail, plan));
         }
         if let Some(course) = service.course {
             let next = add_days(day, i64::from(course.interval_days()));
-            let earliest = add_days(day, i64::from(course.interval_days()) - i64::from(course.tolerance_days));
-            let latest = add_days(day, i64::from(course.interval_days() + course.tolerance_days) + 1);
+            let earliest = add_days(
+                day,
+                i64::from(course.interval_days()) - i64::from(course.tolerance_days),
+            );
+            let latest = add_days(
+                day,
+                i64::from(course.interval_days() + course.tolerance_days) + 1,
+            );
             if let (Some(next), Some(earliest), Some(latest)) = (next, earliest, latest)
-                && let Some(plan) = self.plan(self.local(earliest, DAY_NOTE_AT), self.local(latest, Time::midnight()))
+                && let Some(plan) = self.plan(
+                    self.local(earliest, DAY_NOTE_AT),
+                    self.local(latest, Time::midnight()),
+                )
             {
                 let book_url = format!(
                     "{}/book?service={}&practitioner={}&month={}&date={next}",
@@ -117,7 +134,13 @@ impl Planner<'_> {
                     booking.practitioner_id,
                     next.strftime("%Y-%m"),
                 );
-                let mail = compose::next_session(self.clinic, booking, next, &book_url, self.unsubscribe_url);
+                let mail = compose::next_session(
+                    self.clinic,
+                    booking,
+                    next,
+                    &book_url,
+                    self.unsubscribe_url,
+                );
                 out.push(self.planned(mail, plan));
             }
         }

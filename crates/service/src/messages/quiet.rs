@@ -48,7 +48,10 @@ mod tests {
         assert_eq!(pushed("2027-01-10T21:00"), at("2027-01-11T08:00", &tz));
         assert_eq!(pushed("2027-01-10T08:00"), at("2027-01-10T08:00", &tz));
         assert_eq!(pushed("2027-01-10T20:59"), at("2027-01-10T20:59", &tz));
-        assert_eq!(out_of_quiet_hours(at("2027-01-10T23:00", &tz), &tz, None), at("2027-01-10T23:00", &tz));
+        assert_eq!(
+            out_of_quiet_hours(at("2027-01-10T23:00", &tz), &tz, None),
+            at("2027-01-10T23:00", &tz)
+        );
     }
 
     #[test]
@@ -57,14 +60,20 @@ mod tests {
         let tz = TimeZone::get("Europe/London").unwrap();
         let night = QuietHours::parse("21:00-08:00").unwrap();
         let spring = out_of_quiet_hours(at("2027-03-27T23:00", &tz), &tz, night);
-        assert_eq!(spring.to_zoned_datetime(tz.clone()).time(), jiff::civil::time(8, 0, 0, 0));
+        assert_eq!(
+            spring.to_zoned_datetime(tz.clone()).time(),
+            jiff::civil::time(8, 0, 0, 0)
+        );
         assert_eq!(spring, at("2027-03-28T08:00", &tz));
         let autumn = out_of_quiet_hours(at("2027-10-30T23:00", &tz), &tz, night);
         assert_eq!(autumn, at("2027-10-31T08:00", &tz));
         // An end inside the spring gap (01:00–02:00) is the first moment after it.
         let gap = QuietHours::parse("23:00-01:30").unwrap();
         let pushed = out_of_quiet_hours(at("2027-03-27T23:30", &tz), &tz, gap);
-        assert_eq!(pushed.to_zoned_datetime(tz.clone()).time(), jiff::civil::time(2, 30, 0, 0));
+        assert_eq!(
+            pushed.to_zoned_datetime(tz.clone()).time(),
+            jiff::civil::time(2, 30, 0, 0)
+        );
     }
 
     #[test]

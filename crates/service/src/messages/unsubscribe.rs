@@ -62,7 +62,15 @@ mod tests {
         assert_eq!(verify("key-two", &t), None);
         let forged = t.replace("client42", "client43");
         assert_eq!(verify("key-one", &forged), None);
-        for bad in ["", ".", "client42", "client42.", "client42.zz", "x.\0\0", "é.ab"] {
+        for bad in [
+            "",
+            ".",
+            "client42",
+            "client42.",
+            "client42.zz",
+            "x.\0\0",
+            "é.ab",
+        ] {
             assert_eq!(verify("key-one", bad), None, "{bad:?}");
         }
     }

@@ -84,7 +84,8 @@ pub(crate) struct AlertRow {
     ack_note: Option<String>,
 }
 
-pub(crate) const SELECT_ALERTS: &str = "SELECT a.id, a.booking_id, b.reference, c.name AS client_name,
+pub(crate) const SELECT_ALERTS: &str =
+    "SELECT a.id, a.booking_id, b.reference, c.name AS client_name,
         c.phone AS client_phone, a.triage, k.symptoms, k.pain, k.note, a.created_at,
         a.acknowledged_at, a.ack_note
     FROM checkin_alerts a JOIN checkins k ON k.id = a.checkin_id

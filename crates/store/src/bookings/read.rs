@@ -5,7 +5,8 @@ use scheduling::Hold;
 
 use super::Booking;
 use super::rows::{
-    BY_TOKEN, BookingRow, CACHE_AHEAD_S, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds,
+    BY_TOKEN, BookingRow, CACHE_AHEAD_S, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS,
+    rows_to_holds,
 };
 use crate::db::now_s;
 use crate::{Store, StoreError};

@@ -136,10 +136,11 @@ impl Store {
             .bind(&fresh)
             .execute(&mut *tx)
             .await?;
-            let (key,): (String,) = sqlx::query_as("SELECT key FROM signing_keys WHERE purpose = $1")
-                .bind(purpose)
-                .fetch_one(&mut *tx)
-                .await?;
+            let (key,): (String,) =
+                sqlx::query_as("SELECT key FROM signing_keys WHERE purpose = $1")
+                    .bind(purpose)
+                    .fetch_one(&mut *tx)
+                    .await?;
             tx.commit().await?;
             Ok(key)
         })

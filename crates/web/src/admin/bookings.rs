@@ -85,7 +85,11 @@ pub async fn show(
         (Some(sid), true) => state.store.screening(sid).await.ok().flatten(),
         _ => None,
     };
-    let messages = state.store.messages_for_booking(&b.id).await.unwrap_or_default();
+    let messages = state
+        .store
+        .messages_for_booking(&b.id)
+        .await
+        .unwrap_or_default();
     let body = html! {
         (detail(&clinic, &session, &b, screening.as_ref(), None))
         (super::messages::panel(&clinic, &messages))

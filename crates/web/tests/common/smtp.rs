@@ -146,7 +146,11 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 /// Polls `check` every 100 ms until it returns `Some`, for at most `seconds`.
-pub async fn eventually<T>(seconds: u64, what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+pub async fn eventually<T>(
+    seconds: u64,
+    what: &str,
+    mut check: impl AsyncFnMut() -> Option<T>,
+) -> T {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     loop {
         if let Some(value) = check().await {
@@ -159,4 +163,3 @@ pub async fn eventually<T>(seconds: u64, what: &str, mut check: impl AsyncFnMut(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
-
