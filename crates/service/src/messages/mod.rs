@@ -33,7 +33,8 @@ pub struct Subscription {
 }
 
 impl Workflows {
-    /// The messages to plan before an appointment, for a booking as it will stand.
+    /// What planning needs from the database, read before the change: the unsubscribe
+    /// key, and whether the booking's screening found a history of cold sores.
     pub(crate) async fn context(&self, screening_id: Option<&str>) -> Result<Context, Refusal> {
         let key = self.unsubscribe_key().await?;
         let cold_sores = match screening_id {
