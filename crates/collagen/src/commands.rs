@@ -199,11 +199,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         wait_for(stop_rx.clone()),
     ));
     let refresher = tokio::spawn(refresh_setup(state.clone(), wait_for(stop_rx.clone())));
+    let alerts = tokio::spawn(resend_alerts(state.clone(), wait_for(stop_rx.clone())));
     let limits = server_limits(&args);
     tracing::info!(address = %listener.local_addr()?, max_connections = limits.max_connections, "serving");
     web::serve(listener, web::app(state), limits, shutdown_signal()).await?;
     let _ = stop_tx.send(true);
-    let _ = tokio::join!(worker, refresher);
+    let _ = tokio::join!(worker, refresher, alerts);
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -247,6 +248,24 @@ async fn refresh_setup(state: web::AppState, stop: impl std::future::Future<Outp
             _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {
                 if let Err(err) = state.refresh_clinic().await {
                     tracing::warn!(error = %err, "could not refresh the clinic setup");
+                }
+            }
+        }
+    }
+}
+
+/// Mails the clinic again about alerts nobody acknowledged in time. Every `serve` process
+/// runs this; the store hands each alert to one of them per period.
+async fn resend_alerts(state: web::AppState, stop: impl std::future::Future<Output = ()>) {
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {
+                match state.flows.resend_alerts(jiff::Timestamp::now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(alerts = n, "unacknowledged alerts mailed again"),
+                    Err(err) => tracing::warn!(error = %err, "could not check for unacknowledged alerts"),
                 }
             }
         }

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::{QueuedMail, Store};
 
@@ -21,12 +22,30 @@ pub enum MailConfig {
 /// After this many failed attempts a message is marked failed and left for staff.
 const MAX_ATTEMPTS: i64 = 8;
 
+/// Where the worker reads the time: the wall clock in production, one a test moves.
+pub type Clock = std::sync::Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
+
+/// The wall clock.
+pub fn system_clock() -> Clock {
+    std::sync::Arc::new(jiff::Timestamp::now)
+}
+
 /// Sends due mail until `shutdown` resolves. Each message is claimed with a lease, sent,
 /// then marked sent, so a crash before delivery retries it and a delivered message is
 /// not claimed again.
 pub async fn run_worker(
     store: Store,
     config: MailConfig,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    run_worker_with_clock(store, config, system_clock(), shutdown).await
+}
+
+/// [`run_worker`] reading "now" from `clock`, so a test decides when planned messages fall due.
+pub async fn run_worker_with_clock(
+    store: Store,
+    config: MailConfig,
+    clock: Clock,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let transport = match &config {
@@ -46,25 +65,37 @@ pub async fn run_worker(
     };
     tokio::pin!(shutdown);
     loop {
-        match deliver_due(&store, &config, transport.as_ref()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sent = n, "mail delivered"),
-            Err(err) => tracing::warn!(error = %err, "mail worker could not read the queue"),
-        }
+        // After a busy pass the next one starts at once: a backlog drains at the
+        // transport's pace, not one batch per pause.
+        let pause = match deliver_due(&store, &config, transport.as_ref(), clock()).await {
+            Ok(0) => Duration::from_millis(500),
+            Ok(n) => {
+                tracing::info!(sent = n, "mail delivered");
+                Duration::ZERO
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "mail worker could not read the queue");
+                Duration::from_millis(500)
+            }
+        };
         tokio::select! {
             _ = &mut shutdown => return,
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            _ = tokio::time::sleep(pause) => {}
         }
     }
 }
 
-/// Delivers one batch of due mail; returns how many were sent.
+/// The e-mail channel's name in the outbox; another transport claims its own channel's rows.
+pub const CHANNEL: &str = "email";
+
+/// Delivers one batch of mail due at `now`; returns how many were sent.
 pub async fn deliver_due(
     store: &Store,
     config: &MailConfig,
     transport: Option<&AsyncSmtpTransport<Tokio1Executor>>,
+    now: jiff::Timestamp,
 ) -> Result<usize, store::StoreError> {
-    let batch = store.claim_due_mail(20).await?;
+    let batch = store.claim_due(now, CHANNEL, 20).await?;
     let mut sent = 0;
     for mail in batch {
         let result = match build_message(&mail, config) {
@@ -84,7 +115,7 @@ pub async fn deliver_due(
         };
         match result {
             Ok(()) => {
-                store.mark_mail_sent(&mail.id).await?;
+                mark_sent(store, &mail.id).await?;
                 sent += 1;
             }
             Err(err) => {
@@ -97,6 +128,23 @@ pub async fn deliver_due(
         }
     }
     Ok(sent)
+}
+
+/// Records a delivered message, trying again briefly if the database is busy: a message
+/// left unmarked would be sent again once its lease runs out.
+async fn mark_sent(store: &Store, id: &str) -> Result<(), store::StoreError> {
+    let mut tries = 0;
+    loop {
+        match store.mark_mail_sent(id).await {
+            Ok(()) => return Ok(()),
+            Err(err) if tries < 5 => {
+                tries += 1;
+                tracing::warn!(mail = %id, error = %err, "could not mark mail sent; trying again");
+                tokio::time::sleep(Duration::from_millis(200 * tries)).await;
+            }
+            Err(err) => return Err(err),
+        }
+    }
 }
 
 fn build_message(mail: &QueuedMail, config: &MailConfig) -> Result<Message, String> {
@@ -122,7 +170,20 @@ fn build_message(mail: &QueuedMail, config: &MailConfig) -> Result<Message, Stri
         None => alternative,
     };
     let domain = from.email.domain().to_owned();
-    Message::builder()
+    let mut builder = Message::builder();
+    if let Some(url) = &mail.unsubscribe_url {
+        // RFC 8058: a one-click POST to this address unsubscribes, no sign-in needed.
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ));
+    }
+    builder
         .from(from)
         .to(to)
         .subject(mail.subject.clone())

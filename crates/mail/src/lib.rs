@@ -9,4 +9,4 @@ pub mod compose;
 pub mod deliver;
 mod ics;
 
-pub use deliver::{MailConfig, run_worker};
+pub use deliver::{Clock, MailConfig, run_worker, run_worker_with_clock, system_clock};

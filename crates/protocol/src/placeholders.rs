@@ -74,9 +74,13 @@ struct FactData {
 }
 
 impl Facts {
+    /// Parsed once per process: pages and every planned message fill placeholders.
     fn builtin() -> Facts {
-        Facts::from_toml(include_str!("../data/facts.toml"))
-            .unwrap_or_else(|e| panic!("data/facts.toml: {e}"))
+        static BUILTIN: std::sync::LazyLock<Facts> = std::sync::LazyLock::new(|| {
+            Facts::from_toml(include_str!("../data/facts.toml"))
+                .unwrap_or_else(|e| panic!("data/facts.toml: {e}"))
+        });
+        BUILTIN.clone()
     }
 
     fn from_toml(text: &str) -> Result<Facts, String> {

@@ -69,8 +69,12 @@ struct SymptomData {
 impl Symptoms {
     /// The list shipped in `data/symptoms.toml`.
     pub fn builtin() -> Symptoms {
-        Symptoms::from_toml(include_str!("../data/symptoms.toml"))
-            .unwrap_or_else(|e| panic!("data/symptoms.toml: {e}"))
+        // Parsed once per process; pages, check-ins and every planned message read it.
+        static BUILTIN: std::sync::LazyLock<Symptoms> = std::sync::LazyLock::new(|| {
+            Symptoms::from_toml(include_str!("../data/symptoms.toml"))
+                .unwrap_or_else(|e| panic!("data/symptoms.toml: {e}"))
+        });
+        BUILTIN.clone()
     }
 
     fn from_toml(text: &str) -> Result<Symptoms, String> {

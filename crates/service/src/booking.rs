@@ -68,6 +68,7 @@ impl Workflows {
         };
         let end = input.start + service.duration();
         let manage_url = self.manage_url(&token);
+        let ctx = self.context(input.screening_id.as_deref()).await?;
         let schedule = schedule_for(&clinic, &actor);
         let result = self
             .store
@@ -83,7 +84,11 @@ impl Workflows {
                         input.practitioner.as_deref(),
                     )
                 },
-                |booking| vec![compose::booked(&clinic, booking, &manage_url)],
+                |booking| {
+                    let mut mail = vec![compose::booked(&clinic, booking, &manage_url)];
+                    mail.extend(self.plan_before(&ctx, booking, &manage_url));
+                    mail
+                },
             )
             .await;
         match result {
@@ -143,6 +148,12 @@ impl Workflows {
         }
         let schedule = schedule_for(&clinic, &actor);
         let manage_url = token.map(|t| self.manage_url(t));
+        let ctx = self.context(booking.screening_id.as_deref()).await?;
+        // The reminders need a manage link; staff moving a booking do not hold the client's.
+        let reminder_url = match token {
+            Some(t) => self.manage_url(t),
+            None => self.manage_url(&self.fresh_manage_token(&booking.id).await?),
+        };
         let result = self
             .store
             .reschedule_booking(
@@ -164,12 +175,14 @@ impl Workflows {
                     }
                 },
                 |before, after| {
-                    vec![compose::rescheduled(
+                    let mut mail = vec![compose::rescheduled(
                         &clinic,
                         before,
                         after,
                         manage_url.as_deref(),
-                    )]
+                    )];
+                    mail.extend(self.plan_before(&ctx, after, &reminder_url));
+                    mail
                 },
             )
             .await;

@@ -12,6 +12,7 @@ mod clients;
 mod input;
 mod limits;
 mod links;
+mod messages;
 mod photos;
 mod policy;
 mod records;
@@ -28,6 +29,7 @@ pub use checkins::{
 pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
 pub use limits::RateLimiter;
 pub use links::{calendar_path, manage_path};
+pub use messages::{Planner, Subscription, out_of_quiet_hours};
 pub use photos::{
     CAPTION_MAX_CHARS, ImageFormat, MAX_PHOTO_BYTES, PhotoKind, PhotoUpload, StripError,
     check_photo, strip,
@@ -46,7 +48,7 @@ pub use visits::{
     PhotoUse, ScreeningCheck, SessionPlan, SignInput, consent_path, sha256_hex,
 };
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use clinic::ClinicSnapshot;
 use store::Store;
@@ -68,6 +70,8 @@ pub struct Workflows {
     booking_limiter: Arc<RateLimiter>,
     /// The consent documents clients sign (the clinic's, or the built-in ones).
     consent: Arc<ConsentDocuments>,
+    /// The key that signs unsubscribe links, read from the store once.
+    signing_key: Arc<OnceLock<String>>,
 }
 
 impl Workflows {
@@ -89,6 +93,7 @@ impl Workflows {
             public_url: public_url.trim_end_matches('/').into(),
             booking_limiter: Arc::new(RateLimiter::per_hour(bookings_per_hour)),
             consent: Arc::new(ConsentDocuments::builtin()),
+            signing_key: Arc::new(OnceLock::new()),
         })
     }
 

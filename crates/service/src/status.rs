@@ -115,6 +115,12 @@ impl Workflows {
             BookingStatus::Declined
         };
         let note = note.trim();
+        let ctx = self.context(booking.screening_id.as_deref()).await?;
+        let manage_url = if confirmed {
+            self.manage_url(&self.fresh_manage_token(&booking.id).await?)
+        } else {
+            String::new()
+        };
         self.store
             .set_booking_status(
                 &booking.id,
@@ -129,7 +135,13 @@ impl Workflows {
                         })
                     }
                 },
-                |after| vec![compose::reviewed(&clinic, after, confirmed, note)],
+                |after| {
+                    let mut mail = vec![compose::reviewed(&clinic, after, confirmed, note)];
+                    if confirmed {
+                        mail.extend(self.plan_before(&ctx, after, &manage_url));
+                    }
+                    mail
+                },
             )
             .await
             .map_err(status_refusal)
@@ -184,25 +196,39 @@ impl Workflows {
                     .await;
             }
             StaffStatus::Arrived => BookingStatus::Arrived,
-            StaffStatus::Completed => {
-                if let Err(missing) = self.completion_guard(booking).await {
-                    let Some(reason) =
-                        crate::records::text::free_text(override_reason, "override_reason")?
-                    else {
-                        return Err(missing);
-                    };
-                    return self
-                        .store
-                        .complete_overriding(&booking.id, &reason, staff_id, Timestamp::now(), live)
-                        .await
-                        .map_err(status_refusal);
-                }
-                BookingStatus::Completed
-            }
+            StaffStatus::Completed => BookingStatus::Completed,
             StaffStatus::NoShow => BookingStatus::NoShow,
         };
+        // What completion needs, unless staff give a reason for going without it.
+        let mut override_with = None;
+        if status == BookingStatus::Completed
+            && let Err(missing) = self.completion_guard(booking).await
+        {
+            match crate::records::text::free_text(override_reason, "override_reason")? {
+                Some(reason) => override_with = Some(reason),
+                None => return Err(missing),
+            }
+        }
+        // A completed treatment plans its aftercare, each note linking to the check-in.
+        let aftercare = if status == BookingStatus::Completed {
+            let ctx = self.context(None).await?;
+            Some((ctx, self.fresh_manage_token(&booking.id).await?))
+        } else {
+            None
+        };
+        let plan = |after: &Booking| match &aftercare {
+            Some((ctx, token)) => self.plan_after(ctx, after, token),
+            None => Vec::new(),
+        };
+        if let Some(reason) = override_with {
+            return self
+                .store
+                .complete_overriding(&booking.id, &reason, staff_id, Timestamp::now(), live, plan)
+                .await
+                .map_err(status_refusal);
+        }
         self.store
-            .set_booking_status(&booking.id, status, None, live, |_| vec![])
+            .set_booking_status(&booking.id, status, None, live, plan)
             .await
             .map_err(status_refusal)
     }

@@ -1,8 +1,10 @@
 //! Mail waiting to be sent: queued with the change it reports, claimed by a worker with a
 //! lease so two workers (or two processes) do not send the same message.
 
+use jiff::Timestamp;
+
 use crate::db::now_s;
-use crate::{Store, StoreError, new_id};
+use crate::{Engine, Store, StoreError, new_id};
 
 /// A message to a client, written by the web edge and sent by the mail worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +17,21 @@ pub struct Mail {
     pub body_html: String,
     /// An iCalendar attachment, when the message carries an invite.
     pub ics: Option<String>,
+    /// Set for a message planned ahead (a reminder, aftercare, the next session); `None`
+    /// sends it at once.
+    pub plan: Option<Plan>,
+}
+
+/// When a planned message goes, until when it is still worth sending, and how its client
+/// opts out of it. Planned messages are optional by nature; essential mail goes at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub due_at: Timestamp,
+    /// Past this moment the message is dropped as `skipped`: a reminder after the
+    /// appointment is worse than none.
+    pub expires_at: Timestamp,
+    /// The one-click unsubscribe address the message carries (RFC 8058).
+    pub unsubscribe_url: String,
 }
 
 /// A queued message the worker has claimed.
@@ -29,6 +46,25 @@ pub struct QueuedMail {
     pub body_html: String,
     pub ics: Option<String>,
     pub attempts: i64,
+    /// Present on optional messages: the worker adds `List-Unsubscribe` with it.
+    pub unsubscribe_url: Option<String>,
+}
+
+/// Withdraws the booking's planned messages still waiting, before a change plans afresh.
+pub(crate) async fn withdraw_planned<'c, DB, X>(tx: X, booking_id: &str) -> Result<(), sqlx::Error>
+where
+    DB: sqlx::Database,
+    X: sqlx::Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    sqlx::query(
+        "UPDATE outbox SET status = 'withdrawn' WHERE booking_id = $1 AND planned = 1 AND status = 'pending'",
+    )
+    .bind(booking_id.to_owned())
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 pub(crate) async fn queue_mail<'c, DB, X>(
@@ -44,10 +80,14 @@ where
     for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
+    let plan = mail.plan.as_ref();
+    let due = plan.map_or(now, |p| p.due_at.as_second());
     sqlx::query(
-        "INSERT INTO outbox (id, booking_id, kind, recipient, subject, body_text, body_html, ics, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        "INSERT INTO outbox (id, booking_id, kind, recipient, subject, body_text, body_html, ics,
+             next_attempt_at, created_at, due_at, expires_at, planned, unsubscribe_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $12, $13)",
     )
     .bind(new_id())
     .bind(booking_id.map(str::to_owned))
@@ -57,7 +97,11 @@ where
     .bind(mail.body_text.clone())
     .bind(mail.body_html.clone())
     .bind(mail.ics.clone())
+    .bind(due)
     .bind(now)
+    .bind(plan.map(|p| p.expires_at.as_second()))
+    .bind(i64::from(plan.is_some()))
+    .bind(plan.map(|p| p.unsubscribe_url.clone()))
     .execute(tx)
     .await?;
     Ok(())
@@ -67,19 +111,85 @@ where
 const LEASE_S: i64 = 120;
 
 impl Store {
-    /// Claims up to `limit` messages that are due, leasing them to the caller.
+    /// Claims up to `limit` e-mail messages that are due, leasing them to the caller.
     pub async fn claim_due_mail(&self, limit: i64) -> Result<Vec<QueuedMail>, StoreError> {
-        let now = now_s();
-        let sql = "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
-            WHERE status = 'pending' AND claimed_until <= $2 AND next_attempt_at <= $2 AND id IN (
-                SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 AND claimed_until <= $2
-                ORDER BY next_attempt_at LIMIT $3)
-            RETURNING id, booking_id, kind, recipient, subject, body_text, body_html, ics, attempts";
+        self.claim_due(Timestamp::now(), "email", limit).await
+    }
+
+    /// Claims up to `limit` messages of `channel` due at `now`, leasing them to the caller.
+    /// In the same transaction, due messages that no longer stand are set aside as
+    /// `skipped`: past their tolerance, planned for a booking since cancelled or declined,
+    /// or optional for a client who opted out. On PostgreSQL the candidates are locked
+    /// with `SKIP LOCKED`, so several workers take disjoint batches without waiting.
+    pub async fn claim_due(
+        &self,
+        now: Timestamp,
+        channel: &str,
+        limit: i64,
+    ) -> Result<Vec<QueuedMail>, StoreError> {
+        let now = now.as_second();
+        // On PostgreSQL the candidates are picked once, in a CTE, and locked with SKIP
+        // LOCKED: another worker's rows are passed over, never waited for.
+        let (pick, lock) = match self.engine() {
+            Engine::Postgres => ("FOR UPDATE SKIP LOCKED", true),
+            Engine::Sqlite => ("", false),
+        };
+        let opted_out = "booking_id IN (SELECT b.id FROM bookings b
+            JOIN message_optouts o ON o.client_id = b.client_id)";
+        let gone = format!(
+            "SELECT id FROM outbox WHERE status = 'pending' AND channel = $2
+                AND next_attempt_at <= $1 AND claimed_until <= $1 AND (
+                    (expires_at IS NOT NULL AND expires_at < $1)
+                    OR (planned = 1 AND booking_id IN
+                        (SELECT id FROM bookings WHERE status IN ('cancelled', 'declined')))
+                    OR (unsubscribe_url IS NOT NULL AND {opted_out}))
+                {pick}"
+        );
+        let why = format!(
+            "CASE WHEN expires_at IS NOT NULL AND expires_at < $1 THEN 'past its moment'
+                WHEN unsubscribe_url IS NOT NULL AND {opted_out} THEN 'the client unsubscribed'
+                ELSE 'the booking no longer stands' END"
+        );
+        let due = format!(
+            "SELECT id FROM outbox WHERE status = 'pending' AND channel = $4 AND next_attempt_at <= $2
+                AND claimed_until <= $2 ORDER BY next_attempt_at LIMIT $3 {pick}"
+        );
+        let returning = "RETURNING outbox.id, outbox.booking_id, outbox.kind, outbox.recipient,
+            outbox.subject, outbox.body_text, outbox.body_html, outbox.ics, outbox.attempts,
+            outbox.unsubscribe_url";
+        let (skip, claim) = if lock {
+            (
+                format!(
+                    "WITH gone AS ({gone}) UPDATE outbox SET status = 'skipped', last_error = {why}
+                     FROM gone WHERE outbox.id = gone.id"
+                ),
+                format!(
+                    "WITH due AS ({due}) UPDATE outbox SET claimed_until = $1, attempts = outbox.attempts + 1
+                     FROM due WHERE outbox.id = due.id {returning}"
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "UPDATE outbox SET status = 'skipped', last_error = {why} WHERE id IN ({gone})"
+                ),
+                format!(
+                    "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
+                     WHERE status = 'pending' AND claimed_until <= $2 AND id IN ({due}) {returning}"
+                ),
+            )
+        };
         Ok(in_write_tx!(self, |tx| {
-            let rows: Vec<QueuedMail> = sqlx::query_as(sql)
+            sqlx::query(&skip)
+                .bind(now)
+                .bind(channel)
+                .execute(&mut *tx)
+                .await?;
+            let rows: Vec<QueuedMail> = sqlx::query_as(&claim)
                 .bind(now + LEASE_S)
                 .bind(now)
                 .bind(limit)
+                .bind(channel)
                 .fetch_all(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -113,7 +223,7 @@ impl Store {
             sqlx::query(
                 "UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = 0,
                     status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'pending' END
-                 WHERE id = $4",
+                 WHERE id = $4 AND status = 'pending'",
             )
             .bind(error)
             .bind(now + retry_in_s)
@@ -126,13 +236,13 @@ impl Store {
         Ok(())
     }
 
-    /// Messages for one booking, newest last: for tests and the back office.
+    /// The mail sent at once for one booking (not the planned messages), newest last.
     pub async fn mail_for_booking(
         &self,
         booking_id: &str,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
         Ok(on_read!(self, |pool| {
-            sqlx::query_as("SELECT kind, recipient, status FROM outbox WHERE booking_id = $1 ORDER BY created_at, kind")
+            sqlx::query_as("SELECT kind, recipient, status FROM outbox WHERE booking_id = $1 AND planned = 0 ORDER BY created_at, kind")
                 .bind(booking_id)
                 .fetch_all(pool)
                 .await

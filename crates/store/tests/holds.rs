@@ -182,6 +182,7 @@ fn mail_for(booking: &Booking, kind: &str) -> Vec<Mail> {
         body_text: "text".into(),
         body_html: "<p>html</p>".into(),
         ics: None,
+        plan: None,
     }]
 }
 

@@ -210,6 +210,7 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("POST", "/admin/staff/tokens/{id}/revoke"),
     ("POST", "/admin/staff/{id}/two-factor/reset"),
     ("POST", "/admin/staff/sign-out-everyone"),
+    ("GET", "/api/v1/admin/bookings/{id}/messages"),
 ];
 
 #[test]

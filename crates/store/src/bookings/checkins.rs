@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 
 use super::Booking;
-use super::rows::{BookingRow, SELECT_BOOKING};
+use super::rows::{BY_TOKEN, BookingRow, SELECT_BOOKING};
 use crate::outbox::queue_mail;
 use crate::{Mail, Store, StoreError, new_id};
 
@@ -69,7 +69,7 @@ pub enum AckOutcome {
 }
 
 #[derive(sqlx::FromRow)]
-struct AlertRow {
+pub(crate) struct AlertRow {
     id: String,
     booking_id: String,
     reference: String,
@@ -84,7 +84,8 @@ struct AlertRow {
     ack_note: Option<String>,
 }
 
-const SELECT_ALERTS: &str = "SELECT a.id, a.booking_id, b.reference, c.name AS client_name,
+pub(crate) const SELECT_ALERTS: &str =
+    "SELECT a.id, a.booking_id, b.reference, c.name AS client_name,
         c.phone AS client_phone, a.triage, k.symptoms, k.pain, k.note, a.created_at,
         a.acknowledged_at, a.ack_note
     FROM checkin_alerts a JOIN checkins k ON k.id = a.checkin_id
@@ -136,7 +137,7 @@ impl Store {
         compose: impl FnOnce(&Booking) -> Vec<Mail>,
     ) -> Result<Booking, CheckinError<E>> {
         let now = now.as_second();
-        let sql = format!("{SELECT_BOOKING} WHERE b.manage_token_hash = $1");
+        let sql = format!("{SELECT_BOOKING} {BY_TOKEN}");
         in_write_tx!(self, |tx| {
             let row: Option<BookingRow> = sqlx::query_as(&sql)
                 .bind(token_hash)

@@ -7,6 +7,7 @@ mod rows;
 mod write;
 
 pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
+pub(crate) use checkins::{AlertRow, SELECT_ALERTS};
 pub use consents::{ConsentError, NewConsent, SignedConsent};
 pub use write::ClientUpdate;
 

@@ -5,7 +5,8 @@ use scheduling::Hold;
 
 use super::Booking;
 use super::rows::{
-    BookingRow, CACHE_AHEAD_S, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds,
+    BY_TOKEN, BookingRow, CACHE_AHEAD_S, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS,
+    rows_to_holds,
 };
 use crate::db::now_s;
 use crate::{Store, StoreError};
@@ -54,7 +55,7 @@ impl Store {
 
     /// The booking a manage token opens.
     pub async fn booking_by_token_hash(&self, hash: &str) -> Result<Option<Booking>, StoreError> {
-        let sql = format!("{SELECT_BOOKING} WHERE b.manage_token_hash = $1");
+        let sql = format!("{SELECT_BOOKING} {BY_TOKEN}");
         let row: Option<BookingRow> = on_read!(self, |pool| sqlx::query_as(&sql)
             .bind(hash)
             .fetch_optional(pool)

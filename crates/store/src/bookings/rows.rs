@@ -28,6 +28,11 @@ pub(crate) struct BookingRow {
     booked_phone: Option<String>,
 }
 
+/// Finds the booking a manage token opens: its first token, or a link minted later for a
+/// planned message (`booking_links`). Binds the token's hash as `$1`.
+pub(super) const BY_TOKEN: &str = "WHERE b.manage_token_hash = $1
+    OR b.id IN (SELECT booking_id FROM booking_links WHERE token_hash = $1)";
+
 pub(crate) const SELECT_BOOKING: &str =
     "SELECT b.id, b.reference, b.service_id, b.practitioner_id, b.room_id, b.start_at,
         b.end_at, b.status, b.screening_id, b.notes, b.review_note, b.created_by, c.id AS client_id,

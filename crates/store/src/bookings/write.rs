@@ -10,12 +10,13 @@ use super::rows::{
 use super::{BookedAs, Booking, BookingError, BookingStatus, Client, NewBooking, Placement};
 use crate::StoreError;
 use crate::db::now_s;
-use crate::outbox::{Mail, queue_mail};
+use crate::outbox::{Mail, queue_mail, withdraw_planned};
 use crate::{Store, new_id};
 
 impl Store {
     /// Creates a booking in one transaction: reads the holds in `window`, lets `decide`
-    /// place the booking, writes it with its holds and queues the mail `compose` writes.
+    /// place the booking, writes it with its holds and queues the mail `compose` writes,
+    /// both the mail sent at once and the messages planned ahead (`Mail::plan`).
     /// The database refuses an overlap even if `decide` was raced.
     pub async fn create_booking<E>(
         &self,
@@ -127,7 +128,8 @@ impl Store {
     }
 
     /// Moves a live booking in one transaction: its old holds are released and the new
-    /// ones taken together, so the client never ends with both times or neither.
+    /// ones taken together, so the client never ends with both times or neither. Its
+    /// planned messages still waiting are withdrawn and `compose` plans them afresh.
     pub async fn reschedule_booking<E>(
         &self,
         id: &str,
@@ -184,6 +186,8 @@ impl Store {
                 end: placement.end,
                 ..before.clone()
             };
+            // The planned messages spoke of the old time: withdraw them, plan afresh.
+            withdraw_planned(&mut *tx, id).await?;
             for mail in compose(&before, &after) {
                 queue_mail(&mut *tx, Some(id), &mail, now).await?;
             }
@@ -195,7 +199,8 @@ impl Store {
     }
 
     /// Changes a booking's status in one transaction after `guard` approves the current
-    /// row; cancelled and declined bookings release their holds.
+    /// row; cancelled and declined bookings release their holds. The booking's planned
+    /// messages still waiting are withdrawn, and those `compose` returns are planned.
     pub async fn set_booking_status<E>(
         &self,
         id: &str,
@@ -232,6 +237,9 @@ impl Store {
                 review_note: note.map(str::to_owned).or(before.review_note.clone()),
                 ..before
             };
+            // What was planned fits the old status: withdraw it; `compose` plans what the
+            // new one needs (nothing for a cancelled booking, aftercare once completed).
+            withdraw_planned(&mut *tx, id).await?;
             for mail in compose(&after) {
                 queue_mail(&mut *tx, Some(id), &mail, now).await?;
             }

@@ -192,6 +192,7 @@ impl Store {
         staff_id: &str,
         now: Timestamp,
         guard: impl FnOnce(&Booking) -> Result<(), E>,
+        compose: impl FnOnce(&Booking) -> Vec<crate::Mail>,
     ) -> Result<Booking, BookingError<E>> {
         let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
         in_write_tx!(self, |tx| {
@@ -220,11 +221,18 @@ impl Store {
             .bind(now.as_second())
             .execute(&mut *tx)
             .await?;
-            tx.commit().await?;
-            Ok(Booking {
+            let after = Booking {
                 status: BookingStatus::Completed,
                 ..before
-            })
+            };
+            // As any completion: what was planned for the visit gives way to its aftercare.
+            crate::outbox::withdraw_planned(&mut *tx, booking_id).await?;
+            for mail in compose(&after) {
+                crate::outbox::queue_mail(&mut *tx, Some(booking_id), &mail, now.as_second())
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(after)
         })
     }
 }

@@ -87,12 +87,18 @@ pub async fn show(
     };
     let visit = super::visits::arrival::booking_panel(&state, &b).await;
     let overridden = state.store.completion_override(&b.id).await.ok().flatten();
+    let messages = state
+        .store
+        .messages_for_booking(&b.id)
+        .await
+        .unwrap_or_default();
     let body = html! {
         (detail(&clinic, &session, &b, screening.as_ref(), None, visit))
         @if let Some(o) = overridden {
             p.notice { "Completed without a signed treatment record on "
                 (format_local(&o.at.to_zoned_datetime(clinic.timezone.clone()))) ". Reason given: " (o.reason) }
         }
+        (super::messages::panel(&clinic, &messages))
     };
     admin_page(
         &state,

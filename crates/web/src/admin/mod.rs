@@ -13,6 +13,7 @@ mod course;
 mod layout;
 mod login;
 mod login_code;
+mod messages;
 mod photos;
 mod records;
 mod review;
@@ -97,6 +98,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/staff/tokens/{id}/revoke"),
     ("POST", "/admin/staff/{id}/two-factor/reset"),
     ("POST", "/admin/staff/sign-out-everyone"),
+    ("GET", "/api/v1/admin/bookings/{id}/messages"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -217,6 +219,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))
         .route("/api/v1/admin/alerts", get(alerts::list_json))
         .route("/api/v1/admin/alerts/{id}/ack", post(alerts::ack_json))
+        .route(
+            "/api/v1/admin/bookings/{id}/messages",
+            get(messages::list_json),
+        )
         .route(
             "/api/v1/admin/{*rest}",
             get(api::not_found).post(api::not_found),

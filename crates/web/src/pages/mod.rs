@@ -6,6 +6,7 @@ mod manage;
 mod plan;
 mod site;
 pub(crate) mod suitability;
+mod unsubscribe;
 
 use axum::Router;
 use axum::routing::get;
@@ -42,6 +43,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/manage/{token}/reschedule",
             get(manage::reschedule_form).post(manage::reschedule),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
         )
         .merge(suitability::routes())
         .route("/plan", get(plan::page))

@@ -7,6 +7,12 @@ use clinic::{ClinicSnapshot, format_local};
 
 use crate::ics;
 
+mod alert_again;
+mod planned;
+
+pub use alert_again::alert_again;
+pub use planned::{AftercareStep, Links, aftercare_step, next_session, reminder, same_day};
+
 /// Preparation advice, from section 3 of the clinical reference. Every figure is a
 /// placeholder filled from the protocol's data, so the mail says what the pages say.
 const PREPARATION: &[&str] = &[
@@ -194,6 +200,7 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         body_text: text,
         body_html: html,
         ics,
+        plan: None,
     }
 }
 
@@ -388,6 +395,7 @@ pub fn checkin_alert(
         body_text: text,
         body_html: html,
         ics: None,
+        plan: None,
     }
 }
 
