@@ -161,6 +161,11 @@ async fn moving_replans_and_cancelling_withdraws(engine: Engine) {
     assert!(list.iter().any(|m| m.kind == "cancelled"));
 }
 
+/// These visits lie days ahead, so no treatment record can be written for them yet: staff
+/// complete them with a written reason, which plans the same aftercare as a signed record
+/// (that path is `records.rs: record_and_completion_need_a_signed_consent`).
+const PAPER_RECORD: &str = "Recorded on paper; scanned into the client file";
+
 async fn completing_a_treatment_plans_aftercare(engine: Engine) {
     let h = harness(engine, 0).await;
     let b = h
@@ -170,7 +175,12 @@ async fn completing_a_treatment_plans_aftercare(engine: Engine) {
         .expect("booking");
     let done = h
         .flows
-        .set_status(&b.booking, StaffStatus::Completed, "desk-1")
+        .set_status_overriding(
+            &b.booking,
+            StaffStatus::Completed,
+            "desk-1",
+            Some(PAPER_RECORD),
+        )
         .await
         .expect("complete");
     let list = h.flows.booking_messages(&done.id).await.unwrap();
@@ -237,7 +247,12 @@ async fn each_message_goes_once_at_its_time(engine: Engine) {
         .expect("booking");
     let completed = h
         .flows
-        .set_status(&b.booking, StaffStatus::Completed, "desk-1")
+        .set_status_overriding(
+            &b.booking,
+            StaffStatus::Completed,
+            "desk-1",
+            Some(PAPER_RECORD),
+        )
         .await
         .expect("complete");
     let ids = [visit.booking.id.clone(), completed.id.clone()];

@@ -571,6 +571,9 @@ async fn record_and_completion_need_a_signed_consent(engine: Engine) {
         .await
         .expect("completed");
     assert_eq!(done.status, BookingStatus::Completed);
+    let messages = h.flows.booking_messages(&b.id).await.unwrap();
+    let aftercare = messages.iter().filter(|m| m.kind == "aftercare").count();
+    assert!(aftercare > 0, "no aftercare planned: {messages:?}");
 }
 on_both_engines!(record_and_completion_need_a_signed_consent);
 

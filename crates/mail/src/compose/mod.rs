@@ -9,9 +9,11 @@ use crate::ics;
 
 mod alert_again;
 mod planned;
+mod recall;
 
 pub use alert_again::alert_again;
 pub use planned::{AftercareStep, Links, aftercare_step, next_session, reminder, same_day};
+pub use recall::recall;
 
 /// Preparation advice, from section 3 of the clinical reference. Every figure is a
 /// placeholder filled from the protocol's data, so the mail says what the pages say.
@@ -397,29 +399,6 @@ pub fn checkin_alert(
         ics: None,
         plan: None,
     }
-}
-
-/// Sent to each client a recalled cartridge or product lot touched, with the clinic's own
-/// `note` about it; queued by the recall workflow, once per client.
-pub fn recall(clinic: &ClinicSnapshot, booking: &Booking, lot: &str, note: &str) -> Mail {
-    let d = details(clinic, booking);
-    let lead = format!(
-        "We are writing to every client whose treatment used materials from one batch (lot {lot}), and your appointment below was one of them. {} If you have any questions, or notice anything unusual where you were treated, please call us on {}.",
-        note.trim(),
-        clinic.setup.clinic.phone
-    );
-    message(
-        clinic,
-        booking,
-        Words {
-            kind: "recall",
-            subject: format!("About your treatment on {}", d.when),
-            lead,
-            manage_url: None,
-            ics: None,
-            with_preparation: false,
-        },
-    )
 }
 
 fn triage_words(triage: protocol::Triage) -> &'static str {
