@@ -386,6 +386,8 @@ async fn the_arrival_check_shows_each_blocker_by_role(app: TestApp) {
     for shown in [
         "Not ready for treatment",
         "Consent missing",
+        // The missing document by its title, not the name of its file.
+        "not yet signed (Consent to microneedling treatment)",
         "Screening needs re-confirming",
         "Waiting for review",
         "Screening outcome today: consult",
@@ -402,6 +404,7 @@ async fn the_arrival_check_shows_each_blocker_by_role(app: TestApp) {
     assert_eq!(desk_view.status, 200, "{}", desk_view.body);
     for shown in [
         "Consent missing",
+        "not yet signed (Consent to microneedling treatment)",
         "Screening needs re-confirming",
         "A practitioner must see this booking",
     ] {

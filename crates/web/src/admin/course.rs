@@ -63,6 +63,16 @@ pub fn depths_of(record: Option<&service::RecordView>) -> Vec<AreaDepth> {
         .unwrap_or_default()
 }
 
+/// An area as the treatment record names it ("Around the eyes"), so both pages agree.
+fn area_label(clinic: &ClinicSnapshot, id: &str) -> String {
+    clinic
+        .plans
+        .areas()
+        .into_iter()
+        .find(|a| a.id == id)
+        .map_or_else(|| id.replace('_', " "), |a| a.label)
+}
+
 /// The course as columns, one per session, oldest on the left; a narrow screen scrolls
 /// sideways rather than stacking, so the sessions stay side by side.
 pub fn view(clinic: &ClinicSnapshot, sessions: &[CourseSession]) -> Markup {
@@ -91,7 +101,7 @@ pub fn view(clinic: &ClinicSnapshot, sessions: &[CourseSession]) -> Markup {
                             }
                             @if !s.depths.is_empty() {
                                 ul.course-depths {
-                                    @for d in &s.depths { li { (d.area.replace('_', " ")) ": " (d.depth_mm) " mm" } }
+                                    @for d in &s.depths { li { (area_label(clinic, &d.area)) ": " (d.depth_mm) " mm" } }
                                 }
                             }
                             @for (kind, label) in [("before", "Before"), ("after", "After")] {

@@ -64,7 +64,9 @@ async fn page(
         p { strong { (b.client.name) } " · " (service) " · " (format_local(&start)) " · " (b.status.as_str().replace('_', " ")) }
         @if let Some(p) = &typed.problem { div.notice.danger role="alert" { p { (p) } } }
         (errors.summary(|f| f.replace(['_', '.'], " ")))
+        // Every level of heading in turn: the record and the form each under an h2.
         @if let Some(r) = record.filter(|r| r.is_signed()) {
+                h2 { "The signed record" }
                 (view::history(&clinic, r, &names))
                 h2 { "Amend the record" }
                 p.hint { "The signed record stays as it is; an amendment adds what changed, who changed it and why." }
@@ -76,6 +78,7 @@ async fn page(
                 }
         } @else {
                 @if let Some(r) = record {
+                    h2 { "The record so far" }
                     (view::history(&clinic, r, &names))
                     form.record-actions method="post" action=(format!("{action}/sign")) {
                         (csrf_field(session))
@@ -83,6 +86,8 @@ async fn page(
                         button type="submit" { "Sign off the record" }
                     }
                     h2 { "Correct before signing" }
+                } @else {
+                    h2 { "Write the record" }
                 }
                 @if clinic.setup.devices.is_empty() {
                     div.notice.danger role="alert" { p { "The clinic file lists no devices; add one under [[devices]] before writing a record." } }

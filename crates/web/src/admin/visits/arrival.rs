@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use clinic::{ClinicSnapshot, format_local};
 use maud::{Markup, html};
-use service::{Arrival, ScreeningCheck};
+use service::{Arrival, ConsentView, ScreeningCheck};
 use store::{Booking, BookingStatus};
 
 use crate::admin::bookings::load;
@@ -30,6 +30,12 @@ pub async fn page(
         Ok(a) => a,
         Err(err) => return ApiError::from(err).into_response(),
     };
+    // The documents by title: staff and the client know them by name, never by file.
+    let docs = match state.flows.consent_documents(&b).await {
+        Ok(docs) => docs,
+        Err(err) => return ApiError::from(err).into_response(),
+    };
+    let consent = consent_item(&b, &arrival, &docs);
     let clinic = state.clinic();
     let body = html! {
         h1 { "Arrival: " (b.client.name) }
@@ -40,9 +46,9 @@ pub async fn page(
             div.notice.warn role="status" { p { strong { "Not ready for treatment yet." } " See each item below." } }
         }
         @if session.role.sees_clinical() {
-            (clinical(&clinic, &b, &arrival))
+            (clinical(&clinic, &b, &arrival, &consent))
         } @else {
-            (front_desk(&b, &arrival))
+            (front_desk(&b, &arrival, &consent))
         }
         @if matches!(b.status, BookingStatus::Confirmed | BookingStatus::PendingReview) {
             form.cta-inline method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
@@ -68,13 +74,22 @@ fn summary(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
 }
 
 /// The consent item, the same for every role: whether it is signed, and the tablet to sign on.
-fn consent_item(b: &Booking, arrival: &Arrival) -> Markup {
+fn consent_item(b: &Booking, arrival: &Arrival, docs: &[ConsentView]) -> Markup {
     let c = &arrival.consent;
+    let missing: Vec<&str> = c
+        .missing
+        .iter()
+        .map(|id| {
+            docs.iter()
+                .find(|d| &d.id == id)
+                .map_or(id.as_str(), |d| d.title.as_str())
+        })
+        .collect();
     html! {
         li.blocker-item {
             @if c.blocks_treatment() {
                 strong.blocker { "Consent missing" } ": not yet signed ("
-                (c.missing.join(", ")) "). "
+                (missing.join(", ")) "). "
                 a.button.small href=(format!("/admin/bookings/{}/consent", b.id)) { "Open the consent for the client to sign" }
             } @else if c.required_by_clinic {
                 strong { "Consent signed" } ". "
@@ -87,11 +102,11 @@ fn consent_item(b: &Booking, arrival: &Arrival) -> Markup {
 }
 
 /// The screening item as the front desk may see it: whether the client must re-confirm.
-fn front_desk(b: &Booking, arrival: &Arrival) -> Markup {
+fn front_desk(b: &Booking, arrival: &Arrival, consent: &Markup) -> Markup {
     html! {
         h2 { "Before treatment" }
         ul.blockers {
-            (consent_item(b, arrival))
+            (consent)
             @if arrival.screening.needs_client() {
                 li.blocker-item {
                     strong.blocker { "Screening needs re-confirming" } ": the client answers on the tablet. "
@@ -107,7 +122,7 @@ fn front_desk(b: &Booking, arrival: &Arrival) -> Markup {
 }
 
 /// Every item in full, for practitioners and admins.
-fn clinical(clinic: &ClinicSnapshot, b: &Booking, arrival: &Arrival) -> Markup {
+fn clinical(clinic: &ClinicSnapshot, b: &Booking, arrival: &Arrival, consent: &Markup) -> Markup {
     let tz = clinic.timezone.clone();
     let day = |t: jiff::Timestamp| {
         t.to_zoned_datetime(tz.clone())
@@ -118,7 +133,7 @@ fn clinical(clinic: &ClinicSnapshot, b: &Booking, arrival: &Arrival) -> Markup {
     html! {
         h2 { "Before treatment" }
         ul.blockers {
-            (consent_item(b, arrival))
+            (consent)
             @if let Some(photos) = arrival.consent.photos {
                 li { "Photographs: " (match photos {
                     service::PhotoUse::RecordOnly => "for the clinical record only",
