@@ -265,7 +265,7 @@ test('a treatment visit on the tablet: arrival, consent, record with two areas a
   const amendment = await text(amendments.locator(':scope > li').first());
   assert.ok(amendment.startsWith('sam.visits@clinic.example on '), amendment);
   assert.ok(amendment.includes(reason), `the amendment lacks its reason: ${amendment}`);
-  assert.match(amendment, /cheeks 1\.1 mm × 3/);
+  assert.match(amendment, /Cheeks 1\.1 mm × 3/);
   const original = main.locator('details').filter({ has: page.locator('summary', { hasText: 'The record as first signed' }) });
   assert.equal(await original.count(), 1, 'the record page does not keep the original');
   assert.deepEqual(await areaRows(original.locator('table.recall-table')), { Forehead: ['0.5 mm', '2'], Cheeks: ['1.2 mm', '3'] }, 'the original as signed');

@@ -66,7 +66,7 @@ pub fn record(clinic: &ClinicSnapshot, r: &TreatmentRecord) -> Markup {
 }
 
 /// What an amendment changed, field by field, in words.
-fn changes(body: &RecordBody) -> Vec<String> {
+fn changes(clinic: &ClinicSnapshot, body: &RecordBody) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(d) = &body.device {
         out.push(format!("device: {d}"));
@@ -90,7 +90,9 @@ fn changes(body: &RecordBody) -> Vec<String> {
             .map(|a| {
                 format!(
                     "{} {} mm × {}",
-                    a.area.as_deref().unwrap_or("?"),
+                    a.area
+                        .as_deref()
+                        .map_or_else(|| "?".to_owned(), |id| area_label(clinic, id)),
                     a.depth_mm.map_or("?".into(), |d| d.to_string()),
                     a.passes.map_or("?".into(), |p| p.to_string())
                 )
@@ -147,7 +149,7 @@ pub fn history(
                 @for a in &view.amendments {
                     li {
                         (name(names, &a.amended_by)) " on " (when(clinic, a.amended_at)) ": " (a.reason)
-                        ul { @for c in changes(&a.changes) { li { (c) } } }
+                        ul { @for c in changes(clinic, &a.changes) { li { (c) } } }
                     }
                 }
             }
