@@ -12,9 +12,15 @@ const PASSWORD: &str = "ochre lantern drifts slowly 47";
 
 /// A face treatment with Dr. Maya Lee, booked online with a screening (`changes` applied).
 async fn treatment(app: &TestApp, email: &str, changes: Value) -> Value {
+    treatment_at(app, email, changes, 0).await
+}
+
+/// [`treatment`] at the `nth` free time (`usize::MAX`: the last, beyond any cancel window).
+async fn treatment_at(app: &TestApp, email: &str, changes: Value, nth: usize) -> Value {
     let screening = screening(app, changes).await;
     let slots = app.free_slots("microneedling-face", Some("maya-lee")).await;
-    let body = json!({"service": "microneedling-face", "start": slots[0]["start"], "practitioner": "maya-lee",
+    let slot = &slots[nth.min(slots.len() - 1)];
+    let body = json!({"service": "microneedling-face", "start": slot["start"], "practitioner": "maya-lee",
         "screening": screening, "client": {"name": "Vera Visit", "email": email}});
     let (status, booked) = app.post_json("/api/v1/bookings", &body).await;
     assert_eq!(status, 201, "{booked}");
@@ -148,8 +154,9 @@ async fn the_consent_api_signs_what_was_shown(app: TestApp) {
         redact(after, &["signed_at", "text"])
     );
 
-    // A cancelled booking takes no consent.
-    let other = treatment(&app, "cancelled@example.com", json!({})).await;
+    // A cancelled booking takes no consent. (The last free time, so that the client may
+    // still cancel it online whatever the time of day the test runs.)
+    let other = treatment_at(&app, "cancelled@example.com", json!({}), usize::MAX).await;
     let token = other["manage_token"].as_str().unwrap();
     let (status, _) = app
         .post_json(&format!("/api/v1/bookings/{token}/cancel"), &json!({}))
