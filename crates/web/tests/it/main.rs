@@ -1,0 +1,24 @@
+//! The web crate's integration tests, built as one binary: one link instead of one per file,
+//! and cargo runs every test of the crate in one pool of threads.
+
+#[macro_use]
+mod common;
+
+mod admin_flow;
+mod admin_security;
+mod api_input;
+mod booking_api;
+mod checkin;
+mod json_snapshots;
+mod lost_race;
+mod mail_delivery;
+mod odd_input;
+mod photos;
+mod planned_messages;
+mod records;
+mod screening_api;
+mod screening_pages;
+mod sign_in;
+mod slow_clients;
+mod staff_auth;
+mod visits;
