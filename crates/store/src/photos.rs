@@ -114,6 +114,12 @@ impl Store {
                 .bind(&id)
                 .fetch_one(&mut *tx)
                 .await?;
+            let (client_id,): (String,) =
+                sqlx::query_as("SELECT client_id FROM bookings WHERE id = $1")
+                    .bind(&photo.booking_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "photo", &id).for_client(&client_id)).await?;
             tx.commit().await?;
             PhotoMeta::try_from(row)
         })

@@ -198,6 +198,7 @@ impl Store {
             for mail in compose(&booking) {
                 queue_mail(&mut *tx, Some(&booking.id), &mail, now).await?;
             }
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "checkin", &checkin_id).for_client(&booking.client.id)).await?;
             tx.commit().await?;
             Ok(booking)
         })
@@ -257,6 +258,14 @@ impl Store {
             .await?
             .rows_affected();
             let outcome = if done == 1 {
+                let (client_id,): (String,) = sqlx::query_as(
+                    "SELECT b.client_id FROM checkin_alerts a JOIN bookings b ON b.id = a.booking_id
+                     WHERE a.id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("acknowledge", "alert", id).for_client(&client_id)).await?;
                 AckOutcome::Acknowledged
             } else {
                 let exists: Option<(String,)> =
