@@ -49,11 +49,15 @@ pub async fn record_reads(state: &AppState, entries: &[AuditEntry]) -> Result<()
     state.store.audit(entries).await.map_err(ApiError::internal)
 }
 
-/// One entry per visit a recall lists: the list shows what each record names.
-pub fn recall_reads(found: &[service::Recalled]) -> Vec<AuditEntry> {
-    found
-        .iter()
-        .map(|r| read("record", &r.booking.id, &r.booking.client.id))
+/// The search itself (which lot), then one entry per visit it lists: the list shows what
+/// each record names.
+pub fn recall_reads(lot: &str, found: &[service::Recalled]) -> Vec<AuditEntry> {
+    std::iter::once(AuditEntry::new("search", "recall", lot.trim()))
+        .chain(
+            found
+                .iter()
+                .map(|r| read("record", &r.booking.id, &r.booking.client.id)),
+        )
         .collect()
 }
 

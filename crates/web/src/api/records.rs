@@ -212,7 +212,7 @@ pub async fn recall(
 ) -> Result<Json<Value>, ApiError> {
     let query = RecallQuery::parse(&q.lot, &q.from, &q.to)?;
     let found = state.flows.recall(&query).await?;
-    crate::audit::record_reads(&state, &crate::audit::recall_reads(&found)).await?;
+    crate::audit::record_reads(&state, &crate::audit::recall_reads(&q.lot, &found)).await?;
     let clinic = state.clinic();
     Ok(Json(Value::Array(
         found.iter().map(|r| recalled_json(&clinic, r)).collect(),
