@@ -34,6 +34,21 @@ pub enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit trail's hash chain from its first entry; name the first entry that was
+    /// changed, removed or inserted, and exit non-zero if there is one.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use store::Store;
 
-use crate::cli::{Cli, Command, DbArgs, Role, ServeArgs, StaffCommand};
+use crate::cli::{AuditCommand, Cli, Command, DbArgs, Role, ServeArgs, StaffCommand};
 
 /// Runs the chosen subcommand.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -41,6 +41,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     revoke,
                 },
         } => staff_token(&db, &email, &label, revoke).await,
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => verify_audit(&db).await,
+    }
+}
+
+/// Walks the audit trail; a break is an error, so the exit code says it.
+async fn verify_audit(db: &DbArgs) -> anyhow::Result<()> {
+    let store = open(db).await?;
+    let check = store.verify_audit().await?;
+    match check.broken {
+        None => {
+            println!("audit trail intact: {} entries", check.valid);
+            Ok(())
+        }
+        Some(broken) => anyhow::bail!(
+            "audit trail broken at entry {}: {} ({} entries before it are intact)",
+            broken.seq,
+            broken.reason,
+            check.valid
+        ),
     }
 }
 

@@ -118,6 +118,7 @@ fn alert_mailed_again() {
         id: "a-1".into(),
         booking_id: "b-1".into(),
         booking_reference: "NSC-7KQ2".into(),
+        client_id: "c-1".into(),
         client_name: "Ada Client".into(),
         client_phone: Some("+1 555 0100".into()),
         triage: "call_today".into(),

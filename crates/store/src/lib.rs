@@ -7,6 +7,7 @@
 
 #[macro_use]
 mod db;
+pub mod audit;
 mod bookings;
 mod error;
 mod holds_cache;
@@ -23,6 +24,7 @@ mod staff;
 mod staff_tokens;
 mod two_factor;
 
+pub use audit::{Actor, AuditEntry, AuditFilter, AuditRecord, ChainBreak, ChainCheck, Who};
 pub use bookings::*;
 pub use db::{Engine, Store};
 pub use error::StoreError;

@@ -28,6 +28,8 @@ pub struct PhotoMeta {
     pub booking_id: String,
     /// The booking's practitioner, who (with admins) may see it.
     pub practitioner_id: String,
+    /// The booking's client: what an audit entry for the photo names.
+    pub client_id: String,
     pub kind: String,
     pub caption: String,
     pub content_type: String,
@@ -48,6 +50,7 @@ struct MetaRow {
     id: String,
     booking_id: String,
     practitioner_id: String,
+    client_id: String,
     kind: String,
     caption: String,
     content_type: String,
@@ -65,6 +68,7 @@ impl TryFrom<MetaRow> for PhotoMeta {
             id: r.id,
             booking_id: r.booking_id,
             practitioner_id: r.practitioner_id,
+            client_id: r.client_id,
             kind: r.kind,
             caption: r.caption,
             content_type: r.content_type,
@@ -74,7 +78,7 @@ impl TryFrom<MetaRow> for PhotoMeta {
     }
 }
 
-const SELECT_META: &str = "SELECT p.id, p.booking_id, b.practitioner_id, p.kind, p.caption,
+const SELECT_META: &str = "SELECT p.id, p.booking_id, b.practitioner_id, b.client_id, p.kind, p.caption,
         p.content_type, p.size, p.uploaded_by, p.created_at
     FROM photos p JOIN bookings b ON b.id = p.booking_id";
 
@@ -114,6 +118,7 @@ impl Store {
                 .bind(&id)
                 .fetch_one(&mut *tx)
                 .await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "photo", &id).for_client(&row.client_id)).await?;
             tx.commit().await?;
             PhotoMeta::try_from(row)
         })
@@ -127,7 +132,7 @@ impl Store {
             meta: MetaRow,
             bytes: Vec<u8>,
         }
-        const SQL: &str = "SELECT p.id, p.booking_id, b.practitioner_id, p.kind, p.caption,
+        const SQL: &str = "SELECT p.id, p.booking_id, b.practitioner_id, b.client_id, p.kind, p.caption,
                 p.content_type, p.size, p.uploaded_by, p.created_at, p.bytes
             FROM photos p JOIN bookings b ON b.id = p.booking_id WHERE p.id = $1";
         let row: Option<Row> = on_read!(self, |pool| sqlx::query_as(SQL)

@@ -70,6 +70,7 @@ impl Store {
             .bind(new.areas.join(","))
             .execute(&mut *tx)
             .await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "screening", &id)).await?;
             tx.commit().await?;
         });
         Ok(id)
@@ -127,6 +128,16 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            let client: Option<(Option<String>,)> =
+                sqlx::query_as("SELECT client_id FROM screenings WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((client_id,)) = client {
+                let mut entry = crate::AuditEntry::new("reconfirm", "screening", id);
+                entry.client_id = client_id;
+                crate::audit::append(&mut tx, &entry).await?;
+            }
             tx.commit().await?;
             n == 1
         }))

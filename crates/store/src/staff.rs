@@ -50,6 +50,9 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            if inserted == 1 {
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "staff", &id)).await?;
+            }
             tx.commit().await?;
             inserted
         });
@@ -114,6 +117,10 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            if n == 1 {
+                let action = if active { "enable" } else { "disable" };
+                crate::audit::append(&mut tx, &crate::AuditEntry::new(action, "staff", id)).await?;
+            }
             tx.commit().await?;
             n == 1
         }))
@@ -136,6 +143,9 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            if n == 1 {
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("set-password", "staff", id)).await?;
+            }
             tx.commit().await?;
             n == 1
         }))

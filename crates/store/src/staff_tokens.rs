@@ -55,6 +55,7 @@ impl Store {
             .bind(now_s())
             .execute(&mut *tx)
             .await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("create-token", "staff", staff_id)).await?;
             tx.commit().await?;
         });
         Ok(id)
@@ -140,16 +141,19 @@ impl Store {
         owner: Option<&str>,
     ) -> Result<bool, StoreError> {
         Ok(in_write_tx!(self, |tx| {
-            let n = sqlx::query(
-                "DELETE FROM staff_tokens WHERE id = $1 AND ($2 IS NULL OR staff_id = $2)",
+            let gone: Option<(String,)> = sqlx::query_as(
+                "DELETE FROM staff_tokens WHERE id = $1 AND ($2 IS NULL OR staff_id = $2)
+                 RETURNING staff_id",
             )
             .bind(id)
             .bind(owner)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((staff_id,)) = &gone {
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("revoke-token", "staff", staff_id)).await?;
+            }
             tx.commit().await?;
-            n == 1
+            gone.is_some()
         }))
     }
 
@@ -161,6 +165,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            if n > 0 {
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("revoke-token", "staff", staff_id)).await?;
+            }
             tx.commit().await?;
             n
         }))

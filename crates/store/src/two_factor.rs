@@ -189,6 +189,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            if n == 1 {
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("reset-two-factor", "staff", staff_id)).await?;
+            }
             tx.commit().await?;
             n == 1
         }))

@@ -40,6 +40,10 @@ const HSTS: &str = "max-age=31536000";
 pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
     let mut router = router
         .fallback(crate::pages::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::audit::as_client,
+        ))
         .layer(middleware::from_fn(refuse_nul_in_address))
         .layer(middleware::from_fn(no_store_private))
         .layer(middleware::from_fn(log_request))

@@ -7,6 +7,7 @@
 mod admin;
 mod api;
 mod assets;
+mod audit;
 mod auth;
 mod config;
 mod content;
@@ -22,6 +23,7 @@ mod state;
 mod ui;
 
 pub use admin::ROUTES as ADMIN_ROUTES;
+pub use admin::AUDITED_READS;
 pub use auth::password::{hash as hash_password, weakness as password_weakness};
 /// The authenticator arithmetic (RFC 6238), for tools and tests that act as a phone.
 pub use auth::totp;

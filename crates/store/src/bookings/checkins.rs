@@ -49,6 +49,8 @@ pub struct Alert {
     pub id: String,
     pub booking_id: String,
     pub booking_reference: String,
+    /// The client's id: what an audit entry for reading the alert names.
+    pub client_id: String,
     pub client_name: String,
     pub client_phone: Option<String>,
     pub triage: String,
@@ -73,6 +75,7 @@ pub(crate) struct AlertRow {
     id: String,
     booking_id: String,
     reference: String,
+    client_id: String,
     client_name: String,
     client_phone: Option<String>,
     triage: String,
@@ -85,7 +88,7 @@ pub(crate) struct AlertRow {
 }
 
 pub(crate) const SELECT_ALERTS: &str =
-    "SELECT a.id, a.booking_id, b.reference, c.name AS client_name,
+    "SELECT a.id, a.booking_id, b.reference, c.id AS client_id, c.name AS client_name,
         c.phone AS client_phone, a.triage, k.symptoms, k.pain, k.note, a.created_at,
         a.acknowledged_at, a.ack_note
     FROM checkin_alerts a JOIN checkins k ON k.id = a.checkin_id
@@ -106,6 +109,7 @@ impl TryFrom<AlertRow> for Alert {
             id: r.id,
             booking_id: r.booking_id,
             booking_reference: r.reference,
+            client_id: r.client_id,
             client_name: r.client_name,
             client_phone: r.client_phone,
             triage: r.triage,
@@ -198,6 +202,7 @@ impl Store {
             for mail in compose(&booking) {
                 queue_mail(&mut *tx, Some(&booking.id), &mail, now).await?;
             }
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "checkin", &checkin_id).for_client(&booking.client.id)).await?;
             tx.commit().await?;
             Ok(booking)
         })
@@ -257,6 +262,14 @@ impl Store {
             .await?
             .rows_affected();
             let outcome = if done == 1 {
+                let (client_id,): (String,) = sqlx::query_as(
+                    "SELECT b.client_id FROM checkin_alerts a JOIN bookings b ON b.id = a.booking_id
+                     WHERE a.id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("acknowledge", "alert", id).for_client(&client_id)).await?;
                 AckOutcome::Acknowledged
             } else {
                 let exists: Option<(String,)> =

@@ -152,6 +152,7 @@ impl Store {
             .bind(consent.witnessed_by.as_deref())
             .execute(&mut *tx)
             .await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("sign", "consent", &id).for_client(&booking.client.id)).await?;
             tx.commit().await?;
             Ok(SignedConsent {
                 id,
@@ -199,6 +200,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            let client: Option<(String,)> =
+                sqlx::query_as("SELECT client_id FROM bookings WHERE id = $1")
+                    .bind(booking_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((client_id,)) = client {
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("rescreen", "booking", booking_id).for_client(&client_id)).await?;
+            }
             tx.commit().await?;
             n == 1
         }))

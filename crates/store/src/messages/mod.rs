@@ -85,6 +85,7 @@ impl Store {
                 .bind(now_s())
                 .execute(&mut *tx)
                 .await?;
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("unsubscribe", "client", client_id).for_client(client_id)).await?;
             }
             tx.commit().await?;
             Ok(exists.is_some())

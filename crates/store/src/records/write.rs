@@ -88,6 +88,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             insert_lots(&mut *tx, booking_id, lots).await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("write", "record", booking_id).for_client(&booking.client.id)).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -124,6 +125,12 @@ impl Store {
                     RecordError::Missing
                 });
             }
+            let (client_id,): (String,) =
+                sqlx::query_as("SELECT client_id FROM bookings WHERE id = $1")
+                    .bind(booking_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("sign", "record", booking_id).for_client(&client_id)).await?;
             tx.commit().await?;
             Ok(now)
         })
@@ -178,6 +185,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             insert_lots(&mut *tx, booking_id, &lots).await?;
+            let (client_id,): (String,) =
+                sqlx::query_as("SELECT client_id FROM bookings WHERE id = $1")
+                    .bind(booking_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("amend", "record", booking_id).for_client(&client_id)).await?;
             tx.commit().await?;
             Ok(now)
         })
@@ -231,8 +244,10 @@ impl Store {
                 crate::outbox::queue_mail(&mut *tx, Some(booking_id), &mail, now.as_second())
                     .await?;
             }
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("complete-overriding", "booking", booking_id).for_client(&after.client.id)).await?;
             tx.commit().await?;
             Ok(after)
         })
     }
 }
+

@@ -41,6 +41,7 @@ pub async fn list_json(
     ClinicalSession(_): ClinicalSession,
 ) -> Result<Json<Value>, ApiError> {
     let alerts = state.flows.alerts().await?;
+    crate::audit::record_reads(&state, &crate::audit::alert_reads(&alerts)).await?;
     Ok(Json(Value::Array(
         alerts.iter().map(|a| alert_json(&state, a)).collect(),
     )))
@@ -108,6 +109,9 @@ async fn render(
         Ok(a) => a,
         Err(err) => return ApiError::from(err).into_response(),
     };
+    if let Err(e) = crate::audit::record_reads(state, &crate::audit::alert_reads(&alerts)).await {
+        return e.into_response();
+    }
     let symptoms = service::symptoms();
     let clinic = state.clinic();
     let when =

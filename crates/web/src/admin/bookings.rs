@@ -80,6 +80,14 @@ pub async fn show(
         Ok(b) => b,
         Err(r) => return r,
     };
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("booking", &b.id, &b.client.id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     let clinic = state.clinic();
     let screening = match (&b.screening_id, session.role.sees_clinical()) {
         (Some(sid), true) => state.store.screening(sid).await.ok().flatten(),

@@ -130,6 +130,14 @@ pub async fn show(
     if !may_see(&session, &bookings) {
         return crate::auth::forbidden();
     }
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("client", &client.id, &client.id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     let bookings = super::today::visible(&session, bookings);
     let screenings = if session.role.sees_clinical() {
         match state.store.screenings_for_client(&client.id).await {
@@ -156,6 +164,15 @@ pub async fn show(
     } else {
         None
     };
+    // The trail is the admins' to read, as on /admin/audit.
+    let reads = if session.role == Role::Admin {
+        match super::audit::client_reads(&state, &client.id).await {
+            Ok(markup) => Some(markup),
+            Err(err) => return err.into_response(),
+        }
+    } else {
+        None
+    };
     let clinic = state.clinic();
     let body = html! {
         h1 { (client.name) }
@@ -175,6 +192,7 @@ pub async fn show(
             Some(list) => { (screenings_table(&clinic, list)) }
             None => { p.muted { "Screening details are visible to practitioners only." } }
         }
+        @if let Some(reads) = reads { (reads) }
     };
     admin_page(&state, &session, &client.name, "/admin/clients", body).into_response()
 }

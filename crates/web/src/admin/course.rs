@@ -158,6 +158,7 @@ mod tests {
             id: format!("{booking}-{kind}"),
             booking_id: booking.into(),
             practitioner_id: "maya-lee".into(),
+            client_id: "c1".into(),
             kind: kind.into(),
             caption: String::new(),
             content_type: "image/jpeg".into(),

@@ -31,6 +31,7 @@ pub fn admin_page(
     if session.role == Role::Admin {
         items.push(("/admin/staff", "Staff"));
         items.push(("/admin/setup", "Setup"));
+        items.push(("/admin/audit", "Audit trail"));
     }
     items.push(("/admin/account", "Account"));
     html! {

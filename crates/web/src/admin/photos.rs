@@ -39,6 +39,14 @@ pub async fn page(
         Ok(b) => b,
         Err(r) => return r,
     };
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("photos", &booking.id, &booking.client.id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     render(&state, &session, &booking, &Typed::default(), None).await
 }
 
@@ -306,6 +314,14 @@ pub async fn show(
         )
             .into_response();
     };
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("photo", &photo.meta.id, &photo.meta.client_id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     let mut response = photo.bytes.into_response();
     let headers = response.headers_mut();
     let content_type = HeaderValue::from_str(&photo.meta.content_type)

@@ -114,6 +114,11 @@ pub async fn show(
         .record(&booking)
         .await?
         .ok_or_else(|| ApiError::not_found("treatment record for this booking"))?;
+    crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("record", &booking.id, &booking.client.id)],
+    )
+    .await?;
     Ok(answer(&state, &booking, &view, StatusCode::OK).await)
 }
 
@@ -207,6 +212,7 @@ pub async fn recall(
 ) -> Result<Json<Value>, ApiError> {
     let query = RecallQuery::parse(&q.lot, &q.from, &q.to)?;
     let found = state.flows.recall(&query).await?;
+    crate::audit::record_reads(&state, &crate::audit::recall_reads(&q.lot, &found)).await?;
     let clinic = state.clinic();
     Ok(Json(Value::Array(
         found.iter().map(|r| recalled_json(&clinic, r)).collect(),

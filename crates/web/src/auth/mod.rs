@@ -186,9 +186,9 @@ pub async fn require_staff(
             .into_response();
         };
         let mut request = request;
-        request.extensions_mut().insert(session);
+        request.extensions_mut().insert(session.clone());
         request.extensions_mut().insert(credential);
-        return next.run(request).await;
+        return crate::audit::as_staff(&state, &session, request, next).await;
     }
     let Some((session, credential)) = sessions::live(&state, request.headers()).await else {
         if is_api {
@@ -257,11 +257,12 @@ pub async fn require_staff(
             return (StatusCode::FORBIDDEN, "This form has expired or did not come from this site. Go back, reload the page and try again.").into_response();
         }
         parts.extensions.insert(session.clone());
-        return next.run(Request::from_parts(parts, body)).await;
+        return crate::audit::as_staff(&state, &session, Request::from_parts(parts, body), next)
+            .await;
     };
     let mut request = request;
-    request.extensions_mut().insert(session);
-    next.run(request).await
+    request.extensions_mut().insert(session.clone());
+    crate::audit::as_staff(&state, &session, request, next).await
 }
 
 /// Where a member sets up their authenticator; the one place open to a member who must

@@ -137,7 +137,7 @@ async fn status_of(app: &TestApp, id: &str) -> store::BookingStatus {
 }
 
 fn is_admin_only(path: &str) -> bool {
-    path.starts_with("/admin/staff") || path.starts_with("/admin/setup")
+    path.starts_with("/admin/staff") || path.starts_with("/admin/setup") || path.ends_with("/audit")
 }
 
 /// Routes for clinical roles only: the review queue, the aftercare alerts' details, the
@@ -211,7 +211,45 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("POST", "/admin/staff/{id}/two-factor/reset"),
     ("POST", "/admin/staff/sign-out-everyone"),
     ("GET", "/api/v1/admin/bookings/{id}/messages"),
+    ("GET", "/admin/audit"),
+    ("GET", "/api/v1/admin/audit"),
 ];
+
+/// The routes that show a client's clinical data (screening answers, records, photos,
+/// consents, alerts, the client's page): each must be listed as an audited read.
+const MUST_AUDIT: &[(&str, &str)] = &[
+    ("GET", "/admin/bookings/{id}"),
+    ("GET", "/admin/clients/{id}"),
+    ("GET", "/admin/alerts"),
+    ("GET", "/api/v1/admin/alerts"),
+    ("GET", "/admin/bookings/{id}/arrival"),
+    ("GET", "/admin/bookings/{id}/consent"),
+    ("GET", "/admin/bookings/{id}/consent/print"),
+    ("GET", "/admin/bookings/{id}/reconfirm"),
+    ("GET", "/admin/bookings/{id}/record"),
+    ("GET", "/api/v1/admin/bookings/{id}/record"),
+    ("GET", "/admin/recall"),
+    ("GET", "/admin/recall.csv"),
+    ("GET", "/api/v1/admin/recall"),
+    ("GET", "/admin/bookings/{id}/photos"),
+    ("GET", "/admin/photos/{id}"),
+];
+
+#[test]
+fn every_clinical_read_route_is_audited() {
+    for route in MUST_AUDIT {
+        assert!(
+            web::AUDITED_READS.contains(route),
+            "web::AUDITED_READS lacks {route:?}"
+        );
+    }
+    for route in web::AUDITED_READS {
+        assert!(
+            web::ADMIN_ROUTES.contains(route) && route.0 == "GET",
+            "{route:?} is not a listed back-office GET route"
+        );
+    }
+}
 
 #[test]
 fn the_route_list_names_every_restricted_route() {
@@ -491,11 +529,20 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
 
     // Allowed roles reach every page they may see (the practitioner's own booking/client).
     let admin_session = sign_in(&app, "owner@clinic.example").await;
-    for (role, session) in [
-        ("admin", &admin_session),
-        ("practitioner", &practitioner),
-        ("front-desk", &desk),
+    for (role, session, email) in [
+        ("admin", &admin_session, "owner@clinic.example"),
+        ("practitioner", &practitioner, "maya@clinic.example"),
+        ("front-desk", &desk, "desk@clinic.example"),
     ] {
+        let staff_id = app.store.staff_for_login(email).await.unwrap().unwrap().0.id;
+        let entries_by = || {
+            let filter = store::AuditFilter {
+                staff_id: Some(staff_id.clone()),
+                ..Default::default()
+            };
+            let store = app.store.clone();
+            async move { store.audit_entries(&filter, 1000).await.unwrap().len() }
+        };
         for (method, path) in web::ADMIN_ROUTES.iter().filter(|(m, _)| *m == "GET") {
             let allowed = role == "admin"
                 || !(is_admin_only(path) || role == "front-desk" && is_review(method, path));
@@ -503,7 +550,12 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
                 continue;
             }
             let url = fill(method, path, &ids);
+            let before = entries_by().await;
             let a = get(&app, Some(&session.cookie), &url).await;
+            let audited = entries_by().await > before;
+            if a.status == 200 && web::AUDITED_READS.contains(&(*method, *path)) {
+                assert!(audited, "{role} GET {url} showed clinical data unrecorded");
+            }
             if path.starts_with("/api/") && path.ends_with("/record") {
                 // The consultation has no treatment record: the route answers that.
                 assert_eq!(a.status, 404, "{role} GET {url}: {}", a.body);

@@ -377,6 +377,58 @@ async fn the_record_follows_the_contract(app: TestApp) {
     );
     assert_eq!(p["amendments"][0]["changes"]["cartridge"]["lot"], "LOT-1B");
 
+    // The audit trail holds every change to the record and every read of it, by whom and
+    // from where; the consents the client signed online are the client's, with the address.
+    let maya_id = app
+        .store
+        .staff_for_login("maya@clinic.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let trail = app
+        .store
+        .audit_entries(
+            &store::AuditFilter {
+                client_id: Some(b.client.id.clone()),
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap();
+    let by_maya = |action: &str| {
+        trail
+            .iter()
+            .filter(|e| {
+                e.action == action
+                    && e.entity == "record"
+                    && e.entity_id == b.id
+                    && e.staff_id.as_deref() == Some(maya_id.as_str())
+                    && e.staff_role.as_deref() == Some("practitioner")
+                    && e.address.as_deref() == Some("127.0.0.1")
+            })
+            .count()
+    };
+    assert_eq!(by_maya("write"), 1, "{trail:#?}");
+    assert_eq!(by_maya("sign"), 1, "{trail:#?}");
+    assert_eq!(by_maya("amend"), 1, "{trail:#?}");
+    assert_eq!(by_maya("read"), 1, "only the answered GET is a read: {trail:#?}");
+    assert!(
+        trail.iter().any(|e| e.action == "sign"
+            && e.entity == "consent"
+            && e.actor == "client"
+            && e.staff_id.is_none()
+            && e.address.as_deref() == Some("127.0.0.1")),
+        "{trail:#?}"
+    );
+    assert!(
+        !format!("{trail:?}").contains("ann@example.com") && !format!("{trail:?}").contains("Ann Record"),
+        "the trail holds ids only"
+    );
+    assert_eq!(app.store.verify_audit().await.unwrap().broken, None);
+
     let (s, p) = api(
         &app,
         &desk,

@@ -140,6 +140,14 @@ pub async fn show(
         Ok(b) => b,
         Err(r) => return r,
     };
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("record", &b.id, &b.client.id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     match state.flows.record(&b).await {
         Ok(record) => page(&state, &session, &b, record.as_ref(), Typed::default())
             .await

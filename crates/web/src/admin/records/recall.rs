@@ -78,7 +78,11 @@ fn view(
 
 async fn search(state: &AppState, params: &RecallParams) -> Result<Vec<Recalled>, FormRefusal> {
     let query = RecallQuery::parse(&params.lot, &params.from, &params.to)?;
-    Ok(state.flows.recall(&query).await?)
+    let found = state.flows.recall(&query).await?;
+    crate::audit::record_reads(state, &crate::audit::recall_reads(&params.lot, &found))
+        .await
+        .map_err(|_| service::Refusal::Internal("the audit entry could not be written".into()))?;
+    Ok(found)
 }
 
 fn with_error(err: &FormRefusal) -> FieldErrors {

@@ -26,6 +26,14 @@ pub async fn page(
         Ok(b) => b,
         Err(r) => return r,
     };
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("arrival", &b.id, &b.client.id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     let arrival = match state.flows.arrival(&b, jiff::Timestamp::now()).await {
         Ok(a) => a,
         Err(err) => return ApiError::from(err).into_response(),

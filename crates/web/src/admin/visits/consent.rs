@@ -30,6 +30,14 @@ pub async fn form(
         Ok(b) => b,
         Err(r) => return r,
     };
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("consent", &b.id, &b.client.id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     render(
         &state,
         &session,
@@ -122,6 +130,14 @@ pub async fn print(
         Ok(b) => b,
         Err(r) => return r,
     };
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("consent", &b.id, &b.client.id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     let signed = match state.flows.signed_consents(&b).await {
         Ok(s) => s,
         Err(err) => return ApiError::from(err).into_response(),

@@ -35,6 +35,14 @@ pub async fn page(
         Ok(b) => b,
         Err(r) => return r,
     };
+    if let Err(e) = crate::audit::record_reads(
+        &state,
+        &[crate::audit::read("screening", &b.id, &b.client.id)],
+    )
+    .await
+    {
+        return e.into_response();
+    }
     let check = match state.flows.arrival(&b, jiff::Timestamp::now()).await {
         Ok(a) => a.screening,
         Err(err) => return ApiError::from(err).into_response(),
