@@ -7,6 +7,7 @@
 
 #[macro_use]
 mod db;
+mod backup;
 mod bookings;
 mod error;
 mod holds_cache;
@@ -23,6 +24,9 @@ mod staff;
 mod staff_tokens;
 mod two_factor;
 
+pub use backup::{
+    BackupError, BackupSummary, Restored, backup_sqlite, restore_sqlite, verify_backup,
+};
 pub use bookings::*;
 pub use db::{Engine, Store};
 pub use error::StoreError;
