@@ -90,7 +90,8 @@ fn book_continuously(
                     }
                     Ok(res) if res.status().is_server_error() => {
                         let status = res.status();
-                        errors.lock().unwrap().push(format!("{status}: {}", res.text().await.unwrap_or_default()));
+                        let text = res.text().await.unwrap_or_default();
+                        errors.lock().unwrap().push(format!("{status}: {text}"));
                     }
                     Ok(_) => {}
                     Err(err) => errors.lock().unwrap().push(err.to_string()),
