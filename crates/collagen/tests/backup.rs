@@ -137,7 +137,11 @@ async fn a_backup_taken_while_clients_book_restores_every_booking_confirmed_befo
         .filter(|b| b.at < backup_started)
         .map(|b| (b.id.clone(), b.token.clone()))
         .collect();
-    assert!(before.len() >= 10, "too few bookings before the backup: {}", before.len());
+    assert!(
+        before.len() >= 10,
+        "too few bookings before the backup: {}",
+        before.len()
+    );
     let file = dir.path().join("clinic.backup");
     let (ok, stdout, stderr) = collagen([
         OsStr::new("backup"),
@@ -167,9 +171,15 @@ async fn a_backup_taken_while_clients_book_restores_every_booking_confirmed_befo
         before.len(),
         backup_took.as_secs_f64() * 1000.0
     );
-    assert!(after > 0, "no booking succeeded once the backup began: was serve blocked?");
+    assert!(
+        after > 0,
+        "no booking succeeded once the backup began: was serve blocked?"
+    );
     let errors = std::mem::take(&mut *errors.lock().unwrap());
-    assert!(errors.is_empty(), "answers of 500 or more, or none: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "answers of 500 or more, or none: {errors:?}"
+    );
     let live_ids: std::collections::HashSet<String> = Database::sqlite(&live)
         .pairs("SELECT id, status FROM bookings")
         .await
@@ -197,7 +207,11 @@ async fn a_backup_taken_while_clients_book_restores_every_booking_confirmed_befo
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 200, "booking {id} is missing after the restore");
+        assert_eq!(
+            res.status(),
+            200,
+            "booking {id} is missing after the restore"
+        );
         let body: serde_json::Value = res.json().await.unwrap();
         assert_eq!(body["id"], id.as_str());
         assert_eq!(body["status"], "confirmed", "booking {id}");
@@ -220,7 +234,12 @@ async fn a_backup_taken_while_clients_book_restores_every_booking_confirmed_befo
 /// A data folder with a migrated database made by `collagen migrate`, and its backup.
 async fn migrated_with_backup(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let data = dir.join("data");
-    let (ok, _, stderr) = collagen([OsStr::new("migrate"), OsStr::new("--data-dir"), data.as_os_str()]).await;
+    let (ok, _, stderr) = collagen([
+        OsStr::new("migrate"),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+    ])
+    .await;
     assert!(ok, "{stderr}");
     let file = dir.join("good.backup");
     let (ok, _, stderr) = collagen([
@@ -248,7 +267,10 @@ async fn refused(file: &Path, data_dir: &Path, force: bool, reason: &str) {
     }
     let (ok, _, stderr) = collagen(args).await;
     assert!(!ok, "restoring {} must fail", file.display());
-    assert!(stderr.contains(reason), "expected \"{reason}\" in: {stderr}");
+    assert!(
+        stderr.contains(reason),
+        "expected \"{reason}\" in: {stderr}"
+    );
 }
 
 #[tokio::test]
@@ -259,13 +281,23 @@ async fn a_truncated_backup_is_refused_and_nothing_changes() {
     let database_before = std::fs::read(data.join("collagen.db")).unwrap();
     let fresh = dir.path().join("fresh");
     // Cut at a page boundary (only the header's page count tells), and mid-page.
-    for (name, len) in [("pages.backup", bytes.len() / 2 / 4096 * 4096), ("odd.backup", bytes.len() - 100)] {
+    for (name, len) in [
+        ("pages.backup", bytes.len() / 2 / 4096 * 4096),
+        ("odd.backup", bytes.len() - 100),
+    ] {
         let cut = dir.path().join(name);
         std::fs::write(&cut, &bytes[..len]).unwrap();
         refused(&cut, &fresh, false, "is incomplete (truncated)").await;
-        assert!(!fresh.join("collagen.db").exists(), "nothing is restored from {name}");
+        assert!(
+            !fresh.join("collagen.db").exists(),
+            "nothing is restored from {name}"
+        );
         refused(&cut, &data, true, "is incomplete (truncated)").await;
-        assert_eq!(std::fs::read(data.join("collagen.db")).unwrap(), database_before, "the database is untouched");
+        assert_eq!(
+            std::fs::read(data.join("collagen.db")).unwrap(),
+            database_before,
+            "the database is untouched"
+        );
     }
     // A backup never takes a name that is already there, and leaves no partial file.
     let (ok, _, stderr) = collagen([
@@ -300,14 +332,25 @@ async fn a_file_that_is_not_a_collagen_backup_is_refused() {
     let other = dir.path().join("other.db");
     let url = format!("sqlite://{}?mode=rwc", other.display());
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    sqlx::query("CREATE TABLE contacts (name TEXT)").execute(&pool).await.unwrap();
+    sqlx::query("CREATE TABLE contacts (name TEXT)")
+        .execute(&pool)
+        .await
+        .unwrap();
     pool.close().await;
-    refused(&other, &fresh, false, "is a SQLite database but not Collagen's").await;
+    refused(
+        &other,
+        &fresh,
+        false,
+        "is a SQLite database but not Collagen's",
+    )
+    .await;
 
     // One from a later Collagen, with a migration this binary does not know.
     let newer = dir.path().join("newer.backup");
     std::fs::copy(&good, &newer).unwrap();
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", newer.display())).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", newer.display()))
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
          VALUES (9999, 'later', 1, x'00', 0)",
@@ -347,17 +390,32 @@ async fn restore_refuses_an_existing_database_and_with_force_keeps_it_aside() {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with("collagen.db.before-restore-") && !name.ends_with("-wal") && !name.ends_with("-shm"))
+        .filter(|name| {
+            name.starts_with("collagen.db.before-restore-")
+                && !name.ends_with("-wal")
+                && !name.ends_with("-shm")
+        })
         .collect();
     assert_eq!(aside.len(), 1, "{aside:?}");
     // The old database, with what the server wrote (the demo clinic), and the backup's in its place.
     let setups = |name: &str| Database::sqlite(&data).url.replace("collagen.db", name);
     let count = |url: String| async move {
         let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clinic_setup").fetch_one(&pool).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clinic_setup")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         pool.close().await;
         n
     };
-    assert_eq!(count(setups(&aside[0])).await, 1, "the kept database has the server's writes");
-    assert_eq!(count(setups("collagen.db")).await, 0, "the backup is in place");
+    assert_eq!(
+        count(setups(&aside[0])).await,
+        1,
+        "the kept database has the server's writes"
+    );
+    assert_eq!(
+        count(setups("collagen.db")).await,
+        0,
+        "the backup is in place"
+    );
 }

@@ -11,9 +11,12 @@ use suite::{Database, SERVICES, Server};
 
 /// The major version of a client tool (`pg_dump (PostgreSQL) 15.20 (Debian …)` → 15).
 fn tool_major(tool: &str) -> u32 {
-    let out = Command::new(tool).arg("--version").output().unwrap_or_else(|e| {
-        panic!("{tool} is needed for this test (apt-get install postgresql-client): {e}")
-    });
+    let out = Command::new(tool)
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{tool} is needed for this test (apt-get install postgresql-client): {e}")
+        });
     let text = String::from_utf8_lossy(&out.stdout);
     text.split_whitespace()
         .find_map(|w| w.split('.').next()?.parse().ok())
@@ -61,7 +64,8 @@ async fn a_pg_dump_restored_into_a_new_database_serves_every_booking() {
     let mut booked = Vec::new();
     for (i, (service, _)) in SERVICES.iter().enumerate() {
         let day = suite::clinic_date(2 + i as i64);
-        let starts = suite::free_starts(&http, &server.base, service, day, suite::clinic_date(20)).await;
+        let starts =
+            suite::free_starts(&http, &server.base, service, day, suite::clinic_date(20)).await;
         let start = starts.first().expect("a free start");
         let email = format!("dump-{i}@example.com");
         let body = suite::booking_body(service, start, None, &email, &screenings[i]);
@@ -73,20 +77,36 @@ async fn a_pg_dump_restored_into_a_new_database_serves_every_booking() {
             .unwrap();
         assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
         let body: serde_json::Value = res.json().await.unwrap();
-        booked.push((body["id"].as_str().unwrap().to_owned(), body["manage_token"].as_str().unwrap().to_owned()));
+        booked.push((
+            body["id"].as_str().unwrap().to_owned(),
+            body["manage_token"].as_str().unwrap().to_owned(),
+        ));
     }
     // pg_dump reads one snapshot, so the server may go on running meanwhile.
     let dump = dir.path().join("collagen.dump");
     run(
         "pg_dump",
-        &["--format=custom", "--file", dump.to_str().unwrap(), "--dbname", &source.url],
+        &[
+            "--format=custom",
+            "--file",
+            dump.to_str().unwrap(),
+            "--dbname",
+            &source.url,
+        ],
     );
     drop(server);
 
     let target = Database::postgres().await;
     run(
         "pg_restore",
-        &["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", &target.url, dump.to_str().unwrap()],
+        &[
+            "--no-owner",
+            "--exit-on-error",
+            "--single-transaction",
+            "--dbname",
+            &target.url,
+            dump.to_str().unwrap(),
+        ],
     );
     let server = Server::start(&dir.path().join("target"), &target, "serve").await;
     for (id, token) in &booked {
@@ -95,7 +115,11 @@ async fn a_pg_dump_restored_into_a_new_database_serves_every_booking() {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 200, "booking {id} is missing after the restore");
+        assert_eq!(
+            res.status(),
+            200,
+            "booking {id} is missing after the restore"
+        );
         let body: serde_json::Value = res.json().await.unwrap();
         assert_eq!(body["id"], id.as_str());
         assert_eq!(body["status"], "confirmed");

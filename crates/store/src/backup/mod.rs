@@ -228,7 +228,8 @@ async fn ensure_unused(database: &Path) -> Result<(), BackupError> {
     let _ = sqlx::Connection::close(conn).await;
     match locked {
         Err(sqlx::Error::Database(err))
-            if matches!(err.code().as_deref(), Some("5" | "6")) || err.message().contains("locked") =>
+            if matches!(err.code().as_deref(), Some("5" | "6"))
+                || err.message().contains("locked") =>
         {
             Err(BackupError::InUse(database.to_path_buf()))
         }

@@ -53,7 +53,10 @@ fn check_header(path: &Path, bytes: u64) -> Result<(), BackupError> {
         n => u64::from(n),
     };
     if !(512..=65_536).contains(&page_size) || !page_size.is_power_of_two() {
-        return Err(BackupError::damaged(path, "the page size in its header is impossible"));
+        return Err(BackupError::damaged(
+            path,
+            "the page size in its header is impossible",
+        ));
     }
     // The page count is trustworthy when written by the same change as the counter.
     let pages = u64::from(u32::from_be_bytes(header[28..32].try_into().unwrap()));
@@ -61,7 +64,10 @@ fn check_header(path: &Path, bytes: u64) -> Result<(), BackupError> {
     if counted_by_same_change && pages > 0 && bytes < pages * page_size {
         return Err(BackupError::truncated(
             path,
-            format!("{bytes} bytes of the {} its header promises", pages * page_size),
+            format!(
+                "{bytes} bytes of the {} its header promises",
+                pages * page_size
+            ),
         ));
     }
     if bytes % page_size != 0 {
@@ -130,16 +136,21 @@ async fn check_migrations(
     .await
     .map_err(|e| BackupError::damaged(path, e))?;
     if tables == 0 {
-        return Err(BackupError::not_collagen(path, "it has no migrations table"));
+        return Err(BackupError::not_collagen(
+            path,
+            "it has no migrations table",
+        ));
     }
-    let applied: Vec<(i64, Vec<u8>, bool)> = sqlx::query_as(
-        "SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| BackupError::not_collagen(path, e))?;
+    let applied: Vec<(i64, Vec<u8>, bool)> =
+        sqlx::query_as("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| BackupError::not_collagen(path, e))?;
     if applied.first().is_none_or(|(v, _, _)| *v != 1) {
-        return Err(BackupError::not_collagen(path, "its first migration is missing"));
+        return Err(BackupError::not_collagen(
+            path,
+            "its first migration is missing",
+        ));
     }
     for (version, checksum, success) in &applied {
         let Some(known) = MIGRATIONS.iter().find(|m| m.version == *version) else {

@@ -86,7 +86,13 @@ pub async fn renew(
     let reservation = match throttle::reserve_code(&state.store, &attempt).await {
         Ok(Ok(reservation)) => reservation,
         Ok(Err(throttled)) => {
-            let mut response = refused(&state, &session, throttled.message(), StatusCode::TOO_MANY_REQUESTS).await;
+            let mut response = refused(
+                &state,
+                &session,
+                throttled.message(),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await;
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, throttled.retry_after_s.into());
@@ -119,7 +125,13 @@ pub async fn renew(
         } else {
             "That code is not right. Check that your phone's clock is set automatically, then type the current code."
         };
-        return refused(&state, &session, message.into(), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return refused(
+            &state,
+            &session,
+            message.into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     if let Err(err) = throttle::succeeded(&state.store, reservation).await {
         tracing::warn!(%err, "could not clear the code count after a success");
