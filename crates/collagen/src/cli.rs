@@ -29,6 +29,26 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Write a consistent, checked copy of the SQLite database to FILE; safe while `serve`
+    /// runs. (PostgreSQL: use pg_dump, as the README shows.)
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Where to write the backup; it must not exist yet.
+        file: PathBuf,
+    },
+    /// Restore a backup made by `collagen backup` into the data folder, which must hold no
+    /// database yet (unless --force).
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file; it is checked before anything is changed.
+        file: PathBuf,
+        /// Replace the data folder's database; it is renamed aside, never deleted. Refused
+        /// while a `serve` process has it open.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage staff logins.
     Staff {
         #[command(subcommand)]

@@ -23,6 +23,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
+        Command::Backup { db, file } => crate::backup::backup(&db, &file).await,
+        Command::Restore { db, file, force } => crate::backup::restore(&db, &file, force).await,
         Command::Staff {
             command:
                 StaffCommand::Add {

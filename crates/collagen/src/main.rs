@@ -1,5 +1,6 @@
 //! `collagen`: one binary for a microneedling clinic's site, booking and back office.
 
+mod backup;
 mod cli;
 mod commands;
 

@@ -8,6 +8,7 @@
 #[macro_use]
 mod db;
 pub mod audit;
+mod backup;
 mod bookings;
 mod error;
 mod holds_cache;
@@ -25,6 +26,9 @@ mod staff_tokens;
 mod two_factor;
 
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditRecord, ChainBreak, ChainCheck, Who};
+pub use backup::{
+    BackupError, BackupSummary, Restored, backup_sqlite, restore_sqlite, verify_backup,
+};
 pub use bookings::*;
 pub use db::{Engine, Store};
 pub use error::StoreError;

@@ -269,3 +269,45 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    /// Replaces a member's recovery codes with `recovery_hashes`, having accepted a code
+    /// from their app for `step`: the step is taken once and the old codes stop working,
+    /// in one transaction. False (nothing changed) when the step was used already or
+    /// two-factor sign-in is not on.
+    pub async fn renew_recovery_codes(
+        &self,
+        staff_id: &str,
+        step: i64,
+        recovery_hashes: &[String],
+    ) -> Result<bool, StoreError> {
+        Ok(in_write_tx!(self, |tx| {
+            let n = sqlx::query(
+                "UPDATE staff_two_factor SET last_step = $2
+                 WHERE staff_id = $1 AND confirmed_at IS NOT NULL AND last_step < $2",
+            )
+            .bind(staff_id)
+            .bind(step)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                sqlx::query("DELETE FROM staff_recovery_codes WHERE staff_id = $1")
+                    .bind(staff_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for hash in recovery_hashes {
+                    sqlx::query(
+                        "INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)",
+                    )
+                    .bind(staff_id)
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            n == 1
+        }))
+    }
+}

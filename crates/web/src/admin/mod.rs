@@ -96,6 +96,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/account/two-factor"),
     ("POST", "/admin/account/two-factor/start"),
     ("POST", "/admin/account/two-factor/confirm"),
+    ("POST", "/admin/account/two-factor/recovery-codes"),
     ("POST", "/admin/staff/tokens/{id}/revoke"),
     ("POST", "/admin/staff/{id}/two-factor/reset"),
     ("POST", "/admin/staff/sign-out-everyone"),
@@ -227,6 +228,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/admin/account/two-factor/confirm",
             post(account::two_factor_pages::confirm),
+        )
+        .route(
+            account::recovery_codes::RENEW_PATH,
+            post(account::recovery_codes::renew),
         )
         .route("/admin/staff/tokens/{id}/revoke", post(staff::revoke_token))
         .route(

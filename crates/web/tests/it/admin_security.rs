@@ -207,6 +207,7 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("GET", "/admin/account/two-factor"),
     ("POST", "/admin/account/two-factor/start"),
     ("POST", "/admin/account/two-factor/confirm"),
+    ("POST", "/admin/account/two-factor/recovery-codes"),
     ("POST", "/admin/staff/tokens/{id}/revoke"),
     ("POST", "/admin/staff/{id}/two-factor/reset"),
     ("POST", "/admin/staff/sign-out-everyone"),

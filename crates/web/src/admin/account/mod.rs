@@ -13,6 +13,7 @@ use crate::auth::{StaffSession, session_cookie, two_factor};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+pub mod recovery_codes;
 pub mod two_factor_pages;
 mod view;
 

@@ -48,7 +48,7 @@ fn qr_code(uri: &str) -> Option<maud::PreEscaped<String>> {
 }
 
 /// The page in whichever state the member's authenticator is in.
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     session: &StaffSession,
     errors: &FieldErrors,
@@ -67,6 +67,7 @@ async fn render(
         @match &tf {
             Some(t) if t.confirmed_at.is_some() => {
                 p { "Two-factor sign-in is on for " strong { (session.staff.email) } ". If you lose your phone and your recovery codes, ask an admin to reset it." }
+                (super::recovery_codes::form(session, errors))
                 p { a href="/admin/account" { "Back to your account" } }
             }
             Some(t) => (confirm_step(state, session, &t.secret, errors)),
@@ -180,9 +181,7 @@ pub async fn confirm(
     let body = html! {
         h1 { "Two-factor sign-in is on" }
         div.notice.ok role="status" { p { "From now on, signing in asks for a code from your app after your password." } }
-        h2 { "Your recovery codes" }
-        p { "If you lose your phone, each of these signs you in once instead of a code. Write them down or print this page now and keep them somewhere safe: they are shown only this once." }
-        ul.recovery-codes { @for c in &shown { li { code { (c) } } } }
+        (super::recovery_codes::shown(&shown))
         p { a href="/admin/account?done=two-factor" { "I have kept them: back to your account" } }
     };
     admin_page(&state, &session, "Recovery codes", "/admin/account", body).into_response()
