@@ -71,8 +71,9 @@ impl Workflows {
         let (token, token_hash) = store::new_token();
         let mut session_tokens = Vec::with_capacity(input.starts.len());
         let mut sessions = Vec::with_capacity(input.starts.len());
-        for start in &input.starts {
-            let (t, hash) = store::new_token();
+        for (index, start) in input.starts.iter().enumerate() {
+            let t = super::session_token(&token, index);
+            let hash = store::hash_token(&t);
             session_tokens.push(t);
             sessions.push(NewCourseSession {
                 reference: store::new_reference(),

@@ -12,6 +12,13 @@ mod propose;
 mod rules;
 
 pub use book::BookedCourse;
+
+/// Session `index`'s own manage token, derived from the course's: whoever holds the course
+/// link can open each session's manage page (to move or cancel it) without the course
+/// storing a second secret, and a session's link does not reveal the course's.
+pub fn session_token(course_token: &str, index: usize) -> String {
+    store::hash_token(&format!("course-session:{index}:{course_token}"))
+}
 pub use input::{CourseBody, CourseInput};
 pub use rules::CourseRules;
 

@@ -9,6 +9,7 @@ mod api;
 mod bookings;
 mod calendar;
 mod clients;
+mod booked_courses;
 mod course;
 mod layout;
 mod login;
