@@ -1,8 +1,6 @@
 //! Booking a whole course: every session placed and written in one store transaction, so
 //! a session lost to a racing booking leaves nothing of the course behind.
 
-use std::cell::RefCell;
-
 use mail::compose;
 use store::{Course, CourseError, NewCourse, NewCourseSession, Placement};
 
@@ -101,23 +99,23 @@ impl Workflows {
         let ctx = self.context(input.screening_id.as_deref()).await?;
         let schedule = schedule_for(&clinic, &actor);
         // Stay with the first session's practitioner unless the client named one.
-        let kept: RefCell<Option<String>> = RefCell::new(input.practitioner.clone());
+        let mut kept: Option<String> = input.practitioner.clone();
+        let (starts, named, schedule, service) =
+            (&input.starts, &input.practitioner, &schedule, &service);
         let result = self
             .store
             .create_course(
                 &new,
-                |index, holds| -> Result<Placement, (usize, Refusal)> {
-                    let start = input.starts[index];
-                    let wanted = kept.borrow().clone();
-                    let placed = match (&input.practitioner, wanted) {
-                        (Some(p), _) => place(&schedule, &service, holds, start, Some(p)),
-                        (None, Some(p)) => place(&schedule, &service, holds, start, Some(&p))
-                            .or_else(|_| place(&schedule, &service, holds, start, None)),
-                        (None, None) => place(&schedule, &service, holds, start, None),
+                move |index, holds| -> Result<Placement, (usize, Refusal)> {
+                    let start = starts[index];
+                    let placed = match (named, kept.as_deref()) {
+                        (Some(p), _) => place(schedule, service, holds, start, Some(p)),
+                        (None, Some(p)) => place(schedule, service, holds, start, Some(p))
+                            .or_else(|_| place(schedule, service, holds, start, None)),
+                        (None, None) => place(schedule, service, holds, start, None),
                     }
                     .map_err(|r| (index, rename(r, &format!("sessions[{index}].start"))))?;
-                    kept.borrow_mut()
-                        .get_or_insert_with(|| placed.practitioner_id.clone());
+                    kept.get_or_insert_with(|| placed.practitioner_id.clone());
                     Ok(placed)
                 },
                 |bookings| {

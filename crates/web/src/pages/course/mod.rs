@@ -223,7 +223,6 @@ pub async fn submit(
     {
         return Redirect::to("/book").into_response();
     }
-    let clinic = state.clinic();
     let query = CourseQuery {
         service: form.service.clone(),
         practitioner: form.practitioner.clone(),
