@@ -82,6 +82,56 @@ pub(crate) fn service(at: &str, s: &ServiceSetup) -> Checked {
     }
     if let Some(c) = &s.course {
         course(&format!("{at}.course"), c)?;
+        minimum_interval(&format!("{at}.course"), s, c)?;
+    }
+    if let Some(price) = &s.course_price {
+        if s.course.is_none() {
+            return Err((
+                format!("{at}.course_price"),
+                "a course price needs a course: add course = { sessions, interval_weeks, tolerance_days }"
+                    .into(),
+            ));
+        }
+        if !crate::file::is_price(price) {
+            return Err((
+                format!("{at}.course_price"),
+                format!("price \"{price}\" should look like \"900.00\""),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A course keeps to the shortest interval the sources give for the areas it treats
+/// (`protocol`'s plan tables), even for a session moved by the whole tolerance.
+fn minimum_interval(at: &str, s: &ServiceSetup, c: &CourseSetup) -> Checked {
+    let tables = protocol::PlanTables::builtin();
+    let Some(min) = tables.course_minimum(s.areas.iter().map(String::as_str)) else {
+        return Ok(());
+    };
+    if c.interval_weeks < min.weeks {
+        return Err((
+            format!("{at}.interval_weeks"),
+            format!(
+                "{} weeks is shorter than the {} weeks the sources allow between sessions {}",
+                c.interval_weeks,
+                min.weeks,
+                min.cite()
+            ),
+        ));
+    }
+    let closest = c.interval_days().saturating_sub(c.tolerance_days);
+    if closest < min.days() {
+        return Err((
+            format!("{at}.tolerance_days"),
+            format!(
+                "a session moved {} days early would come {closest} days after the one before, \
+                 closer than the {} days the sources allow {}",
+                c.tolerance_days,
+                min.days(),
+                min.cite()
+            ),
+        ));
     }
     Ok(())
 }

@@ -238,7 +238,7 @@ fn unique_ids<'a>(
     Ok(seen)
 }
 
-fn is_price(text: &str) -> bool {
+pub(crate) fn is_price(text: &str) -> bool {
     let (whole, cents) = text.split_once('.').unwrap_or((text, "00"));
     !whole.is_empty()
         && whole.bytes().all(|b| b.is_ascii_digit())

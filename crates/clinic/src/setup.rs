@@ -245,6 +245,10 @@ pub struct ServiceSetup {
     /// Set when the service is sold as a course of sessions; `None` for single visits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub course: Option<CourseSetup>,
+    /// What the whole course costs when booked as one, e.g. `"900.00"`; only with `course`.
+    /// Shown beside the course; nothing is charged online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course_price: Option<String>,
     pub phases: Vec<PhaseSetup>,
 }
 

@@ -2,6 +2,7 @@
 
 use crate::{SetupError, parse};
 
+mod courses;
 mod overrides;
 mod sections;
 

@@ -20,7 +20,8 @@ pub use placeholders::{
     written_clinical_numbers,
 };
 pub use plan::{
-    AreaInfo, AreaPlan, Plan, PlanError, PlanOverrides, PlanRequest, PlanTables, RangeMm, RangeU32,
+    AreaInfo, AreaPlan, CourseMinimum, Plan, PlanError, PlanOverrides, PlanRequest, PlanTables,
+    RangeMm, RangeU32,
 };
 pub use screening::{
     Answer, AnswerError, Answers, CURRENT, Finding, Question, QuestionKind, RuleOverride, RuleSet,

@@ -132,6 +132,8 @@ impl Workflows {
     ) -> Result<Booking, Refusal> {
         let clinic = self.clinic();
         can_change(&clinic, booking, &actor)?;
+        // A course session keeps the minimum interval to the sessions around it.
+        self.check_course_move(booking, start).await?;
         let service = clinic
             .engine_service(&booking.service_id)
             .ok_or_else(|| Refusal::Closed {
@@ -224,7 +226,7 @@ pub(crate) fn from_store(err: BookingError<Refusal>) -> Refusal {
 }
 
 /// Staff may book inside the notice window; nobody may overlap.
-fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, scheduling::Schedule> {
+pub(crate) fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, scheduling::Schedule> {
     match actor {
         // Clients use the clinic's schedule as it is; only staff need a changed copy.
         Actor::Client => Cow::Borrowed(&clinic.schedule),
@@ -236,7 +238,7 @@ fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, schedu
     }
 }
 
-fn place(
+pub(crate) fn place(
     schedule: &scheduling::Schedule,
     service: &scheduling::Service,
     holds: &[scheduling::Hold],

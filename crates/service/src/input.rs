@@ -29,7 +29,7 @@ pub struct BookingBody {
     pub notes: Option<Value>,
 }
 
-fn text(value: Option<&Value>, field: &str) -> Result<Option<String>, Refusal> {
+pub(crate) fn text(value: Option<&Value>, field: &str) -> Result<Option<String>, Refusal> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.contains('\0') => Err(nul_refusal(field)),

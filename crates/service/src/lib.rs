@@ -9,6 +9,7 @@ mod availability;
 mod booking;
 mod checkins;
 mod clients;
+mod courses;
 mod input;
 mod limits;
 mod links;
@@ -23,6 +24,9 @@ mod status;
 mod visits;
 
 pub use booking::Booked;
+pub use courses::{
+    BookedCourse, CourseBody, CourseInput, CourseRules, ProposedSession, session_token,
+};
 pub use checkins::{
     CHECKIN_DAYS, CHECKIN_GAP_S, CheckinAnswer, CheckinInput, NOTE_MAX_CHARS, symptoms, triage_name,
 };

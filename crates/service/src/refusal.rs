@@ -12,6 +12,14 @@ pub enum Refusal {
     /// Someone else took the time first; `alternatives` are the nearest free starts.
     #[error("Sorry, someone else booked that time a moment ago. Here are the nearest free times.")]
     SlotTaken { alternatives: Vec<Slot> },
+    /// Another booking took the time of one session of a course (`index`, 0-based, when
+    /// known) while it was being booked; nothing of the course was booked. `proposal` is a
+    /// fresh set of free sessions (empty when none could be found).
+    #[error("Sorry, the time of one session was booked by someone else a moment ago, so nothing of the course was booked. Here is a new proposal.")]
+    CourseSlotTaken {
+        index: Option<usize>,
+        proposal: Vec<crate::ProposedSession>,
+    },
     /// The booking changed while this request was deciding; trying again may work.
     #[error("The booking changed meanwhile.")]
     Changed,

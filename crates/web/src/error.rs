@@ -66,7 +66,9 @@ impl From<Refusal> for ApiError {
         let field = refusal.field().map(str::to_owned);
         let kind = match &refusal {
             Refusal::Invalid { .. } => ProblemKind::InvalidInput,
-            Refusal::SlotTaken { .. } | Refusal::Changed => ProblemKind::SlotUnavailable,
+            Refusal::SlotTaken { .. } | Refusal::Changed | Refusal::CourseSlotTaken { .. } => {
+                ProblemKind::SlotUnavailable
+            }
             Refusal::InsideCancelWindow { .. } => ProblemKind::InsideCancelWindow,
             Refusal::Closed { .. } => ProblemKind::BookingClosed,
             Refusal::ScreeningRequired => ProblemKind::ScreeningRequired,
@@ -92,6 +94,13 @@ impl From<Refusal> for ApiError {
                     "end": rfc3339(&s.end),
                     "practitioners": s.options.iter().map(|o| o.practitioner.as_str()).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>() }));
+            }
+            Refusal::CourseSlotTaken { index, proposal } => {
+                error.field = index.map(|i| format!("sessions[{i}].start"));
+                error.extra = Some(json!({
+                    "index": index,
+                    "proposal": { "sessions": crate::api::courses::sessions_json(&proposal) },
+                }));
             }
             _ => {}
         }

@@ -130,12 +130,15 @@ async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
 }
 
 /// Whether answers at `path` are for one person only: the back office, sign-in, and
-/// everything reached by a booking's manage token.
+/// everything reached by a booking's or a course's manage token.
 fn is_private(path: &str) -> bool {
     [
         "/admin",
         "/login",
         "/manage/",
+        "/courses/",
+        "/book/course",
+        "/api/v1/courses",
         "/api/v1/admin",
         "/api/v1/bookings",
         "/bookings/",

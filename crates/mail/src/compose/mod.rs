@@ -8,10 +8,12 @@ use clinic::{ClinicSnapshot, format_local};
 use crate::ics;
 
 mod alert_again;
+mod course;
 mod planned;
 mod recall;
 
 pub use alert_again::alert_again;
+pub use course::course_booked;
 pub use planned::{AftercareStep, Links, aftercare_step, next_session, reminder, same_day};
 pub use recall::recall;
 

@@ -1,6 +1,7 @@
 //! Treatment plans: needle depth per area, number of sessions and interval, with sources.
 
 mod build;
+mod course;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -80,6 +81,8 @@ pub struct AreaInfo {
     pub region: String,
 }
 
+pub use course::CourseMinimum;
+
 /// A clinic's changes to the plan tables.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct PlanOverrides {
@@ -121,6 +124,8 @@ pub struct PlanTables {
     concerns: Vec<tables::Concern>,
     notes: BTreeMap<String, tables::Note>,
     sources: Sources,
+    /// Service area (`face`, `body`, `scalp`) to the shortest sourced interval of a course.
+    course_minimum: BTreeMap<String, CourseMinimum>,
 }
 
 impl PlanTables {

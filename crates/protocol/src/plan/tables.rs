@@ -113,6 +113,15 @@ struct PlansFile {
     areas: Vec<AreaData>,
     concerns: Vec<ConcernData>,
     notes: BTreeMap<String, Note>,
+    course_minimum: BTreeMap<String, CourseMinimumData>,
+}
+
+/// The shortest sourced interval between sessions for one service area.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CourseMinimumData {
+    weeks: u32,
+    sources: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -336,7 +345,27 @@ impl PlanTables {
         if file.darker_skin.sources.is_empty() || file.label.sources.is_empty() {
             return Err("darker_skin and label cite their sources".into());
         }
+        let mut course_minimum = BTreeMap::new();
+        for (area, m) in &file.course_minimum {
+            if m.weeks == 0 || m.sources.is_empty() {
+                return Err(format!(
+                    "course_minimum.{area}: needs a number of weeks above 0 and its sources"
+                ));
+            }
+            let cited = sources
+                .cite_all(&m.sources)
+                .map_err(|e| format!("course_minimum.{area}: {e}"))?;
+            course_minimum.insert(
+                area.clone(),
+                super::CourseMinimum {
+                    weeks: m.weeks,
+                    keys: m.sources.clone(),
+                    sources: cited,
+                },
+            );
+        }
         Ok(PlanTables {
+            course_minimum,
             darker_skin_share: share,
             label_depth: file.label.evaluated_depth_mm,
             device_max: None,

@@ -2,6 +2,7 @@
 
 mod checkins;
 mod consents;
+mod course;
 mod read;
 mod rows;
 mod write;
@@ -9,6 +10,7 @@ mod write;
 pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
 pub(crate) use checkins::{AlertRow, SELECT_ALERTS};
 pub use consents::{ConsentError, NewConsent, SignedConsent};
+pub use course::{Course, CourseError, NewCourse, NewCourseSession};
 pub use write::ClientUpdate;
 
 pub(crate) use rows::{BookingRow, SELECT_BOOKING};

@@ -173,6 +173,10 @@ pub async fn show(
     } else {
         None
     };
+    let courses = match state.store.courses_for_client(&client.id).await {
+        Ok(c) => c,
+        Err(err) => return ApiError::internal(err).into_response(),
+    };
     let clinic = state.clinic();
     let body = html! {
         h1 { (client.name) }
@@ -186,6 +190,7 @@ pub async fn show(
         h2 { "Bookings" }
         @if session.role == Role::Practitioner { p.muted { "Your bookings with this client." } }
         (bookings_table(&clinic, &bookings))
+        (super::booked_courses::view(&clinic, &courses))
         @if let Some(sessions) = &course { (super::course::view(&clinic, sessions)) }
         h2 { "Safety screenings" }
         @match &screenings {

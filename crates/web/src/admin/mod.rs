@@ -10,6 +10,7 @@ mod audit;
 mod bookings;
 mod calendar;
 mod clients;
+mod booked_courses;
 mod course;
 mod layout;
 mod login;

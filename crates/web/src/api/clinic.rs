@@ -35,7 +35,7 @@ pub async fn services(State(state): State<AppState>) -> Json<Value> {
             .services
             .iter()
             .map(|s| {
-                json!({
+                let mut service = json!({
                     "id": s.id,
                     "name": s.name,
                     "price": s.price,
@@ -43,7 +43,20 @@ pub async fn services(State(state): State<AppState>) -> Json<Value> {
                     "duration_minutes": s.duration_minutes(),
                     "requires_screening": s.requires_screening,
                     "phases": s.phases.iter().map(|p| json!({"name": p.name, "minutes": p.minutes, "uses": p.uses})).collect::<Vec<_>>(),
-                })
+                });
+                if let Ok((_, rules)) = service::CourseRules::of(&clinic, &s.id, "service") {
+                    service["course"] = json!({
+                        "sessions": rules.course.sessions,
+                        "interval_weeks": rules.course.interval_weeks,
+                        "tolerance_days": rules.course.tolerance_days,
+                        "min_interval_weeks": rules.minimum.weeks,
+                        "sources": rules.minimum.sources,
+                    });
+                }
+                if let Some(price) = &s.course_price {
+                    service["course_price"] = json!(price);
+                }
+                service
             })
             .collect(),
     ))

@@ -4,6 +4,7 @@ mod bookings;
 mod checkins;
 mod clinic;
 pub mod consent;
+pub(crate) mod courses;
 mod openapi;
 pub(crate) mod records;
 mod screening;
@@ -32,6 +33,8 @@ pub fn routes() -> Router<AppState> {
             "/bookings/{token}/consent",
             get(consent::documents).post(consent::sign),
         )
+        .route("/courses/proposal", get(courses::proposal))
+        .route("/courses", post(courses::create))
         .route("/checkin/symptoms", get(checkins::symptoms))
         .route("/screening/questions", get(screening::questions))
         .route("/screenings", post(screening::create))

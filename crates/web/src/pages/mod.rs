@@ -1,10 +1,11 @@
 //! Server-rendered pages. Every one works without JavaScript.
 
 mod book;
+mod course;
 mod info;
 mod manage;
 mod plan;
-mod site;
+pub(crate) mod site;
 pub(crate) mod suitability;
 mod unsubscribe;
 
@@ -27,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/problems/{slug}", get(info::problem))
         .route("/book", get(book::start).post(book::submit))
         .route("/book/details", get(book::details))
+        .route("/book/course", get(course::proposal).post(course::submit))
+        .route("/book/course/change", get(course::change))
+        .route("/courses/{token}", get(course::show))
+        .route("/courses/{token}/cancel", axum::routing::post(course::cancel_rest))
         .route("/manage/{token}", get(manage::show))
         .route(
             "/manage/{token}/checkin",

@@ -69,6 +69,10 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
             dt { "With" } dd { (practitioner) }
         }
         p { a href=(format!("/book{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("date", &local.date().to_string())]))) { "Choose a different time" } }
+        @if let Some(course) = service.course {
+            p.notice { "This treatment is given as a course of " (course.sessions) " sessions, " (course.interval_weeks) " weeks apart. "
+                a href=(format!("/book/course{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("start", &form.start)]))) { "Book the whole course from this time" } }
+        }
         form method="post" action="/book" novalidate {
             (hidden(&[("service", &form.service), ("practitioner", &form.practitioner), ("start", &form.start), ("screening", &form.screening)]))
             input type="hidden" name="client_zone" value="";
