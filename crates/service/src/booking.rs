@@ -187,7 +187,12 @@ impl Workflows {
             )
             .await;
         match result {
-            Ok(b) => Ok(b),
+            Ok(b) => {
+                // The old time is free again: offer it to the waitlist.
+                self.offer_freed(booking.start, &booking.practitioner_id)
+                    .await;
+                Ok(b)
+            }
             Err(err) => Err(self
                 .refused(err, &booking.service_id, start, practitioner)
                 .await),
@@ -224,7 +229,7 @@ pub(crate) fn from_store(err: BookingError<Refusal>) -> Refusal {
 }
 
 /// Staff may book inside the notice window; nobody may overlap.
-fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, scheduling::Schedule> {
+pub(crate) fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, scheduling::Schedule> {
     match actor {
         // Clients use the clinic's schedule as it is; only staff need a changed copy.
         Actor::Client => Cow::Borrowed(&clinic.schedule),
@@ -236,7 +241,8 @@ fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, schedu
     }
 }
 
-fn place(
+/// The engine's placement of `service` at `start` against `holds`, or why not.
+pub(crate) fn place(
     schedule: &scheduling::Schedule,
     service: &scheduling::Service,
     holds: &[scheduling::Hold],

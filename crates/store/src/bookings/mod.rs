@@ -11,7 +11,9 @@ pub(crate) use checkins::{AlertRow, SELECT_ALERTS};
 pub use consents::{ConsentError, NewConsent, SignedConsent};
 pub use write::ClientUpdate;
 
-pub(crate) use rows::{BookingRow, SELECT_BOOKING};
+pub(crate) use rows::{
+    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, resource_key, rows_to_holds,
+};
 
 use jiff::Timestamp;
 use scheduling::Hold;

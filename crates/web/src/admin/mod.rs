@@ -21,6 +21,7 @@ mod setup;
 mod staff;
 mod today;
 mod visits;
+mod waitlist;
 
 pub(crate) use bookings::may_see;
 
@@ -99,6 +100,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/staff/{id}/two-factor/reset"),
     ("POST", "/admin/staff/sign-out-everyone"),
     ("GET", "/api/v1/admin/bookings/{id}/messages"),
+    ("GET", "/admin/waitlist"),
+    ("POST", "/admin/waitlist/{id}/offer"),
 ];
 
 /// The back office's routes, all behind the staff guard, plus sign-in and sign-out.
@@ -214,6 +217,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/admin/staff/sign-out-everyone",
             post(staff::sign_out_everyone),
         )
+        .route("/admin/waitlist", get(waitlist::page))
+        .route("/admin/waitlist/{id}/offer", post(waitlist::offer))
         .route("/admin/{*rest}", get(layout::not_found))
         .route("/api/v1/admin/bookings", get(api::bookings))
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))
