@@ -27,7 +27,8 @@ pub fn waitlist_joined(clinic: &ClinicSnapshot, entry: &WaitlistEntry, manage_ur
         entry.to.strftime("%A %-d %B %Y")
     );
     let lead = format!(
-        "You are on our waitlist for {service}, {range}. When a matching time frees up we email you an offer; the first to accept it gets it."
+        "You are on our waitlist for {service}, {range}. When a matching time frees up, we offer it to the people waiting in the order they joined: when it is your turn you get an email, and the time is held for you for {} minutes.",
+        clinic.setup.waitlist.offer_minutes
     );
     let text = format!(
         "Hello {},\n\n{lead}\n\nSee or leave the waitlist: {manage_url}\n\n{}",
@@ -72,9 +73,9 @@ pub fn waitlist_offer(
     let lead = format!(
         "A time you were waiting for is free, and we are holding it for you until {until}."
     );
-    let after = "If you do not want it, decline it on the same page so we can offer it to the next person. Either way you stay on the waitlist for other times until you leave it.";
+    let after = "If you do not want it, decline it on the same page so we can offer it to the next person; you stay on the waitlist for other times until you leave it.";
     let text = format!(
-        "Hello {},\n\n{lead}\n\nService: {service}\nWhen: {when} ({})\nWith: {practitioner}\n\nBook it with one tap: {offer_url}\n\n{after}\n\n{}",
+        "Hello {},\n\n{lead}\n\nService: {service}\nWhen: {when} ({})\nWith: {practitioner}\n\nOpen the offer and book it with one tap: {offer_url}\n\n{after}\n\n{}",
         entry.joined_as.name,
         info.timezone,
         signature(clinic)
