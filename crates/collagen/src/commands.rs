@@ -223,11 +223,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     ));
     let refresher = tokio::spawn(refresh_setup(state.clone(), wait_for(stop_rx.clone())));
     let alerts = tokio::spawn(resend_alerts(state.clone(), wait_for(stop_rx.clone())));
+    let waitlist = tokio::spawn(run_waitlist(state.clone(), wait_for(stop_rx.clone())));
     let limits = server_limits(&args);
     tracing::info!(address = %listener.local_addr()?, max_connections = limits.max_connections, "serving");
     web::serve(listener, web::app(state), limits, shutdown_signal()).await?;
     let _ = stop_tx.send(true);
-    let _ = tokio::join!(worker, refresher, alerts);
+    let _ = tokio::join!(worker, refresher, alerts, waitlist);
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -289,6 +290,34 @@ async fn resend_alerts(state: web::AppState, stop: impl std::future::Future<Outp
                     Ok(0) => {}
                     Ok(n) => tracing::info!(alerts = n, "unacknowledged alerts mailed again"),
                     Err(err) => tracing::warn!(error = %err, "could not check for unacknowledged alerts"),
+                }
+            }
+        }
+    }
+}
+
+/// How often the waitlist's offers are expired and free times matched: an offer outlives
+/// its `offer_minutes` by at most this much, and a time freed by new hours waits this long.
+const WAITLIST_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Expires waitlist offers whose time ran out and offers free times to the waitlist. Every
+/// `serve` process runs this; each offer is expired by one of them (a conditional update),
+/// and an entry holds one open offer at a time (a unique index).
+async fn run_waitlist(state: web::AppState, stop: impl std::future::Future<Output = ()>) {
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tokio::time::sleep(WAITLIST_EVERY) => {
+                match state.flows.run_waitlist().await {
+                    Ok(run) if run.expired == 0 && run.offered == 0 && run.lapsed == 0 => {}
+                    Ok(run) => tracing::info!(
+                        expired = run.expired,
+                        offered = run.offered,
+                        lapsed = run.lapsed,
+                        "waitlist offers"
+                    ),
+                    Err(err) => tracing::warn!(error = %err, "could not run the waitlist"),
                 }
             }
         }

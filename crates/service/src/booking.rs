@@ -189,7 +189,12 @@ impl Workflows {
             )
             .await;
         match result {
-            Ok(b) => Ok(b),
+            Ok(b) => {
+                // The old time is free again: offer it to the waitlist.
+                self.offer_freed(booking.start, &booking.practitioner_id)
+                    .await;
+                Ok(b)
+            }
             Err(err) => Err(self
                 .refused(err, &booking.service_id, start, practitioner)
                 .await),
@@ -238,6 +243,7 @@ pub(crate) fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow
     }
 }
 
+/// The engine's placement of `service` at `start` against `holds`, or why not.
 pub(crate) fn place(
     schedule: &scheduling::Schedule,
     service: &scheduling::Service,

@@ -22,6 +22,7 @@ mod screening;
 mod screening_scope;
 mod status;
 mod visits;
+mod waitlist;
 
 pub use booking::Booked;
 pub use courses::{
@@ -47,6 +48,10 @@ pub use refusal::Refusal;
 pub use screening::{Gate, Stored};
 pub use screening_scope::{FACE, Scope, checked_areas, service_areas};
 pub use status::{Approval, Review, StaffStatus};
+pub use waitlist::{
+    DayPart, Joined, WaitlistBody, WaitlistInput, WaitlistRun, offer_path, parse_date, parse_times,
+    waitlist_path,
+};
 pub use visits::{
     Arrival, ConsentDocument, ConsentDocuments, ConsentState, ConsentView, NAME_MAX_CHARS,
     PhotoUse, ScreeningCheck, SessionPlan, SignInput, consent_path, sha256_hex,

@@ -77,6 +77,12 @@ pub enum Refusal {
         "The client has not signed the consent for this treatment yet: they sign it on their manage page or on the clinic's tablet first."
     )]
     ConsentMissing,
+    /// A waitlist offer's time ran out before it was accepted; the time went to the next
+    /// person waiting.
+    #[error(
+        "This offer has expired, so the time was offered to the next person waiting. You are still on the waitlist for other times."
+    )]
+    OfferExpired,
     /// Something failed that the asker cannot fix; logged in full where it is answered.
     #[error("internal error: {0}")]
     Internal(String),

@@ -75,7 +75,8 @@ impl Workflows {
     /// Cancels a booking and releases its time; the client is told by mail.
     pub async fn cancel(&self, booking: &Booking, actor: Actor) -> Result<Booking, Refusal> {
         let clinic = self.clinic();
-        self.store
+        let cancelled = self
+            .store
             .set_booking_status(
                 &booking.id,
                 BookingStatus::Cancelled,
@@ -84,7 +85,11 @@ impl Workflows {
                 |after| vec![compose::cancelled(&clinic, after)],
             )
             .await
-            .map_err(status_refusal)
+            .map_err(status_refusal)?;
+        // The freed time goes to the first client waiting for it.
+        self.offer_freed(cancelled.start, &cancelled.practitioner_id)
+            .await;
+        Ok(cancelled)
     }
 
     /// Confirms or declines a booking held for review and tells the client by mail, with
@@ -121,7 +126,8 @@ impl Workflows {
         } else {
             String::new()
         };
-        self.store
+        let reviewed = self
+            .store
             .set_booking_status(
                 &booking.id,
                 status,
@@ -144,7 +150,13 @@ impl Workflows {
                 },
             )
             .await
-            .map_err(status_refusal)
+            .map_err(status_refusal)?;
+        if !confirmed {
+            // A declined booking gives its time back: offer it to the waitlist.
+            self.offer_freed(reviewed.start, &reviewed.practitioner_id)
+                .await;
+        }
+        Ok(reviewed)
     }
 
     /// Who may confirm a booking held for review: the findings on its screening that the

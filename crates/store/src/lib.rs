@@ -24,6 +24,7 @@ mod sign_in;
 mod staff;
 mod staff_tokens;
 mod two_factor;
+mod waitlist;
 
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditRecord, ChainBreak, ChainCheck, Who};
 pub use backup::{
@@ -43,3 +44,4 @@ pub use sign_in::AttemptCount;
 pub use staff::Staff;
 pub use staff_tokens::{StaffToken, TOKEN_TOUCH_EVERY_S};
 pub use two_factor::TwoFactor;
+pub use waitlist::*;

@@ -80,6 +80,7 @@ impl From<Refusal> for ApiError {
             Refusal::RecordSigned => ProblemKind::RecordSigned,
             Refusal::RecordMissing => ProblemKind::RecordMissing,
             Refusal::ConsentMissing => ProblemKind::ConsentMissing,
+            Refusal::OfferExpired => ProblemKind::OfferExpired,
             Refusal::Internal(err) => return ApiError::internal(err),
         };
         let mut error = ApiError::new(kind, detail);

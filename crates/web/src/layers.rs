@@ -130,7 +130,7 @@ async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
 }
 
 /// Whether answers at `path` are for one person only: the back office, sign-in, and
-/// everything reached by a booking's or a course's manage token.
+/// everything reached by a booking's or a course's manage token or a waitlist token.
 fn is_private(path: &str) -> bool {
     [
         "/admin",
@@ -142,6 +142,8 @@ fn is_private(path: &str) -> bool {
         "/api/v1/admin",
         "/api/v1/bookings",
         "/bookings/",
+        "/waitlist/",
+        "/api/v1/waitlist",
     ]
     .iter()
     .any(|prefix| path == prefix.trim_end_matches('/') || path.starts_with(prefix))

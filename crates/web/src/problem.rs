@@ -23,11 +23,12 @@ pub enum ProblemKind {
     RecordSigned,
     RecordMissing,
     ConsentMissing,
+    OfferExpired,
 }
 
 impl ProblemKind {
     /// Every kind, for the problem index page and the OpenAPI description.
-    pub const ALL: [ProblemKind; 18] = [
+    pub const ALL: [ProblemKind; 19] = [
         Self::MalformedRequest,
         Self::PayloadTooLarge,
         Self::InvalidInput,
@@ -46,6 +47,7 @@ impl ProblemKind {
         Self::RecordSigned,
         Self::RecordMissing,
         Self::ConsentMissing,
+        Self::OfferExpired,
     ];
 
     /// The last segment of the `type` URI.
@@ -69,6 +71,7 @@ impl ProblemKind {
             Self::RecordSigned => "record-signed",
             Self::RecordMissing => "record-missing",
             Self::ConsentMissing => "consent-missing",
+            Self::OfferExpired => "offer-expired",
         }
     }
 
@@ -98,6 +101,7 @@ impl ProblemKind {
             Self::RecordSigned => "The treatment record is signed off",
             Self::RecordMissing => "The treatment has no signed record",
             Self::ConsentMissing => "The client has not signed the consent",
+            Self::OfferExpired => "The waitlist offer has expired",
         }
     }
 
@@ -114,7 +118,8 @@ impl ProblemKind {
             Self::SlotUnavailable
             | Self::InsideCancelWindow
             | Self::BookingClosed
-            | Self::ConsentChanged => StatusCode::CONFLICT,
+            | Self::ConsentChanged
+            | Self::OfferExpired => StatusCode::CONFLICT,
             Self::RecordSigned | Self::RecordMissing | Self::ConsentMissing => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,

@@ -13,7 +13,9 @@ pub use consents::{ConsentError, NewConsent, SignedConsent};
 pub use course::{Course, CourseError, NewCourse, NewCourseSession};
 pub use write::ClientUpdate;
 
-pub(crate) use rows::{BookingRow, SELECT_BOOKING};
+pub(crate) use rows::{
+    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, resource_key, rows_to_holds,
+};
 
 use jiff::Timestamp;
 use scheduling::Hold;

@@ -72,7 +72,7 @@ impl TryFrom<BookingRow> for Booking {
     }
 }
 
-pub(super) fn resource_key(resource: &Resource) -> String {
+pub(crate) fn resource_key(resource: &Resource) -> String {
     match resource {
         Resource::Practitioner(id) => format!("practitioner:{id}"),
         Resource::Room(id) => format!("room:{id}"),
@@ -97,12 +97,12 @@ pub(super) fn hold_from_row(
 
 /// Holds are never longer than a day, so a lower bound on their start keeps overlap
 /// queries on the index.
-pub(super) const LONGEST_HOLD_S: i64 = 86_400;
+pub(crate) const LONGEST_HOLD_S: i64 = 86_400;
 
 /// How far ahead the SQLite holds cache reaches: past any booking horizon a clinic sets.
 pub(super) const CACHE_AHEAD_S: i64 = 800 * 86_400;
 
-pub(super) const SELECT_HOLDS: &str = "SELECT resource, start_at, end_at FROM holds
+pub(crate) const SELECT_HOLDS: &str = "SELECT resource, start_at, end_at FROM holds
     WHERE start_at > $1 AND start_at < $2 AND end_at > $3";
 
 /// One INSERT for all of a booking's holds, in resource order so that concurrent writers
@@ -142,6 +142,6 @@ pub(super) fn insert_holds(
     (sql, rows)
 }
 
-pub(super) fn rows_to_holds(rows: Vec<(String, i64, i64)>) -> Result<Vec<Hold>, StoreError> {
+pub(crate) fn rows_to_holds(rows: Vec<(String, i64, i64)>) -> Result<Vec<Hold>, StoreError> {
     rows.into_iter().map(hold_from_row).collect()
 }

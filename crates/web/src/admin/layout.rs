@@ -23,6 +23,9 @@ pub fn admin_page(
         ("/admin/bookings/new", "New booking"),
         ("/admin/clients", "Clients"),
     ];
+    if session.role != Role::Practitioner {
+        items.push(("/admin/waitlist", "Waitlist"));
+    }
     if session.role.sees_clinical() {
         items.insert(2, ("/admin/review", "Review queue"));
         items.insert(3, ("/admin/alerts", "Aftercare alerts"));

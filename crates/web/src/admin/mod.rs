@@ -23,6 +23,7 @@ mod setup;
 mod staff;
 mod today;
 mod visits;
+mod waitlist;
 
 pub(crate) use bookings::may_see;
 
@@ -104,6 +105,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/admin/bookings/{id}/messages"),
     ("GET", "/admin/audit"),
     ("GET", "/api/v1/admin/audit"),
+    ("GET", "/admin/waitlist"),
+    ("POST", "/admin/waitlist/{id}/offer"),
 ];
 
 /// The routes that show a client's clinical data, each writing an audit entry before it
@@ -245,6 +248,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/admin/audit", get(audit::page))
         .route("/api/v1/admin/audit", get(audit::list_json))
+        .route("/admin/waitlist", get(waitlist::page))
+        .route("/admin/waitlist/{id}/offer", post(waitlist::offer))
         .route("/admin/{*rest}", get(layout::not_found))
         .route("/api/v1/admin/bookings", get(api::bookings))
         .route("/api/v1/admin/bookings/{id}/review", post(api::review))

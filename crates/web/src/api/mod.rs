@@ -8,6 +8,7 @@ pub(crate) mod courses;
 mod openapi;
 pub(crate) mod records;
 mod screening;
+pub(crate) mod waitlist;
 
 use axum::Router;
 use axum::routing::{any, get, post};
@@ -39,6 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/screening/questions", get(screening::questions))
         .route("/screenings", post(screening::create))
         .route("/plans", post(screening::plan))
+        .route("/waitlist", post(waitlist::join))
+        .route("/waitlist/{token}", get(waitlist::show))
+        .route("/waitlist/{token}/leave", post(waitlist::leave))
+        .route("/waitlist/offers/{token}", get(waitlist::offer))
+        .route("/waitlist/offers/{token}/accept", post(waitlist::accept))
+        .route("/waitlist/offers/{token}/decline", post(waitlist::decline))
         .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { ApiError::not_found("API endpoint at this path") })
         .method_not_allowed_fallback(|| async {

@@ -8,9 +8,10 @@ mod plan;
 pub(crate) mod site;
 pub(crate) mod suitability;
 mod unsubscribe;
+mod waitlist;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::state::AppState;
 
@@ -53,6 +54,12 @@ pub fn routes() -> Router<AppState> {
             "/unsubscribe/{token}",
             get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
         )
+        .route("/waitlist", get(waitlist::form).post(waitlist::join))
+        .route("/waitlist/{token}", get(waitlist::entry))
+        .route("/waitlist/{token}/leave", post(waitlist::leave))
+        .route("/waitlist/offers/{token}", get(waitlist::offer))
+        .route("/waitlist/offers/{token}/accept", post(waitlist::accept))
+        .route("/waitlist/offers/{token}/decline", post(waitlist::decline))
         .merge(suitability::routes())
         .route("/plan", get(plan::page))
         .route("/{slug}", get(site::content_page))

@@ -171,6 +171,16 @@ pub(super) fn day_time(state: &AppState, clinic: &ClinicSnapshot, v: &DayTime<'_
             }
         }
         (picker.render())
+        section aria-labelledby="waitlist-title" {
+            h2 #waitlist-title { "No time that suits you, or want an earlier date?" }
+            p { "Join the waitlist: when a time frees up on the days you choose, we email you and hold it for you." }
+            p { a.button.secondary href=(format!("/waitlist{}", query(&[
+                ("service", &service.id),
+                ("practitioner", p),
+                ("screening", screening),
+                ("from", &v.selected.unwrap_or_else(|| clinic.today()).to_string()),
+            ]))) { "Join the waitlist" } }
+        }
     };
     page(
         state,
