@@ -196,6 +196,7 @@ fn alert_mailed_again() {
         created_at: "2027-03-16T15:00:00Z".parse().unwrap(),
         acknowledged_at: None,
         ack_note: None,
+        photo_id: None,
     };
     let mail = compose::alert_again(&clinic(), &alert, "https://clinic.example/admin/alerts");
     assert_eq!(mail.recipient, clinic().setup.clinic.email);

@@ -505,6 +505,7 @@ async fn unacknowledged_alerts_are_mailed_again(engine: Engine) {
                 symptoms: vec!["pus".into()],
                 pain: 5,
                 note: None,
+                photo: None,
             },
             at,
         )

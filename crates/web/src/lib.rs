@@ -8,6 +8,7 @@ mod admin;
 mod api;
 mod assets;
 mod auth;
+mod checkin_upload;
 mod config;
 mod content;
 mod error;
