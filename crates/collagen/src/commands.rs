@@ -216,9 +216,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(web::run_mail_worker(
+    let worker = tokio::spawn(web::run_mail_worker_with(
         store.clone(),
         config.mail.clone(),
+        web::system_clock(),
+        state.flows.quiet_rule(),
         wait_for(stop_rx.clone()),
     ));
     let refresher = tokio::spawn(refresh_setup(state.clone(), wait_for(stop_rx.clone())));

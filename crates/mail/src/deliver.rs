@@ -30,6 +30,17 @@ pub fn system_clock() -> Clock {
     std::sync::Arc::new(jiff::Timestamp::now)
 }
 
+/// When a non-urgent message may go if it would go at the given moment: that moment, or the
+/// end of the clinic's quiet hours it falls in. The rule itself lives with the planner
+/// (`service::out_of_quiet_hours`); the worker asks it again at send time, because a retry
+/// or a worker that was down can move a message into the night.
+pub type QuietRule = std::sync::Arc<dyn Fn(jiff::Timestamp) -> jiff::Timestamp + Send + Sync>;
+
+/// No quiet hours: every message may go at any time.
+pub fn no_quiet_hours() -> QuietRule {
+    std::sync::Arc::new(|at| at)
+}
+
 /// Sends due mail until `shutdown` resolves. Each message is claimed with a lease, sent,
 /// then marked sent, so a crash before delivery retries it and a delivered message is
 /// not claimed again.
@@ -46,6 +57,19 @@ pub async fn run_worker_with_clock(
     store: Store,
     config: MailConfig,
     clock: Clock,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    run_worker_with(store, config, clock, no_quiet_hours(), shutdown).await
+}
+
+/// [`run_worker_with_clock`] holding non-urgent messages (the planned ones) out of the
+/// clinic's quiet hours at send time too: one claimed in them, or a retry that would fall
+/// in them, waits for their end. Mail sent at once (confirmations, alerts) never waits.
+pub async fn run_worker_with(
+    store: Store,
+    config: MailConfig,
+    clock: Clock,
+    quiet: QuietRule,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let transport = match &config {
@@ -67,17 +91,18 @@ pub async fn run_worker_with_clock(
     loop {
         // After a busy pass the next one starts at once: a backlog drains at the
         // transport's pace, not one batch per pause.
-        let pause = match deliver_due(&store, &config, transport.as_ref(), clock()).await {
-            Ok(0) => Duration::from_millis(500),
-            Ok(n) => {
-                tracing::info!(sent = n, "mail delivered");
-                Duration::ZERO
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "mail worker could not read the queue");
-                Duration::from_millis(500)
-            }
-        };
+        let pause =
+            match deliver_due_with(&store, &config, transport.as_ref(), clock(), &quiet).await {
+                Ok(0) => Duration::from_millis(500),
+                Ok(n) => {
+                    tracing::info!(sent = n, "mail delivered");
+                    Duration::ZERO
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "mail worker could not read the queue");
+                    Duration::from_millis(500)
+                }
+            };
         tokio::select! {
             _ = &mut shutdown => return,
             _ = tokio::time::sleep(pause) => {}
@@ -88,16 +113,42 @@ pub async fn run_worker_with_clock(
 /// The e-mail channel's name in the outbox; another transport claims its own channel's rows.
 pub const CHANNEL: &str = "email";
 
-/// Delivers one batch of mail due at `now`; returns how many were sent.
+/// Delivers one batch of mail due at `now`, without quiet hours; returns how many were sent.
 pub async fn deliver_due(
     store: &Store,
     config: &MailConfig,
     transport: Option<&AsyncSmtpTransport<Tokio1Executor>>,
     now: jiff::Timestamp,
 ) -> Result<usize, store::StoreError> {
+    deliver_due_with(store, config, transport, now, &no_quiet_hours()).await
+}
+
+/// Whether a message may wait for the end of quiet hours. Planned messages, and only they,
+/// carry an unsubscribe address (they are optional); everything else is sent at once.
+fn may_wait(mail: &QueuedMail) -> bool {
+    mail.unsubscribe_url.is_some()
+}
+
+/// Delivers one batch of mail due at `now`, holding non-urgent messages out of quiet hours
+/// by `quiet`; returns how many were sent.
+pub async fn deliver_due_with(
+    store: &Store,
+    config: &MailConfig,
+    transport: Option<&AsyncSmtpTransport<Tokio1Executor>>,
+    now: jiff::Timestamp,
+    quiet: &QuietRule,
+) -> Result<usize, store::StoreError> {
     let batch = store.claim_due(now, CHANNEL, 20).await?;
     let mut sent = 0;
     for mail in batch {
+        if may_wait(&mail) {
+            let allowed = quiet(now);
+            if allowed > now {
+                tracing::info!(mail = %mail.id, until = %allowed, "quiet hours: the message waits");
+                store.defer_mail(&mail.id, allowed).await?;
+                continue;
+            }
+        }
         let result = match build_message(&mail, config) {
             Err(err) => Err(err),
             Ok(message) => match (config, transport) {
@@ -120,9 +171,13 @@ pub async fn deliver_due(
             }
             Err(err) => {
                 let backoff = 30 * (1_i64 << mail.attempts.clamp(0, 8));
-                tracing::warn!(mail = %mail.id, attempts = mail.attempts, error = %err, "mail delivery failed; will retry");
+                let mut retry_at = now + jiff::SignedDuration::from_secs(backoff);
+                if may_wait(&mail) {
+                    retry_at = quiet(retry_at);
+                }
+                tracing::warn!(mail = %mail.id, attempts = mail.attempts, error = %err, retry_at = %retry_at, "mail delivery failed; will retry");
                 store
-                    .mark_mail_failed(&mail.id, &err, backoff, MAX_ATTEMPTS)
+                    .mark_mail_failed(&mail.id, &err, retry_at, MAX_ATTEMPTS)
                     .await?;
             }
         }

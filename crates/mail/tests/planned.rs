@@ -3,7 +3,7 @@
 //! alert. A change to any of them shows up here in review.
 
 use jiff::Timestamp;
-use mail::compose::{self, AftercareStep, Links};
+use mail::compose::{self, AftercareStep, Links, MessageTexts};
 use store::{Booking, BookingStatus, Client, Mail};
 
 fn booking() -> Booking {
@@ -56,9 +56,13 @@ fn clinic() -> std::sync::Arc<clinic::ClinicSnapshot> {
     clinic::ClinicSnapshot::new(clinic::demo(), 1)
 }
 
+fn words() -> MessageTexts {
+    MessageTexts::builtin()
+}
+
 #[test]
 fn reminder() {
-    let mail = compose::reminder(&clinic(), &booking(), LINKS, false, None);
+    let mail = compose::reminder(&clinic(), &words(), &booking(), LINKS, false, None);
     assert!(!mail.body_text.contains("antiviral"));
     assert!(!mail.body_text.contains("consent"));
     assert!(!mail.body_text.contains("{{"), "{}", mail.body_text);
@@ -67,7 +71,7 @@ fn reminder() {
 
 #[test]
 fn reminder_after_a_cold_sore_history() {
-    let mail = compose::reminder(&clinic(), &booking(), LINKS, true, None);
+    let mail = compose::reminder(&clinic(), &words(), &booking(), LINKS, true, None);
     assert!(mail.body_text.contains("antiviral"));
     insta::assert_snapshot!(readable(&mail));
 }
@@ -75,7 +79,7 @@ fn reminder_after_a_cold_sore_history() {
 #[test]
 fn reminder_with_the_consent_form() {
     let consent = "https://clinic.example/manage/TOKEN/consent";
-    let mail = compose::reminder(&clinic(), &booking(), LINKS, false, Some(consent));
+    let mail = compose::reminder(&clinic(), &words(), &booking(), LINKS, false, Some(consent));
     assert!(mail.body_text.contains(consent), "{}", mail.body_text);
     assert!(mail.body_html.contains(&format!("href=\"{consent}\"")));
     insta::assert_snapshot!(readable(&mail));
@@ -83,14 +87,21 @@ fn reminder_with_the_consent_form() {
 
 #[test]
 fn same_day_note() {
-    let mail = compose::same_day(&clinic(), &booking(), LINKS);
+    let mail = compose::same_day(&clinic(), &words(), &booking(), LINKS);
     insta::assert_snapshot!(readable(&mail));
 }
 
 #[test]
 fn aftercare_timeline() {
     for step in AftercareStep::ALL {
-        let mail = compose::aftercare_step(&clinic(), &booking(), step, CHECKIN, LINKS.unsubscribe);
+        let mail = compose::aftercare_step(
+            &clinic(),
+            &words(),
+            &booking(),
+            step,
+            CHECKIN,
+            LINKS.unsubscribe,
+        );
         assert!(mail.body_text.contains(CHECKIN), "{step:?}");
         assert!(
             !mail.body_text.contains("{{"),
@@ -108,8 +119,66 @@ fn aftercare_timeline() {
 fn next_session() {
     let date: jiff::civil::Date = "2027-04-12".parse().unwrap();
     let url = "https://clinic.example/book?service=microneedling-face&practitioner=maya-lee&month=2027-04&date=2027-04-12";
-    let mail = compose::next_session(&clinic(), &booking(), date, url, LINKS.unsubscribe);
+    let mail = compose::next_session(
+        &clinic(),
+        &words(),
+        &booking(),
+        date,
+        url,
+        LINKS.unsubscribe,
+    );
     insta::assert_snapshot!(readable(&mail));
+}
+
+/// A clinic's own words: its preparation list, same-day note, an aftercare step with its
+/// own subject, and a next-session paragraph, each figure still filled from the protocol.
+#[test]
+fn the_clinic_s_own_words() {
+    let mut own = words();
+    own.preparation = vec![
+        "Pause retinoids {{fact:retinoid_pause}} before your visit.".into(),
+        "Bring a list of the medicines you take.".into(),
+    ];
+    own.same_day = "Come bare-faced; numbing takes {{fact:numbing}}.".into();
+    let day1 = &mut own.aftercare[1];
+    day1.subject = "Your skin, one day on".into();
+    day1.parts = [
+        "Pinkness is {{normal:redness}}.".into(),
+        "Sunscreen ({{fact:spf}}) every morning.".into(),
+        "Skip the gym today.".into(),
+    ];
+    own.next_session = Some("Our course clients book the same weekday.".into());
+    let snapshot = clinic();
+    let texts = protocol::Placeholders::new(&snapshot.rules, &snapshot.plans);
+    own.check(&texts).expect("the clinic's words are valid");
+    let mails = [
+        compose::reminder(&clinic(), &own, &booking(), LINKS, true, None),
+        compose::same_day(&clinic(), &own, &booking(), LINKS),
+        compose::aftercare_step(
+            &clinic(),
+            &own,
+            &booking(),
+            AftercareStep::Day1,
+            CHECKIN,
+            LINKS.unsubscribe,
+        ),
+        compose::next_session(
+            &clinic(),
+            &own,
+            &booking(),
+            "2027-04-12".parse().unwrap(),
+            "https://clinic.example/book",
+            LINKS.unsubscribe,
+        ),
+    ];
+    for mail in &mails {
+        assert!(!mail.body_text.contains("{{"), "{}", mail.body_text);
+    }
+    // The antiviral line stays the app's, after the clinic's list.
+    assert!(mails[0].body_text.contains("antiviral"));
+    assert!(!mails[0].body_text.contains("Sunbeds"));
+    let all: Vec<String> = mails.iter().map(readable).collect();
+    insta::assert_snapshot!(all.join("\n=====\n"));
 }
 
 #[test]
@@ -128,6 +197,7 @@ fn alert_mailed_again() {
         created_at: "2027-03-16T15:00:00Z".parse().unwrap(),
         acknowledged_at: None,
         ack_note: None,
+        photo_id: None,
     };
     let mail = compose::alert_again(&clinic(), &alert, "https://clinic.example/admin/alerts");
     assert_eq!(mail.recipient, clinic().setup.clinic.email);

@@ -43,8 +43,10 @@ fn before(bencher: divan::Bencher) {
     let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
     let now = Timestamp::now();
     let b = booking(now + SignedDuration::from_hours(24 * 5));
+    let words = mail::compose::MessageTexts::builtin();
     let planner = Planner {
         clinic: &clinic,
+        words: &words,
         now,
         public_url: "https://clinic.example",
         unsubscribe_url: "https://clinic.example/unsubscribe/c-1.0123456789abcdef0123456789abcdef",
@@ -66,8 +68,10 @@ fn after(bencher: divan::Bencher) {
     let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
     let now = Timestamp::now();
     let b = booking(now + SignedDuration::from_hours(24 * 2));
+    let words = mail::compose::MessageTexts::builtin();
     let planner = Planner {
         clinic: &clinic,
+        words: &words,
         now,
         public_url: "https://clinic.example",
         unsubscribe_url: "https://clinic.example/unsubscribe/c-1.0123456789abcdef0123456789abcdef",

@@ -20,12 +20,14 @@ pub const CHECKIN_GAP_S: i64 = 3600;
 /// The longest note a check-in keeps.
 pub const NOTE_MAX_CHARS: usize = 2000;
 
-/// What a client sends: symptom ids, a pain score and an optional note.
+/// What a client sends: symptom ids, a pain score, an optional note and an optional photo
+/// of the skin (its bytes as received; JPEG, PNG or HEIC, at most 10 MB).
 #[derive(Clone, Debug, Default)]
 pub struct CheckinInput {
     pub symptoms: Vec<String>,
     pub pain: i64,
     pub note: Option<String>,
+    pub photo: Option<Vec<u8>>,
 }
 
 /// What a check-in answers: the worst triage, what to do, and the clinic's phone.
@@ -107,6 +109,15 @@ impl Workflows {
         now: Timestamp,
     ) -> Result<CheckinAnswer, Refusal> {
         let input = input.validate()?;
+        // The same gate as a visit photo: the format by its first bytes, the size, and
+        // every piece of metadata (position, device, time) removed before it is kept.
+        let photo = match &input.photo {
+            Some(bytes) => {
+                let (format, clean) = crate::check_photo(bytes)?;
+                Some((format.content_type().to_owned(), clean))
+            }
+            None => None,
+        };
         if token.len() > 128 {
             return Err(Refusal::NotFound {
                 what: "booking for this link",
@@ -126,6 +137,7 @@ impl Workflows {
             note: input.note.clone(),
             triage: triage_name(triage).into(),
             alert: triage != Triage::Expected,
+            photo,
         };
         let alerts_url = format!("{}/admin/alerts", self.public_url);
         let result = self
@@ -213,6 +225,14 @@ impl Workflows {
         })
     }
 
+    /// A check-in photo's content type and bytes: for clinical staff only, with the alert.
+    pub async fn checkin_photo(&self, id: &str) -> Result<(String, Vec<u8>), Refusal> {
+        self.store
+            .checkin_photo(id)
+            .await?
+            .ok_or(Refusal::NotFound { what: "photo" })
+    }
+
     /// Every aftercare alert, unacknowledged first: for clinical staff only.
     pub async fn alerts(&self) -> Result<Vec<Alert>, Refusal> {
         Ok(self.store.alerts(500).await?)
@@ -267,6 +287,7 @@ mod tests {
             symptoms: vec!["pus".into(), "pus".into()],
             pain: 3,
             note: Some("  ".into()),
+            photo: None,
         }
         .validate()
         .unwrap();

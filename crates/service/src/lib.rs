@@ -34,7 +34,7 @@ pub use checkins::{
 pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
 pub use limits::RateLimiter;
 pub use links::{calendar_path, manage_path};
-pub use messages::{Planner, Subscription, out_of_quiet_hours};
+pub use messages::{Planner, Subscription, out_of_quiet_hours, parse_message_texts};
 pub use photos::{
     CAPTION_MAX_CHARS, ImageFormat, MAX_PHOTO_BYTES, PhotoKind, PhotoUpload, StripError,
     check_photo, strip,
@@ -79,6 +79,8 @@ pub struct Workflows {
     booking_limiter: Arc<RateLimiter>,
     /// The consent documents clients sign (the clinic's, or the built-in ones).
     consent: Arc<ConsentDocuments>,
+    /// The planned messages' words (the clinic's, or the built-in ones).
+    message_texts: Arc<mail::compose::MessageTexts>,
     /// The key that signs unsubscribe links, read from the store once.
     signing_key: Arc<OnceLock<String>>,
 }
@@ -102,6 +104,7 @@ impl Workflows {
             public_url: public_url.trim_end_matches('/').into(),
             booking_limiter: Arc::new(RateLimiter::per_hour(bookings_per_hour)),
             consent: Arc::new(ConsentDocuments::builtin()),
+            message_texts: Arc::new(mail::compose::MessageTexts::builtin()),
             signing_key: Arc::new(OnceLock::new()),
         })
     }
@@ -109,6 +112,12 @@ impl Workflows {
     /// The same workflows with the clinic's own consent documents instead of the built-in ones.
     pub fn with_consent_documents(mut self, documents: ConsentDocuments) -> Workflows {
         self.consent = Arc::new(documents);
+        self
+    }
+
+    /// The same workflows with the clinic's own words for the planned messages.
+    pub fn with_message_texts(mut self, texts: mail::compose::MessageTexts) -> Workflows {
+        self.message_texts = Arc::new(texts);
         self
     }
 

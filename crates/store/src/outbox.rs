@@ -210,15 +210,16 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed attempt; after `max_attempts` the message is given up as failed.
+    /// Records a failed attempt, to be tried again at `retry_at`; after `max_attempts` the
+    /// message is given up as failed. The caller picks `retry_at`, so a non-urgent message's
+    /// retry can wait out the clinic's quiet hours.
     pub async fn mark_mail_failed(
         &self,
         id: &str,
         error: &str,
-        retry_in_s: i64,
+        retry_at: Timestamp,
         max_attempts: i64,
     ) -> Result<(), StoreError> {
-        let now = now_s();
         in_write_tx!(self, |tx| {
             sqlx::query(
                 "UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = 0,
@@ -226,8 +227,25 @@ impl Store {
                  WHERE id = $4 AND status = 'pending'",
             )
             .bind(error)
-            .bind(now + retry_in_s)
+            .bind(retry_at.as_second())
             .bind(max_attempts)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Hands a claimed message back unsent, to go at `until`: it was claimed in the
+    /// clinic's quiet hours. The claim's attempt is given back, since nothing was tried.
+    pub async fn defer_mail(&self, id: &str, until: Timestamp) -> Result<(), StoreError> {
+        in_write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE outbox SET next_attempt_at = $1, claimed_until = 0, attempts = attempts - 1
+                 WHERE id = $2 AND status = 'pending'",
+            )
+            .bind(until.as_second())
             .bind(id)
             .execute(&mut *tx)
             .await?;

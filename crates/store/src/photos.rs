@@ -88,7 +88,7 @@ const ORDER: &str = "p.created_at, p.kind DESC, p.id";
 
 /// A photo's id: 256 random bits as hex. It is the only handle to the photo, so it must
 /// not follow from any other id or from the time of upload.
-fn new_photo_id() -> String {
+pub(crate) fn new_photo_id() -> String {
     let bytes: [u8; 32] = rand::rng().random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

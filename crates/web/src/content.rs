@@ -162,6 +162,35 @@ pub fn load_consent(dir: Option<&Path>) -> anyhow::Result<service::ConsentDocume
     service::ConsentDocuments::parse(&files).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// The clinic's words for the planned messages from the content folder's `messages/`; the
+/// built-in words for any message without a file (all of them without the folder). A bad
+/// file stops start-up with an error naming it.
+pub fn load_message_texts(dir: Option<&Path>) -> anyhow::Result<mail::compose::MessageTexts> {
+    let Some(folder) = dir.map(|d| d.join("messages")).filter(|d| d.is_dir()) else {
+        return Ok(mail::compose::MessageTexts::builtin());
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&folder)
+        .with_context(|| format!("reading messages folder {}", folder.display()))?
+    {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        files.push((name, text));
+    }
+    files.sort();
+    service::parse_message_texts(&files)
+        .map_err(|e| anyhow::anyhow!("content folder {}: {e}", folder.display()))
+}
+
 /// Placeholders a page may use besides the protocol's: the clinic's own details.
 const CLINIC_PLACEHOLDERS: [&str; 2] = ["clinic_name", "clinic_phone"];
 
@@ -373,6 +402,43 @@ mod tests {
         let err = load_consent(Some(dir.path())).unwrap_err().to_string();
         assert!(
             err.contains("consent/photos.md") && err.contains("wait:nope"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn message_texts_come_from_the_messages_folder_and_a_bad_one_stops_start_up() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            load_message_texts(Some(dir.path())).unwrap(),
+            mail::compose::MessageTexts::builtin()
+        );
+        std::fs::create_dir(dir.path().join("messages")).unwrap();
+        std::fs::write(
+            dir.path().join("messages/same_day.md"),
+            "+++\n+++\nCome bare-faced; numbing takes {{fact:numbing}}.\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("messages/notes.txt"), "not a message").unwrap();
+        let texts = load_message_texts(Some(dir.path())).unwrap();
+        assert_eq!(
+            texts.same_day,
+            "Come bare-faced; numbing takes {{fact:numbing}}."
+        );
+        assert_eq!(
+            texts.preparation,
+            mail::compose::MessageTexts::builtin().preparation
+        );
+        std::fs::write(
+            dir.path().join("messages/aftercare-day3.md"),
+            "Flaking is {{normal:flakes}}.\n\nMoisturise.\n\nNo picking.\n",
+        )
+        .unwrap();
+        let err = load_message_texts(Some(dir.path()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("messages/aftercare-day3.md") && err.contains("normal:flakes"),
             "{err}"
         );
     }

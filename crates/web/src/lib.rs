@@ -9,6 +9,7 @@ mod api;
 mod assets;
 mod audit;
 mod auth;
+mod checkin_upload;
 mod config;
 mod content;
 mod error;
@@ -28,7 +29,10 @@ pub use auth::password::{hash as hash_password, weakness as password_weakness};
 /// The authenticator arithmetic (RFC 6238), for tools and tests that act as a phone.
 pub use auth::totp;
 pub use config::Config;
-pub use mail::{MailConfig, run_worker as run_mail_worker};
+pub use mail::{
+    MailConfig, run_worker as run_mail_worker, run_worker_with as run_mail_worker_with,
+    system_clock,
+};
 pub use server::{ServerLimits, raise_open_file_limit, serve};
 pub use state::AppState;
 

@@ -25,10 +25,12 @@ impl AppState {
     pub async fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
         let content = Content::load(config.content_dir.as_deref())?;
         let consent = crate::content::load_consent(config.content_dir.as_deref())?;
+        let words = crate::content::load_message_texts(config.content_dir.as_deref())?;
         let flows = Workflows::new(store.clone(), &config.public_url, config.bookings_per_hour)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?
-            .with_consent_documents(consent);
+            .with_consent_documents(consent)
+            .with_message_texts(words);
         Ok(AppState {
             flows,
             store,

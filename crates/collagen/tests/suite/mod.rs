@@ -145,6 +145,21 @@ impl Database {
         }
     }
 
+    /// Runs one statement both engines read alike; returns the rows it touched.
+    pub async fn execute(&self, sql: &str) -> u64 {
+        if self.is_postgres() {
+            let pool = sqlx::PgPool::connect(&self.url).await.expect("connect");
+            let n = sqlx::query(sql).execute(&pool).await.expect(sql);
+            pool.close().await;
+            n.rows_affected()
+        } else {
+            let pool = sqlx::SqlitePool::connect(&self.url).await.expect("connect");
+            let n = sqlx::query(sql).execute(&pool).await.expect(sql);
+            pool.close().await;
+            n.rows_affected()
+        }
+    }
+
     /// Rows of two text columns, by SQL both engines read alike.
     pub async fn pairs(&self, sql: &str) -> Vec<(String, String)> {
         if self.is_postgres() {
@@ -206,6 +221,16 @@ impl Server {
     /// Starts `collagen serve` on a random loopback port with the demo clinic (loaded on an
     /// empty database) and no booking limit, and waits until `/healthz` answers 200.
     pub async fn start(data_dir: &Path, database: &Database, name: &str) -> Server {
+        Server::start_with(data_dir, database, name, &[]).await
+    }
+
+    /// [`Server::start`] with more flags, e.g. `--smtp-url`.
+    pub async fn start_with(
+        data_dir: &Path,
+        database: &Database,
+        name: &str,
+        extra: &[&str],
+    ) -> Server {
         std::fs::create_dir_all(data_dir).unwrap();
         let log = data_dir.join(format!("{name}.log"));
         let log_file = std::fs::OpenOptions::new()
@@ -224,6 +249,7 @@ impl Server {
             ])
             .arg("--data-dir")
             .arg(data_dir)
+            .args(extra)
             .env("RUST_LOG", "warn,collagen=info")
             .env_remove("COLLAGEN_LOG_FORMAT")
             .env_remove("COLLAGEN_CLINIC")

@@ -12,12 +12,14 @@ mod course;
 mod planned;
 mod recall;
 mod waitlist;
+mod texts;
 
 pub use alert_again::alert_again;
 pub use course::course_booked;
 pub use planned::{AftercareStep, Links, aftercare_step, next_session, reminder, same_day};
 pub use recall::recall;
 pub use waitlist::{waitlist_joined, waitlist_offer};
+pub use texts::{AftercareText, MessageTexts};
 
 /// Preparation advice, from section 3 of the clinical reference. Every figure is a
 /// placeholder filled from the protocol's data, so the mail says what the pages say.

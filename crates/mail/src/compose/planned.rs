@@ -6,7 +6,8 @@ use clinic::{ClinicSnapshot, format_local};
 use maud::{Markup, html};
 use store::{Booking, Mail};
 
-use super::{EMERGENCY_LEAD, OUT_OF_HOURS, PREPARATION, aftercare, details, fill};
+use super::texts::MessageTexts;
+use super::{EMERGENCY_LEAD, OUT_OF_HOURS, aftercare, details, fill};
 
 /// Where a planned message sends the client.
 #[derive(Clone, Copy, Debug)]
@@ -18,10 +19,10 @@ pub struct Links<'a> {
 }
 
 /// For a client whose screening found a history of cold sores (§2: herpes simplex).
-const ANTIVIRAL: &str = "Your screening mentioned cold sores. If your practitioner agreed a course of antiviral medicine with you, take it as prescribed: it usually starts {{fact:antiviral_lead}} before treatment ([21], [40]).";
+pub(super) const ANTIVIRAL: &str = "Your screening mentioned cold sores. If your practitioner agreed a course of antiviral medicine with you, take it as prescribed: it usually starts {{fact:antiviral_lead}} before treatment ([21], [40]).";
 /// The reminder says plainly that tanning counts as sun (§3: no sun before treatment).
-const TANNING: &str = "Sunbeds and tanning count as sun exposure: none for {{fact:sun_before}} before either (clinic practice; [40]).";
-const SAME_DAY: &str = "Please arrive without make-up. We start with a numbing cream, which takes {{fact:numbing}} to work ([6]), so the first part of your visit is for that.";
+pub(super) const TANNING: &str = "Sunbeds and tanning count as sun exposure: none for {{fact:sun_before}} before either (clinic practice; [40]).";
+pub(super) const SAME_DAY: &str = "Please arrive without make-up. We start with a numbing cream, which takes {{fact:numbing}} to work ([6]), so the first part of your visit is for that.";
 
 /// One step of the aftercare timeline (§4), each sent at its own moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +51,17 @@ impl AftercareStep {
         }
     }
 
-    fn subject(self) -> &'static str {
+    /// The name of the clinic's file for this step under `messages/`, without `.md`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Evening => "aftercare-evening",
+            Self::Day1 => "aftercare-day1",
+            Self::Day3 => "aftercare-day3",
+            Self::Day7 => "aftercare-day7",
+        }
+    }
+
+    pub(super) fn subject(self) -> &'static str {
         match self {
             Self::Evening => "This evening: caring for your skin after treatment",
             Self::Day1 => "The day after your treatment",
@@ -155,6 +166,7 @@ const CONSENT_LEAD: &str = "We ask every client to read and sign our consent for
 /// for a treatment the clinic wants consent for, the consent page (`consent_url`).
 pub fn reminder(
     clinic: &ClinicSnapshot,
+    words: &MessageTexts,
     booking: &Booking,
     links: Links<'_>,
     cold_sores: bool,
@@ -163,8 +175,7 @@ pub fn reminder(
     let d = details(clinic, booking);
     let info = &clinic.setup.clinic;
     let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
-    let mut preparation: Vec<String> = PREPARATION.iter().map(|p| fill(p, &texts)).collect();
-    preparation.insert(2, fill(TANNING, &texts));
+    let mut preparation: Vec<String> = words.preparation.iter().map(|p| fill(p, &texts)).collect();
     if cold_sores {
         preparation.push(fill(ANTIVIRAL, &texts));
     }
@@ -208,7 +219,12 @@ pub fn reminder(
 }
 
 /// The short note on the morning of the appointment.
-pub fn same_day(clinic: &ClinicSnapshot, booking: &Booking, links: Links<'_>) -> Mail {
+pub fn same_day(
+    clinic: &ClinicSnapshot,
+    words: &MessageTexts,
+    booking: &Booking,
+    links: Links<'_>,
+) -> Mail {
     let d = details(clinic, booking);
     let info = &clinic.setup.clinic;
     let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
@@ -221,7 +237,7 @@ pub fn same_day(clinic: &ClinicSnapshot, booking: &Booking, links: Links<'_>) ->
         "See you today at {time} for your {} with {}, at {}.",
         d.service, d.practitioner, info.address
     );
-    let arrive = fill(SAME_DAY, &texts);
+    let arrive = fill(&words.same_day, &texts);
     let text = format!(
         "{lead}\n\n{arrive}\n\nRunning late or unwell? Call us on {}. Your booking: {}\n",
         info.phone, links.manage
@@ -244,13 +260,15 @@ pub fn same_day(clinic: &ClinicSnapshot, booking: &Booking, links: Links<'_>) ->
 /// One step of the aftercare timeline, with a link to the healing check-in.
 pub fn aftercare_step(
     clinic: &ClinicSnapshot,
+    words: &MessageTexts,
     booking: &Booking,
     step: AftercareStep,
     checkin_url: &str,
     unsubscribe: &str,
 ) -> Mail {
     let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
-    let [normal, todo, avoid] = step.texts().map(|t| fill(t, &texts));
+    let words = words.aftercare(step);
+    let [normal, todo, avoid] = words.parts.each_ref().map(|t| fill(t, &texts));
     let ask = "How is your skin today? Tell us in a minute, and we will say at once whether it is part of normal healing:";
     let flags = red_flags(clinic);
     let text = format!(
@@ -268,7 +286,7 @@ pub fn aftercare_step(
         clinic,
         booking,
         "aftercare",
-        step.subject().to_owned(),
+        fill(&words.subject, &texts),
         Section { text, html },
         unsubscribe,
     )
@@ -278,6 +296,7 @@ pub fn aftercare_step(
 /// practitioner and week.
 pub fn next_session(
     clinic: &ClinicSnapshot,
+    words: &MessageTexts,
     booking: &Booking,
     due: jiff::civil::Date,
     book_url: &str,
@@ -289,12 +308,19 @@ pub fn next_session(
         "Your course of {} is ready for its next session: the week of {week} keeps to the interval your plan asks for.",
         d.service
     );
-    let text = format!(
-        "{lead}\n\nBook it with {} here: {book_url}\n",
+    let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
+    let note = words.next_session.as_deref().map(|n| fill(n, &texts));
+    let mut text = format!("{lead}\n\n");
+    if let Some(note) = &note {
+        text.push_str(&format!("{note}\n\n"));
+    }
+    text.push_str(&format!(
+        "Book it with {} here: {book_url}\n",
         d.practitioner
-    );
+    ));
     let html = html! {
         p { (lead) }
+        @if let Some(note) = &note { p { (note) } }
         p { a href=(book_url) { "Book your next session with " (d.practitioner) } }
     };
     frame(
@@ -316,18 +342,6 @@ mod tests {
     fn templates_take_every_figure_from_the_protocol() {
         let clinic = ClinicSnapshot::new(clinic::demo(), 1);
         let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
-        let templates = AftercareStep::ALL
-            .iter()
-            .flat_map(|s| s.texts())
-            .chain([ANTIVIRAL, TANNING, SAME_DAY]);
-        for template in templates {
-            let written = protocol::written_clinical_numbers(template);
-            assert!(written.is_empty(), "{template}: {written:?}");
-            for name in protocol::placeholder_names(template) {
-                texts
-                    .resolve(name)
-                    .unwrap_or_else(|e| panic!("{template}: {e}"));
-            }
-        }
+        MessageTexts::builtin().check(&texts).unwrap();
     }
 }

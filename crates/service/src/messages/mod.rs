@@ -9,10 +9,12 @@
 
 mod plan;
 mod quiet;
+mod texts;
 mod unsubscribe;
 
 pub use plan::Planner;
 pub use quiet::out_of_quiet_hours;
+pub use texts::parse_message_texts;
 
 use jiff::Timestamp;
 use store::{Booking, BookingMessage, Mail};
@@ -77,6 +79,7 @@ impl Workflows {
         let unsubscribe = self.unsubscribe_url(&ctx.key, &booking.client.id);
         Planner {
             clinic: &clinic,
+            words: &self.message_texts,
             now: Timestamp::now(),
             public_url: &self.public_url,
             unsubscribe_url: &unsubscribe,
@@ -91,6 +94,7 @@ impl Workflows {
         let checkin_url = format!("{}{}/checkin", self.public_url, manage_path(token));
         Planner {
             clinic: &clinic,
+            words: &self.message_texts,
             now: Timestamp::now(),
             public_url: &self.public_url,
             unsubscribe_url: &unsubscribe,

@@ -24,6 +24,8 @@ const EVENING_AT: Time = jiff::civil::time(19, 0, 0, 0);
 /// What the planner needs besides the booking.
 pub struct Planner<'a> {
     pub clinic: &'a ClinicSnapshot,
+    /// The messages' words: the clinic's own, or the built-in ones.
+    pub words: &'a compose::MessageTexts,
     pub now: Timestamp,
     /// The site's address, for the booking link of the next-session note.
     pub public_url: &'a str,
@@ -59,6 +61,7 @@ impl Planner<'_> {
             out.push(self.planned(
                 compose::reminder(
                     self.clinic,
+                    self.words,
                     booking,
                     links,
                     cold_sores,
@@ -71,7 +74,10 @@ impl Planner<'_> {
             booking.start - SAME_DAY_BEFORE,
             booking.start - SAME_DAY_LAST,
         ) {
-            out.push(self.planned(compose::same_day(self.clinic, booking, links), plan));
+            out.push(self.planned(
+                compose::same_day(self.clinic, self.words, booking, links),
+                plan,
+            ));
         }
         out
     }
@@ -114,6 +120,7 @@ impl Planner<'_> {
             };
             let mail = compose::aftercare_step(
                 self.clinic,
+                self.words,
                 booking,
                 step,
                 checkin_url,
@@ -146,6 +153,7 @@ impl Planner<'_> {
                 );
                 let mail = compose::next_session(
                     self.clinic,
+                    self.words,
                     booking,
                     next,
                     &book_url,
@@ -230,8 +238,10 @@ mod tests {
         setup.visits.require_consent = require_consent;
         let clinic = ClinicSnapshot::new(setup, 1);
         let now: Timestamp = "2027-03-01T15:00:00Z".parse().unwrap();
+        let words = compose::MessageTexts::builtin();
         let planner = Planner {
             clinic: &clinic,
+            words: &words,
             now,
             public_url: "https://clinic.example",
             unsubscribe_url: "https://clinic.example/unsubscribe/x",

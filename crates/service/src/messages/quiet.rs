@@ -1,8 +1,24 @@
-//! Quiet hours: a message that falls due in the clinic's quiet window waits for its end.
+//! Quiet hours: a message that falls due in the clinic's quiet window waits for its end,
+//! when it is planned and again when the worker would send it (a retry, or a worker that
+//! was down, can move it into the night).
 
 use clinic::QuietHours;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+
+use crate::Workflows;
+
+impl Workflows {
+    /// The quiet-hours rule for the mail worker, read from the clinic's current setup at
+    /// each use, so a changed `[messages] quiet_hours` or zone applies without a restart.
+    pub fn quiet_rule(&self) -> mail::QuietRule {
+        let flows = self.clone();
+        std::sync::Arc::new(move |at| {
+            let clinic = flows.clinic();
+            out_of_quiet_hours(at, &clinic.timezone, clinic.setup.messages.quiet_window())
+        })
+    }
+}
 
 /// `at`, or the end of the quiet window it falls in, in the clinic's zone. The end is a
 /// wall-clock time, so it stays 08:00 across a DST change; an end that falls in a spring

@@ -26,6 +26,7 @@ fn checkin(symptoms: &[&str]) -> CheckinInput {
         symptoms: symptoms.iter().map(|s| s.to_string()).collect(),
         pain: 4,
         note: Some("Since this morning".into()),
+        photo: None,
     }
 }
 
@@ -247,7 +248,70 @@ async fn simultaneous_checkins_take_one(engine: Engine) {
     assert_eq!(alert_mail(&h.store, &b.booking.id).await.len(), 1);
 }
 
+/// A JPEG carrying a GPS position in its Exif block, and the same picture without it.
+fn jpeg_with_position() -> (Vec<u8>, Vec<u8>) {
+    let segment = |marker: u8, payload: &[u8]| {
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(payload);
+        s
+    };
+    let mut picture = segment(0xDB, &[3; 65]);
+    picture.extend(segment(0xC0, &[8, 0, 8, 0, 8, 1, 1, 0x11, 0]));
+    picture.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+    picture.extend([0x42, 0xFF, 0x00, 0x43]);
+    let mut sent = vec![0xFF, 0xD8];
+    sent.extend(segment(0xE1, b"Exif\0\0MM\0*GPSLatitude 40.7N"));
+    sent.extend(&picture);
+    sent.extend([0xFF, 0xD9]);
+    let mut clean = vec![0xFF, 0xD8];
+    clean.extend(&picture);
+    clean.extend([0xFF, 0xD9]);
+    (sent, clean)
+}
+
+/// A check-in's photo is kept without its metadata and shown with the alert; one too
+/// large or not a photo is refused on the `photo` field and writes nothing.
+async fn a_checkin_photo_is_kept_clean_with_its_alert(engine: Engine) {
+    let h = harness(engine, 0).await;
+    let b = booked(&h, "pic@example.com").await;
+    let at = b.booking.start + SignedDuration::from_hours(26);
+    let (sent, clean) = jpeg_with_position();
+    for (bytes, why) in [
+        (vec![0xFF; service::MAX_PHOTO_BYTES + 1], "too large"),
+        (b"GIF89a not a photo".to_vec(), "not a photo"),
+    ] {
+        let mut input = checkin(&["pus"]);
+        input.photo = Some(bytes);
+        let refused = h.flows.check_in(&b.manage_token, input, at).await;
+        assert!(
+            matches!(refused, Err(Refusal::Invalid { ref field, .. }) if field == "photo"),
+            "{why}: {refused:?}"
+        );
+    }
+    assert_eq!(h.store.checkin_count(&b.booking.id).await.unwrap(), 0);
+    let mut input = checkin(&["pus"]);
+    input.photo = Some(sent);
+    h.flows
+        .check_in(&b.manage_token, input, at)
+        .await
+        .expect("check-in with a photo");
+    let alerts = h.flows.alerts().await.unwrap();
+    let id = alerts[0]
+        .photo_id
+        .clone()
+        .expect("the alert shows the photo");
+    let (content_type, bytes) = h.flows.checkin_photo(&id).await.unwrap();
+    assert_eq!(content_type, "image/jpeg");
+    assert_eq!(bytes, clean, "stored without the Exif block");
+    assert!(matches!(
+        h.flows.checkin_photo("nope").await,
+        Err(Refusal::NotFound { .. })
+    ));
+}
+
 on_both_engines!(
+    a_checkin_photo_is_kept_clean_with_its_alert,
     pus_raises_an_alert_with_mail_to_the_clinic,
     breathing_trouble_is_an_emergency,
     expected_symptoms_raise_no_alert,

@@ -323,6 +323,88 @@ async fn each_message_goes_once_at_its_time(engine: Engine) {
     );
 }
 
+/// Quiet hours hold at send time too, with a clock the test sets: a planned message whose
+/// retry would fall in them, or that a worker first claims in them (it was down), waits for
+/// their end; the confirmations, sent at once, never wait.
+async fn quiet_hours_hold_retries_and_late_deliveries(engine: Engine) {
+    let h = harness(engine, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let from = "Clinic <clinic@example.com>".to_owned();
+    let good = MailConfig::Outbox {
+        dir: dir.path().join("out"),
+        from: from.clone(),
+    };
+    std::fs::create_dir_all(dir.path().join("out")).unwrap();
+    // A file where the folder should be: every write fails, as an SMTP outage would.
+    std::fs::write(dir.path().join("file"), "").unwrap();
+    let broken = MailConfig::Outbox {
+        dir: dir.path().join("file"),
+        from,
+    };
+    let quiet = h.flows.quiet_rule();
+    let a = h
+        .flows
+        .book(
+            consultation(local(&h, 5, 11), "maya-lee", "quiet-a@example.com"),
+            Actor::Client,
+        )
+        .await
+        .expect("booking");
+    let b = h
+        .flows
+        .book(
+            consultation(local(&h, 6, 11), "maya-lee", "quiet-b@example.com"),
+            Actor::Client,
+        )
+        .await
+        .expect("booking");
+    let ids = [a.booking.id.clone(), b.booking.id.clone()];
+    let status = async |booking: &str, kind: &str| {
+        h.flows
+            .booking_messages(booking)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.kind == kind)
+            .unwrap_or_else(|| panic!("{kind} of {booking}"))
+            .status
+    };
+    let deliver = async |config: &MailConfig, at: Timestamp| {
+        mail::deliver::deliver_due_with(&h.store, config, None, at, &quiet)
+            .await
+            .unwrap()
+    };
+    let second = SignedDuration::from_secs(1);
+
+    // 20:59:30 on A's reminder day: everything due fails; the retries are a minute away.
+    assert_eq!(
+        deliver(&broken, local(&h, 3, 21) - SignedDuration::from_secs(30)).await,
+        0
+    );
+    assert_eq!(status(&ids[0], "reminder").await, "planned");
+    // 21:01: the confirmations go again; the reminder's retry waits for 08:00.
+    assert_eq!(deliver(&good, local(&h, 3, 21) + 60 * second).await, 2);
+    assert_eq!(status(&ids[0], "booked").await, "sent");
+    assert_eq!(status(&ids[1], "booked").await, "sent");
+    assert_eq!(status(&ids[0], "reminder").await, "planned");
+    assert_eq!(deliver(&good, local(&h, 4, 8) - second).await, 0);
+    assert_eq!(deliver(&good, local(&h, 4, 8)).await, 1);
+    assert_eq!(status(&ids[0], "reminder").await, "sent");
+
+    // B's reminder fell due at 11:00, but the first worker to see it runs at 23:00.
+    assert_eq!(deliver(&good, local(&h, 4, 23)).await, 0);
+    assert_eq!(status(&ids[1], "reminder").await, "planned");
+    assert_eq!(deliver(&good, local(&h, 5, 8) - second).await, 0);
+    // 08:00: B's reminder and A's same-day note (planned for 08:00) go.
+    assert_eq!(deliver(&good, local(&h, 5, 8)).await, 2);
+    assert_eq!(status(&ids[1], "reminder").await, "sent");
+    assert_eq!(status(&ids[0], "same_day").await, "sent");
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("out")).unwrap().count(),
+        5
+    );
+}
+
 /// A planned message for a booking that no longer stands, or past its moment, is skipped
 /// at send time; so is an optional one after the client unsubscribed.
 async fn what_no_longer_stands_is_skipped(engine: Engine) {
@@ -422,6 +504,7 @@ async fn unacknowledged_alerts_are_mailed_again(engine: Engine) {
                 symptoms: vec!["pus".into()],
                 pain: 5,
                 note: None,
+                photo: None,
             },
             at,
         )
@@ -470,6 +553,7 @@ on_both_engines!(
     moving_replans_and_cancelling_withdraws,
     completing_a_treatment_plans_aftercare,
     each_message_goes_once_at_its_time,
+    quiet_hours_hold_retries_and_late_deliveries,
     what_no_longer_stands_is_skipped,
     unacknowledged_alerts_are_mailed_again,
 );

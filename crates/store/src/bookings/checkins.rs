@@ -20,6 +20,8 @@ pub struct NewCheckin {
     pub triage: String,
     /// Whether the check-in raises an alert for the clinic.
     pub alert: bool,
+    /// A photo of the skin, metadata already stripped: (content type, bytes).
+    pub photo: Option<(String, Vec<u8>)>,
 }
 
 /// Why a check-in was not written.
@@ -60,6 +62,8 @@ pub struct Alert {
     pub created_at: Timestamp,
     pub acknowledged_at: Option<Timestamp>,
     pub ack_note: Option<String>,
+    /// The check-in's photo, if the client added one: its id for `Store::checkin_photo`.
+    pub photo_id: Option<String>,
 }
 
 /// What acknowledging an alert did.
@@ -85,14 +89,16 @@ pub(crate) struct AlertRow {
     created_at: i64,
     acknowledged_at: Option<i64>,
     ack_note: Option<String>,
+    photo_id: Option<String>,
 }
 
 pub(crate) const SELECT_ALERTS: &str =
     "SELECT a.id, a.booking_id, b.reference, c.id AS client_id, c.name AS client_name,
         c.phone AS client_phone, a.triage, k.symptoms, k.pain, k.note, a.created_at,
-        a.acknowledged_at, a.ack_note
+        a.acknowledged_at, a.ack_note, p.id AS photo_id
     FROM checkin_alerts a JOIN checkins k ON k.id = a.checkin_id
-        JOIN bookings b ON b.id = a.booking_id JOIN clients c ON c.id = b.client_id";
+        JOIN bookings b ON b.id = a.booking_id JOIN clients c ON c.id = b.client_id
+        LEFT JOIN checkin_photos p ON p.checkin_id = k.id";
 
 /// Symptom ids are `[a-z_]`, so a comma joins them without quoting.
 fn join_ids(ids: &[String]) -> String {
@@ -122,6 +128,7 @@ impl TryFrom<AlertRow> for Alert {
             pain: r.pain,
             note: r.note,
             ack_note: r.ack_note,
+            photo_id: r.photo_id,
         })
     }
 }
@@ -186,6 +193,22 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            if let Some((content_type, bytes)) = &checkin.photo {
+                sqlx::query(
+                    "INSERT INTO checkin_photos (id, checkin_id, booking_id, content_type, bytes,
+                        size, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(crate::photos::new_photo_id())
+                .bind(&checkin_id)
+                .bind(&booking.id)
+                .bind(content_type)
+                .bind(bytes)
+                .bind(bytes.len() as i64)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
             if checkin.alert {
                 sqlx::query(
                     "INSERT INTO checkin_alerts (id, checkin_id, booking_id, triage, created_at)
@@ -217,6 +240,16 @@ impl Store {
                 .await
         })?;
         Ok(n)
+    }
+
+    /// A check-in photo's content type and bytes, if the id names one.
+    pub async fn checkin_photo(&self, id: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        Ok(on_read!(self, |pool| {
+            sqlx::query_as("SELECT content_type, bytes FROM checkin_photos WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })?)
     }
 
     /// Every alert, unacknowledged first, then newest first (at most `limit`).

@@ -32,6 +32,7 @@ fn alert_json(state: &AppState, a: &Alert) -> Value {
         "created_at": at(a.created_at),
         "acknowledged_at": a.acknowledged_at.map(at),
         "ack_note": a.ack_note,
+        "photo": a.photo_id.as_deref().map(super::checkin_photos::checkin_photo_url),
     })
 }
 
@@ -133,6 +134,12 @@ async fn render(
                 } }
                 p { "Pain: " (a.pain) " out of 10" }
                 @if let Some(note) = &a.note { p { "Client's note: " (note) } }
+                @if let Some(photo) = &a.photo_id {
+                    @let url = super::checkin_photos::checkin_photo_url(photo);
+                    p { a href=(url) {
+                        img src=(url) alt={"The photo " (a.client_name) " sent with this check-in"} width="240";
+                    } }
+                }
                 @if let Some(at) = a.acknowledged_at {
                     p { "Acknowledged " (when(at)) ": " (a.ack_note.as_deref().unwrap_or("")) }
                 } @else {

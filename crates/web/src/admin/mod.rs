@@ -9,6 +9,7 @@ mod api;
 mod audit;
 mod bookings;
 mod calendar;
+mod checkin_photos;
 mod clients;
 mod booked_courses;
 mod course;
@@ -16,7 +17,7 @@ mod layout;
 mod login;
 mod login_code;
 mod messages;
-mod photos;
+pub(crate) mod photos;
 mod records;
 mod review;
 mod setup;
@@ -44,6 +45,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/review"),
     ("GET", "/admin/alerts"),
     ("POST", "/admin/alerts/{id}/ack"),
+    ("GET", "/admin/checkin-photos/{id}"),
     ("GET", "/admin/bookings/new"),
     ("POST", "/admin/bookings"),
     ("GET", "/admin/bookings/{id}"),
@@ -137,6 +139,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/review", get(review::page))
         .route("/admin/alerts", get(alerts::page))
         .route("/admin/alerts/{id}/ack", post(alerts::ack))
+        .route("/admin/checkin-photos/{id}", get(checkin_photos::show))
         .route("/admin/bookings/new", get(bookings::new_form))
         .route("/admin/bookings", post(bookings::create))
         .route("/admin/bookings/{id}", get(bookings::show))

@@ -128,7 +128,7 @@ async fn read_upload(mut multipart: Multipart) -> (PhotoUpload, Option<Refusal>)
 }
 
 /// Up to `limit` bytes of a field; the rest is read and dropped.
-async fn read_field(mut field: Field<'_>, limit: usize) -> Result<Vec<u8>, StatusCode> {
+pub(crate) async fn read_field(mut field: Field<'_>, limit: usize) -> Result<Vec<u8>, StatusCode> {
     let mut kept = Vec::new();
     loop {
         match field.chunk().await {
@@ -143,7 +143,7 @@ async fn read_field(mut field: Field<'_>, limit: usize) -> Result<Vec<u8>, Statu
 }
 
 /// Why an upload could not be read: too large, or broken off.
-fn unreadable(status: StatusCode) -> Refusal {
+pub(crate) fn unreadable(status: StatusCode) -> Refusal {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         Refusal::invalid(
             "photo",

@@ -1,7 +1,7 @@
 //! `/checkin/symptoms` and `/bookings/{token}/checkins`: a client's healing check-in.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -37,19 +37,41 @@ pub struct CheckinBody {
     note: Option<String>,
 }
 
-/// `POST /bookings/{token}/checkins`: records a check-in and says what to do.
+/// `POST /bookings/{token}/checkins`: records a check-in and says what to do. The body is
+/// JSON, or `multipart/form-data` with the same fields and an optional `photo` file.
 pub async fn create(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    JsonBody(body): JsonBody<CheckinBody>,
+    request: Request,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let pain = body
-        .pain
-        .ok_or_else(|| ApiError::invalid("pain", "Give a pain score from 0 to 10."))?;
-    let input = CheckinInput {
-        symptoms: body.symptoms.unwrap_or_default(),
-        pain,
-        note: body.note,
+    let input = if crate::checkin_upload::is_multipart(request.headers()) {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
+        let (fields, broken) = crate::checkin_upload::read(multipart).await;
+        if let Some(refusal) = broken {
+            return Err(refusal.into());
+        }
+        let pain = fields.pain.trim().parse().map_err(|_| {
+            ApiError::invalid("pain", "Give a pain score: a whole number from 0 to 10.")
+        })?;
+        CheckinInput {
+            symptoms: fields.symptoms,
+            pain,
+            note: Some(fields.note),
+            photo: fields.photo,
+        }
+    } else {
+        let JsonBody(body) = JsonBody::<CheckinBody>::from_request(request, &state).await?;
+        let pain = body
+            .pain
+            .ok_or_else(|| ApiError::invalid("pain", "Give a pain score from 0 to 10."))?;
+        CheckinInput {
+            symptoms: body.symptoms.unwrap_or_default(),
+            pain,
+            note: body.note,
+            photo: None,
+        }
     };
     let answer = state
         .flows

@@ -29,7 +29,12 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings/{token}/cancel", post(bookings::cancel))
         .route("/bookings/{token}/reschedule", post(bookings::reschedule))
         .route("/bookings/{token}/calendar.ics", get(bookings::calendar))
-        .route("/bookings/{token}/checkins", post(checkins::create))
+        .route(
+            "/bookings/{token}/checkins",
+            post(checkins::create).layer(axum::extract::DefaultBodyLimit::max(
+                crate::admin::photos::UPLOAD_BODY_LIMIT,
+            )),
+        )
         .route(
             "/bookings/{token}/consent",
             get(consent::documents).post(consent::sign),

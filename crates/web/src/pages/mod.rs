@@ -36,7 +36,11 @@ pub fn routes() -> Router<AppState> {
         .route("/manage/{token}", get(manage::show))
         .route(
             "/manage/{token}/checkin",
-            get(manage::checkin::form).post(manage::checkin::submit),
+            get(manage::checkin::form)
+                .post(manage::checkin::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::admin::photos::UPLOAD_BODY_LIMIT,
+                )),
         )
         .route(
             "/manage/{token}/consent",

@@ -147,6 +147,7 @@ fn is_review(method: &str, path: &str) -> bool {
         || path.contains("/record")
         || path.contains("/recall")
         || path.contains("/photos")
+        || path.contains("/checkin-photos/")
         || (method == "GET" && path == "/admin/review")
         || (method == "POST"
             && (path == "/admin/bookings/{id}/review"
@@ -201,6 +202,7 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("GET", "/admin/bookings/{id}/photos"),
     ("POST", "/admin/bookings/{id}/photos"),
     ("GET", "/admin/photos/{id}"),
+    ("GET", "/admin/checkin-photos/{id}"),
     ("GET", "/admin/account"),
     ("POST", "/admin/account/sessions/{id}/end"),
     ("POST", "/admin/account/tokens/{id}/revoke"),
@@ -282,6 +284,7 @@ struct Ids {
     staff: String,
     alert: String,
     photo: String,
+    checkin_photo: String,
 }
 
 fn fill(method: &str, path: &str, ids: &Ids) -> String {
@@ -293,6 +296,8 @@ fn fill(method: &str, path: &str, ids: &Ids) -> String {
         &ids.alert
     } else if path.starts_with("/admin/photos/") {
         &ids.photo
+    } else if path.starts_with("/admin/checkin-photos/") {
+        &ids.checkin_photo
     } else if is_review(method, path) {
         &ids.pending
     } else {
@@ -390,6 +395,7 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         staff: spare.id.clone(),
         alert: raise_alert(&app, &booked).await,
         photo: add_photo(&app, &booking_id, &admin.id).await,
+        checkin_photo: checkin_photo(&app).await,
     };
 
     // Anonymous.
@@ -615,6 +621,7 @@ async fn raise_alert(app: &TestApp, booked: &Value) -> String {
         note: None,
         triage: "call_today".into(),
         alert: true,
+        photo: Some(("image/png".into(), b"\x89PNG\r\n\x1a\n".to_vec())),
     };
     app.store
         .record_checkin(
@@ -638,7 +645,16 @@ fn clone_ids(ids: &Ids) -> Ids {
         alert: ids.alert.clone(),
         staff: ids.staff.clone(),
         photo: ids.photo.clone(),
+        checkin_photo: ids.checkin_photo.clone(),
     }
+}
+
+/// The photo of the check-in `raise_alert` took.
+async fn checkin_photo(app: &TestApp) -> String {
+    app.store.alerts(1).await.unwrap()[0]
+        .photo_id
+        .clone()
+        .expect("the check-in has a photo")
 }
 
 /// A photo of `booking`'s visit, straight through the store; answers its id.
@@ -680,6 +696,7 @@ async fn bearer_tokens_open_no_page_and_keep_their_role(app: TestApp) {
         staff: desk.id.clone(),
         alert: raise_alert(&app, &booked).await,
         photo: add_photo(&app, &booking_id, &admin.id).await,
+        checkin_photo: checkin_photo(&app).await,
     };
     let mut tokens = Vec::new();
     for staff in [&admin, &desk] {

@@ -627,3 +627,118 @@ async fn an_upload_past_the_request_limit_is_answered(app: TestApp) {
     assert!(app.store.photos_for_booking(id).await.unwrap().is_empty());
 }
 on_both_engines!(an_upload_past_the_request_limit_is_answered);
+
+/// Moves a booking's start three hours into the past, as if the treatment had happened, so
+/// it takes check-ins.
+async fn started_three_hours_ago(app: &TestApp, id: &str) {
+    let start = jiff::Timestamp::now().as_second() - 3 * 3600;
+    let sql = "UPDATE bookings SET start_at = $1, end_at = $1 + 1800 WHERE id = $2";
+    if app.db_url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(&app.db_url).await.unwrap();
+        sqlx::query(sql)
+            .bind(start)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(&app.db_url).await.unwrap();
+        sqlx::query(sql)
+            .bind(start)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+}
+
+/// A client's check-in photo: a 20 MB one is refused on the page with everything typed
+/// kept and on the API naming the field; a phone JPEG goes in without its GPS and reaches
+/// the alert, for clinical roles only.
+async fn a_checkin_photo_reaches_the_alert_without_its_gps(app: TestApp) {
+    let booked = clinic_with_a_visit(&app).await;
+    let id = booked["id"].as_str().unwrap();
+    let token = booked["manage_token"].as_str().unwrap();
+    started_three_hours_ago(&app, id).await;
+    let page_path = format!("{}/manage/{token}/checkin", app.base);
+    let form = get(&app, "", &format!("/manage/{token}/checkin")).await;
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    assert!(form.body.contains("type=\"file\""), "{}", form.body);
+    let post = async |path: &str, fields: &[(&str, &[u8])]| {
+        let (content_type, body) = multipart(fields);
+        answer(
+            app.http
+                .post(path)
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    };
+    let huge = vec![0xFF_u8; 20 * 1024 * 1024];
+    let a = post(
+        &page_path,
+        &[
+            ("symptoms", b"pus"),
+            ("pain", b"4"),
+            ("note", b"kept note"),
+            ("photo", &huge),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains("larger than 10 MB"), "{}", a.body);
+    assert!(a.body.contains("id=\"f-photo-error\""), "{}", a.body);
+    assert!(a.body.contains("kept note"), "{}", a.body);
+    assert!(a.body.contains("value=\"pus\" id=\"s-pus\" checked"));
+    assert!(a.body.contains("value=\"4\""), "{}", a.body);
+    assert_eq!(app.store.checkin_count(id).await.unwrap(), 0);
+    let api_path = format!("{}/api/v1/bookings/{token}/checkins", app.base);
+    let a = post(
+        &api_path,
+        &[("symptoms", b"pus"), ("pain", b"4"), ("photo", &huge)],
+    )
+    .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    let problem: Value = serde_json::from_str(&a.body).unwrap();
+    assert_eq!(problem["field"], "photo", "{problem}");
+    let a = post(
+        &page_path,
+        &[
+            ("symptoms", b"pus"),
+            ("pain", b"4"),
+            ("photo", &jpeg_with_gps()),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("Please call us today"), "{}", a.body);
+
+    let maya = sign_in(&app, "maya@clinic.example").await;
+    let alerts = get(&app, &maya.cookie, "/admin/alerts").await;
+    let at = alerts
+        .body
+        .find("/admin/checkin-photos/")
+        .unwrap_or_else(|| panic!("the alert shows the photo: {}", alerts.body));
+    let url: String = alerts.body[at..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let (status, headers, bytes) = get_bytes(&app, &maya.cookie, &url).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/jpeg");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(!contains(&bytes, GPS) && !contains(&bytes, b"Acacia"));
+    assert!(contains(&bytes, &picture()), "the picture changed");
+    let desk = sign_in(&app, "desk@clinic.example").await;
+    let (status, _, body) = get_bytes(&app, &desk.cookie, &url).await;
+    assert_eq!(status, 403);
+    assert!(!contains(&body, &picture()));
+    let (status, _, _) = get_bytes(&app, &maya.cookie, "/admin/checkin-photos/nope").await;
+    assert_eq!(status, 404);
+}
+on_both_engines!(a_checkin_photo_reaches_the_alert_without_its_gps);

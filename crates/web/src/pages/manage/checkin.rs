@@ -3,7 +3,7 @@
 //! the manage page's other forms, so another site cannot post it for the client.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use protocol::Triage;
@@ -29,22 +29,59 @@ pub async fn form(State(state): State<AppState>, Managed { token, .. }: Managed)
     frame(&state, "How is your skin today?", body)
 }
 
-/// `POST /manage/{token}/checkin`: records the check-in and says what to do now.
+/// `POST /manage/{token}/checkin`: records the check-in and says what to do now. The form
+/// is multipart, for the optional photo; a plain urlencoded post (no photo) works too.
 pub async fn submit(
     State(state): State<AppState>,
     Managed { token, .. }: Managed,
-    body: Bytes,
+    request: Request,
 ) -> Response {
     let mut typed = Typed::default();
-    for (name, value) in query_pairs(&String::from_utf8_lossy(&body)) {
-        match name.as_str() {
-            "symptoms" => typed.symptoms.push(value),
-            "pain" => typed.pain = value,
-            "note" => typed.note = value,
-            _ => {}
+    let mut photo = None;
+    let mut broken = None;
+    if crate::checkin_upload::is_multipart(request.headers()) {
+        match Multipart::from_request(request, &state).await {
+            Ok(multipart) => {
+                let (fields, failed) = crate::checkin_upload::read(multipart).await;
+                typed = Typed {
+                    symptoms: fields.symptoms,
+                    pain: fields.pain,
+                    note: fields.note,
+                };
+                photo = fields.photo;
+                broken = failed;
+            }
+            Err(_) => {
+                broken = Some(service::Refusal::invalid(
+                    "photo",
+                    "The form did not arrive whole. Send it again.",
+                ))
+            }
+        }
+    } else {
+        let body = Bytes::from_request(request, &state)
+            .await
+            .unwrap_or_default();
+        for (name, value) in query_pairs(&String::from_utf8_lossy(&body)) {
+            match name.as_str() {
+                "symptoms" => typed.symptoms.push(value),
+                "pain" => typed.pain = value,
+                "note" => typed.note = value,
+                _ => {}
+            }
         }
     }
     let mut errors = FieldErrors::default();
+    if let Some(refusal) = broken {
+        let refusal = FormRefusal::from(refusal);
+        errors.add("photo", refusal.message);
+        let body = form_view(&token, &typed, &errors, None);
+        return (
+            refusal.status,
+            frame(&state, "How is your skin today?", body),
+        )
+            .into_response();
+    }
     let pain = match typed.pain.trim().parse::<i64>() {
         Ok(p) => p,
         Err(_) => {
@@ -67,6 +104,7 @@ pub async fn submit(
         symptoms: typed.symptoms.clone(),
         pain,
         note: Some(typed.note.clone()),
+        photo,
     };
     match state
         .flows
@@ -85,7 +123,7 @@ pub async fn submit(
             let err = FormRefusal::from(err);
             let status = err.status;
             let above = match err.field.as_deref() {
-                Some(field @ ("symptoms" | "pain" | "note")) => {
+                Some(field @ ("symptoms" | "pain" | "note" | "photo")) => {
                     errors.add(field, err.message);
                     None
                 }
@@ -131,6 +169,7 @@ fn form_view(token: &str, typed: &Typed, errors: &FieldErrors, above: Option<&st
         match field {
             "symptoms" => "What you notice",
             "pain" => "Pain",
+            "photo" => "Photo",
             _ => "Note",
         }
         .to_owned()
@@ -140,7 +179,7 @@ fn form_view(token: &str, typed: &Typed, errors: &FieldErrors, above: Option<&st
         p { "Tick everything you notice, give your pain a score and send it. We answer straight away with what to do." }
         (errors.summary(label_of))
         @if let Some(message) = above { p.notice.warn role="alert" { (message) } }
-        form method="post" action=(format!("{}/checkin", manage_path(token))) {
+        form method="post" action=(format!("{}/checkin", manage_path(token))) enctype="multipart/form-data" {
             fieldset id=(field_id("symptoms")) {
                 legend { "What you notice" }
                 (error_for(errors, "symptoms"))
@@ -162,6 +201,19 @@ fn form_view(token: &str, typed: &Typed, errors: &FieldErrors, above: Option<&st
                 (error_for(errors, "note"))
                 textarea id=(field_id("note")) name="note" maxlength="2000"
                     aria-invalid=[errors.get("note").map(|_| "true")] { (typed.note) }
+            }
+            div.field {
+                label for=(field_id("photo")) { "A photo of the area (optional)" }
+                p.hint id="photo-hint" { "A JPEG, PNG or HEIC photo of at most "
+                    (service::MAX_PHOTO_BYTES / (1024 * 1024)) " MB. We remove its location and camera details before keeping it; only the clinic's practitioners see it." }
+                (error_for(errors, "photo"))
+                @if errors.get("photo").is_some() {
+                    p.hint { "Your other answers are kept; choose the photo again, or send without one." }
+                }
+                input type="file" id=(field_id("photo")) name="photo"
+                    accept="image/jpeg,image/png,image/heic,image/heif"
+                    aria-describedby="photo-hint"
+                    aria-invalid=[errors.get("photo").map(|_| "true")];
             }
             button type="submit" { "Send" }
         }
