@@ -7,6 +7,8 @@
 
 pub mod compose;
 pub mod deliver;
+mod forget;
 mod ics;
 
+pub use forget::remove_written;
 pub use deliver::{Clock, MailConfig, run_worker, run_worker_with_clock, system_clock};

@@ -8,6 +8,7 @@
 #[macro_use]
 mod db;
 mod bookings;
+mod erasure;
 mod error;
 mod holds_cache;
 mod ids;
@@ -25,6 +26,7 @@ mod two_factor;
 
 pub use bookings::*;
 pub use db::{Engine, Store};
+pub use erasure::*;
 pub use error::StoreError;
 pub use ids::{hash_token, new_id, new_reference, new_token};
 pub use messages::BookingMessage;

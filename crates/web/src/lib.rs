@@ -11,6 +11,7 @@ mod auth;
 mod config;
 mod content;
 mod error;
+mod export;
 mod extract;
 mod head_guard;
 mod json;
@@ -26,6 +27,7 @@ pub use auth::password::{hash as hash_password, weakness as password_weakness};
 /// The authenticator arithmetic (RFC 6238), for tools and tests that act as a phone.
 pub use auth::totp;
 pub use config::Config;
+pub use export::{archive_name, client_archive, pack as pack_export};
 pub use mail::{MailConfig, run_worker as run_mail_worker};
 pub use server::{ServerLimits, raise_open_file_limit, serve};
 pub use state::AppState;
