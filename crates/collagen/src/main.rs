@@ -1,6 +1,7 @@
 //! `collagen`: one binary for a microneedling clinic's site, booking and back office.
 
 mod cli;
+mod client_data;
 mod commands;
 
 use clap::Parser as _;
