@@ -76,6 +76,7 @@ pub fn validate(setup: &ClinicSetup) -> Result<(), (String, String)> {
     }
     crate::checks::policies(setup)?;
     crate::security::check(&setup.security)?;
+    crate::records::check(&setup.records)?;
     unique_ids(setup.devices.iter().map(|d| d.id.as_str()), "devices")?;
     crate::checks::devices(&setup.devices)?;
     for (i, c) in setup.closures.iter().enumerate() {

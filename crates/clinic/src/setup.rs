@@ -23,6 +23,9 @@ pub struct ClinicSetup {
     /// `[security]`: staff two-factor and the session idle limit; defaults when left out.
     #[serde(default)]
     pub security: crate::SecurityPolicy,
+    /// `[records]`: how long a clinical record outlives an erasure; defaults when left out.
+    #[serde(default)]
+    pub records: crate::RecordsPolicy,
     /// `[[devices]]`: what the clinic treats with; records and plans respect their depth.
     #[serde(default)]
     pub devices: Vec<DeviceSetup>,

@@ -59,6 +59,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// A client's data: export it, or erase it.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +73,34 @@ pub enum AuditCommand {
     Verify {
         #[command(flatten)]
         db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Write everything the clinic holds on a client as one zip archive (export.json,
+    /// summary.html and the photos).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's e-mail address.
+        email: String,
+        /// Where to write the archive (default client-export-DATE-TIME.zip here); an
+        /// existing file is never overwritten.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Erase a client: contact details, messages, drafts and photos not needed for the
+    /// record go now; signed treatment records and consents are kept for
+    /// [records] retention_years from the last treatment, then purged. Cannot be undone.
+    Erase {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's e-mail address.
+        email: String,
+        /// Confirms the erasure; without it nothing is changed.
+        #[arg(long)]
+        yes: bool,
     },
 }
 

@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use store::Store;
 
 use crate::cli::{AuditCommand, Cli, Command, DbArgs, Role, ServeArgs, StaffCommand};
+use crate::client_data;
 
 /// Runs the chosen subcommand.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => verify_audit(&db).await,
+        Command::Client { command } => client_data::run(command).await,
     }
 }
 
@@ -148,7 +150,7 @@ async fn add_staff(
 }
 
 /// Opens the database (creating the data folder for SQLite) and migrates it.
-async fn open(db: &DbArgs) -> anyhow::Result<Store> {
+pub(crate) async fn open(db: &DbArgs) -> anyhow::Result<Store> {
     if db.database_url.as_deref().is_none_or(str::is_empty) {
         std::fs::create_dir_all(&db.data_dir)
             .with_context(|| format!("creating the data folder {}", db.data_dir.display()))?;
@@ -226,11 +228,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let refresher = tokio::spawn(refresh_setup(state.clone(), wait_for(stop_rx.clone())));
     let alerts = tokio::spawn(resend_alerts(state.clone(), wait_for(stop_rx.clone())));
     let waitlist = tokio::spawn(run_waitlist(state.clone(), wait_for(stop_rx.clone())));
+    let purge = tokio::spawn(client_data::purge_daily(
+        state.clone(),
+        wait_for(stop_rx.clone()),
+    ));
     let limits = server_limits(&args);
     tracing::info!(address = %listener.local_addr()?, max_connections = limits.max_connections, "serving");
     web::serve(listener, web::app(state), limits, shutdown_signal()).await?;
     let _ = stop_tx.send(true);
-    let _ = tokio::join!(worker, refresher, alerts, waitlist);
+    let _ = tokio::join!(worker, refresher, alerts, waitlist, purge);
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -2,6 +2,7 @@
 
 mod backup;
 mod cli;
+mod client_data;
 mod commands;
 
 use clap::Parser as _;

@@ -7,9 +7,11 @@
 
 pub mod compose;
 pub mod deliver;
+mod forget;
 mod ics;
 
 pub use deliver::{
     Clock, MailConfig, QuietRule, no_quiet_hours, run_worker, run_worker_with,
     run_worker_with_clock, system_clock,
 };
+pub use forget::remove_written;

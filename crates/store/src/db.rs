@@ -93,6 +93,9 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                // Deleted and overwritten content is zeroed, so an erased client's details
+                // do not linger in free pages of the database file.
+                .pragma("secure_delete", "on")
                 .pragma("temp_store", "memory");
             let write = SqlitePoolOptions::new()
                 .max_connections(1)

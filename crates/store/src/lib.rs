@@ -10,6 +10,7 @@ mod db;
 pub mod audit;
 mod backup;
 mod bookings;
+mod erasure;
 mod error;
 mod holds_cache;
 mod ids;
@@ -32,6 +33,7 @@ pub use backup::{
 };
 pub use bookings::*;
 pub use db::{Engine, Store};
+pub use erasure::*;
 pub use error::StoreError;
 pub use ids::{hash_token, new_id, new_reference, new_token};
 pub use messages::BookingMessage;

@@ -13,6 +13,7 @@ mod checkin_upload;
 mod config;
 mod content;
 mod error;
+mod export;
 mod extract;
 mod head_guard;
 mod json;
@@ -33,6 +34,7 @@ pub use mail::{
     MailConfig, run_worker as run_mail_worker, run_worker_with as run_mail_worker_with,
     system_clock,
 };
+pub use export::{archive_name, client_archive, pack as pack_export};
 pub use server::{ServerLimits, raise_open_file_limit, serve};
 pub use state::AppState;
 
