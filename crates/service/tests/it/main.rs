@@ -12,3 +12,6 @@ mod records;
 mod screening_gate;
 mod visits;
 mod workflows;
+mod courses;
+mod erasure;
+mod waitlist;

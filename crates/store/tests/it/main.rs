@@ -7,3 +7,4 @@ mod common;
 mod holds;
 mod sign_in;
 mod staff_auth;
+mod audit;

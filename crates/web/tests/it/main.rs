@@ -22,3 +22,5 @@ mod sign_in;
 mod slow_clients;
 mod staff_auth;
 mod visits;
+mod courses_api;
+mod waitlist;

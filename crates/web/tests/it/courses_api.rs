@@ -2,7 +2,7 @@
 //! all sessions at once, a lost session answered with a new proposal, the pages without
 //! JavaScript, and a move that would break the minimum interval refused with its reason.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, answer, screening};
 use serde_json::{Value, json};

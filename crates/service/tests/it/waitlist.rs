@@ -6,8 +6,7 @@ use jiff::Timestamp;
 use service::{Actor, Joined, Refusal, WaitlistInput};
 use store::{EntryStatus, Engine, NewClient, OfferStatus};
 
-#[macro_use]
-mod common;
+use crate::common;
 use common::*;
 
 fn wants(start: Timestamp, email: &str) -> WaitlistInput {

@@ -1,8 +1,7 @@
 //! The audit trail on both engines: entries chain, the database refuses to change or remove
 //! them, a tampered row is found by the walk, and concurrent appends never fork the chain.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use store::{AuditEntry, AuditFilter, Engine, Store, Who};
 

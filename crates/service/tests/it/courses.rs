@@ -8,8 +8,7 @@ use jiff::{Timestamp, ToSpan};
 use service::{Actor, CourseInput, Refusal};
 use store::{Engine, NewClient};
 
-#[macro_use]
-mod common;
+use crate::common;
 use common::*;
 
 const FACE: &str = "microneedling-face";

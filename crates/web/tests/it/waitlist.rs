@@ -2,7 +2,7 @@
 //! racing a direct booking for the same time (the booking loses with 409), and the pages
 //! that work without JavaScript.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{Value, json};

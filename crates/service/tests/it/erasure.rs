@@ -9,8 +9,7 @@ use serde_json::{Value, json};
 use service::{PhotoUpload, RecordBody, Refusal, SignInput, StaffStatus};
 use store::{Booking, BookingStatus, Engine, NewBooking, NewClient, NewScreening, Placement};
 
-#[macro_use]
-mod common;
+use crate::common;
 use common::*;
 
 const NAME: &str = "Zephyrine Quillfeather";
