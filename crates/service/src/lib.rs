@@ -33,7 +33,8 @@ pub use checkins::{
     CHECKIN_DAYS, CHECKIN_GAP_S, CheckinAnswer, CheckinInput, NOTE_MAX_CHARS, symptoms, triage_name,
 };
 pub use erasure::{
-    ClientExport, EXPORT_SCHEMA, ExportedPhoto, PURGE_BATCH, check_client_email, keep_until,
+    ClientExport, EXPORT_SCHEMA, ErasurePlan, ExportedPhoto, PURGE_BATCH, check_client_email,
+    keep_until,
 };
 pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
 pub use limits::RateLimiter;

@@ -10,6 +10,7 @@ mod audit;
 mod bookings;
 mod calendar;
 mod checkin_photos;
+mod client_data;
 mod clients;
 mod booked_courses;
 mod course;
@@ -55,6 +56,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/bookings/{id}/update-client"),
     ("GET", "/admin/clients"),
     ("GET", "/admin/clients/{id}"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("POST", "/admin/clients/{id}/erase"),
     ("GET", "/admin/staff"),
     ("POST", "/admin/staff"),
     ("POST", "/admin/staff/{id}/active"),
@@ -116,6 +120,8 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub const AUDITED_READS: &[(&str, &str)] = &[
     ("GET", "/admin/bookings/{id}"),
     ("GET", "/admin/clients/{id}"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
     ("GET", "/admin/alerts"),
     ("GET", "/api/v1/admin/alerts"),
     ("GET", "/admin/bookings/{id}/arrival"),
@@ -176,6 +182,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/photos/{id}", get(photos::show))
         .route("/admin/clients", get(clients::search))
         .route("/admin/clients/{id}", get(clients::show))
+        .route("/admin/clients/{id}/export", get(client_data::export))
+        .route(
+            "/admin/clients/{id}/erase",
+            get(client_data::erase_page).post(client_data::erase),
+        )
         .route("/admin/staff", get(staff::page).post(staff::add))
         .route("/admin/staff/{id}/active", post(staff::set_active))
         .route("/admin/staff/{id}/password", post(staff::reset_password))
