@@ -417,6 +417,13 @@ on_both_engines!(export_matches_its_snapshot);
 fn redact(v: &mut Value) {
     match v {
         Value::Object(map) => {
+            if let Some(Value::Array(trail)) = map.get_mut("audit") {
+                // The trail's place numbers and times depend on the run.
+                for entry in trail.iter_mut() {
+                    entry["seq"] = Value::String("[redacted]".into());
+                    entry["at"] = Value::String("[redacted]".into());
+                }
+            }
             for (k, v) in map.iter_mut() {
                 let volatile = k == "id" || k.ends_with("_id") || k.ends_with("_at") || k == "reference"
                     || k == "file" || k == "text" || k == "sha256" || k == "written_by"
