@@ -10,7 +10,7 @@ mod audit;
 mod bookings;
 mod calendar;
 mod checkin_photos;
-mod client_data;
+pub(crate) mod client_data;
 mod clients;
 mod booked_courses;
 mod course;
@@ -34,6 +34,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
+use crate::api::client_data as api_client_data;
 use crate::api::records as api_records;
 use crate::auth::require_staff;
 use crate::state::AppState;
@@ -59,6 +60,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/clients/{id}/export"),
     ("GET", "/admin/clients/{id}/erase"),
     ("POST", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
+    ("POST", "/api/v1/admin/clients/{id}/erase"),
     ("GET", "/admin/staff"),
     ("POST", "/admin/staff"),
     ("POST", "/admin/staff/{id}/active"),
@@ -122,6 +125,7 @@ pub const AUDITED_READS: &[(&str, &str)] = &[
     ("GET", "/admin/clients/{id}"),
     ("GET", "/admin/clients/{id}/export"),
     ("GET", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
     ("GET", "/admin/alerts"),
     ("GET", "/api/v1/admin/alerts"),
     ("GET", "/admin/bookings/{id}/arrival"),
@@ -222,6 +226,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(api_records::amend),
         )
         .route("/api/v1/admin/recall", get(api_records::recall))
+        .route(
+            "/api/v1/admin/clients/{id}/export",
+            get(api_client_data::export),
+        )
+        .route(
+            "/api/v1/admin/clients/{id}/erase",
+            post(api_client_data::erase),
+        )
         .route(
             "/api/v1/admin/bookings/{id}/status",
             post(api_records::set_status),

@@ -223,6 +223,8 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("GET", "/admin/clients/{id}/export"),
     ("GET", "/admin/clients/{id}/erase"),
     ("POST", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
+    ("POST", "/api/v1/admin/clients/{id}/erase"),
 ];
 
 /// The routes that show a client's clinical data (screening answers, records, photos,
@@ -245,6 +247,7 @@ const MUST_AUDIT: &[(&str, &str)] = &[
     ("GET", "/admin/photos/{id}"),
     ("GET", "/admin/clients/{id}/export"),
     ("GET", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
 ];
 
 #[test]

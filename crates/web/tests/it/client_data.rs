@@ -62,6 +62,16 @@ async fn post_form(app: &TestApp, s: &Session, path: &str, form: &[(&str, &str)]
     answer(req.send().await.expect("request")).await
 }
 
+async fn post_api(app: &TestApp, s: &Session, path: &str, body: &Value) -> Answer {
+    let req = app
+        .http
+        .post(format!("{}{path}", app.base))
+        .header("cookie", &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .json(body);
+    answer(req.send().await.expect("request")).await
+}
+
 fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
     headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
@@ -187,6 +197,30 @@ async fn the_admin_downloads_a_clients_data(app: TestApp) {
     let missing = get(&app, &admin.cookie, "/admin/clients/no-such-client/export").await;
     assert_eq!(missing.status, 404, "{}", missing.body);
     assert!(missing.body.contains("No such client"), "{}", missing.body);
+
+    // The API twins answer alike, in JSON problems where they refuse.
+    let (status, headers, zip) = get_bytes(&app, &admin.cookie, &format!("/api/v1/admin/clients/{id}/export")).await;
+    assert_eq!((status, header(&headers, "content-type")), (200, "application/zip"));
+    assert!(zip::ZipArchive::new(std::io::Cursor::new(zip)).is_ok());
+    let erase = format!("/api/v1/admin/clients/{id}/erase");
+    for (body, status, kind, field) in [
+        (json!({"confirm": "someone@else.test"}), 422, "/problems/invalid-input", Some("confirm")),
+        (json!({}), 422, "/problems/invalid-input", Some("confirm")),
+        (json!({"confirm": EMAIL}), 409, "/problems/booking-closed", None),
+    ] {
+        let a = post_api(&app, &admin, &erase, &body).await;
+        assert_eq!(a.status, status, "{body}: {}", a.body);
+        let problem: Value = serde_json::from_str(&a.body).unwrap();
+        assert_eq!(problem["type"], kind, "{}", a.body);
+        if let Some(field) = field {
+            assert_eq!(problem["field"], field, "{}", a.body);
+        }
+    }
+    assert!(app.store.erasure_of(&id).await.unwrap().is_none(), "a refused erasure went ahead");
+    let a = post_api(&app, &desk, &erase, &json!({"confirm": EMAIL})).await;
+    assert_eq!(a.status, 403, "{}", a.body);
+    let a = post_api(&app, &admin, "/api/v1/admin/clients/no-such-client/erase", &json!({"confirm": EMAIL})).await;
+    assert_eq!(a.status, 404, "{}", a.body);
 }
 on_both_engines!(the_admin_downloads_a_clients_data);
 

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use maud::{Markup, html};
 use serde::Deserialize;
+use service::Refusal;
 use store::Client;
 
 use super::layout::admin_page;
@@ -84,18 +85,7 @@ pub async fn export(
     };
     let now = Timestamp::now();
     match crate::export::client_archive(&state.flows, &client.email, now).await {
-        Ok(archive) => (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", crate::export::archive_name(now)),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            archive,
-        )
-            .into_response(),
+        Ok(archive) => archive_response(archive, now),
         Err(err) => {
             let err = FormRefusal::from(err);
             let body = html! {
@@ -110,6 +100,22 @@ pub async fn export(
                 .into_response()
         }
     }
+}
+
+/// The archive as a download: a zip attachment with its name, never stored by a cache.
+pub(crate) fn archive_response(archive: Vec<u8>, now: Timestamp) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", crate::export::archive_name(now)),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        archive,
+    )
+        .into_response()
 }
 
 /// `GET /admin/clients/{id}/erase`: what an erasure would do, and the form that confirms
@@ -170,13 +176,8 @@ pub async fn erase(
     }
     let typed = form.confirm.trim();
     let mut errors = FieldErrors::default();
-    if typed.is_empty() {
-        errors.add("confirm", "Type the client's e-mail address to confirm the erasure.");
-    } else if !typed.eq_ignore_ascii_case(&client.email) {
-        errors.add(
-            "confirm",
-            "That is not this client's e-mail address; nothing was erased.",
-        );
+    if let Err(refusal) = check_confirmation(&client, typed) {
+        errors.add("confirm", refusal.to_string());
     }
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -199,9 +200,27 @@ pub async fn erase(
     }
 }
 
+/// Checks the typed confirmation of an erasure: the client's e-mail address, in any case.
+pub(crate) fn check_confirmation(client: &Client, typed: &str) -> Result<(), Refusal> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(Refusal::invalid(
+            "confirm",
+            "Type the client's e-mail address to confirm the erasure.",
+        ));
+    }
+    if !typed.eq_ignore_ascii_case(&client.email) {
+        return Err(Refusal::invalid(
+            "confirm",
+            "That is not this client's e-mail address; nothing was erased.",
+        ));
+    }
+    Ok(())
+}
+
 /// Removes the `.eml` copies of the client's messages from the outbox folders, as
 /// `collagen client erase` does; the rows are gone already, so a failure is only logged.
-fn forget_written_mail(state: &AppState, ids: &[String]) {
+pub(crate) fn forget_written_mail(state: &AppState, ids: &[String]) {
     let mut dirs = vec![state.config.data_dir.join("outbox")];
     if let crate::MailConfig::Outbox { dir, .. } = &state.config.mail
         && !dirs.contains(dir)
