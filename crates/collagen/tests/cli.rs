@@ -284,7 +284,11 @@ fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
     let file = dir.path().join("clinic.toml");
     std::fs::write(&file, EXAMPLE).unwrap();
     let out = collagen(&["setup", file.to_str().unwrap(), "--data-dir", data_arg]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // A treatment a month ago, written through the store as the clinic would have.
     let url = format!("sqlite://{}", data.join("collagen.db").display());
     tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -332,7 +336,15 @@ fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
     let archive_arg = archive.to_str().unwrap();
     let unknown = "nobody@example.org";
     for args in [
-        vec!["client", "export", unknown, "--out", archive_arg, "--data-dir", data_arg],
+        vec![
+            "client",
+            "export",
+            unknown,
+            "--out",
+            archive_arg,
+            "--data-dir",
+            data_arg,
+        ],
         vec!["client", "erase", unknown, "--yes", "--data-dir", data_arg],
     ] {
         let out = collagen(&args);
@@ -343,15 +355,34 @@ fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
             "{args:?}: {stderr}"
         );
     }
-    assert!(!archive.exists(), "an archive was written for an unknown client");
+    assert!(
+        !archive.exists(),
+        "an archive was written for an unknown client"
+    );
     let out = collagen(&["client", "erase", EMAIL, "--data-dir", data_arg]);
     assert!(!out.status.success(), "an erasure without --yes went ahead");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
-    assert_eq!(clients_and_erasures(&url), before, "a refused command changed the database");
+    assert_eq!(
+        clients_and_erasures(&url),
+        before,
+        "a refused command changed the database"
+    );
 
     // The export: an archive whose export.json names the client, never over another file.
-    let out = collagen(&["client", "export", EMAIL, "--out", archive_arg, "--data-dir", data_arg]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = collagen(&[
+        "client",
+        "export",
+        EMAIL,
+        "--out",
+        archive_arg,
+        "--data-dir",
+        data_arg,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).expect("a zip");
     let doc: serde_json::Value =
         serde_json::from_reader(zip.by_name("export.json").expect("export.json")).unwrap();
@@ -359,19 +390,35 @@ fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
     assert_eq!(doc["client"]["email"], EMAIL);
     assert_eq!(doc["bookings"][0]["status"], "completed", "{doc}");
     assert!(
-        doc["audit"].as_array().unwrap().iter().any(|e| e["action"] == "export" && e["actor"] == "system"),
+        doc["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "export" && e["actor"] == "system"),
         "{doc}"
     );
     assert!(zip.by_name("summary.html").is_ok());
     let written = std::fs::read(&archive).unwrap();
-    let out = collagen(&["client", "export", EMAIL, "--out", archive_arg, "--data-dir", data_arg]);
+    let out = collagen(&[
+        "client",
+        "export",
+        EMAIL,
+        "--out",
+        archive_arg,
+        "--data-dir",
+        data_arg,
+    ]);
     assert!(!out.status.success(), "an export overwrote a file");
     assert_eq!(std::fs::read(&archive).unwrap(), written);
 
     // The erasure: contact details go, the treatment's booking is kept until its end.
     let out = collagen(&["client", "erase", EMAIL, "--yes", "--data-dir", data_arg]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("erased;"), "{stdout}");
     assert!(stdout.contains("kept until"), "{stdout}");
     assert!(stdout.contains("1 booking(s)"), "{stdout}");
@@ -381,5 +428,8 @@ fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
     assert_ne!(clients[0].0, NAME);
     assert_ne!(clients[0].1, EMAIL);
     let out = collagen(&["client", "erase", EMAIL, "--yes", "--data-dir", data_arg]);
-    assert!(!out.status.success(), "the e-mail still finds a client after erasure");
+    assert!(
+        !out.status.success(),
+        "the e-mail still finds a client after erasure"
+    );
 }

@@ -177,7 +177,11 @@ fn audit(trail: &[AuditRecord], tz: &jiff::tz::TimeZone) -> Value {
 impl Workflows {
     /// Everything the clinic holds on the client with this e-mail, as of `now`; the export
     /// is written to the audit trail (as a read of the whole record) before it is answered.
-    pub async fn client_export(&self, email: &str, now: Timestamp) -> Result<ClientExport, Refusal> {
+    pub async fn client_export(
+        &self,
+        email: &str,
+        now: Timestamp,
+    ) -> Result<ClientExport, Refusal> {
         let email = check_client_email(email)?;
         let records = self
             .store

@@ -19,7 +19,10 @@ pub const PURGE_BATCH: i64 = 500;
 pub fn check_client_email(email: &str) -> Result<&str, Refusal> {
     let email = email.trim();
     if email.is_empty() {
-        return Err(Refusal::invalid("email", "Give the client's e-mail address."));
+        return Err(Refusal::invalid(
+            "email",
+            "Give the client's e-mail address.",
+        ));
     }
     if email.len() > 254 || email.chars().any(char::is_control) {
         return Err(Refusal::invalid(
@@ -82,7 +85,11 @@ pub struct ErasurePlan {
 impl Workflows {
     /// What erasing the client with this id at `now` would meet and keep, changing nothing;
     /// [`Workflows::erase_client`] decides again, by the same rules, when it is asked.
-    pub async fn erasure_plan(&self, client_id: &str, now: Timestamp) -> Result<ErasurePlan, Refusal> {
+    pub async fn erasure_plan(
+        &self,
+        client_id: &str,
+        now: Timestamp,
+    ) -> Result<ErasurePlan, Refusal> {
         let preview = self.store.erasure_preview(client_id, now).await?;
         let clinic = self.clinic();
         let tz = clinic.setup.timezone();
@@ -93,7 +100,11 @@ impl Workflows {
             last_treatment_at: preview.facts.last_treatment_at,
             retention_years: years,
             keep_until,
-            kept: if keep_until <= now { Kept::default() } else { preview.kept },
+            kept: if keep_until <= now {
+                Kept::default()
+            } else {
+                preview.kept
+            },
         })
     }
 
@@ -178,7 +189,13 @@ mod tests {
     #[test]
     fn an_email_to_look_up_is_one_line() {
         assert!(check_client_email(" a@b.test ").is_ok());
-        for bad in ["", "  ", "a@b.test\r\nBcc: x", "a\0@b.test", &"a".repeat(300)] {
+        for bad in [
+            "",
+            "  ",
+            "a@b.test\r\nBcc: x",
+            "a\0@b.test",
+            &"a".repeat(300),
+        ] {
             let err = check_client_email(bad).unwrap_err();
             assert_eq!(err.field(), Some("email"), "{bad:?}");
         }

@@ -34,11 +34,18 @@ async fn sign_in(app: &TestApp, email: &str) -> Session {
 }
 
 async fn get(app: &TestApp, cookie: &str, path: &str) -> Answer {
-    let req = app.http.get(format!("{}{path}", app.base)).header("cookie", cookie);
+    let req = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .header("cookie", cookie);
     answer(req.send().await.expect("request")).await
 }
 
-async fn get_bytes(app: &TestApp, cookie: &str, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+async fn get_bytes(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
     let res = app
         .http
         .get(format!("{}{path}", app.base))
@@ -73,12 +80,20 @@ async fn post_api(app: &TestApp, s: &Session, path: &str, body: &Value) -> Answe
 }
 
 fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
-    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
 }
 
 /// A booking of the client written straight through the store, so it may lie in the past
 /// and carry any status (a completed treatment, for one).
-async fn stored_booking(app: &TestApp, email: &str, start: Timestamp, status: BookingStatus) -> store::Booking {
+async fn stored_booking(
+    app: &TestApp,
+    email: &str,
+    start: Timestamp,
+    status: BookingStatus,
+) -> store::Booking {
     let new = NewBooking {
         reference: store::new_reference(),
         manage_token_hash: store::new_token().1,
@@ -124,12 +139,23 @@ async fn book_ahead(app: &TestApp, email: &str) -> Value {
 }
 
 async fn client_id(app: &TestApp, email: &str) -> String {
-    app.store.client_by_email(email).await.unwrap().expect("the client").id
+    app.store
+        .client_by_email(email)
+        .await
+        .unwrap()
+        .expect("the client")
+        .id
 }
 
 /// The staff id of a login.
 async fn staff_id(app: &TestApp, email: &str) -> String {
-    app.store.staff_for_login(email).await.unwrap().unwrap().0.id
+    app.store
+        .staff_for_login(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id
 }
 
 /// The admin downloads a client's data: a zip with export.json naming them, the summary
@@ -146,10 +172,23 @@ async fn the_admin_downloads_a_clients_data(app: TestApp) {
 
     let page = get(&app, &admin.cookie, &format!("/admin/clients/{id}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains(&format!("href=\"/admin/clients/{id}/export\"")), "{}", page.body);
-    assert!(page.body.contains(&format!("href=\"/admin/clients/{id}/erase\"")), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("href=\"/admin/clients/{id}/export\"")),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("href=\"/admin/clients/{id}/erase\"")),
+        "{}",
+        page.body
+    );
     let desk_page = get(&app, &desk.cookie, &format!("/admin/clients/{id}")).await;
-    assert!(!desk_page.body.contains("/export\""), "the front desk is offered the export");
+    assert!(
+        !desk_page.body.contains("/export\""),
+        "the front desk is offered the export"
+    );
 
     let path = format!("/admin/clients/{id}/export");
     let (status, _, _) = get_bytes(&app, &desk.cookie, &path).await;
@@ -160,38 +199,61 @@ async fn the_admin_downloads_a_clients_data(app: TestApp) {
         action: Some("export".into()),
         ..AuditFilter::default()
     };
-    assert!(app.store.audit_entries(&filter, 10).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .audit_entries(&filter, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let (status, headers, zip) = get_bytes(&app, &admin.cookie, &path).await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&zip));
     assert_eq!(header(&headers, "content-type"), "application/zip");
     let disposition = header(&headers, "content-disposition");
     assert!(
-        disposition.starts_with("attachment; filename=\"client-export-") && disposition.ends_with(".zip\""),
+        disposition.starts_with("attachment; filename=\"client-export-")
+            && disposition.ends_with(".zip\""),
         "{disposition}"
     );
     assert_eq!(header(&headers, "cache-control"), "no-store");
 
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip archive");
     let mut text = String::new();
-    archive.by_name("export.json").expect("export.json").read_to_string(&mut text).unwrap();
+    archive
+        .by_name("export.json")
+        .expect("export.json")
+        .read_to_string(&mut text)
+        .unwrap();
     let doc: Value = serde_json::from_str(&text).expect("JSON");
     assert_eq!(doc["schema"], service::EXPORT_SCHEMA);
     assert_eq!(doc["client"]["id"], id.as_str());
     assert_eq!(doc["client"]["name"], NAME);
     assert_eq!(doc["client"]["email"], EMAIL);
-    assert_eq!(doc["bookings"][0]["reference"], booked["reference"], "{doc}");
+    assert_eq!(
+        doc["bookings"][0]["reference"], booked["reference"],
+        "{doc}"
+    );
     let trail = doc["audit"].as_array().expect("the audit trail");
     assert!(
-        trail.iter().any(|e| e["action"] == "export" && e["staff_role"] == "admin"),
+        trail
+            .iter()
+            .any(|e| e["action"] == "export" && e["staff_role"] == "admin"),
         "the export is in the trail it carries: {trail:?}"
     );
     let mut summary = String::new();
-    archive.by_name("summary.html").expect("summary.html").read_to_string(&mut summary).unwrap();
+    archive
+        .by_name("summary.html")
+        .expect("summary.html")
+        .read_to_string(&mut summary)
+        .unwrap();
     assert!(summary.contains(NAME), "{summary}");
 
     let entries = app.store.audit_entries(&filter, 10).await.unwrap();
     assert_eq!(entries.len(), 1, "{entries:?}");
-    assert_eq!(entries[0].staff_id.as_deref(), Some(staff_id(&app, "owner@clinic.example").await.as_str()));
+    assert_eq!(
+        entries[0].staff_id.as_deref(),
+        Some(staff_id(&app, "owner@clinic.example").await.as_str())
+    );
     assert_eq!(entries[0].entity, "client");
 
     let missing = get(&app, &admin.cookie, "/admin/clients/no-such-client/export").await;
@@ -199,14 +261,32 @@ async fn the_admin_downloads_a_clients_data(app: TestApp) {
     assert!(missing.body.contains("No such client"), "{}", missing.body);
 
     // The API twins answer alike, in JSON problems where they refuse.
-    let (status, headers, zip) = get_bytes(&app, &admin.cookie, &format!("/api/v1/admin/clients/{id}/export")).await;
-    assert_eq!((status, header(&headers, "content-type")), (200, "application/zip"));
+    let (status, headers, zip) = get_bytes(
+        &app,
+        &admin.cookie,
+        &format!("/api/v1/admin/clients/{id}/export"),
+    )
+    .await;
+    assert_eq!(
+        (status, header(&headers, "content-type")),
+        (200, "application/zip")
+    );
     assert!(zip::ZipArchive::new(std::io::Cursor::new(zip)).is_ok());
     let erase = format!("/api/v1/admin/clients/{id}/erase");
     for (body, status, kind, field) in [
-        (json!({"confirm": "someone@else.test"}), 422, "/problems/invalid-input", Some("confirm")),
+        (
+            json!({"confirm": "someone@else.test"}),
+            422,
+            "/problems/invalid-input",
+            Some("confirm"),
+        ),
         (json!({}), 422, "/problems/invalid-input", Some("confirm")),
-        (json!({"confirm": EMAIL}), 409, "/problems/booking-closed", None),
+        (
+            json!({"confirm": EMAIL}),
+            409,
+            "/problems/booking-closed",
+            None,
+        ),
     ] {
         let a = post_api(&app, &admin, &erase, &body).await;
         assert_eq!(a.status, status, "{body}: {}", a.body);
@@ -216,10 +296,19 @@ async fn the_admin_downloads_a_clients_data(app: TestApp) {
             assert_eq!(problem["field"], field, "{}", a.body);
         }
     }
-    assert!(app.store.erasure_of(&id).await.unwrap().is_none(), "a refused erasure went ahead");
+    assert!(
+        app.store.erasure_of(&id).await.unwrap().is_none(),
+        "a refused erasure went ahead"
+    );
     let a = post_api(&app, &desk, &erase, &json!({"confirm": EMAIL})).await;
     assert_eq!(a.status, 403, "{}", a.body);
-    let a = post_api(&app, &admin, "/api/v1/admin/clients/no-such-client/erase", &json!({"confirm": EMAIL})).await;
+    let a = post_api(
+        &app,
+        &admin,
+        "/api/v1/admin/clients/no-such-client/erase",
+        &json!({"confirm": EMAIL}),
+    )
+    .await;
     assert_eq!(a.status, 404, "{}", a.body);
 }
 on_both_engines!(the_admin_downloads_a_clients_data);
@@ -241,7 +330,10 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
     let erase = format!("/admin/clients/{id}/erase");
 
     let refused = get(&app, &desk.cookie, &erase).await;
-    assert_eq!(refused.status, 403, "the front desk reached the erasure page");
+    assert_eq!(
+        refused.status, 403,
+        "the front desk reached the erasure page"
+    );
     let a = post_form(&app, &desk, &erase, &[("confirm", EMAIL)]).await;
     assert_eq!(a.status, 403, "the front desk erased a client: {}", a.body);
 
@@ -253,7 +345,10 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
         .unwrap()
         .strftime("%-d %B %Y")
         .to_string();
-    let last = treated_at.to_zoned_datetime(tz).strftime("%-d %B %Y").to_string();
+    let last = treated_at
+        .to_zoned_datetime(tz)
+        .strftime("%-d %B %Y")
+        .to_string();
     let page = get(&app, &admin.cookie, &erase).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let reference = ahead["reference"].as_str().unwrap();
@@ -262,17 +357,30 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
     assert!(page.body.contains("7 years"), "{}", page.body);
     assert!(page.body.contains(&last), "{}", page.body);
     assert!(page.body.contains(&keep_until), "{}", page.body);
-    assert!(page.body.contains("1 booking of a treatment"), "{}", page.body);
+    assert!(
+        page.body.contains("1 booking of a treatment"),
+        "{}",
+        page.body
+    );
 
     let a = post_form(&app, &admin, &erase, &[("confirm", EMAIL)]).await;
     assert_eq!(a.status, 409, "{}", a.body);
     assert!(a.body.contains("cancel it first"), "{}", a.body);
     assert!(a.body.contains(reference), "{}", a.body);
     let client = app.store.client(&id).await.unwrap().unwrap();
-    assert_eq!((client.name.as_str(), client.email.as_str()), (NAME, EMAIL), "a refused erasure changed the client");
+    assert_eq!(
+        (client.name.as_str(), client.email.as_str()),
+        (NAME, EMAIL),
+        "a refused erasure changed the client"
+    );
     assert!(app.store.erasure_of(&id).await.unwrap().is_none());
 
-    let booking = app.store.booking(ahead["id"].as_str().unwrap()).await.unwrap().unwrap();
+    let booking = app
+        .store
+        .booking(ahead["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let by = staff_id(&app, "owner@clinic.example").await;
     app.state
         .flows
@@ -281,20 +389,36 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
         .expect("cancelled");
 
     // A wrong or missing confirmation is named beside the field, what was typed kept.
-    for (typed, says) in [("someone@else.test", "not this client"), ("", "Type the client")] {
+    for (typed, says) in [
+        ("someone@else.test", "not this client"),
+        ("", "Type the client"),
+    ] {
         let a = post_form(&app, &admin, &erase, &[("confirm", typed)]).await;
         assert_eq!(a.status, 422, "{}", a.body);
         assert!(a.body.contains(says), "{}", a.body);
-        assert!(a.body.contains(&format!("name=\"confirm\" value=\"{typed}\"")), "{}", a.body);
+        assert!(
+            a.body
+                .contains(&format!("name=\"confirm\" value=\"{typed}\"")),
+            "{}",
+            a.body
+        );
         assert!(a.body.contains("aria-invalid=\"true\""), "{}", a.body);
     }
-    assert!(app.store.erasure_of(&id).await.unwrap().is_none(), "a wrong confirmation erased");
+    assert!(
+        app.store.erasure_of(&id).await.unwrap().is_none(),
+        "a wrong confirmation erased"
+    );
 
     let typed = format!("  {}  ", EMAIL.to_uppercase());
     let a = post_form(&app, &admin, &erase, &[("confirm", &typed)]).await;
     assert_eq!(a.status, 303, "{}", a.body);
     assert_eq!(a.location, erase);
-    let client = app.store.client(&id).await.unwrap().expect("kept for the record");
+    let client = app
+        .store
+        .client(&id)
+        .await
+        .unwrap()
+        .expect("kept for the record");
     assert_ne!(client.email, EMAIL);
     assert_ne!(client.name, NAME);
     let erasure = app.store.erasure_of(&id).await.unwrap().expect("erased");
@@ -303,14 +427,30 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
     let done = get(&app, &admin.cookie, &erase).await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.body.contains("Client erased"), "{}", done.body);
-    assert!(done.body.contains("by owner@clinic.example"), "{}", done.body);
+    assert!(
+        done.body.contains("by owner@clinic.example"),
+        "{}",
+        done.body
+    );
     assert!(done.body.contains(&keep_until), "{}", done.body);
     assert!(done.body.contains(&last), "{}", done.body);
-    assert!(done.body.contains("1 booking of a treatment"), "{}", done.body);
-    assert!(!done.body.contains(EMAIL) && !done.body.contains(NAME), "{}", done.body);
+    assert!(
+        done.body.contains("1 booking of a treatment"),
+        "{}",
+        done.body
+    );
+    assert!(
+        !done.body.contains(EMAIL) && !done.body.contains(NAME),
+        "{}",
+        done.body
+    );
     let page = get(&app, &admin.cookie, &format!("/admin/clients/{id}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("This client was erased on"), "{}", page.body);
+    assert!(
+        page.body.contains("This client was erased on"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains(EMAIL), "{}", page.body);
     let erased = AuditFilter {
         client_id: Some(id.clone()),
@@ -326,14 +466,23 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
 
     // Nothing to keep (only a cancelled booking): everything goes at once, the erasure stays.
     let other = "nothing.kept@example.org";
-    stored_booking(&app, other, Timestamp::now() - SignedDuration::from_hours(24 * 5), BookingStatus::Cancelled).await;
+    stored_booking(
+        &app,
+        other,
+        Timestamp::now() - SignedDuration::from_hours(24 * 5),
+        BookingStatus::Cancelled,
+    )
+    .await;
     let other_id = client_id(&app, other).await;
     let other_erase = format!("/admin/clients/{other_id}/erase");
     let page = get(&app, &admin.cookie, &other_erase).await;
     assert!(page.body.contains("Nothing is kept"), "{}", page.body);
     let a = post_form(&app, &admin, &other_erase, &[("confirm", other)]).await;
     assert_eq!(a.status, 303, "{}", a.body);
-    assert!(app.store.client(&other_id).await.unwrap().is_none(), "purged at once");
+    assert!(
+        app.store.client(&other_id).await.unwrap().is_none(),
+        "purged at once"
+    );
     let done = get(&app, &admin.cookie, &other_erase).await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.body.contains("was deleted on"), "{}", done.body);
@@ -342,7 +491,12 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
 
     for path in ["/admin/clients/no-such-client/erase"] {
         assert_eq!(get(&app, &admin.cookie, path).await.status, 404);
-        assert_eq!(post_form(&app, &admin, path, &[("confirm", EMAIL)]).await.status, 404);
+        assert_eq!(
+            post_form(&app, &admin, path, &[("confirm", EMAIL)])
+                .await
+                .status,
+            404
+        );
     }
 }
 on_both_engines!(the_admin_erases_a_client_and_sees_what_was_kept);

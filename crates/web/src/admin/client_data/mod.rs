@@ -109,7 +109,10 @@ pub(crate) fn archive_response(archive: Vec<u8>, now: Timestamp) -> Response {
             (header::CONTENT_TYPE, "application/zip".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", crate::export::archive_name(now)),
+                format!(
+                    "attachment; filename=\"{}\"",
+                    crate::export::archive_name(now)
+                ),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
@@ -151,8 +154,18 @@ pub async fn erase_page(
     }
     match erasure {
         Some(erasure) => done(&state, &session, Some(&client), &erasure).await,
-        None => confirm(&state, &session, &client, "", &FieldErrors::default(), None, StatusCode::OK)
-            .await,
+        None => {
+            confirm(
+                &state,
+                &session,
+                &client,
+                "",
+                &FieldErrors::default(),
+                None,
+                StatusCode::OK,
+            )
+            .await
+        }
     }
 }
 
@@ -195,7 +208,16 @@ pub async fn erase(
         Err(err) => {
             let err = FormRefusal::from(err);
             let status = err.status;
-            confirm(&state, &session, &client, typed, &errors, Some(&err.message), status).await
+            confirm(
+                &state,
+                &session,
+                &client,
+                typed,
+                &errors,
+                Some(&err.message),
+                status,
+            )
+            .await
         }
     }
 }

@@ -21,16 +21,38 @@ fn date(clinic: &ClinicSnapshot, t: Timestamp) -> String {
 /// The kinds kept, as lines: `2 signed treatment records`.
 fn kept_lines(kept: &Kept) -> Vec<String> {
     [
-        (kept.treatment_records, "signed treatment record", "signed treatment records"),
+        (
+            kept.treatment_records,
+            "signed treatment record",
+            "signed treatment records",
+        ),
         (kept.consents, "signed consent", "signed consents"),
         (kept.screenings, "safety screening", "safety screenings"),
-        (kept.photos, "photo of a treated visit", "photos of treated visits"),
-        (kept.checkins, "healing check-in after a treatment", "healing check-ins after treatments"),
-        (kept.bookings, "booking of a treatment or a signed consent", "bookings of treatments or signed consents"),
+        (
+            kept.photos,
+            "photo of a treated visit",
+            "photos of treated visits",
+        ),
+        (
+            kept.checkins,
+            "healing check-in after a treatment",
+            "healing check-ins after treatments",
+        ),
+        (
+            kept.bookings,
+            "booking of a treatment or a signed consent",
+            "bookings of treatments or signed consents",
+        ),
     ]
     .into_iter()
     .filter(|(n, _, _)| *n > 0)
-    .map(|(n, one, many)| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") })
+    .map(|(n, one, many)| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    })
     .collect()
 }
 
