@@ -79,6 +79,25 @@ async fn post_api(app: &TestApp, s: &Session, path: &str, body: &Value) -> Answe
     answer(req.send().await.expect("request")).await
 }
 
+/// The files in `dir` whose bytes hold `needle`.
+fn files_holding(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    std::fs::read(p)
+                        .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                })
+                .map(|p| p.display().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
 fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
     headers
         .get(name)
@@ -324,6 +343,8 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
     let treated_at = Timestamp::now() - SignedDuration::from_hours(24 * 40);
     stored_booking(&app, EMAIL, treated_at, BookingStatus::Completed).await;
     let ahead = book_ahead(&app, EMAIL).await;
+    let bystander = "bystander@example.org";
+    book_ahead(&app, bystander).await;
     let id = client_id(&app, EMAIL).await;
     let admin = sign_in(&app, "owner@clinic.example").await;
     let desk = sign_in(&app, "desk@clinic.example").await;
@@ -388,6 +409,20 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
         .await
         .expect("cancelled");
 
+    // The confirmations and the cancellation as the mail worker writes them to the folder.
+    let outbox = app.data_dir.path().join("outbox");
+    std::fs::create_dir_all(&outbox).unwrap();
+    let sent =
+        mail::deliver::deliver_due(&app.store, &app.state.config.mail, None, Timestamp::now())
+            .await
+            .expect("delivered");
+    assert!(
+        !files_holding(&outbox, EMAIL).is_empty(),
+        "no mail to the client was written"
+    );
+    let theirs = files_holding(&outbox, bystander);
+    assert!(!theirs.is_empty());
+
     // A wrong or missing confirmation is named beside the field, what was typed kept.
     for (typed, says) in [
         ("someone@else.test", "not this client"),
@@ -423,6 +458,16 @@ async fn the_admin_erases_a_client_and_sees_what_was_kept(app: TestApp) {
     assert_ne!(client.name, NAME);
     let erasure = app.store.erasure_of(&id).await.unwrap().expect("erased");
     assert_eq!(erasure.requested_by, by);
+    assert_eq!(
+        files_holding(&outbox, EMAIL),
+        Vec::<String>::new(),
+        "their mail files stay"
+    );
+    assert_eq!(
+        files_holding(&outbox, bystander),
+        theirs,
+        "another client's mail went too"
+    );
 
     let done = get(&app, &admin.cookie, &erase).await;
     assert_eq!(done.status, 200, "{}", done.body);
