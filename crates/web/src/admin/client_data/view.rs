@@ -158,7 +158,7 @@ pub fn confirm(c: &Confirm<'_>) -> Markup {
         (what_goes())
         h2 { "What is kept, and why" }
         (what_is_kept(c.clinic, &plan.kept, plan.last_treatment_at, plan.keep_until, Some(plan.retention_years)))
-        @if plan.blocked.is_none() || c.refused.is_some() {
+        @if plan.blocked.is_none() {
             form method="post" action=(action) {
                 (csrf_field(c.session))
                 div.field {
