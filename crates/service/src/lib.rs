@@ -33,7 +33,8 @@ pub use courses::{
     BookedCourse, CourseBody, CourseInput, CourseRules, ProposedSession, session_token,
 };
 pub use erasure::{
-    ClientExport, EXPORT_SCHEMA, ExportedPhoto, PURGE_BATCH, check_client_email, keep_until,
+    ClientExport, EXPORT_SCHEMA, ErasurePlan, ExportedPhoto, PURGE_BATCH, check_client_email,
+    keep_until,
 };
 pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
 pub use limits::RateLimiter;

@@ -177,6 +177,10 @@ pub async fn show(
         Ok(c) => c,
         Err(err) => return ApiError::internal(err).into_response(),
     };
+    let their_data = match super::client_data::section(&state, &session, &client).await {
+        Ok(markup) => markup,
+        Err(r) => return r,
+    };
     let clinic = state.clinic();
     let body = html! {
         h1 { (client.name) }
@@ -197,6 +201,7 @@ pub async fn show(
             Some(list) => { (screenings_table(&clinic, list)) }
             None => { p.muted { "Screening details are visible to practitioners only." } }
         }
+        (their_data)
         @if let Some(reads) = reads { (reads) }
     };
     admin_page(&state, &session, &client.name, "/admin/clients", body).into_response()

@@ -11,6 +11,7 @@ mod booked_courses;
 mod bookings;
 mod calendar;
 mod checkin_photos;
+pub(crate) mod client_data;
 mod clients;
 mod course;
 mod layout;
@@ -33,6 +34,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
+use crate::api::client_data as api_client_data;
 use crate::api::records as api_records;
 use crate::auth::require_staff;
 use crate::state::AppState;
@@ -55,6 +57,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/bookings/{id}/update-client"),
     ("GET", "/admin/clients"),
     ("GET", "/admin/clients/{id}"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("POST", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
+    ("POST", "/api/v1/admin/clients/{id}/erase"),
     ("GET", "/admin/staff"),
     ("POST", "/admin/staff"),
     ("POST", "/admin/staff/{id}/active"),
@@ -116,6 +123,9 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub const AUDITED_READS: &[(&str, &str)] = &[
     ("GET", "/admin/bookings/{id}"),
     ("GET", "/admin/clients/{id}"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
     ("GET", "/admin/alerts"),
     ("GET", "/api/v1/admin/alerts"),
     ("GET", "/admin/bookings/{id}/arrival"),
@@ -176,6 +186,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/photos/{id}", get(photos::show))
         .route("/admin/clients", get(clients::search))
         .route("/admin/clients/{id}", get(clients::show))
+        .route("/admin/clients/{id}/export", get(client_data::export))
+        .route(
+            "/admin/clients/{id}/erase",
+            get(client_data::erase_page).post(client_data::erase),
+        )
         .route("/admin/staff", get(staff::page).post(staff::add))
         .route("/admin/staff/{id}/active", post(staff::set_active))
         .route("/admin/staff/{id}/password", post(staff::reset_password))
@@ -211,6 +226,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(api_records::amend),
         )
         .route("/api/v1/admin/recall", get(api_records::recall))
+        .route(
+            "/api/v1/admin/clients/{id}/export",
+            get(api_client_data::export),
+        )
+        .route(
+            "/api/v1/admin/clients/{id}/erase",
+            post(api_client_data::erase),
+        )
         .route(
             "/api/v1/admin/bookings/{id}/status",
             post(api_records::set_status),

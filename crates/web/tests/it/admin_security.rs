@@ -137,7 +137,11 @@ async fn status_of(app: &TestApp, id: &str) -> store::BookingStatus {
 }
 
 fn is_admin_only(path: &str) -> bool {
-    path.starts_with("/admin/staff") || path.starts_with("/admin/setup") || path.ends_with("/audit")
+    path.starts_with("/admin/staff")
+        || path.starts_with("/admin/setup")
+        || path.ends_with("/audit")
+        || path.ends_with("/export")
+        || path.ends_with("/erase")
 }
 
 /// Routes for the front desk and admins only: the waitlist is the desk's to run.
@@ -221,6 +225,11 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("GET", "/api/v1/admin/bookings/{id}/messages"),
     ("GET", "/admin/audit"),
     ("GET", "/api/v1/admin/audit"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("POST", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
+    ("POST", "/api/v1/admin/clients/{id}/erase"),
 ];
 
 /// The routes that show a client's clinical data (screening answers, records, photos,
@@ -241,6 +250,9 @@ const MUST_AUDIT: &[(&str, &str)] = &[
     ("GET", "/api/v1/admin/recall"),
     ("GET", "/admin/bookings/{id}/photos"),
     ("GET", "/admin/photos/{id}"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
 ];
 
 #[test]
@@ -293,7 +305,7 @@ struct Ids {
 }
 
 fn fill(method: &str, path: &str, ids: &Ids) -> String {
-    let id = if path.starts_with("/admin/clients/") {
+    let id = if path.contains("/clients/") {
         &ids.client
     } else if path.starts_with("/admin/staff/") {
         &ids.staff

@@ -9,6 +9,7 @@ mod admin_security;
 mod api_input;
 mod booking_api;
 mod checkin;
+mod client_data;
 mod courses_api;
 mod json_snapshots;
 mod lost_race;
