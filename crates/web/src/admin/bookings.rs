@@ -3,7 +3,7 @@
 //! skip the notice window but never an overlap.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use clinic::{ClinicSnapshot, format_local};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use service::{Actor, BookingInput, Refusal, StaffStatus, check_client};
 use store::{Booking, BookingStatus};
 
+use super::flash::{self, DoneQuery};
 use super::layout::{admin_page, csrf_field};
 use crate::auth::{Role, StaffSession};
 use crate::error::ApiError;
@@ -75,6 +76,7 @@ pub async fn show(
     State(state): State<AppState>,
     session: StaffSession,
     Path(id): Path<String>,
+    Query(done): Query<DoneQuery>,
 ) -> Response {
     let b = match load(&state, &session, &id).await {
         Ok(b) => b,
@@ -101,6 +103,7 @@ pub async fn show(
         .await
         .unwrap_or_default();
     let body = html! {
+        (flash::notice(&done.done))
         (detail(&clinic, &session, &b, screening.as_ref(), None, visit))
         @if let Some(o) = overridden {
             p.notice { "Completed without a signed treatment record on "
@@ -166,11 +169,15 @@ fn detail(
                 (csrf_field(session))
                 button.small.secondary type="submit" name="status" value="arrived" { "Arrived" }
                 button.small.secondary type="submit" name="status" value="completed" { "Completed" }
-                button.small.secondary type="submit" name="status" value="no_show" { "No-show" }
-                button.small.danger type="submit" name="status" value="cancelled" { "Cancel booking" }
                 @if service::is_treatment(clinic, &b.service_id) {
                     div.field { label for="override-reason" { "Reason to complete without a signed treatment record" span.muted { " (only when there is none)" } } textarea #override-reason name="override_reason" {} }
                 }
+            }
+            p.muted.small { "No-show and cancelling each ask you to confirm first." }
+            form.cta-inline method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
+                (csrf_field(session))
+                button.small.secondary type="submit" name="status" value="no_show" { "No-show…" }
+                button.small.danger type="submit" name="status" value="cancelled" { "Cancel booking…" }
             }
             h2 { "Move" }
             form method="post" action=(format!("/admin/bookings/{}/move", b.id)) {
@@ -215,6 +222,62 @@ pub struct StatusForm {
     /// Completes a treatment without a signed record, with the reason kept.
     #[serde(default)]
     override_reason: String,
+    /// `yes` once the confirm page has asked; a no-show or cancel without it only asks.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Whether a status takes a second, deliberate step: both tell the client something and
+/// neither can be taken back from this page.
+fn needs_confirming(status: StaffStatus) -> bool {
+    matches!(status, StaffStatus::NoShow | StaffStatus::Cancelled)
+}
+
+/// "Are you sure?" for a no-show or a cancellation, with what will follow.
+fn confirm_page(
+    state: &AppState,
+    session: &StaffSession,
+    b: &Booking,
+    status: StaffStatus,
+) -> Response {
+    let clinic = state.clinic();
+    let setup = &clinic.setup;
+    let start = b.start.to_zoned_datetime(clinic.timezone.clone());
+    let service = setup
+        .service(&b.service_id)
+        .map_or(b.service_id.as_str(), |s| s.name.as_str());
+    let (title, value, yes, consequence) = match status {
+        StaffStatus::NoShow => (
+            "Mark as a no-show?",
+            "no_show",
+            "Yes, mark as a no-show",
+            "The booking is closed as missed.",
+        ),
+        _ => (
+            "Cancel this booking?",
+            "cancelled",
+            "Yes, cancel the booking",
+            "The time is freed for other clients, and the client is emailed that it is cancelled if we have their address.",
+        ),
+    };
+    let body = html! {
+        h1 { (title) }
+        dl.summary {
+            dt { "Client" } dd { (b.client.name) }
+            dt { "Treatment" } dd { (service) }
+            dt { "When" } dd { (format_local(&start)) }
+            dt { "Reference" } dd { (b.reference) }
+        }
+        p { (consequence) }
+        form.cta-inline method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
+            (csrf_field(session))
+            input type="hidden" name="status" value=(value);
+            input type="hidden" name="confirm" value="yes";
+            button.danger type="submit" { (yes) }
+            a.button.secondary href=(format!("/admin/bookings/{}", b.id)) { "Keep the booking" }
+        }
+    };
+    admin_page(state, session, title, "", body).into_response()
 }
 
 /// `POST /admin/bookings/{id}/status`: arrived, completed, no-show or cancelled.
@@ -229,17 +292,25 @@ pub async fn set_status(
         Err(r) => return r,
     };
     let result = match StaffStatus::parse(&form.status) {
+        Ok(status) if needs_confirming(status) && form.confirm != "yes" && b.status.is_live() => {
+            return confirm_page(&state, &session, &b, status);
+        }
         Ok(status) => {
             let reason = Some(form.override_reason.as_str()).filter(|r| !r.trim().is_empty());
             state
                 .flows
                 .set_status_overriding(&b, status, &session.staff.id, reason)
                 .await
+                .map(|_| status)
         }
         Err(refusal) => Err(refusal),
     };
     match result {
-        Ok(_) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
+        Ok(status) => Redirect::to(&format!(
+            "/admin/bookings/{id}?done={}",
+            flash::status_done(status)
+        ))
+        .into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
             let clinic = state.clinic();
@@ -289,7 +360,7 @@ pub async fn move_booking(
         }
     };
     match result {
-        Ok(_) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
+        Ok(_) => Redirect::to(&format!("/admin/bookings/{id}?done=moved")).into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
             let body = detail(
@@ -418,7 +489,8 @@ pub async fn create(
     };
     match state.flows.book(input, actor).await {
         Ok(booked) => {
-            Redirect::to(&format!("/admin/bookings/{}", booked.booking.id)).into_response()
+            Redirect::to(&format!("/admin/bookings/{}?done=booked", booked.booking.id))
+                .into_response()
         }
         Err(err) => {
             let err = FormRefusal::from(err);

@@ -13,6 +13,7 @@ mod checkin_photos;
 mod clients;
 mod booked_courses;
 mod course;
+mod flash;
 mod layout;
 mod login;
 mod login_code;

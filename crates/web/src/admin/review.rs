@@ -1,7 +1,7 @@
 //! `/admin/review`: bookings held for a practitioner's review of their screening.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use clinic::ClinicSnapshot;
 use maud::{Markup, html};
@@ -20,6 +20,7 @@ use crate::ui::refusal::FormRefusal;
 pub async fn page(
     State(state): State<AppState>,
     ClinicalSession(session): ClinicalSession,
+    Query(done): Query<super::flash::DoneQuery>,
 ) -> Response {
     let clinic = state.clinic();
     let pending = match state.store.bookings_pending_review().await {
@@ -28,6 +29,7 @@ pub async fn page(
     };
     let body = html! {
         h1 { "Review queue" }
+        (super::flash::notice(&done.done))
         p { "These bookings hold their time until a practitioner reads the screening and confirms or declines. Open one to see its findings." }
         @if pending.is_empty() { p.notice { "Nothing waiting for review." } } @else {
             (booking_table(html! { @for b in &pending { (booking_row(&clinic, b)) } }))
@@ -57,11 +59,19 @@ pub async fn decide(
     };
     let reviewer = session.staff.practitioner_id.as_deref();
     let result = match Review::parse(&form.decision) {
-        Ok(decision) => state.flows.review(&b, decision, &form.note, reviewer).await,
+        Ok(decision) => state
+            .flows
+            .review(&b, decision, &form.note, reviewer)
+            .await
+            .map(|_| decision),
         Err(refusal) => Err(refusal),
     };
     match result {
-        Ok(_) => Redirect::to("/admin/review").into_response(),
+        Ok(decision) => Redirect::to(match decision {
+            Review::Confirm => "/admin/review?done=confirmed",
+            Review::Decline => "/admin/review?done=declined",
+        })
+        .into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
             let body = html! {

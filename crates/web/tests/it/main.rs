@@ -9,6 +9,7 @@ mod admin_security;
 mod api_input;
 mod booking_api;
 mod checkin;
+mod desk;
 mod json_snapshots;
 mod lost_race;
 mod mail_delivery;
