@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use clinic::{ClinicSnapshot, format_local};
 use maud::{Markup, html};
 use serde::Deserialize;
-use service::{Actor, BookingInput, Refusal, StaffStatus, check_client};
+use service::{Actor, Refusal, StaffStatus};
 use store::{Booking, BookingStatus};
 
 use super::flash::{self, DoneQuery};
@@ -17,7 +17,6 @@ use super::layout::{admin_page, csrf_field};
 use crate::auth::{Role, StaffSession};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::forms::{FieldErrors, Input};
 use crate::ui::refusal::FormRefusal;
 
 /// Loads a booking the staff member may see, or the answer to send instead.
@@ -62,12 +61,22 @@ fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::
         .map_err(|e| e.to_string())
 }
 
-/// A refusal in the desk's words: for staff a clash is a clash, not a race.
-fn staff_words(err: &FormRefusal) -> String {
-    if err.lost_race.is_some() {
-        "that time overlaps another booking for the practitioner, or every room is in use then. Check the day view for a free time.".into()
-    } else {
-        err.message.clone()
+/// A refusal in the desk's words: for staff a clash is a clash, not a race, and the
+/// nearest free times come with it.
+fn staff_words(err: &FormRefusal, clinic: &ClinicSnapshot) -> String {
+    match &err.lost_race {
+        Some(nearest) if !nearest.is_empty() => {
+            let times: Vec<String> = nearest
+                .iter()
+                .map(|s| format_local(&s.start))
+                .collect();
+            format!(
+                "that time overlaps another booking for the practitioner, or every room is in use then. The nearest free times: {}.",
+                times.join("; ")
+            )
+        }
+        Some(_) => "that time overlaps another booking for the practitioner, or every room is in use then, and nothing is free nearby.".into(),
+        None => err.message.clone(),
     }
 }
 
@@ -135,7 +144,7 @@ fn detail(
         h1 { "Booking " (b.reference) }
         @if let Some(p) = problem { div.notice.danger role="alert" { p { (p) } } }
         dl.summary {
-            dt { "Client" } dd { a href=(format!("/admin/clients/{}", b.client.id)) { (b.client.name) } " · " (b.client.email) @if let Some(p) = &b.client.phone { " · " (p) } }
+            dt { "Client" } dd { a href=(format!("/admin/clients/{}", b.client.id)) { (b.client.name) } @if let Some(e) = b.client.email_address() { " · " (e) } @else { " · no email" } @if let Some(p) = &b.client.phone { " · " a href=(format!("tel:{}", p.replace(' ', ""))) { (p) } } }
             @if let Some(typed) = b.booked_differently() {
                 dt { "Booked as" } dd {
                     (super::clients::booked_as_text(typed))
@@ -152,6 +161,9 @@ fn detail(
             dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }
             @if !b.notes.is_empty() { dt { "Client's notes" } dd { (b.notes) } }
             @if let Some(note) = &b.review_note { dt { "Review note" } dd { (note) } }
+        }
+        @if b.client.email_address().is_none() && b.status.is_live() {
+            p.notice.warn { strong { "No email address on file." } " Nothing is mailed to this client: read the reference, day and time out to them, or print this page." }
         }
         @if let Some(visit) = visit { (visit) }
         @if session.role.sees_clinical() { p { a href=(format!("/admin/bookings/{}/photos", b.id)) { "Before and after photos" } } }
@@ -368,141 +380,12 @@ pub async fn move_booking(
                 &session,
                 &b,
                 None,
-                Some(&format!("Not moved: {}", staff_words(&err))),
+                Some(&format!("Not moved: {}", staff_words(&err, &clinic))),
                 None,
             );
             (
                 err.status,
                 admin_page(&state, &session, "Booking", "", body),
-            )
-                .into_response()
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct NewBookingForm {
-    #[serde(default)]
-    service: String,
-    #[serde(default)]
-    practitioner: String,
-    #[serde(default)]
-    date: String,
-    #[serde(default)]
-    time: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    notes: String,
-}
-
-fn new_form_page(
-    state: &AppState,
-    session: &StaffSession,
-    form: &NewBookingForm,
-    errors: &FieldErrors,
-    problem: Option<&str>,
-) -> Markup {
-    let clinic = state.clinic();
-    let setup = &clinic.setup;
-    let body = html! {
-        h1 { "New booking for a client" }
-        p.muted { "Same rules as online booking, except the notice period. Treatments booked without an online screening are held for review." }
-        @if let Some(p) = problem { div.notice.danger role="alert" { p { (p) } } }
-        (errors.summary(|f| f.to_owned()))
-        form method="post" action="/admin/bookings" {
-            (csrf_field(session))
-            div.field {
-                label for="nb-service" { "Service" }
-                select #nb-service name="service" { @for s in &setup.services { option value=(s.id) selected[s.id == form.service] { (s.name) " (" (s.duration_minutes()) " min)" } } }
-            }
-            div.field {
-                label for="nb-practitioner" { "Practitioner" }
-                select #nb-practitioner name="practitioner" {
-                    option value="" { "First available" }
-                    @for p in &setup.practitioners { option value=(p.id) selected[p.id == form.practitioner] { (p.name) } }
-                }
-            }
-            (Input { name: "date", label: "Date", kind: "date", value: &form.date, hint: None, required: true, autocomplete: None }.render(errors))
-            (Input { name: "time", label: "Start time", kind: "time", value: &form.time, hint: Some("In the clinic's time zone."), required: true, autocomplete: None }.render(errors))
-            (Input { name: "name", label: "Client name", kind: "text", value: &form.name, hint: None, required: true, autocomplete: None }.render(errors))
-            (Input { name: "email", label: "Client email", kind: "email", value: &form.email, hint: None, required: true, autocomplete: None }.render(errors))
-            (Input { name: "phone", label: "Client phone", kind: "tel", value: &form.phone, hint: None, required: false, autocomplete: None }.render(errors))
-            (Input { name: "notes", label: "Notes", kind: "textarea", value: &form.notes, hint: None, required: false, autocomplete: None }.render(errors))
-            button type="submit" { "Book" }
-        }
-    };
-    admin_page(state, session, "New booking", "/admin/bookings/new", body)
-}
-
-/// `GET /admin/bookings/new`.
-pub async fn new_form(State(state): State<AppState>, session: StaffSession) -> Response {
-    let today = state.clinic().today().to_string();
-    let form = NewBookingForm {
-        date: today,
-        time: "09:00".into(),
-        ..Default::default()
-    };
-    new_form_page(&state, &session, &form, &FieldErrors::default(), None).into_response()
-}
-
-/// `POST /admin/bookings`.
-pub async fn create(
-    State(state): State<AppState>,
-    session: StaffSession,
-    Form(form): Form<NewBookingForm>,
-) -> Response {
-    let clinic = state.clinic();
-    let mut errors = FieldErrors::default();
-    let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let start = local_start(&clinic, &form.date, &form.time)
-        .map_err(|m| errors.add("time", m))
-        .ok();
-    let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
-        Ok(client) => Some(client),
-        Err(found) => {
-            errors.add_all(found);
-            None
-        }
-    };
-    let (Some(start), Some(client), true) = (start, client, errors.is_empty()) else {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            new_form_page(&state, &session, &form, &errors, None),
-        )
-            .into_response();
-    };
-    let input = BookingInput {
-        service_id: form.service.clone(),
-        start,
-        practitioner: opt(&form.practitioner),
-        client,
-        screening_id: None,
-        notes: form.notes.trim().to_owned(),
-    };
-    let actor = Actor::Staff {
-        id: session.staff.id.clone(),
-    };
-    match state.flows.book(input, actor).await {
-        Ok(booked) => {
-            Redirect::to(&format!("/admin/bookings/{}?done=booked", booked.booking.id))
-                .into_response()
-        }
-        Err(err) => {
-            let err = FormRefusal::from(err);
-            (
-                err.status,
-                new_form_page(
-                    &state,
-                    &session,
-                    &form,
-                    &errors,
-                    Some(&format!("Not booked: {}", staff_words(&err))),
-                ),
             )
                 .into_response()
         }

@@ -90,7 +90,7 @@ pub async fn search(
                         @for c in &results {
                             tr {
                                 td { a href=(format!("/admin/clients/{}", c.id)) { (c.name) } }
-                                td { (c.email) }
+                                td { (c.email_address().unwrap_or("no email")) }
                                 td { (c.phone.as_deref().unwrap_or("")) }
                             }
                         }
@@ -181,7 +181,7 @@ pub async fn show(
     let body = html! {
         h1 { (client.name) }
         dl.summary {
-            dt { "Email" } dd { a href=(format!("mailto:{}", client.email)) { (client.email) } }
+            dt { "Email" } dd { @if let Some(e) = client.email_address() { a href=(format!("mailto:{e}")) { (e) } } @else { "None: booked by phone; nothing is mailed to this client." } }
             dt { "Phone" } dd {
                 @if let Some(phone) = &client.phone { a href=(format!("tel:{}", phone.replace(' ', ""))) { (phone) } }
                 @else { span.muted { "None given" } }

@@ -13,6 +13,7 @@ mod checkin_photos;
 mod clients;
 mod booked_courses;
 mod course;
+mod desk_booking;
 mod flash;
 mod layout;
 mod login;
@@ -141,8 +142,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/alerts", get(alerts::page))
         .route("/admin/alerts/{id}/ack", post(alerts::ack))
         .route("/admin/checkin-photos/{id}", get(checkin_photos::show))
-        .route("/admin/bookings/new", get(bookings::new_form))
-        .route("/admin/bookings", post(bookings::create))
+        .route("/admin/bookings/new", get(desk_booking::new_form))
+        .route("/admin/bookings", post(desk_booking::create))
         .route("/admin/bookings/{id}", get(bookings::show))
         .route("/admin/bookings/{id}/status", post(bookings::set_status))
         .route("/admin/bookings/{id}/move", post(bookings::move_booking))

@@ -10,6 +10,7 @@ mod api_input;
 mod booking_api;
 mod checkin;
 mod desk;
+mod desk_phone;
 mod json_snapshots;
 mod lost_race;
 mod mail_delivery;
