@@ -165,6 +165,13 @@ fn detail(
         @if b.client.email_address().is_none() && b.status.is_live() {
             p.notice.warn { strong { "No email address on file." } " Nothing is mailed to this client: read the reference, day and time out to them, or print this page." }
         }
+        @if b.status.is_live() && super::today::no_screening_on_file(clinic, b) {
+            div.notice.warn.no-screening {
+                p { strong { "No screening on file." } " The client has not answered the safety questions for this treatment. "
+                    "Go through them with the client (in person or on the phone) before treatment." }
+                p { a.button.small href=(format!("/admin/bookings/{}/reconfirm", b.id)) { "Screen now with the client" } }
+            }
+        }
         @if let Some(visit) = visit { (visit) }
         @if session.role.sees_clinical() { p { a href=(format!("/admin/bookings/{}/photos", b.id)) { "Before and after photos" } } }
         @if let Some(s) = screening { (screening_panel(clinic, s)) }

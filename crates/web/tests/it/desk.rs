@@ -285,3 +285,68 @@ async fn a_clients_reschedule_asks_before_moving(app: TestApp) {
     assert_eq!(after.start, second.parse::<Timestamp>().unwrap());
 }
 on_both_engines!(a_clients_reschedule_asks_before_moving);
+
+/// A treatment the desk books by phone has no screening: its page says so and offers to
+/// screen now, and Today says why the client is held rather than leaving the row bare.
+async fn a_desk_booking_without_a_screening_says_so(app: TestApp) {
+    let desk = desk(&app).await;
+    let slots = app.free_slots("microneedling-face", None).await;
+    let start = slots[0]["start"].as_str().unwrap();
+    let (date, time) = local(start);
+    let a = post(
+        &app,
+        &desk,
+        "/admin/bookings",
+        &[
+            ("service", "microneedling-face"),
+            ("date", &date),
+            ("time", &time),
+            ("name", "Unscreened Client"),
+            ("email", "unscreened@example.com"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let id = a
+        .location
+        .strip_prefix("/admin/bookings/")
+        .and_then(|r| r.strip_suffix("?done=booked"))
+        .unwrap()
+        .to_owned();
+    let booked = app.store.booking(&id).await.unwrap().unwrap();
+    assert_eq!(booked.status, BookingStatus::PendingReview);
+    assert_eq!(booked.screening_id, None);
+    let shown = get(&app, &desk, &format!("/admin/bookings/{id}")).await;
+    assert!(shown.body.contains("No screening on file."), "{}", shown.body);
+    assert!(
+        shown
+            .body
+            .contains(&format!("href=\"/admin/bookings/{id}/reconfirm\"")),
+        "{}",
+        shown.body
+    );
+    // A booking with a screening on file carries no such notice.
+    let consult = desk_book(
+        &app,
+        &desk,
+        app.free_slots("consultation", None).await[0]["start"]
+            .as_str()
+            .unwrap(),
+        "consult@example.com",
+    )
+    .await;
+    let shown = get(&app, &desk, &format!("/admin/bookings/{consult}")).await;
+    assert!(!shown.body.contains("No screening on file."), "{}", shown.body);
+
+    // On its day, Today says why the row has no "Mark arrived".
+    let today = Timestamp::now().in_tz("America/New_York").unwrap().date();
+    if date == today.to_string() {
+        let page = get(&app, &desk, "/admin").await;
+        assert!(
+            page.body.contains("No screening on file: the client answers"),
+            "{}",
+            page.body
+        );
+    }
+}
+on_both_engines!(a_desk_booking_without_a_screening_says_so);
