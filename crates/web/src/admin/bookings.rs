@@ -219,8 +219,6 @@ fn detail(
 
 fn screening_panel(clinic: &ClinicSnapshot, s: &store::ScreeningRecord) -> Markup {
     let findings: Vec<serde_json::Value> = serde_json::from_str(&s.findings).unwrap_or_default();
-    let answers: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&s.answers).unwrap_or_default();
     html! {
         h2 { "Safety screening" }
         p { "Outcome when answered: " strong { (s.outcome.replace('_', " ")) } @if let Some(d) = &s.earliest_date { " (earliest " (d) ")" } " · rule set " (s.ruleset_version) }
@@ -229,7 +227,7 @@ fn screening_panel(clinic: &ClinicSnapshot, s: &store::ScreeningRecord) -> Marku
         }
         details {
             summary { "Answers" }
-            dl.summary { @for (q, a) in &answers { dt { (q.replace('_', " ")) } dd { (a.to_string().trim_matches('"')) } } }
+            (super::answers::answers_list(clinic, &s.answers))
         }
     }
 }

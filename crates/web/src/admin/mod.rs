@@ -5,6 +5,7 @@
 
 mod account;
 mod alerts;
+mod answers;
 mod api;
 mod audit;
 mod bookings;
@@ -116,6 +117,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 /// The routes that show a client's clinical data, each writing an audit entry before it
 /// answers; the security tests hold every one of them to that.
 pub const AUDITED_READS: &[(&str, &str)] = &[
+    ("GET", "/admin/review"),
     ("GET", "/admin/bookings/{id}"),
     ("GET", "/admin/clients/{id}"),
     ("GET", "/admin/alerts"),

@@ -506,10 +506,24 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
     let queue = get(&app, &mine, "/admin/review").await;
     assert_eq!(queue.status, 200);
     assert!(queue.body.contains("Held Client"), "{}", queue.body);
+    // The queue reads as a person would: the date with the time, each answer as its
+    // question with Yes or No, and a way to act in the row.
+    assert!(
+        queue.body.contains("Does your skin form keloids or raised, thick scars when it heals?</dt><dd>Yes</dd>"),
+        "the queue does not show the answer as question and Yes: {}",
+        queue.body
+    );
+    assert!(!queue.body.contains("keloid_history"), "{}", queue.body);
+    assert!(
+        queue.body.contains(&format!("href=\"/admin/bookings/{id}#review\"")),
+        "{}",
+        queue.body
+    );
     let page = get(&app, &mine, &format!("/admin/bookings/{id}")).await;
     assert_eq!(page.status, 200);
     assert!(
-        page.body.to_lowercase().contains("keloid history"),
+        page.body
+            .contains("Does your skin form keloids or raised, thick scars when it heals?</dt><dd>Yes</dd>"),
         "the practitioner does not see the answers: {}",
         page.body
     );

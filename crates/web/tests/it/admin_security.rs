@@ -221,6 +221,7 @@ const MUST_LIST: &[(&str, &str)] = &[
 /// The routes that show a client's clinical data (screening answers, records, photos,
 /// consents, alerts, the client's page): each must be listed as an audited read.
 const MUST_AUDIT: &[(&str, &str)] = &[
+    ("GET", "/admin/review"),
     ("GET", "/admin/bookings/{id}"),
     ("GET", "/admin/clients/{id}"),
     ("GET", "/admin/alerts"),
