@@ -70,7 +70,7 @@ pub async fn search(
         form.client-search method="get" action="/admin/clients" role="search" {
             div.field {
                 label for="client-q" { "Search by name, email or phone" }
-                p.hint #client-q-hint { "At least " (MIN_QUERY) " characters." }
+                p.hint #client-q-hint { "At least " (MIN_QUERY) " characters. A phone number matches however it is spaced; a name matches by any of its parts, in any order." }
                 input #client-q type="search" name="q" value=(query.q) minlength=(MIN_QUERY)
                     aria-describedby="client-q-hint" autocomplete="off";
             }

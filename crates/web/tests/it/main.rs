@@ -9,6 +9,7 @@ mod admin_security;
 mod api_input;
 mod booking_api;
 mod checkin;
+mod client_search;
 mod desk;
 mod desk_phone;
 mod json_snapshots;
