@@ -63,7 +63,7 @@ fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::
 
 /// A refusal in the desk's words: for staff a clash is a clash, not a race, and the
 /// nearest free times come with it.
-fn staff_words(err: &FormRefusal, clinic: &ClinicSnapshot) -> String {
+fn staff_words(err: &FormRefusal) -> String {
     match &err.lost_race {
         Some(nearest) if !nearest.is_empty() => {
             let times: Vec<String> = nearest
@@ -385,7 +385,7 @@ pub async fn move_booking(
                 &session,
                 &b,
                 None,
-                Some(&format!("Not moved: {}", staff_words(&err, &clinic))),
+                Some(&format!("Not moved: {}", staff_words(&err))),
                 None,
             );
             (

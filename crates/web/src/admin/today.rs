@@ -41,11 +41,6 @@ pub fn visible(session: &StaffSession, bookings: Vec<Booking>) -> Vec<Booking> {
     }
 }
 
-/// A booking's one-line description for lists.
-pub fn booking_row(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
-    booking_row_flagged(clinic, b, false, false)
-}
-
 /// A booking's line on Today: a treatment whose consent is missing says so, arriving goes
 /// through the arrival check, and clinical roles (`clinical`) open an arrived treatment's
 /// record from it.
@@ -116,7 +111,7 @@ fn action_cell(clinic: &ClinicSnapshot, b: &Booking, clinical: bool) -> Markup {
     }
 }
 
-/// The table header matching [`booking_row`].
+/// The table header matching [`booking_row_flagged`].
 pub fn booking_table(rows: Markup) -> Markup {
     html! {
         div.table-scroll {

@@ -211,4 +211,4 @@ async fn a_past_time_is_called_past(app: TestApp) {
     assert!(a.body.contains("has already passed"), "{}", a.body);
     assert!(!a.body.contains("too soon to book online"), "{}", a.body);
 }
-on_both_engines!(a_past_time_is_called_past, open_all_day());
+on_both_engines!(a_past_time_is_called_past, super::open_all_day());
