@@ -41,6 +41,20 @@ fn questions_url(manage_url: &str) -> Option<String> {
         .map(|(base, _)| format!("{base}/suitability"))
 }
 
+/// A line with its first web address made a link, for the HTML part.
+fn with_link(line: &str) -> maud::Markup {
+    let Some(at) = line.find("https://").or_else(|| line.find("http://")) else {
+        return html! { (line) };
+    };
+    let rest = &line[at..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ';' || c == ',')
+        .unwrap_or(rest.len());
+    let url = rest[..end].trim_end_matches('.');
+    let after = &line[at + url.len()..];
+    html! { (line[..at]) a href=(url) { (url) } (after) }
+}
+
 /// The preparation list for this booking: a booking without a screening is never told it
 /// answered the questions; one for a treatment that needs them gets their address.
 fn preparation_for(
@@ -223,7 +237,7 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         @if let Some(url) = manage_url { p { a href=(url) { "View, reschedule or cancel your appointment" } } }
         @if with_preparation {
             h2 { "Before your appointment" }
-            ul { @for line in &care.preparation { li { (line) } } }
+            ul { @for line in &care.preparation { li { (with_link(line)) } } }
             h2 { "Afterwards" }
             p { (care.normal) }
             p { strong { (EMERGENCY_LEAD) } }
