@@ -140,6 +140,11 @@ fn is_admin_only(path: &str) -> bool {
     path.starts_with("/admin/staff") || path.starts_with("/admin/setup") || path.ends_with("/audit")
 }
 
+/// Routes for the front desk and admins only: the waitlist is the desk's to run.
+fn is_desk_work(path: &str) -> bool {
+    path.starts_with("/admin/waitlist")
+}
+
 /// Routes for clinical roles only: the review queue, the aftercare alerts' details, the
 /// treatment record, recall and the visits' photos.
 fn is_review(method: &str, path: &str) -> bool {
@@ -470,6 +475,9 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         if is_review(method, path) {
             refused.push(("front-desk", &desk));
         }
+        if is_desk_work(path) {
+            refused.push(("practitioner", &practitioner));
+        }
         for (role, session) in refused {
             // Staff routes act on the admin's own login, the worst case.
             let url = fill(
@@ -560,7 +568,9 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         };
         for (method, path) in web::ADMIN_ROUTES.iter().filter(|(m, _)| *m == "GET") {
             let allowed = role == "admin"
-                || !(is_admin_only(path) || role == "front-desk" && is_review(method, path));
+                || !(is_admin_only(path)
+                    || role == "front-desk" && is_review(method, path)
+                    || role == "practitioner" && is_desk_work(path));
             if !allowed {
                 continue;
             }
