@@ -119,7 +119,11 @@ impl Clock {
             }
             _ => self.minutes(None),
         };
-        let end_minutes = if end_minutes == 0 { 24 * 60 } else { end_minutes };
+        let end_minutes = if end_minutes == 0 {
+            24 * 60
+        } else {
+            end_minutes
+        };
         let time = |m: i32| -> Option<Time> {
             if m == 24 * 60 {
                 return Some(Time::midnight());

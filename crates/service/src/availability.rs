@@ -17,8 +17,15 @@ impl Workflows {
         practitioner: Option<&str>,
         not_before: Option<Date>,
     ) -> Result<Vec<Slot>, Refusal> {
-        self.availability_for(&Actor::Client, service_id, from, to, practitioner, not_before)
-            .await
+        self.availability_for(
+            &Actor::Client,
+            service_id,
+            from,
+            to,
+            practitioner,
+            not_before,
+        )
+        .await
     }
 
     /// The free starts as `actor` may book them: the desk skips the notice period, as its

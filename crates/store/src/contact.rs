@@ -44,7 +44,10 @@ mod tests {
     #[test]
     fn the_same_phone_spelled_two_ways_is_one_stand_in() {
         assert_eq!(stand_in_email("+1 555 0142"), stand_in_email("1-555-0142"));
-        assert_eq!(stand_in_email("(555) 0142"), "phone-5550142@no-email.invalid");
+        assert_eq!(
+            stand_in_email("(555) 0142"),
+            "phone-5550142@no-email.invalid"
+        );
         assert!(is_undeliverable(&stand_in_email("555 0142")));
         assert!(is_undeliverable("erased-abc@erased.invalid"));
         assert!(!is_undeliverable("maria@example.com"));

@@ -159,10 +159,7 @@ impl Store {
     /// Clients whose name holds every word of `query`, whose email or phone contains it, or
     /// whose phone's digits contain its digits (case-insensitive), up to 50.
     pub async fn search_clients(&self, query: &str) -> Result<Vec<Client>, StoreError> {
-        let query = query
-            .trim()
-            .to_lowercase()
-            .replace(['%', '_', '\\'], "");
+        let query = query.trim().to_lowercase().replace(['%', '_', '\\'], "");
         // Each word must appear somewhere in the name, in any order: "lop mar" finds
         // "Maria Lopez". A few words are plenty; more would only narrow to nothing.
         let words: Vec<String> = query

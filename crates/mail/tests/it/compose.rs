@@ -83,17 +83,25 @@ fn desk_booking_without_a_screening() {
     held.created_by = "staff:s-1".into();
     let mail = mail::compose::booked(&clinic, &held, MANAGE);
     assert!(
-        !mail.body_text.contains("since you answered") && !mail.body_html.contains("since you answered"),
+        !mail.body_text.contains("since you answered")
+            && !mail.body_html.contains("since you answered"),
         "{}",
         mail.body_text
     );
     assert!(
-        mail.body_text.contains("https://clinic.example/suitability")
-            && mail.body_html.contains("https://clinic.example/suitability"),
+        mail.body_text
+            .contains("https://clinic.example/suitability")
+            && mail
+                .body_html
+                .contains("https://clinic.example/suitability"),
         "{}",
         mail.body_text
     );
-    assert!(!mail.body_text.contains("review your answers"), "{}", mail.body_text);
+    assert!(
+        !mail.body_text.contains("review your answers"),
+        "{}",
+        mail.body_text
+    );
     insta::assert_snapshot!(readable(&mail));
 }
 

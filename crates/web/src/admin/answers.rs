@@ -76,8 +76,14 @@ mod tests {
         )
         .into_string();
         let keloid = clinic.rules.question("keloid_history").unwrap();
-        assert!(list.contains(&maud::html! { (keloid.text) }.into_string()), "{list}");
-        assert!(list.contains("<dd>Yes</dd>") && list.contains("<dd>No</dd>"), "{list}");
+        assert!(
+            list.contains(&maud::html! { (keloid.text) }.into_string()),
+            "{list}"
+        );
+        assert!(
+            list.contains("<dd>Yes</dd>") && list.contains("<dd>No</dd>"),
+            "{list}"
+        );
         assert!(list.contains("<dd>2 March 2026</dd>"), "{list}");
         assert!(list.contains("<dd>Never</dd>"), "{list}");
         assert!(!list.contains("true") && !list.contains("null"), "{list}");

@@ -245,7 +245,15 @@ pub async fn new_form(
     {
         form.time = first.start.strftime("%H:%M").to_string();
     }
-    page(&state, &session, &form, &offer, &FieldErrors::default(), None).into_response()
+    page(
+        &state,
+        &session,
+        &form,
+        &offer,
+        &FieldErrors::default(),
+        None,
+    )
+    .into_response()
 }
 
 /// `POST /admin/bookings`.
@@ -293,8 +301,11 @@ pub async fn create(
         id: session.staff.id.clone(),
     };
     match state.flows.book(input, actor).await {
-        Ok(booked) => Redirect::to(&format!("/admin/bookings/{}?done=booked", booked.booking.id))
-            .into_response(),
+        Ok(booked) => Redirect::to(&format!(
+            "/admin/bookings/{}?done=booked",
+            booked.booking.id
+        ))
+        .into_response(),
         Err(err) => {
             let refusal = FormRefusal::from(err);
             let alternatives = refusal.lost_race.clone().unwrap_or_default();

@@ -66,7 +66,11 @@ pub async fn page(
 
 /// One booking waiting for review: its day and time, what the screening found with each
 /// answer readable, and the way to decide it.
-fn queue_row(clinic: &ClinicSnapshot, b: &Booking, screening: Option<&store::ScreeningRecord>) -> Markup {
+fn queue_row(
+    clinic: &ClinicSnapshot,
+    b: &Booking,
+    screening: Option<&store::ScreeningRecord>,
+) -> Markup {
     let setup = &clinic.setup;
     let start = b.start.to_zoned_datetime(clinic.timezone.clone());
     let findings: Vec<serde_json::Value> = screening

@@ -509,21 +509,26 @@ async fn practitioner_reviews_a_pending_booking(app: TestApp) {
     // The queue reads as a person would: the date with the time, each answer as its
     // question with Yes or No, and a way to act in the row.
     assert!(
-        queue.body.contains("Does your skin form keloids or raised, thick scars when it heals?</dt><dd>Yes</dd>"),
+        queue.body.contains(
+            "Does your skin form keloids or raised, thick scars when it heals?</dt><dd>Yes</dd>"
+        ),
         "the queue does not show the answer as question and Yes: {}",
         queue.body
     );
     assert!(!queue.body.contains("keloid_history"), "{}", queue.body);
     assert!(
-        queue.body.contains(&format!("href=\"/admin/bookings/{id}#review\"")),
+        queue
+            .body
+            .contains(&format!("href=\"/admin/bookings/{id}#review\"")),
         "{}",
         queue.body
     );
     let page = get(&app, &mine, &format!("/admin/bookings/{id}")).await;
     assert_eq!(page.status, 200);
     assert!(
-        page.body
-            .contains("Does your skin form keloids or raised, thick scars when it heals?</dt><dd>Yes</dd>"),
+        page.body.contains(
+            "Does your skin form keloids or raised, thick scars when it heals?</dt><dd>Yes</dd>"
+        ),
         "the practitioner does not see the answers: {}",
         page.body
     );
@@ -952,7 +957,13 @@ async fn admin_sets_weekly_hours_through_the_setup_form(app: TestApp) {
         ]
     };
     // Hours as people type them are understood and kept in the canonical form.
-    let saved = post(&app, &owner, "/admin/setup/hours", &hours("10am\u{2013}2pm")).await;
+    let saved = post(
+        &app,
+        &owner,
+        "/admin/setup/hours",
+        &hours("10am\u{2013}2pm"),
+    )
+    .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     assert_eq!(saved.location, "/admin/setup?saved=1");
     let sam = app
@@ -990,7 +1001,11 @@ async fn admin_sets_weekly_hours_through_the_setup_form(app: TestApp) {
         "the error is not beside Sunday's field: {}",
         refused.body
     );
-    assert!(refused.body.contains("are not a time span"), "{}", refused.body);
+    assert!(
+        refused.body.contains("are not a time span"),
+        "{}",
+        refused.body
+    );
     assert!(
         refused.body.contains("value=\"9 till 5\""),
         "what was typed is lost"

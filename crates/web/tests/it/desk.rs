@@ -128,7 +128,8 @@ async fn cancel_and_no_show_ask_first(app: TestApp) {
         assert!(a.body.contains(question), "{}", a.body);
         assert!(
             a.body.contains("name=\"confirm\" value=\"yes\"")
-                && a.body.contains(&format!("name=\"status\" value=\"{status}\"")),
+                && a.body
+                    .contains(&format!("name=\"status\" value=\"{status}\"")),
             "the confirm page does not carry the decision: {}",
             a.body
         );
@@ -165,7 +166,9 @@ async fn cancel_and_no_show_ask_first(app: TestApp) {
     assert_eq!(status_of(&app, &id).await, BookingStatus::Cancelled);
     let shown = get(&app, &desk, &a.location).await;
     assert!(
-        shown.body.contains("Booking cancelled; its time is free again."),
+        shown
+            .body
+            .contains("Booking cancelled; its time is free again."),
         "{}",
         shown.body
     );
@@ -203,7 +206,11 @@ async fn cancel_and_no_show_ask_first(app: TestApp) {
     assert_eq!(a.status, 303, "{}", a.body);
     assert_eq!(status_of(&app, &other).await, BookingStatus::NoShow);
     let shown = get(&app, &desk, &a.location).await;
-    assert!(shown.body.contains("Marked as a no-show."), "{}", shown.body);
+    assert!(
+        shown.body.contains("Marked as a no-show."),
+        "{}",
+        shown.body
+    );
     // Arrived needs no confirm step: it is what the desk does all day.
     let third = slots
         .iter()
@@ -257,7 +264,11 @@ async fn a_clients_reschedule_asks_before_moving(app: TestApp) {
     )
     .await;
     assert_eq!(asked.status, 200, "{}", asked.body);
-    assert!(asked.body.contains("Move your appointment?"), "{}", asked.body);
+    assert!(
+        asked.body.contains("Move your appointment?"),
+        "{}",
+        asked.body
+    );
     assert!(
         asked.body.contains("name=\"confirm\" value=\"yes\"") && asked.body.contains(second),
         "{}",
@@ -317,7 +328,11 @@ async fn a_desk_booking_without_a_screening_says_so(app: TestApp) {
     assert_eq!(booked.status, BookingStatus::PendingReview);
     assert_eq!(booked.screening_id, None);
     let shown = get(&app, &desk, &format!("/admin/bookings/{id}")).await;
-    assert!(shown.body.contains("No screening on file."), "{}", shown.body);
+    assert!(
+        shown.body.contains("No screening on file."),
+        "{}",
+        shown.body
+    );
     assert!(
         shown
             .body
@@ -336,14 +351,19 @@ async fn a_desk_booking_without_a_screening_says_so(app: TestApp) {
     )
     .await;
     let shown = get(&app, &desk, &format!("/admin/bookings/{consult}")).await;
-    assert!(!shown.body.contains("No screening on file."), "{}", shown.body);
+    assert!(
+        !shown.body.contains("No screening on file."),
+        "{}",
+        shown.body
+    );
 
     // On its day, Today says why the row has no "Mark arrived".
     let today = Timestamp::now().in_tz("America/New_York").unwrap().date();
     if date == today.to_string() {
         let page = get(&app, &desk, "/admin").await;
         assert!(
-            page.body.contains("No screening on file: the client answers"),
+            page.body
+                .contains("No screening on file: the client answers"),
             "{}",
             page.body
         );

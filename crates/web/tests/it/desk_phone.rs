@@ -83,7 +83,11 @@ async fn a_phone_only_client_is_booked_from_the_free_times(app: TestApp) {
     assert_eq!(booked.client.email_address(), None);
     assert_eq!(booked.client.phone.as_deref(), Some("+1 555 0177"));
     assert!(
-        app.store.messages_for_booking(&id).await.unwrap().is_empty(),
+        app.store
+            .messages_for_booking(&id)
+            .await
+            .unwrap()
+            .is_empty(),
         "mail was queued for a client without an email address"
     );
     let shown = get(&app, &desk, &a.location).await;

@@ -269,8 +269,7 @@ pub async fn reschedule(
         let body = views::confirm_move(&clinic, &b, &token, start);
         return page(
             &state,
-            PageMeta::new("Move your appointment?", "Confirm the new time.", "/manage")
-                .private(),
+            PageMeta::new("Move your appointment?", "Confirm the new time.", "/manage").private(),
             body,
         )
         .into_response();
