@@ -198,7 +198,8 @@ fn page(
             (Input { name: "email", label: "Client email", kind: "email", value: &form.email, hint: Some("Optional. Without it nothing is mailed: read the confirmation out or print the booking page."), required: false, autocomplete: None }.render(errors))
             (Input { name: "notes", label: "Notes", kind: "textarea", value: &form.notes, hint: None, required: false, autocomplete: None }.render(errors))
             @if let Some((_, alternatives)) = problem.filter(|(_, a)| !a.is_empty()) {
-                h2 { "3. Nearest free times" }
+                h2 { "The nearest free times" }
+                p.hint { "Or pick another time on this day below." }
                 ul.times { @for slot in alternatives { (time_button(slot, true)) } }
             }
             h2 #free-times { "3. Free times on " (offer.day.strftime("%A %-d %B")) }
