@@ -46,7 +46,7 @@ fn a_broken_clinic_file_names_file_line_and_field_and_changes_nothing() {
     std::fs::write(
         &broken,
         EXAMPLE
-            .replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9-5"]"#)
+            .replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9 till 5"]"#)
             .replace("Northside Skin Clinic", "Renamed Clinic"),
     )
     .unwrap();
@@ -62,7 +62,7 @@ fn a_broken_clinic_file_names_file_line_and_field_and_changes_nothing() {
         stderr.contains("broken.toml, line 56: practitioners[0].hours.tue[0]"),
         "{stderr}"
     );
-    assert!(stderr.contains("9-5"), "{stderr}");
+    assert!(stderr.contains("9 till 5"), "{stderr}");
     assert_eq!(
         stored_setup(&data).as_ref(),
         Some(&before),

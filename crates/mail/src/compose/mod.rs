@@ -30,6 +30,53 @@ const PREPARATION: &[&str] = &[
     "Tell us if anything in your health has changed since you answered our safety questions.",
 ];
 
+/// The preparation line for a booking with no screening on file (the desk booked it by
+/// phone): the questions' page instead of "since you answered".
+const NOT_YET_SCREENED: &str = "You have not answered our safety questions yet. You can read them before your visit at {url}; we go through them with you before any treatment.";
+
+/// The screening questions' page on the same site as `manage_url` (`…/manage/TOKEN`).
+fn questions_url(manage_url: &str) -> Option<String> {
+    manage_url
+        .rsplit_once("/manage/")
+        .map(|(base, _)| format!("{base}/suitability"))
+}
+
+/// A line with its first web address made a link, for the HTML part.
+fn with_link(line: &str) -> maud::Markup {
+    let Some(at) = line.find("https://").or_else(|| line.find("http://")) else {
+        return html! { (line) };
+    };
+    let rest = &line[at..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ';' || c == ',')
+        .unwrap_or(rest.len());
+    let url = rest[..end].trim_end_matches('.');
+    let after = &line[at + url.len()..];
+    html! { (line[..at]) a href=(url) { (url) } (after) }
+}
+
+/// The preparation list for this booking: a booking without a screening is never told it
+/// answered the questions; one for a treatment that needs them gets their address.
+fn preparation_for(
+    clinic: &ClinicSnapshot,
+    booking: &Booking,
+    manage_url: Option<&str>,
+    mut lines: Vec<String>,
+) -> Vec<String> {
+    if booking.screening_id.is_some() {
+        return lines;
+    }
+    lines.retain(|l| !l.contains("since you answered our safety questions"));
+    let needs_screening = clinic
+        .setup
+        .service(&booking.service_id)
+        .is_some_and(|s| s.requires_screening);
+    if needs_screening && let Some(url) = manage_url.and_then(questions_url) {
+        lines.push(NOT_YET_SCREENED.replace("{url}", &url));
+    }
+    lines
+}
+
 /// What is normal afterwards; the red flags follow it as lists from the protocol's symptoms.
 const AFTERCARE: &str = "Redness like a moderate sunburn is normal: {{normal:redness}} ([17]).";
 const EMERGENCY_LEAD: &str =
@@ -154,7 +201,8 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
     if let Some(url) = manage_url {
         text.push_str(&format!("\nView, reschedule or cancel: {url}\n"));
     }
-    let care = aftercare(clinic);
+    let mut care = aftercare(clinic);
+    care.preparation = preparation_for(clinic, booking, manage_url, care.preparation);
     if with_preparation {
         text.push_str("\nBefore your appointment:\n");
         for line in &care.preparation {
@@ -189,7 +237,7 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         @if let Some(url) = manage_url { p { a href=(url) { "View, reschedule or cancel your appointment" } } }
         @if with_preparation {
             h2 { "Before your appointment" }
-            ul { @for line in &care.preparation { li { (line) } } }
+            ul { @for line in &care.preparation { li { (with_link(line)) } } }
             h2 { "Afterwards" }
             p { (care.normal) }
             p { strong { (EMERGENCY_LEAD) } }
@@ -216,7 +264,9 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
 pub fn booked(clinic: &ClinicSnapshot, booking: &Booking, manage_url: &str) -> Mail {
     let d = details(clinic, booking);
     let pending = booking.status == store::BookingStatus::PendingReview;
-    let lead = if pending {
+    let lead = if pending && booking.screening_id.is_none() {
+        "Thank you for booking. Your time is held: a practitioner goes through our safety questions with you before confirming it, and we will email you once it is confirmed.".to_owned()
+    } else if pending {
         "Thank you for booking. Your safety screening asks a practitioner to review your answers first: your time is held, and we will email you once it is confirmed.".to_owned()
     } else {
         "Your appointment is booked. We look forward to seeing you.".to_owned()

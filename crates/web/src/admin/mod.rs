@@ -5,6 +5,7 @@
 
 mod account;
 mod alerts;
+mod answers;
 mod api;
 mod audit;
 mod booked_courses;
@@ -14,6 +15,8 @@ mod checkin_photos;
 pub(crate) mod client_data;
 mod clients;
 mod course;
+mod desk_booking;
+mod flash;
 mod layout;
 mod login;
 mod login_code;
@@ -121,6 +124,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 /// The routes that show a client's clinical data, each writing an audit entry before it
 /// answers; the security tests hold every one of them to that.
 pub const AUDITED_READS: &[(&str, &str)] = &[
+    ("GET", "/admin/review"),
     ("GET", "/admin/bookings/{id}"),
     ("GET", "/admin/clients/{id}"),
     ("GET", "/admin/clients/{id}/export"),
@@ -150,8 +154,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/alerts", get(alerts::page))
         .route("/admin/alerts/{id}/ack", post(alerts::ack))
         .route("/admin/checkin-photos/{id}", get(checkin_photos::show))
-        .route("/admin/bookings/new", get(bookings::new_form))
-        .route("/admin/bookings", post(bookings::create))
+        .route("/admin/bookings/new", get(desk_booking::new_form))
+        .route("/admin/bookings", post(desk_booking::create))
         .route("/admin/bookings/{id}", get(bookings::show))
         .route("/admin/bookings/{id}/status", post(bookings::set_status))
         .route("/admin/bookings/{id}/move", post(bookings::move_booking))

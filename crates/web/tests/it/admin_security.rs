@@ -235,6 +235,7 @@ const MUST_LIST: &[(&str, &str)] = &[
 /// The routes that show a client's clinical data (screening answers, records, photos,
 /// consents, alerts, the client's page): each must be listed as an audited read.
 const MUST_AUDIT: &[(&str, &str)] = &[
+    ("GET", "/admin/review"),
     ("GET", "/admin/bookings/{id}"),
     ("GET", "/admin/clients/{id}"),
     ("GET", "/admin/alerts"),
@@ -1260,7 +1261,12 @@ on_both_engines!(sign_in_only_redirects_within_the_back_office);
 fn weak_passwords_are_refused() {
     assert!(web::password_weakness("short", "a@b.c").is_some());
     assert!(web::password_weakness("password-password-1", "a@b.c").is_some());
-    assert!(web::password_weakness("owner.rocks.every.day", "owner@clinic.example").is_some());
+    assert!(web::password_weakness("owner.rocks.day", "owner@clinic.example").is_some());
+    assert_eq!(
+        web::password_weakness("front desk opens at nine 47", "desk@clinic.example"),
+        None,
+        "the mailbox's word alone inside a strong password"
+    );
     assert_eq!(
         web::password_weakness(PASSWORD, "owner@clinic.example"),
         None,

@@ -235,11 +235,13 @@ async fn reschedule_page(
         .into_response()
 }
 
-/// The reschedule form's one field.
+/// The reschedule form: the chosen time, and `confirm=yes` once the client has seen it.
 #[derive(Debug, Deserialize)]
 pub struct RescheduleForm {
     #[serde(default)]
     start: String,
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /manage/{token}/reschedule`: moves the booking atomically.
@@ -261,6 +263,17 @@ pub async fn reschedule(
             .await;
         }
     };
+    // A tap on a time only asks; the move waits for the client to say yes to it.
+    if form.confirm != "yes" {
+        let clinic = state.clinic();
+        let body = views::confirm_move(&clinic, &b, &token, start);
+        return page(
+            &state,
+            PageMeta::new("Move your appointment?", "Confirm the new time.", "/manage").private(),
+            body,
+        )
+        .into_response();
+    }
     match state
         .flows
         .reschedule(&b, start, None, Actor::Client, Some(&token))
