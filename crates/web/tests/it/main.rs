@@ -24,7 +24,6 @@ mod records;
 mod screening_api;
 mod screening_pages;
 mod sign_in;
-mod slow_clients;
 mod staff_auth;
 mod visits;
 mod waitlist;
