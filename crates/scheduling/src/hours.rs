@@ -5,7 +5,7 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{AmbiguousOffset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::model::{DaySpan, Practitioner};
+use crate::model::{DaySpan, Practitioner, Schedule, TimeOff};
 
 /// The practitioner's wall-clock spans on `date`: a date override wins over the weekly
 /// pattern, so an empty override closes a normally open day.
@@ -13,6 +13,31 @@ pub(crate) fn spans_on(practitioner: &Practitioner, date: Date) -> &[DaySpan] {
     match practitioner.dates.get(&date) {
         Some(spans) => spans,
         None => &practitioner.weekly[weekday_index(date)],
+    }
+}
+
+impl Schedule {
+    /// A practitioner's wall-clock opening spans on `date` as the engine reads them (closures
+    /// and whole days off close the day, a date override replaces the weekly pattern), so a
+    /// calendar shades exactly the hours the engine would book. Empty for a day off or an
+    /// unknown practitioner.
+    pub fn open_spans_on(&self, practitioner_id: &str, date: Date) -> Vec<DaySpan> {
+        let Some(p) = self.practitioners.iter().find(|p| p.id == practitioner_id) else {
+            return Vec::new();
+        };
+        let closed = self
+            .closures
+            .iter()
+            .any(|&(from, to)| from <= date && date <= to);
+        let off = p
+            .time_off
+            .iter()
+            .any(|t| matches!(*t, TimeOff::Days { from, to } if from <= date && date <= to));
+        if closed || off {
+            Vec::new()
+        } else {
+            spans_on(p, date).to_vec()
+        }
     }
 }
 
