@@ -5,6 +5,7 @@
 mod common;
 
 mod admin_flow;
+mod calendar_view;
 mod admin_security;
 mod api_input;
 mod booking_api;
