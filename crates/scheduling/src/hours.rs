@@ -202,4 +202,32 @@ mod tests {
         assert!(spans_on(&p, date(2027, 6, 2)).is_empty());
         assert_eq!(weekday_index(date(2027, 6, 7)), 0, "2027-06-07 is a Monday");
     }
+
+    /// The calendar shades what the engine books: a date's own hours replace the weekly
+    /// ones, and closures and whole days off leave nothing open.
+    #[test]
+    fn open_spans_on_follows_overrides_closures_and_days_off() {
+        use crate::testkit;
+        let mut p = testkit::practitioner("p", testkit::every_day(&["09:00-17:00"]));
+        p.dates.insert(
+            testkit::date("2027-06-02"),
+            vec![testkit::span("12:00-20:00")],
+        );
+        p.time_off.push(TimeOff::Days {
+            from: testkit::date("2027-06-03"),
+            to: testkit::date("2027-06-03"),
+        });
+        let mut s = testkit::clinic("UTC", vec![p], &["r"]);
+        s.closures
+            .push((testkit::date("2027-06-04"), testkit::date("2027-06-04")));
+        let on = |d: &str| s.open_spans_on("p", testkit::date(d));
+        assert_eq!(on("2027-06-01"), vec![testkit::span("09:00-17:00")]);
+        assert_eq!(on("2027-06-02"), vec![testkit::span("12:00-20:00")]);
+        assert!(on("2027-06-03").is_empty(), "a day off");
+        assert!(on("2027-06-04").is_empty(), "a closure");
+        assert!(
+            s.open_spans_on("nobody", testkit::date("2027-06-01"))
+                .is_empty()
+        );
+    }
 }

@@ -71,7 +71,8 @@ fn next_plain(weekday: Weekday) -> Date {
         let monday = d
             .checked_sub(Span::new().days(i64::from(d.weekday().to_monday_zero_offset())))
             .unwrap();
-        let week_plain = (0..7).all(|i| plain(&setup, monday.checked_add(Span::new().days(i)).unwrap()));
+        let week_plain =
+            (0..7).all(|i| plain(&setup, monday.checked_add(Span::new().days(i)).unwrap()));
         if d.weekday() == weekday && week_plain {
             return d;
         }
@@ -122,6 +123,9 @@ async fn day_view_spans_the_days_real_hours(app: TestApp) {
     assert!(cal.body.contains(&title), "no \"{title}\" in the week view");
     // Sam Ortiz works Tuesday, Wednesday and Saturday: four days off; Dr. Lee two.
     assert_eq!(cal.body.matches("Day off").count(), 6, "{}", cal.body);
-    assert!(cal.body.contains("12:00–20:00"), "Thursday's hours are not shown");
+    assert!(
+        cal.body.contains("12:00–20:00"),
+        "Thursday's hours are not shown"
+    );
 }
 on_both_engines!(day_view_spans_the_days_real_hours);

@@ -5,10 +5,10 @@
 mod common;
 
 mod admin_flow;
-mod calendar_view;
 mod admin_security;
 mod api_input;
 mod booking_api;
+mod calendar_view;
 mod checkin;
 mod client_data;
 mod client_search;
