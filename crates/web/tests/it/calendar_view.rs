@@ -129,3 +129,49 @@ async fn day_view_spans_the_days_real_hours(app: TestApp) {
     );
 }
 on_both_engines!(day_view_spans_the_days_real_hours);
+
+/// A booking shows in the day and week views with its service and status; a cancelled one
+/// gives its place back and is not drawn.
+async fn bookings_show_service_and_status(app: TestApp) {
+    let cookie = sign_in(&app).await;
+    let slot = app.free_slots("consultation", None).await[0]["start"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let day = &slot[..10];
+    let (status, booked) = app
+        .post_json(
+            "/api/v1/bookings",
+            &TestApp::booking_body("consultation", &slot, "status@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    let id = booked["id"].as_str().unwrap();
+    let set = |s: store::BookingStatus| {
+        let store = app.store.clone();
+        let id = id.to_owned();
+        async move {
+            store
+                .set_booking_status(&id, s, None, |_| Ok::<(), ()>(()), |_| Vec::new())
+                .await
+                .unwrap();
+        }
+    };
+    set(store::BookingStatus::NoShow).await;
+    for path in [
+        format!("/admin/calendar?date={day}"),
+        format!("/admin/calendar?date={day}&view=week"),
+    ] {
+        let cal = get(&app, &cookie, &path).await;
+        for text in ["Test Client", "Skin consultation", "No-show"] {
+            assert!(cal.body.contains(text), "{path}: no \"{text}\"");
+        }
+    }
+    set(store::BookingStatus::Cancelled).await;
+    let cal = get(&app, &cookie, &format!("/admin/calendar?date={day}")).await;
+    assert!(
+        !cal.body.contains("Test Client"),
+        "a cancelled booking is drawn"
+    );
+}
+on_both_engines!(bookings_show_service_and_status);
