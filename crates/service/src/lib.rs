@@ -7,6 +7,7 @@
 
 mod availability;
 mod booking;
+mod cancellation;
 mod checkins;
 mod clients;
 mod courses;
@@ -26,6 +27,7 @@ mod visits;
 mod waitlist;
 
 pub use booking::Booked;
+pub use cancellation::{CANCELLATION_POLICY_VERSION, CancellationPolicy, PolicyConsent};
 pub use courses::{
     BookedCourse, CourseBody, CourseInput, CourseRules, ProposedSession, session_token,
 };

@@ -40,6 +40,7 @@ async fn booking(h: &Harness, email: &str, name: &str, start: Timestamp, screeni
         screening_id: screening,
         notes: format!("Please call {name} on {}", phone_of(email)),
         created_by: "desk-1".into(),
+        policy: None,
     };
     let end = start + SignedDuration::from_mins(90);
     h.store

@@ -95,6 +95,7 @@ pub async fn show(
     };
     let visit = super::visits::arrival::booking_panel(&state, &b).await;
     let overridden = state.store.completion_override(&b.id).await.ok().flatten();
+    let agreement = state.store.policy_agreement(&b.id).await.ok().flatten();
     let messages = state
         .store
         .messages_for_booking(&b.id)
@@ -106,6 +107,7 @@ pub async fn show(
             p.notice { "Completed without a signed treatment record on "
                 (format_local(&o.at.to_zoned_datetime(clinic.timezone.clone()))) ". Reason given: " (o.reason) }
         }
+        (super::booking_policy::panel(&clinic, &b, agreement.as_ref()))
         (super::messages::panel(&clinic, &messages))
     };
     admin_page(
@@ -412,6 +414,7 @@ pub async fn create(
         client,
         screening_id: None,
         notes: form.notes.trim().to_owned(),
+        policy: None,
     };
     let actor = Actor::Staff {
         id: session.staff.id.clone(),

@@ -7,6 +7,7 @@ mod account;
 mod alerts;
 mod api;
 mod audit;
+mod booking_policy;
 mod bookings;
 mod calendar;
 mod checkin_photos;

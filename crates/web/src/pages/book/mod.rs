@@ -6,11 +6,11 @@ mod views;
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
-use service::{Actor, BookingInput, Gate, Stored, check_client, parse_start};
+use service::{Actor, BookingInput, Gate, PolicyConsent, Stored, check_client, parse_start};
 
 use crate::extract::ClientAddr;
 use crate::state::AppState;
@@ -148,6 +148,14 @@ pub struct DetailsForm {
     phone: String,
     #[serde(default)]
     notes: String,
+    /// `yes` when the cancellation policy's box is ticked.
+    #[serde(default)]
+    agree_policy: String,
+    /// The version and SHA-256 of the policy the form showed.
+    #[serde(default)]
+    policy_version: String,
+    #[serde(default)]
+    policy_sha256: String,
 }
 
 /// `GET /book/details`: who the appointment is for.
@@ -222,8 +230,16 @@ fn details_page_with(
 pub async fn submit(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
     Form(mut form): Form<DetailsForm>,
 ) -> Response {
+    // The hidden choices came from our own links; one with a NUL was not.
+    if [&form.service, &form.practitioner, &form.screening]
+        .iter()
+        .any(|v| service::has_nul(v))
+    {
+        return Redirect::to("/book").into_response();
+    }
     let mut errors = FieldErrors::default();
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
@@ -237,6 +253,12 @@ pub async fn submit(
         errors.add("notes", "Must not contain a NUL character (\\0).");
     } else if form.notes.chars().count() > 2000 {
         errors.add("notes", "Please keep notes under 2,000 characters.");
+    }
+    if form.agree_policy != "yes" {
+        errors.add(
+            "agree_policy",
+            "Please read our cancellation policy and tick the box to agree to it.",
+        );
     }
     let (Some(client), true) = (client, errors.is_empty()) else {
         // Shown again without the NULs (they were refused above), never written raw.
@@ -253,13 +275,6 @@ pub async fn submit(
     let Ok(start) = parse_start(&form.start) else {
         return Redirect::to("/book").into_response();
     };
-    // The hidden choices came from our own links; one with a NUL was not.
-    if [&form.service, &form.practitioner, &form.screening]
-        .iter()
-        .any(|v| service::has_nul(v))
-    {
-        return Redirect::to("/book").into_response();
-    }
     if let Err(service::Refusal::RateLimited { retry_after }) =
         state.flows.count_booking_attempt(addr)
     {
@@ -276,7 +291,14 @@ pub async fn submit(
         client,
         screening_id: opt(&form.screening),
         notes: form.notes.trim().to_owned(),
-    };
+        // A version that is not a number is never the current one.
+        policy: Some(PolicyConsent {
+            version: form.policy_version.trim().parse().unwrap_or(-1),
+            sha256: form.policy_sha256.trim().to_owned(),
+            ..PolicyConsent::default()
+        }),
+    }
+    .agreed_from(addr.to_string(), crate::api::consent::user_agent(&headers));
     match state.flows.book(input, Actor::Client).await {
         Ok(booked) => {
             Redirect::to(&format!("/manage/{}?booked=1", booked.manage_token)).into_response()
@@ -288,6 +310,12 @@ pub async fn submit(
                 (Some(nearest), _) => {
                     let message = "Sorry, someone booked that time a moment before you. Your details are kept below: pick one of the nearest free times, or choose another day.";
                     details_page(&state, &form, &errors, Some(message), nearest)
+                }
+                (None, Some("cancellation_policy")) => {
+                    // The policy changed under the form: show the new one, unticked.
+                    form.agree_policy.clear();
+                    errors.add("agree_policy", refusal.message);
+                    details_page(&state, &form, &errors, None, &[])
                 }
                 (None, Some(field @ ("name" | "email" | "phone" | "notes")))
                     if !refusal.internal =>
