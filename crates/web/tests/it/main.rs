@@ -8,6 +8,7 @@ mod admin_flow;
 mod admin_security;
 mod api_input;
 mod booking_api;
+mod booking_page;
 mod checkin;
 mod json_snapshots;
 mod lost_race;

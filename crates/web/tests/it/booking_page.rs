@@ -1,0 +1,189 @@
+//! The booking page as a client expects it: the cancellation policy read and agreed before
+//! booking (and kept as evidence for staff), on SQLite and PostgreSQL.
+
+use crate::common;
+
+use common::{Answer, TestApp, add_staff, answer, post_sign_in, set_cookie_pair};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "ochre lantern drifts slowly 47";
+const PHONE_BROWSER: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)";
+
+async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> Answer {
+    answer(
+        app.http
+            .post(format!("{}{path}", app.base))
+            .header("user-agent", PHONE_BROWSER)
+            .form(form)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await
+}
+
+async fn get(app: &TestApp, cookie: Option<&str>, path: &str) -> Answer {
+    let mut req = app.http.get(format!("{}{path}", app.base));
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    answer(req.send().await.expect("request")).await
+}
+
+/// A signed-in admin's cookie.
+async fn admin_cookie(app: &TestApp) -> String {
+    let hash = web::hash_password(PASSWORD);
+    add_staff(app, "owner@clinic.example", &hash, "admin", None).await;
+    let a = post_sign_in(
+        app,
+        &[("email", "owner@clinic.example"), ("password", PASSWORD)],
+        &[],
+        &[],
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    set_cookie_pair(&a, "collagen_session").expect("a session cookie")
+}
+
+/// The booking's id from its manage page's address.
+async fn booking_of(app: &TestApp, location: &str) -> store::Booking {
+    let token = location
+        .trim_start_matches("/manage/")
+        .split('?')
+        .next()
+        .unwrap();
+    app.store
+        .booking_by_token_hash(&store::hash_token(token))
+        .await
+        .unwrap()
+        .expect("the booking")
+}
+
+/// The details form shows the policy with its box; without the tick nothing is booked and
+/// the typed details stay; with it the agreement is kept and shown to staff.
+async fn the_policy_must_be_agreed_and_is_kept(app: TestApp) {
+    let slots = app.free_slots("consultation", None).await;
+    let start = slots[0]["start"].as_str().unwrap().to_owned();
+    let details = get(
+        &app,
+        None,
+        &format!(
+            "/book/details?service=consultation&start={}",
+            common_encode(&start)
+        ),
+    )
+    .await;
+    assert_eq!(details.status, 200, "{}", details.body);
+    let (_, clinic) = app.get_json("/api/v1/clinic").await;
+    let policy = &clinic["cancellation_policy"];
+    let sha = policy["sha256"].as_str().unwrap();
+    assert_eq!(sha.len(), 64);
+    assert!(details.body.contains("Cancellation policy"));
+    assert!(details.body.contains("name=\"agree_policy\""), "the box is on the form");
+    assert!(details.body.contains(sha), "the form carries the hash of the text shown");
+    assert!(
+        details.body.contains("24 hours before it starts"),
+        "the clinic's cancel window is in the words"
+    );
+
+    let typed = [
+        ("service", "consultation"),
+        ("start", start.as_str()),
+        ("name", "Policy Client"),
+        ("email", "policy@example.com"),
+        ("notes", "kept as typed"),
+    ];
+    let a = post_form(&app, "/book", &typed).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains("id=\"f-agree_policy-error\""), "the error sits by the box: {}", a.body);
+    assert!(a.body.contains("policy@example.com") && a.body.contains("kept as typed"));
+    let now = jiff::Timestamp::now();
+    let ahead = now + jiff::SignedDuration::from_hours(24 * 120);
+    assert!(app.store.bookings_between(now, ahead).await.unwrap().is_empty(), "nothing booked");
+
+    // A policy that changed under the form is refused beside the box, and the new one shown.
+    let mut stale: Vec<(&str, &str)> = typed.to_vec();
+    let zeros = "0".repeat(64);
+    stale.extend([("agree_policy", "yes"), ("policy_version", "1"), ("policy_sha256", zeros.as_str())]);
+    let a = post_form(&app, "/book", &stale).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains("has changed since it was shown"), "{}", a.body);
+    assert!(a.body.contains(sha), "the current policy is shown again");
+
+    let agreed = app.agreed_policy().await;
+    let mut form: Vec<(&str, &str)> = typed.to_vec();
+    form.extend(agreed.iter().map(|(k, v)| (*k, v.as_str())));
+    let a = post_form(&app, "/book", &form).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let booking = booking_of(&app, &a.location).await;
+    let kept = app
+        .store
+        .policy_agreement(&booking.id)
+        .await
+        .unwrap()
+        .expect("the agreement is kept");
+    assert_eq!(kept.version, policy["version"].as_i64().unwrap());
+    assert_eq!(kept.sha256, sha);
+    assert_eq!(kept.text, policy["text"].as_str().unwrap());
+    assert_eq!(kept.address, "127.0.0.1");
+    assert_eq!(kept.user_agent, PHONE_BROWSER);
+    let age = jiff::Timestamp::now().duration_since(kept.agreed_at);
+    assert!(age.as_secs() < 60, "agreed just now: {age:?}");
+
+    let cookie = admin_cookie(&app).await;
+    let page = get(&app, Some(&cookie), &format!("/admin/bookings/{}", booking.id)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(sha), "staff see the hash agreed to");
+    assert!(page.body.contains("iPhone"), "and the browser");
+}
+on_both_engines!(the_policy_must_be_agreed_and_is_kept);
+
+/// The API contract grows without breaking: a booking without the policy still books (with
+/// no agreement kept); one with it keeps it; a stale or malformed one is a 422 on its field.
+async fn the_api_takes_the_policy_when_sent(app: TestApp) {
+    let starts = app.starts_an_hour_apart("consultation").await;
+    let at = |i: usize| clinic::rfc3339(&starts[i].to_zoned_datetime(jiff::tz::TimeZone::UTC));
+    let (status, body) = app
+        .post_json("/api/v1/bookings", &TestApp::booking_body("consultation", &at(0), "old@example.com"))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_str().unwrap();
+    assert_eq!(app.store.policy_agreement(id).await.unwrap(), None);
+
+    let (_, clinic) = app.get_json("/api/v1/clinic").await;
+    let policy = clinic["cancellation_policy"].clone();
+    let with = |email: &str, start: &str, policy: Value| {
+        let mut body = TestApp::booking_body("consultation", start, email);
+        body["cancellation_policy"] = policy;
+        body
+    };
+    for (bad, field) in [
+        (json!({"version": policy["version"], "sha256": "0".repeat(64)}), "cancellation_policy"),
+        (json!({"version": policy["version"], "sha256": "nope"}), "cancellation_policy.sha256"),
+        (json!({"sha256": policy["sha256"]}), "cancellation_policy.version"),
+        (json!("yes"), "cancellation_policy"),
+    ] {
+        let (status, body) = app
+            .post_json("/api/v1/bookings", &with("bad@example.com", &at(1), bad))
+            .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["field"], field, "{body}");
+    }
+    let sent = json!({"version": policy["version"], "sha256": policy["sha256"]});
+    let (status, body) = app
+        .post_json("/api/v1/bookings", &with("new@example.com", &at(1), sent))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let kept = app
+        .store
+        .policy_agreement(body["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .expect("kept");
+    assert_eq!(kept.sha256, policy["sha256"].as_str().unwrap());
+}
+on_both_engines!(the_api_takes_the_policy_when_sent);
+
+fn common_encode(value: &str) -> String {
+    value.replace('+', "%2B").replace(':', "%3A")
+}
