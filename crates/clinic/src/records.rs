@@ -55,7 +55,10 @@ mod tests {
         let text = include_str!("../data/demo.toml");
         let ten = format!("{text}\n[records]\nretention_years = 10\n");
         assert_eq!(
-            crate::parse(&ten, None).expect("valid").records.retention_years,
+            crate::parse(&ten, None)
+                .expect("valid")
+                .records
+                .retention_years,
             10
         );
         let bad = format!("{text}\n[records]\nretention_years = 0\n");

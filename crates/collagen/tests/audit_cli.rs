@@ -22,11 +22,19 @@ fn verify_passes_an_intact_trail_and_names_a_tampered_entry() {
     // Each load of the clinic file is a change to the setup: one entry each.
     for _ in 0..3 {
         let out = collagen(&["setup", file.to_str().unwrap(), "--data-dir", data_arg]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let out = collagen(&["audit", "verify", "--data-dir", data_arg]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("intact: 3 entries"), "{stdout}");
 
     let url = format!("sqlite://{}", data.join("collagen.db").display());
@@ -48,7 +56,13 @@ fn verify_passes_an_intact_trail_and_names_a_tampered_entry() {
     });
     let out = collagen(&["audit", "verify", "--data-dir", data_arg]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "a tampered trail must fail: {stderr}");
+    assert!(
+        !out.status.success(),
+        "a tampered trail must fail: {stderr}"
+    );
     assert!(stderr.contains("broken at entry 2"), "{stderr}");
-    assert!(stderr.contains("1 entries before it are intact"), "{stderr}");
+    assert!(
+        stderr.contains("1 entries before it are intact"),
+        "{stderr}"
+    );
 }

@@ -16,7 +16,7 @@ mod suite;
 
 // The web crate's test SMTP server, shared so both suites read mail the same way.
 #[allow(dead_code, reason = "this suite needs only the server")]
-#[path = "../../web/tests/common/smtp.rs"]
+#[path = "../../web/tests/it/common/smtp.rs"]
 mod smtp;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -240,7 +240,10 @@ pub(crate) fn from_store(err: BookingError<Refusal>) -> Refusal {
 }
 
 /// Staff may book inside the notice window; nobody may overlap.
-pub(crate) fn schedule_for<'a>(clinic: &'a ClinicSnapshot, actor: &Actor) -> Cow<'a, scheduling::Schedule> {
+pub(crate) fn schedule_for<'a>(
+    clinic: &'a ClinicSnapshot,
+    actor: &Actor,
+) -> Cow<'a, scheduling::Schedule> {
     match actor {
         // Clients use the clinic's schedule as it is; only staff need a changed copy.
         Actor::Client => Cow::Borrowed(&clinic.schedule),

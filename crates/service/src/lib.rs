@@ -28,11 +28,11 @@ mod waitlist;
 
 pub use booking::Booked;
 pub use cancellation::{CANCELLATION_POLICY_VERSION, CancellationPolicy, PolicyConsent};
-pub use courses::{
-    BookedCourse, CourseBody, CourseInput, CourseRules, ProposedSession, session_token,
-};
 pub use checkins::{
     CHECKIN_DAYS, CHECKIN_GAP_S, CheckinAnswer, CheckinInput, NOTE_MAX_CHARS, symptoms, triage_name,
+};
+pub use courses::{
+    BookedCourse, CourseBody, CourseInput, CourseRules, ProposedSession, session_token,
 };
 pub use erasure::{
     ClientExport, EXPORT_SCHEMA, ExportedPhoto, PURGE_BATCH, check_client_email, keep_until,
@@ -54,13 +54,13 @@ pub use refusal::Refusal;
 pub use screening::{Gate, Stored};
 pub use screening_scope::{FACE, Scope, checked_areas, service_areas};
 pub use status::{Approval, Review, StaffStatus};
-pub use waitlist::{
-    DayPart, Joined, WaitlistBody, WaitlistInput, WaitlistRun, offer_path, parse_date, parse_times,
-    waitlist_path,
-};
 pub use visits::{
     Arrival, ConsentDocument, ConsentDocuments, ConsentState, ConsentView, NAME_MAX_CHARS,
     PhotoUse, ScreeningCheck, SessionPlan, SignInput, consent_path, sha256_hex,
+};
+pub use waitlist::{
+    DayPart, Joined, WaitlistBody, WaitlistInput, WaitlistRun, offer_path, parse_date, parse_times,
+    waitlist_path,
 };
 
 use std::sync::{Arc, OnceLock, RwLock};

@@ -15,7 +15,9 @@ pub enum Refusal {
     /// Another booking took the time of one session of a course (`index`, 0-based, when
     /// known) while it was being booked; nothing of the course was booked. `proposal` is a
     /// fresh set of free sessions (empty when none could be found).
-    #[error("Sorry, the time of one session was booked by someone else a moment ago, so nothing of the course was booked. Here is a new proposal.")]
+    #[error(
+        "Sorry, the time of one session was booked by someone else a moment ago, so nothing of the course was booked. Here is a new proposal."
+    )]
     CourseSlotTaken {
         index: Option<usize>,
         proposal: Vec<crate::ProposedSession>,

@@ -78,7 +78,8 @@ impl TryFrom<MetaRow> for PhotoMeta {
     }
 }
 
-const SELECT_META: &str = "SELECT p.id, p.booking_id, b.practitioner_id, b.client_id, p.kind, p.caption,
+const SELECT_META: &str =
+    "SELECT p.id, p.booking_id, b.practitioner_id, b.client_id, p.kind, p.caption,
         p.content_type, p.size, p.uploaded_by, p.created_at
     FROM photos p JOIN bookings b ON b.id = p.booking_id";
 
@@ -118,7 +119,11 @@ impl Store {
                 .bind(&id)
                 .fetch_one(&mut *tx)
                 .await?;
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "photo", &id).for_client(&row.client_id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("create", "photo", &id).for_client(&row.client_id),
+            )
+            .await?;
             tx.commit().await?;
             PhotoMeta::try_from(row)
         })
@@ -132,7 +137,8 @@ impl Store {
             meta: MetaRow,
             bytes: Vec<u8>,
         }
-        const SQL: &str = "SELECT p.id, p.booking_id, b.practitioner_id, b.client_id, p.kind, p.caption,
+        const SQL: &str =
+            "SELECT p.id, p.booking_id, b.practitioner_id, b.client_id, p.kind, p.caption,
                 p.content_type, p.size, p.uploaded_by, p.created_at, p.bytes
             FROM photos p JOIN bookings b ON b.id = p.booking_id WHERE p.id = $1";
         let row: Option<Row> = on_read!(self, |pool| sqlx::query_as(SQL)

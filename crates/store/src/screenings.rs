@@ -70,7 +70,8 @@ impl Store {
             .bind(new.areas.join(","))
             .execute(&mut *tx)
             .await?;
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "screening", &id)).await?;
+            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "screening", &id))
+                .await?;
             tx.commit().await?;
         });
         Ok(id)

@@ -89,7 +89,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("update", "setup", &version.to_string())).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("update", "setup", &version.to_string()),
+            )
+            .await?;
             tx.commit().await?;
             Ok(version)
         })

@@ -51,7 +51,8 @@ impl Store {
             .await?
             .rows_affected();
             if inserted == 1 {
-                crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "staff", &id)).await?;
+                crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "staff", &id))
+                    .await?;
             }
             tx.commit().await?;
             inserted
@@ -144,7 +145,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if n == 1 {
-                crate::audit::append(&mut tx, &crate::AuditEntry::new("set-password", "staff", id)).await?;
+                crate::audit::append(
+                    &mut tx,
+                    &crate::AuditEntry::new("set-password", "staff", id),
+                )
+                .await?;
             }
             tx.commit().await?;
             n == 1

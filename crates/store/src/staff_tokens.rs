@@ -55,7 +55,11 @@ impl Store {
             .bind(now_s())
             .execute(&mut *tx)
             .await?;
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("create-token", "staff", staff_id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("create-token", "staff", staff_id),
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(id)
@@ -150,7 +154,11 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some((staff_id,)) = &gone {
-                crate::audit::append(&mut tx, &crate::AuditEntry::new("revoke-token", "staff", staff_id)).await?;
+                crate::audit::append(
+                    &mut tx,
+                    &crate::AuditEntry::new("revoke-token", "staff", staff_id),
+                )
+                .await?;
             }
             tx.commit().await?;
             gone.is_some()
@@ -166,7 +174,11 @@ impl Store {
                 .await?
                 .rows_affected();
             if n > 0 {
-                crate::audit::append(&mut tx, &crate::AuditEntry::new("revoke-token", "staff", staff_id)).await?;
+                crate::audit::append(
+                    &mut tx,
+                    &crate::AuditEntry::new("revoke-token", "staff", staff_id),
+                )
+                .await?;
             }
             tx.commit().await?;
             n

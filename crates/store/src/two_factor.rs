@@ -190,7 +190,11 @@ impl Store {
                     .await?;
             }
             if n == 1 {
-                crate::audit::append(&mut tx, &crate::AuditEntry::new("reset-two-factor", "staff", staff_id)).await?;
+                crate::audit::append(
+                    &mut tx,
+                    &crate::AuditEntry::new("reset-two-factor", "staff", staff_id),
+                )
+                .await?;
             }
             tx.commit().await?;
             n == 1

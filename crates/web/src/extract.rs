@@ -89,7 +89,11 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(client_ip(state, &parts.headers, &parts.extensions)))
+        Ok(ClientAddr(client_ip(
+            state,
+            &parts.headers,
+            &parts.extensions,
+        )))
     }
 }
 

@@ -24,17 +24,17 @@ mod server;
 mod state;
 mod ui;
 
-pub use admin::ROUTES as ADMIN_ROUTES;
 pub use admin::AUDITED_READS;
+pub use admin::ROUTES as ADMIN_ROUTES;
 pub use auth::password::{hash as hash_password, weakness as password_weakness};
 /// The authenticator arithmetic (RFC 6238), for tools and tests that act as a phone.
 pub use auth::totp;
 pub use config::Config;
+pub use export::{archive_name, client_archive, pack as pack_export};
 pub use mail::{
     MailConfig, run_worker as run_mail_worker, run_worker_with as run_mail_worker_with,
     system_clock,
 };
-pub use export::{archive_name, client_archive, pack as pack_export};
 pub use server::{ServerLimits, raise_open_file_limit, serve};
 pub use state::AppState;
 

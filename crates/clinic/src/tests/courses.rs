@@ -43,7 +43,11 @@ fn a_scalp_course_may_be_weekly() {
 
 #[test]
 fn a_course_price_is_a_price_and_needs_a_course() {
-    let priced = EXAMPLE.replacen(COURSE_4, &format!("{COURSE_4}\ncourse_price = \"900.00\""), 1);
+    let priced = EXAMPLE.replacen(
+        COURSE_4,
+        &format!("{COURSE_4}\ncourse_price = \"900.00\""),
+        1,
+    );
     let setup = parse(&priced, None).unwrap();
     assert_eq!(setup.services[1].course_price.as_deref(), Some("900.00"));
 

@@ -38,7 +38,12 @@ pub fn course_booked(
         .enumerate()
         .map(|(i, b)| {
             let s = details(clinic, b);
-            (format!("Session {}", i + 1), s.when, s.practitioner, s.reference)
+            (
+                format!("Session {}", i + 1),
+                s.when,
+                s.practitioner,
+                s.reference,
+            )
         })
         .collect();
     let price = course_price.map(|p| format!("{p} {}", info.currency));

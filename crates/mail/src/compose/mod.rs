@@ -11,15 +11,15 @@ mod alert_again;
 mod course;
 mod planned;
 mod recall;
-mod waitlist;
 mod texts;
+mod waitlist;
 
 pub use alert_again::alert_again;
 pub use course::course_booked;
 pub use planned::{AftercareStep, Links, aftercare_step, next_session, reminder, same_day};
 pub use recall::recall;
-pub use waitlist::{waitlist_joined, waitlist_offer};
 pub use texts::{AftercareText, MessageTexts};
+pub use waitlist::{waitlist_joined, waitlist_offer};
 
 /// Preparation advice, from section 3 of the clinical reference. Every figure is a
 /// placeholder filled from the protocol's data, so the mail says what the pages say.

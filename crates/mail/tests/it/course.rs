@@ -54,7 +54,9 @@ const MANAGE: &str = "https://clinic.example/courses/TOKEN";
 #[test]
 fn course_confirmation() {
     let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
-    let sessions: Vec<Booking> = (0..4).map(|i| session(i, BookingStatus::Confirmed)).collect();
+    let sessions: Vec<Booking> = (0..4)
+        .map(|i| session(i, BookingStatus::Confirmed))
+        .collect();
     let mail = mail::compose::course_booked(&clinic, &sessions, Some("900.00"), MANAGE);
     assert_eq!(mail.recipient, "ada@example.com");
     assert!(mail.plan.is_none(), "sent at once");
@@ -68,7 +70,11 @@ fn course_held_for_review_without_a_course_price() {
         .map(|i| session(i, BookingStatus::PendingReview))
         .collect();
     let mail = mail::compose::course_booked(&clinic, &sessions, None, MANAGE);
-    assert!(mail.subject.starts_with("Course received: 2 sessions"), "{}", mail.subject);
+    assert!(
+        mail.subject.starts_with("Course received: 2 sessions"),
+        "{}",
+        mail.subject
+    );
     assert!(!mail.body_text.contains("Course price"));
     assert!(mail.body_text.contains("review your answers first"));
 }

@@ -68,10 +68,7 @@ fn offer_of_a_freed_time() {
 #[test]
 fn joined_the_waitlist() {
     let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
-    let mail = mail::compose::waitlist_joined(
-        &clinic,
-        &entry(),
-        "https://clinic.example/waitlist/TOKEN",
-    );
+    let mail =
+        mail::compose::waitlist_joined(&clinic, &entry(), "https://clinic.example/waitlist/TOKEN");
     insta::assert_snapshot!(readable(&mail));
 }

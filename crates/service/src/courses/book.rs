@@ -37,7 +37,10 @@ impl Workflows {
             if let Some((from, to)) = closure_on(&clinic, day) {
                 return Err(Refusal::invalid(
                     format!("sessions[{i}].start"),
-                    format!("The clinic is closed from {from} to {to}; please choose another day for session {}.", i + 1),
+                    format!(
+                        "The clinic is closed from {from} to {to}; please choose another day for session {}.",
+                        i + 1
+                    ),
                 ));
             }
         }
@@ -142,7 +145,10 @@ impl Workflows {
         match result {
             Ok(course) => {
                 if let Some(id) = &input.screening_id
-                    && let Err(e) = self.store.link_screening_client(id, &course.client_id).await
+                    && let Err(e) = self
+                        .store
+                        .link_screening_client(id, &course.client_id)
+                        .await
                 {
                     tracing::warn!(error = %e, "could not link the screening to its client");
                 }
@@ -156,7 +162,9 @@ impl Workflows {
             | Err(CourseError::SlotTaken { index: Some(index) }) => {
                 Err(self.course_lost(&input, Some(index)).await)
             }
-            Err(CourseError::SlotTaken { index: None }) => Err(self.course_lost(&input, None).await),
+            Err(CourseError::SlotTaken { index: None }) => {
+                Err(self.course_lost(&input, None).await)
+            }
             Err(CourseError::Refused((_, refusal))) => Err(refusal),
             Err(CourseError::Store(e)) => Err(Refusal::Internal(e.to_string())),
         }
@@ -174,9 +182,17 @@ impl Workflows {
             .await
             .ok();
         if proposal.is_none() {
-            for slot in self.nearest_free(&input.service_id, first, practitioner).await {
+            for slot in self
+                .nearest_free(&input.service_id, first, practitioner)
+                .await
+            {
                 proposal = self
-                    .propose_course(&input.service_id, slot.start.timestamp(), count, practitioner)
+                    .propose_course(
+                        &input.service_id,
+                        slot.start.timestamp(),
+                        count,
+                        practitioner,
+                    )
                     .await
                     .ok();
                 if proposal.is_some() {

@@ -31,16 +31,17 @@ impl CourseRules {
         let course = service.course.ok_or_else(|| {
             Refusal::invalid(
                 field,
-                format!("\"{}\" is booked one visit at a time, not as a course.", service.name),
+                format!(
+                    "\"{}\" is booked one visit at a time, not as a course.",
+                    service.name
+                ),
             )
         })?;
         let areas = crate::service_areas(service);
         let minimum = clinic
             .plans
             .course_minimum(areas.iter().map(String::as_str))
-            .ok_or_else(|| {
-                Refusal::Internal(format!("no sourced course minimum for {areas:?}"))
-            })?;
+            .ok_or_else(|| Refusal::Internal(format!("no sourced course minimum for {areas:?}")))?;
         Ok((service, CourseRules { course, minimum }))
     }
 
@@ -79,7 +80,11 @@ impl CourseRules {
 
     /// Checks that session starts go forward and keep the minimum interval; names the first
     /// session at fault as `sessions[i].start`.
-    pub fn check_spacing(&self, clinic: &ClinicSnapshot, starts: &[Timestamp]) -> Result<(), Refusal> {
+    pub fn check_spacing(
+        &self,
+        clinic: &ClinicSnapshot,
+        starts: &[Timestamp],
+    ) -> Result<(), Refusal> {
         let dates: Vec<Date> = starts.iter().map(|t| local_date(clinic, *t)).collect();
         for i in 1..dates.len() {
             if let Some(why) = self.too_soon(dates[i - 1], dates[i]) {

@@ -153,7 +153,11 @@ fn build(r: ClientRecords, clinic: &clinic::ClinicSetup, now: Timestamp) -> Clie
 
 impl Workflows {
     /// Everything the clinic holds on the client with this e-mail, as of `now`.
-    pub async fn client_export(&self, email: &str, now: Timestamp) -> Result<ClientExport, Refusal> {
+    pub async fn client_export(
+        &self,
+        email: &str,
+        now: Timestamp,
+    ) -> Result<ClientExport, Refusal> {
         let email = check_client_email(email)?;
         let records = self
             .store

@@ -19,7 +19,10 @@ pub const PURGE_BATCH: i64 = 500;
 pub fn check_client_email(email: &str) -> Result<&str, Refusal> {
     let email = email.trim();
     if email.is_empty() {
-        return Err(Refusal::invalid("email", "Give the client's e-mail address."));
+        return Err(Refusal::invalid(
+            "email",
+            "Give the client's e-mail address.",
+        ));
     }
     if email.len() > 254 || email.chars().any(char::is_control) {
         return Err(Refusal::invalid(
@@ -141,7 +144,13 @@ mod tests {
     #[test]
     fn an_email_to_look_up_is_one_line() {
         assert!(check_client_email(" a@b.test ").is_ok());
-        for bad in ["", "  ", "a@b.test\r\nBcc: x", "a\0@b.test", &"a".repeat(300)] {
+        for bad in [
+            "",
+            "  ",
+            "a@b.test\r\nBcc: x",
+            "a\0@b.test",
+            &"a".repeat(300),
+        ] {
             let err = check_client_email(bad).unwrap_err();
             assert_eq!(err.field(), Some("email"), "{bad:?}");
         }

@@ -88,12 +88,12 @@ fn text(value: Option<&Value>, field: &str) -> Result<Option<String>, Refusal> {
 
 /// Reads a `YYYY-MM-DD` date named `field`.
 pub fn parse_date(value: Option<&str>, field: &str) -> Result<Date, Refusal> {
-    let value = value.filter(|v| !v.is_empty()).ok_or_else(|| {
-        Refusal::invalid(field, format!("Give `{field}` as a date, YYYY-MM-DD."))
-    })?;
-    value.parse().map_err(|_| {
-        Refusal::invalid(field, format!("\"{value}\" is not a date; use YYYY-MM-DD."))
-    })
+    let value = value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| Refusal::invalid(field, format!("Give `{field}` as a date, YYYY-MM-DD.")))?;
+    value
+        .parse()
+        .map_err(|_| Refusal::invalid(field, format!("\"{value}\" is not a date; use YYYY-MM-DD.")))
 }
 
 /// Reads the parts of the day asked for; an unknown one is named.

@@ -61,7 +61,10 @@ impl Workflows {
         if input.from < today {
             return Err(Refusal::invalid(
                 "from",
-                format!("{} is in the past; choose today or a later date.", input.from),
+                format!(
+                    "{} is in the past; choose today or a later date.",
+                    input.from
+                ),
             ));
         }
         if input.to < input.from {
@@ -142,10 +145,7 @@ impl Workflows {
                 message: "You are no longer on the waitlist.".into(),
             });
         }
-        for offer in open
-            .iter()
-            .filter(|o| o.status == store::OfferStatus::Open)
-        {
+        for offer in open.iter().filter(|o| o.status == store::OfferStatus::Open) {
             self.offer_freed(offer.start, &offer.practitioner_id).await;
         }
         Ok(WaitlistEntry {

@@ -281,13 +281,13 @@ impl Workflows {
                 });
             }
         }
-        let declined = self
-            .store
-            .decline_offer(&offer.id)
-            .await?
-            .ok_or_else(|| Refusal::Closed {
-                message: "This offer is no longer open.".into(),
-            })?;
+        let declined =
+            self.store
+                .decline_offer(&offer.id)
+                .await?
+                .ok_or_else(|| Refusal::Closed {
+                    message: "This offer is no longer open.".into(),
+                })?;
         self.offer_freed(declined.start, &declined.practitioner_id)
             .await;
         Ok(declined)
@@ -321,7 +321,10 @@ impl Workflows {
         // An offer never outlives the time it offers.
         let expires_at = (now + held_for).min(start);
         if expires_at.duration_since(now) < SHORTEST_OFFER {
-            return Err(Refusal::invalid("start", "That time starts too soon to offer."));
+            return Err(Refusal::invalid(
+                "start",
+                "That time starts too soon to offer.",
+            ));
         }
         let (token, token_hash) = store::new_token();
         let offer_url = format!("{}{}", self.public_url, offer_path(&token));

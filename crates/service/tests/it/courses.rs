@@ -71,7 +71,11 @@ async fn a_proposal_keeps_the_interval_and_the_practitioner(engine: Engine) {
     let expected = every(start, 4, 4, &clinic.timezone);
     let got: Vec<Timestamp> = proposal.iter().map(|s| s.start.timestamp()).collect();
     assert_eq!(got, expected);
-    assert!(proposal.iter().all(|s| s.practitioner == proposal[0].practitioner));
+    assert!(
+        proposal
+            .iter()
+            .all(|s| s.practitioner == proposal[0].practitioner)
+    );
 
     // The practitioner is away on the day four weeks on: the nearest free time within the
     // tolerance, never earlier than the sourced two weeks.
@@ -79,7 +83,10 @@ async fn a_proposal_keeps_the_interval_and_the_practitioner(engine: Engine) {
     // Another face treatment: its treatment phase holds the practitioner at the same time.
     let mut other = consultation(taken, &proposal[0].practitioner, "other@example.com");
     other.service_id = FACE.into();
-    h.flows.book(other, staff()).await.expect("a booking in the way");
+    h.flows
+        .book(other, staff())
+        .await
+        .expect("a booking in the way");
     let again = h
         .flows
         .propose_course(FACE, start, 4, Some(&proposal[0].practitioner))
@@ -87,7 +94,10 @@ async fn a_proposal_keeps_the_interval_and_the_practitioner(engine: Engine) {
         .expect("a proposal around it");
     let second = again[1].start.timestamp();
     assert_ne!(second, taken);
-    assert!((second - taken).abs() <= jiff::SignedDuration::from_hours(2), "{second} vs {taken}");
+    assert!(
+        (second - taken).abs() <= jiff::SignedDuration::from_hours(2),
+        "{second} vs {taken}"
+    );
 
     for (n, field) in [(0, "sessions"), (5, "sessions")] {
         let refused = h.flows.propose_course(FACE, start, n, None).await;
@@ -122,14 +132,24 @@ async fn a_course_books_all_its_sessions_with_one_confirmation(engine: Engine) {
     // One confirmation for the course, on its first session; reminders for each session.
     let first = h.store.mail_for_booking(&got_id(&booked, 0)).await.unwrap();
     let kinds: Vec<&str> = first.iter().map(|(k, _, _)| k.as_str()).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == "course_booked").count(), 1, "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "course_booked").count(),
+        1,
+        "{kinds:?}"
+    );
     assert!(!kinds.contains(&"booked"), "{kinds:?}");
     for i in 1..4 {
         let mail = h.store.mail_for_booking(&got_id(&booked, i)).await.unwrap();
-        assert!(mail.iter().all(|(k, _, _)| k != "course_booked" && k != "booked"));
+        assert!(
+            mail.iter()
+                .all(|(k, _, _)| k != "course_booked" && k != "booked")
+        );
     }
     let (_, to, status) = first.iter().find(|(k, _, _)| k == "course_booked").unwrap();
-    assert_eq!((to.as_str(), status.as_str()), ("ada@example.com", "pending"));
+    assert_eq!(
+        (to.as_str(), status.as_str()),
+        ("ada@example.com", "pending")
+    );
 }
 
 fn got_id(booked: &service::BookedCourse, i: usize) -> String {
@@ -153,9 +173,16 @@ async fn bad_courses_are_refused_naming_the_session(engine: Engine) {
         .checked_add(days(10))
         .unwrap()
         .timestamp();
-    let (field, message) = field_of(h.flows.book_course(course(close, "a@example.com"), staff()).await);
+    let (field, message) = field_of(
+        h.flows
+            .book_course(course(close, "a@example.com"), staff())
+            .await,
+    );
     assert_eq!(field, "sessions[2].start");
-    assert!(message.contains("at least 14 days") && message.contains("[6][25][26]"), "{message}");
+    assert!(
+        message.contains("at least 14 days") && message.contains("[6][25][26]"),
+        "{message}"
+    );
     // Five sessions of a four-session course.
     let (field, _) = field_of(
         h.flows
@@ -173,8 +200,11 @@ async fn bad_courses_are_refused_naming_the_session(engine: Engine) {
     });
     h.store.save_setup(&setup).await.unwrap();
     h.flows.refresh_clinic().await.unwrap();
-    let (field, message) =
-        field_of(h.flows.book_course(course(starts, "a@example.com"), staff()).await);
+    let (field, message) = field_of(
+        h.flows
+            .book_course(course(starts, "a@example.com"), staff())
+            .await,
+    );
     assert_eq!(field, "sessions[2].start");
     assert!(message.contains("closed"), "{message}");
     // Nothing of any refused course was written.
@@ -200,7 +230,10 @@ async fn a_session_lost_during_the_commit_books_nothing(engine: Engine) {
         .await
         .expect("the racer's booking")
         .booking;
-    let (s3, e3) = (starts[2].as_second(), (starts[2] + 90.minutes()).as_second());
+    let (s3, e3) = (
+        starts[2].as_second(),
+        (starts[2] + 90.minutes()).as_second(),
+    );
     let take = "INSERT INTO holds (booking_id, resource, start_at, end_at) VALUES ($1, 'practitioner:maya-lee', $2, $3)";
     let flows = h.flows.clone();
     let input = course(starts.clone(), "ada@example.com");
@@ -208,7 +241,13 @@ async fn a_session_lost_during_the_commit_books_nothing(engine: Engine) {
     let result = if h.url.starts_with("postgres") {
         let pool = sqlx::PgPool::connect(&h.url).await.unwrap();
         let mut tx = pool.begin().await.unwrap();
-        sqlx::query(take).bind(&racer.id).bind(s3).bind(e3).execute(&mut *tx).await.unwrap();
+        sqlx::query(take)
+            .bind(&racer.id)
+            .bind(s3)
+            .bind(e3)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         let course = tokio::spawn(booking);
         tokio::time::sleep(Duration::from_millis(300)).await;
         tx.commit().await.unwrap();
@@ -216,25 +255,41 @@ async fn a_session_lost_during_the_commit_books_nothing(engine: Engine) {
     } else {
         let pool = sqlx::SqlitePool::connect(&h.url).await.unwrap();
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        sqlx::query(take).bind(&racer.id).bind(s3).bind(e3).execute(&mut *tx).await.unwrap();
+        sqlx::query(take)
+            .bind(&racer.id)
+            .bind(s3)
+            .bind(e3)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         let course = tokio::spawn(booking);
         tokio::time::sleep(Duration::from_millis(300)).await;
         tx.commit().await.unwrap();
         course.await.unwrap()
     };
     let Err(Refusal::CourseSlotTaken { index, proposal }) = result else {
-        panic!("expected the course to lose session 3, got {:?}", result.map(|c| c.course.id));
+        panic!(
+            "expected the course to lose session 3, got {:?}",
+            result.map(|c| c.course.id)
+        );
     };
     assert_eq!(index, Some(2));
     assert_eq!(count(&h.url, "SELECT COUNT(*) FROM courses").await, 0);
-    assert_eq!(count(&h.url, "SELECT COUNT(*) FROM course_sessions").await, 0);
+    assert_eq!(
+        count(&h.url, "SELECT COUNT(*) FROM course_sessions").await,
+        0
+    );
     assert_eq!(
         count(&h.url, "SELECT COUNT(*) FROM bookings").await,
         1,
         "only the racer's booking stands"
     );
     assert_eq!(
-        count(&h.url, "SELECT COUNT(*) FROM outbox WHERE kind = 'course_booked'").await,
+        count(
+            &h.url,
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'course_booked'"
+        )
+        .await,
         0
     );
     assert_eq!(proposal.len(), 4);
@@ -302,7 +357,11 @@ async fn moving_a_session_keeps_the_minimum_interval(engine: Engine) {
         "{refused:?}"
     );
     // A week later than planned still keeps two weeks from both.
-    let later = starts[1].to_zoned_datetime(tz.clone()).checked_add(days(7)).unwrap().timestamp();
+    let later = starts[1]
+        .to_zoned_datetime(tz.clone())
+        .checked_add(days(7))
+        .unwrap()
+        .timestamp();
     let moved = h
         .flows
         .reschedule(second, later, None, staff(), None)

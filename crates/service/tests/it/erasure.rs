@@ -18,7 +18,11 @@ const PHONE: &str = "+1 555 0199 7731";
 
 /// The seeded client's phone, or another client's.
 fn phone_of(email: &str) -> &'static str {
-    if email == EMAIL { PHONE } else { "+1 555 0100 2222" }
+    if email == EMAIL {
+        PHONE
+    } else {
+        "+1 555 0100 2222"
+    }
 }
 
 fn days_ago(days: i64) -> Timestamp {
@@ -26,7 +30,13 @@ fn days_ago(days: i64) -> Timestamp {
 }
 
 /// A booking for the seeded client written through the store, so it may lie in the past.
-async fn booking(h: &Harness, email: &str, name: &str, start: Timestamp, screening: Option<String>) -> Booking {
+async fn booking(
+    h: &Harness,
+    email: &str,
+    name: &str,
+    start: Timestamp,
+    screening: Option<String>,
+) -> Booking {
     let new = NewBooking {
         reference: store::new_reference(),
         manage_token_hash: store::new_token().1,
@@ -121,12 +131,25 @@ async fn seed(h: &Harness, email: &str, name: &str, staff_id: &str) -> (Booking,
             user_agent: "Tablet/1.0".into(),
             witnessed_by: None,
         };
-        h.flows.sign_consent(&visit, input, Timestamp::now()).await.expect("signed");
+        h.flows
+            .sign_consent(&visit, input, Timestamp::now())
+            .await
+            .expect("signed");
     }
-    let visit = h.flows.set_status(&visit, StaffStatus::Arrived, staff_id).await.unwrap();
+    let visit = h
+        .flows
+        .set_status(&visit, StaffStatus::Arrived, staff_id)
+        .await
+        .unwrap();
     let now = Timestamp::now();
-    h.flows.save_record(&visit, &record_body(), staff_id, now).await.expect("saved");
-    h.flows.sign_record(&visit, staff_id, now).await.expect("signed");
+    h.flows
+        .save_record(&visit, &record_body(), staff_id, now)
+        .await
+        .expect("saved");
+    h.flows
+        .sign_record(&visit, staff_id, now)
+        .await
+        .expect("signed");
     let mut changed = record_body();
     changed.reactions = Some("Redness gone by evening".into());
     h.flows
@@ -134,19 +157,38 @@ async fn seed(h: &Harness, email: &str, name: &str, staff_id: &str) -> (Booking,
         .await
         .expect("amended");
     for kind in ["before", "after"] {
-        let upload = PhotoUpload { kind: kind.into(), caption: "cheeks".into(), bytes: jpeg() };
-        h.flows.add_photo(&visit, staff_id, upload).await.expect("photo");
+        let upload = PhotoUpload {
+            kind: kind.into(),
+            caption: "cheeks".into(),
+            bytes: jpeg(),
+        };
+        h.flows
+            .add_photo(&visit, staff_id, upload)
+            .await
+            .expect("photo");
     }
-    let visit = h.flows.set_status(&visit, StaffStatus::Completed, staff_id).await.unwrap();
-    sql(h, &format!(
-        "INSERT INTO checkins (id, booking_id, symptoms, pain, note, triage, created_at)
+    let visit = h
+        .flows
+        .set_status(&visit, StaffStatus::Completed, staff_id)
+        .await
+        .unwrap();
+    sql(
+        h,
+        &format!(
+            "INSERT INTO checkins (id, booking_id, symptoms, pain, note, triage, created_at)
          VALUES ('{}', '{}', 'redness', 2, 'It is {name} again, call {}', 'expected', 1)",
-        store::new_id(), visit.id, phone_of(email)
-    ))
+            store::new_id(),
+            visit.id,
+            phone_of(email)
+        ),
+    )
     .await
     .unwrap();
     let cancelled = booking(h, email, name, hours_ahead(50), None).await;
-    h.flows.set_status(&cancelled, StaffStatus::Cancelled, staff_id).await.unwrap();
+    h.flows
+        .set_status(&cancelled, StaffStatus::Cancelled, staff_id)
+        .await
+        .unwrap();
     let ahead = booking(h, email, name, hours_ahead(80), None).await;
     (visit, ahead)
 }
@@ -187,11 +229,12 @@ async fn find_everywhere(h: &Harness, needle: &str) -> Vec<String> {
             } else {
                 format!("strpos(\"{column}\", $1) > 0")
             };
-            let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM \"{table}\" WHERE {test}"))
-                .bind(needle)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
+            let (n,): (i64,) =
+                sqlx::query_as(&format!("SELECT COUNT(*) FROM \"{table}\" WHERE {test}"))
+                    .bind(needle)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
             if n > 0 {
                 hits.push(format!("{table}.{column}"));
             }
@@ -199,11 +242,12 @@ async fn find_everywhere(h: &Harness, needle: &str) -> Vec<String> {
         pool.close().await;
     } else {
         let pool = sqlx::SqlitePool::connect(&h.url).await.unwrap();
-        let tables: Vec<(String,)> =
-            sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+        let tables: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         assert!(tables.len() > 20, "the catalogue lists the schema");
         for (table,) in tables {
             let columns: Vec<(String,)> =
@@ -274,34 +318,76 @@ async fn erasure_keeps_only_the_record_until_the_purge(engine: Engine) {
 
     // Unknown client, bad input, a booking still ahead: refused, nothing changed.
     let before = find_everywhere(&h, EMAIL).await;
-    let err = h.flows.erase_client("nobody@example.org", "desk-1", Timestamp::now()).await.unwrap_err();
-    assert!(matches!(err, Refusal::NotFound { what: "client" }), "{err:?}");
-    let err = h.flows.erase_client("a@b\r\nc", "desk-1", Timestamp::now()).await.unwrap_err();
+    let err = h
+        .flows
+        .erase_client("nobody@example.org", "desk-1", Timestamp::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Refusal::NotFound { what: "client" }),
+        "{err:?}"
+    );
+    let err = h
+        .flows
+        .erase_client("a@b\r\nc", "desk-1", Timestamp::now())
+        .await
+        .unwrap_err();
     assert_eq!(err.field(), Some("email"));
-    let err = h.flows.erase_client(EMAIL, "desk-1", Timestamp::now()).await.unwrap_err();
+    let err = h
+        .flows
+        .erase_client(EMAIL, "desk-1", Timestamp::now())
+        .await
+        .unwrap_err();
     match &err {
         Refusal::Closed { message } => assert!(message.contains(&ahead.reference), "{message}"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(find_everywhere(&h, EMAIL).await, before, "a refusal changes nothing");
+    assert_eq!(
+        find_everywhere(&h, EMAIL).await,
+        before,
+        "a refusal changes nothing"
+    );
     assert!(h.store.erasures(10).await.unwrap().is_empty());
 
     // The export holds everything, photos as files.
-    let export = h.flows.client_export(EMAIL, Timestamp::now()).await.unwrap();
+    let export = h
+        .flows
+        .client_export(EMAIL, Timestamp::now())
+        .await
+        .unwrap();
     let doc = &export.json;
     assert_eq!(doc["schema"], service::EXPORT_SCHEMA);
     assert_eq!(doc["client"]["email"], EMAIL);
     assert_eq!(doc["bookings"].as_array().unwrap().len(), 3);
-    assert_eq!(doc["treatment_records"][0]["amendments"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        doc["treatment_records"][0]["amendments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(export.photos.len(), 2);
     assert_eq!(export.photos[0].bytes, jpeg());
     assert!(doc["checkins"][0]["note"].as_str().unwrap().contains(NAME));
-    assert!(doc["consents"].as_array().unwrap().iter().any(|c| c["choice"] == "marketing"));
+    assert!(
+        doc["consents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["choice"] == "marketing")
+    );
 
     // The desk cancels the booking ahead; the erasure goes through.
-    h.flows.set_status(&ahead, StaffStatus::Cancelled, &maya.id).await.unwrap();
+    h.flows
+        .set_status(&ahead, StaffStatus::Cancelled, &maya.id)
+        .await
+        .unwrap();
     let now = Timestamp::now();
-    let erased = h.flows.erase_client(&EMAIL.to_uppercase(), &maya.id, now).await.unwrap();
+    let erased = h
+        .flows
+        .erase_client(&EMAIL.to_uppercase(), &maya.id, now)
+        .await
+        .unwrap();
     let e = &erased.erasure;
     assert_eq!(e.requested_by, maya.id);
     assert_eq!(e.last_treatment_at, Some(visit.start));
@@ -325,7 +411,11 @@ async fn erasure_keeps_only_the_record_until_the_purge(engine: Engine) {
     assert_eq!(find_everywhere(&h, NAME).await, ["consents.signed_name"]);
     assert!(find_everywhere(&h, EMAIL).await.is_empty());
     assert_eq!(find_everywhere(&h, PHONE).await, Vec::<String>::new());
-    assert!(files_holding(&h, EMAIL).is_empty(), "{:?}", files_holding(&h, EMAIL));
+    assert!(
+        files_holding(&h, EMAIL).is_empty(),
+        "{:?}",
+        files_holding(&h, EMAIL)
+    );
     assert!(files_holding(&h, PHONE).is_empty());
     assert!(matches!(
         h.flows.client_export(EMAIL, now).await,
@@ -335,13 +425,29 @@ async fn erasure_keeps_only_the_record_until_the_purge(engine: Engine) {
     let kept = h.store.record(&visit.id).await.unwrap().expect("kept");
     assert_eq!(kept.amendments.len(), 1);
     for table in ["consents", "treatment_records", "record_amendments"] {
-        let column = if table == "consents" { "client_id" } else { "booking_id" };
-        let key = if table == "consents" { &visit.client.id } else { &visit.id };
-        let err = sql(&h, &format!("DELETE FROM {table} WHERE {column} = '{key}'")).await.unwrap_err();
+        let column = if table == "consents" {
+            "client_id"
+        } else {
+            "booking_id"
+        };
+        let key = if table == "consents" {
+            &visit.client.id
+        } else {
+            &visit.id
+        };
+        let err = sql(&h, &format!("DELETE FROM {table} WHERE {column} = '{key}'"))
+            .await
+            .unwrap_err();
         assert!(err.contains("cannot be removed"), "{table}: {err}");
     }
     // The purge does nothing before the retention ends.
-    assert_eq!(h.flows.purge_expired(e.keep_until - SignedDuration::from_secs(1)).await.unwrap(), 0);
+    assert_eq!(
+        h.flows
+            .purge_expired(e.keep_until - SignedDuration::from_secs(1))
+            .await
+            .unwrap(),
+        0
+    );
 
     // Two processes purge at once when it ends: one of them takes it, and nothing is left.
     let second = service::Workflows::new(
@@ -351,22 +457,42 @@ async fn erasure_keeps_only_the_record_until_the_purge(engine: Engine) {
     )
     .await
     .unwrap();
-    let (a, b) = tokio::join!(h.flows.purge_expired(e.keep_until), second.purge_expired(e.keep_until));
+    let (a, b) = tokio::join!(
+        h.flows.purge_expired(e.keep_until),
+        second.purge_expired(e.keep_until)
+    );
     assert_eq!(a.unwrap() + b.unwrap(), 1);
-    for needle in [NAME, EMAIL, PHONE, visit.client.id.as_str(), visit.id.as_str()] {
+    for needle in [
+        NAME,
+        EMAIL,
+        PHONE,
+        visit.client.id.as_str(),
+        visit.id.as_str(),
+    ] {
         let hits = find_everywhere(&h, needle).await;
-        let hits: Vec<_> = hits.into_iter().filter(|t| t != "erasures.client_id").collect();
+        let hits: Vec<_> = hits
+            .into_iter()
+            .filter(|t| t != "erasures.client_id")
+            .collect();
         assert!(hits.is_empty(), "{needle}: {hits:?}");
         // The erasure row keeps the client's random id, and nothing else of theirs.
         if needle != visit.client.id {
-            assert!(files_holding(&h, needle).is_empty(), "{needle} in {:?}", files_holding(&h, needle));
+            assert!(
+                files_holding(&h, needle).is_empty(),
+                "{needle} in {:?}",
+                files_holding(&h, needle)
+            );
         }
     }
     let purged = h.store.erasure_of(&visit.client.id).await.unwrap().unwrap();
     assert!(purged.purged_at.is_some());
 
     // The other client is untouched throughout.
-    let theirs = h.flows.client_export("other@example.org", Timestamp::now()).await.unwrap();
+    let theirs = h
+        .flows
+        .client_export("other@example.org", Timestamp::now())
+        .await
+        .unwrap();
     assert_eq!(theirs.json["bookings"].as_array().unwrap().len(), 3);
     assert_eq!(theirs.photos.len(), 2);
     assert!(h.store.record(&other.id).await.unwrap().is_some());
@@ -381,8 +507,15 @@ on_both_engines!(erasure_keeps_only_the_record_until_the_purge);
 async fn a_client_never_treated_goes_at_once(engine: Engine) {
     let h = harness(engine, 0).await;
     let b = booking(&h, EMAIL, NAME, hours_ahead(30), None).await;
-    h.flows.set_status(&b, StaffStatus::Cancelled, "desk-1").await.unwrap();
-    let erased = h.flows.erase_client(EMAIL, store::COMMAND_LINE, Timestamp::now()).await.unwrap();
+    h.flows
+        .set_status(&b, StaffStatus::Cancelled, "desk-1")
+        .await
+        .unwrap();
+    let erased = h
+        .flows
+        .erase_client(EMAIL, store::COMMAND_LINE, Timestamp::now())
+        .await
+        .unwrap();
     assert!(erased.erasure.kept.is_empty());
     assert!(erased.erasure.purged_at.is_some());
     for needle in [NAME, EMAIL, PHONE] {
@@ -405,7 +538,11 @@ async fn export_matches_its_snapshot(engine: Engine) {
         .unwrap()
         .unwrap();
     seed(&h, EMAIL, NAME, &maya.id).await;
-    let export = h.flows.client_export(EMAIL, Timestamp::now()).await.unwrap();
+    let export = h
+        .flows
+        .client_export(EMAIL, Timestamp::now())
+        .await
+        .unwrap();
     let mut doc = export.json.clone();
     redact(&mut doc);
     insta::assert_json_snapshot!("client_export", doc);
@@ -419,10 +556,20 @@ fn redact(v: &mut Value) {
     match v {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                let volatile = k == "id" || k.ends_with("_id") || k.ends_with("_at") || k == "reference"
-                    || k == "file" || k == "text" || k == "sha256" || k == "written_by"
-                    || k == "signed_by" || k == "amended_by" || k == "uploaded_by"
-                    || k == "subject" || k == "body_text" || k == "treatment_date";
+                let volatile = k == "id"
+                    || k.ends_with("_id")
+                    || k.ends_with("_at")
+                    || k == "reference"
+                    || k == "file"
+                    || k == "text"
+                    || k == "sha256"
+                    || k == "written_by"
+                    || k == "signed_by"
+                    || k == "amended_by"
+                    || k == "uploaded_by"
+                    || k == "subject"
+                    || k == "body_text"
+                    || k == "treatment_date";
                 if volatile && !v.is_null() {
                     *v = Value::String("[redacted]".into());
                 } else {

@@ -5,13 +5,13 @@
 mod common;
 
 mod checkins;
+mod courses;
 mod delivery;
+mod erasure;
 mod messages;
 mod photos;
 mod records;
 mod screening_gate;
 mod visits;
-mod workflows;
-mod courses;
-mod erasure;
 mod waitlist;
+mod workflows;

@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use service::{Actor, Joined, Refusal, WaitlistInput};
-use store::{EntryStatus, Engine, NewClient, OfferStatus};
+use store::{Engine, EntryStatus, NewClient, OfferStatus};
 
 use crate::common;
 use common::*;
@@ -49,8 +49,17 @@ async fn offer_tokens(h: &Harness) -> Vec<(String, String)> {
 
 async fn join_three(h: &Harness, start: Timestamp) -> Vec<Joined> {
     let mut joined = Vec::new();
-    for email in ["first@example.com", "second@example.com", "third@example.com"] {
-        joined.push(h.flows.join_waitlist(wants(start, email)).await.expect("join"));
+    for email in [
+        "first@example.com",
+        "second@example.com",
+        "third@example.com",
+    ] {
+        joined.push(
+            h.flows
+                .join_waitlist(wants(start, email))
+                .await
+                .expect("join"),
+        );
     }
     joined
 }
@@ -74,7 +83,10 @@ async fn a_cancellation_offers_the_time_to_the_first_of_three(engine: Engine) {
     let start = hours_ahead(72);
     let taken = h
         .flows
-        .book(consultation(start, "maya-lee", "taken@example.com"), Actor::Client)
+        .book(
+            consultation(start, "maya-lee", "taken@example.com"),
+            Actor::Client,
+        )
         .await
         .expect("booked");
     let joined = join_three(&h, start).await;
@@ -83,7 +95,11 @@ async fn a_cancellation_offers_the_time_to_the_first_of_three(engine: Engine) {
         .await
         .expect("cancelled");
 
-    assert_eq!(open_offers(&h, &joined).await, [0], "one offer, to the first");
+    assert_eq!(
+        open_offers(&h, &joined).await,
+        [0],
+        "one offer, to the first"
+    );
     let tokens = offer_tokens(&h).await;
     assert_eq!(tokens.len(), 1, "one offer mail");
     assert_eq!(tokens[0].0, "first@example.com");
@@ -91,7 +107,10 @@ async fn a_cancellation_offers_the_time_to_the_first_of_three(engine: Engine) {
     // The offer holds the time: a direct booking is refused, by the engine and the database.
     let direct = h
         .flows
-        .book(consultation(start, "maya-lee", "direct@example.com"), Actor::Client)
+        .book(
+            consultation(start, "maya-lee", "direct@example.com"),
+            Actor::Client,
+        )
         .await;
     assert!(
         matches!(direct, Err(Refusal::SlotTaken { .. })),
@@ -103,7 +122,11 @@ async fn a_cancellation_offers_the_time_to_the_first_of_three(engine: Engine) {
     assert_eq!(booked.booking.start, start);
     assert_eq!(booked.booking.practitioner_id, "maya-lee");
     assert_eq!(booked.booking.client.email, "first@example.com");
-    let entry = h.flows.waitlist_by_token(&joined[0].manage_token).await.unwrap();
+    let entry = h
+        .flows
+        .waitlist_by_token(&joined[0].manage_token)
+        .await
+        .unwrap();
     assert_eq!(entry.status, EntryStatus::Booked);
     // Accepting twice books nothing more.
     let again = h.flows.accept_offer(&tokens[0].1).await;
@@ -119,14 +142,21 @@ async fn declining_moves_the_offer_to_the_next_person(engine: Engine) {
     let start = hours_ahead(72);
     let taken = h
         .flows
-        .book(consultation(start, "maya-lee", "taken@example.com"), Actor::Client)
+        .book(
+            consultation(start, "maya-lee", "taken@example.com"),
+            Actor::Client,
+        )
         .await
         .expect("booked");
     let joined = join_three(&h, start).await;
     h.flows.cancel(&taken.booking, Actor::Client).await.unwrap();
     let first = offer_tokens(&h).await;
     h.flows.decline_offer(&first[0].1).await.expect("declined");
-    assert_eq!(open_offers(&h, &joined).await, [1], "the second is offered it");
+    assert_eq!(
+        open_offers(&h, &joined).await,
+        [1],
+        "the second is offered it"
+    );
     let second = offer_tokens(&h).await;
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].0, "second@example.com");
@@ -136,7 +166,10 @@ async fn declining_moves_the_offer_to_the_next_person(engine: Engine) {
         Err(Refusal::Closed { .. })
     ));
     // Leaving withdraws the open offer and passes the time on again.
-    h.flows.leave_waitlist(&joined[1].manage_token).await.expect("left");
+    h.flows
+        .leave_waitlist(&joined[1].manage_token)
+        .await
+        .expect("left");
     assert_eq!(open_offers(&h, &joined).await, [2]);
 }
 
@@ -145,7 +178,10 @@ async fn an_expired_offer_is_refused_and_moves_on(engine: Engine) {
     let start = hours_ahead(72);
     let taken = h
         .flows
-        .book(consultation(start, "maya-lee", "taken@example.com"), Actor::Client)
+        .book(
+            consultation(start, "maya-lee", "taken@example.com"),
+            Actor::Client,
+        )
         .await
         .expect("booked");
     let joined = join_three(&h, start).await;
@@ -155,8 +191,16 @@ async fn an_expired_offer_is_refused_and_moves_on(engine: Engine) {
 
     // Refused before the expiry job has run, and nothing is booked.
     let late = h.flows.accept_offer(&first[0].1).await;
-    assert!(matches!(late, Err(Refusal::OfferExpired)), "{:?}", late.err());
-    let entry = h.flows.waitlist_by_token(&joined[0].manage_token).await.unwrap();
+    assert!(
+        matches!(late, Err(Refusal::OfferExpired)),
+        "{:?}",
+        late.err()
+    );
+    let entry = h
+        .flows
+        .waitlist_by_token(&joined[0].manage_token)
+        .await
+        .unwrap();
     assert_eq!(entry.status, EntryStatus::Waiting);
 
     // The periodic pass expires it and offers the time to the next person first; it also
@@ -168,7 +212,10 @@ async fn an_expired_offer_is_refused_and_moves_on(engine: Engine) {
     let mut open = 0;
     for (i, j) in joined.iter().enumerate() {
         let offers = h.store.offers_for_entry(&j.entry.id).await.unwrap();
-        let mine: Vec<_> = offers.iter().filter(|o| o.status == OfferStatus::Open).collect();
+        let mine: Vec<_> = offers
+            .iter()
+            .filter(|o| o.status == OfferStatus::Open)
+            .collect();
         assert!(mine.len() <= 1, "one open offer per entry");
         open += mine.len();
         holders.extend(mine.iter().filter(|o| o.start == start).map(|_| i));
@@ -184,7 +231,13 @@ async fn an_expired_offer_is_refused_and_moves_on(engine: Engine) {
     assert_eq!(a.expired + b.expired, open);
     for j in &joined {
         let offers = h.store.offers_for_entry(&j.entry.id).await.unwrap();
-        assert!(offers.iter().filter(|o| o.status == OfferStatus::Open).count() <= 1);
+        assert!(
+            offers
+                .iter()
+                .filter(|o| o.status == OfferStatus::Open)
+                .count()
+                <= 1
+        );
     }
 }
 
@@ -208,15 +261,16 @@ async fn joining_checks_the_range_and_the_service(engine: Engine) {
     let field = |r: Result<Joined, Refusal>| r.err().and_then(|e| e.field().map(str::to_owned));
     let mut past = wants(start, "p@example.com");
     past.from = h.flows.clinic().today().yesterday().unwrap();
-    assert_eq!(field(h.flows.join_waitlist(past).await).as_deref(), Some("from"));
+    assert_eq!(
+        field(h.flows.join_waitlist(past).await).as_deref(),
+        Some("from")
+    );
     let mut far = wants(start, "f@example.com");
-    far.to = h
-        .flows
-        .clinic()
-        .last_bookable_date()
-        .tomorrow()
-        .unwrap();
-    assert_eq!(field(h.flows.join_waitlist(far).await).as_deref(), Some("to"));
+    far.to = h.flows.clinic().last_bookable_date().tomorrow().unwrap();
+    assert_eq!(
+        field(h.flows.join_waitlist(far).await).as_deref(),
+        Some("to")
+    );
     let mut unknown = wants(start, "u@example.com");
     unknown.service_id = "tattoo".into();
     assert_eq!(

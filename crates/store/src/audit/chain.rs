@@ -160,7 +160,9 @@ impl Store {
         if valid != head_seq {
             return broken(
                 valid + 1,
-                format!("the chain ends at {valid} but its head says {head_seq}: entries were removed"),
+                format!(
+                    "the chain ends at {valid} but its head says {head_seq}: entries were removed"
+                ),
                 valid,
             );
         }
@@ -196,11 +198,26 @@ mod tests {
     fn every_field_and_the_previous_hash_change_the_hash() {
         let base = entry_hash(GENESIS, 1, 100, &entry("read", Some("c1")));
         assert_eq!(base.len(), 64);
-        assert_eq!(base, entry_hash(GENESIS, 1, 100, &entry("read", Some("c1"))));
-        assert_ne!(base, entry_hash(&"1".repeat(64), 1, 100, &entry("read", Some("c1"))));
-        assert_ne!(base, entry_hash(GENESIS, 2, 100, &entry("read", Some("c1"))));
-        assert_ne!(base, entry_hash(GENESIS, 1, 101, &entry("read", Some("c1"))));
-        assert_ne!(base, entry_hash(GENESIS, 1, 100, &entry("sign", Some("c1"))));
+        assert_eq!(
+            base,
+            entry_hash(GENESIS, 1, 100, &entry("read", Some("c1")))
+        );
+        assert_ne!(
+            base,
+            entry_hash(&"1".repeat(64), 1, 100, &entry("read", Some("c1")))
+        );
+        assert_ne!(
+            base,
+            entry_hash(GENESIS, 2, 100, &entry("read", Some("c1")))
+        );
+        assert_ne!(
+            base,
+            entry_hash(GENESIS, 1, 101, &entry("read", Some("c1")))
+        );
+        assert_ne!(
+            base,
+            entry_hash(GENESIS, 1, 100, &entry("sign", Some("c1")))
+        );
         assert_ne!(base, entry_hash(GENESIS, 1, 100, &entry("read", None)));
         assert_ne!(base, entry_hash(GENESIS, 1, 100, &entry("read", Some(""))));
         let mut other = entry("read", Some("c1"));

@@ -225,7 +225,12 @@ impl Store {
             for mail in compose(&booking) {
                 queue_mail(&mut *tx, Some(&booking.id), &mail, now).await?;
             }
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "checkin", &checkin_id).for_client(&booking.client.id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("create", "checkin", &checkin_id)
+                    .for_client(&booking.client.id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(booking)
         })
@@ -302,7 +307,11 @@ impl Store {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-                crate::audit::append(&mut tx, &crate::AuditEntry::new("acknowledge", "alert", id).for_client(&client_id)).await?;
+                crate::audit::append(
+                    &mut tx,
+                    &crate::AuditEntry::new("acknowledge", "alert", id).for_client(&client_id),
+                )
+                .await?;
                 AckOutcome::Acknowledged
             } else {
                 let exists: Option<(String,)> =

@@ -152,7 +152,11 @@ impl Store {
             .bind(consent.witnessed_by.as_deref())
             .execute(&mut *tx)
             .await?;
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("sign", "consent", &id).for_client(&booking.client.id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("sign", "consent", &id).for_client(&booking.client.id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(SignedConsent {
                 id,
@@ -206,7 +210,12 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
             if let Some((client_id,)) = client {
-                crate::audit::append(&mut tx, &crate::AuditEntry::new("rescreen", "booking", booking_id).for_client(&client_id)).await?;
+                crate::audit::append(
+                    &mut tx,
+                    &crate::AuditEntry::new("rescreen", "booking", booking_id)
+                        .for_client(&client_id),
+                )
+                .await?;
             }
             tx.commit().await?;
             n == 1

@@ -123,7 +123,12 @@ impl Store {
             for mail in compose(&booking) {
                 queue_mail(&mut *tx, Some(&booking.id), &mail, now).await?;
             }
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("create", "booking", &booking.id).for_client(&booking.client.id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("create", "booking", &booking.id)
+                    .for_client(&booking.client.id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(booking)
         });
@@ -195,7 +200,11 @@ impl Store {
             for mail in compose(&before, &after) {
                 queue_mail(&mut *tx, Some(id), &mail, now).await?;
             }
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("reschedule", "booking", id).for_client(&after.client.id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("reschedule", "booking", id).for_client(&after.client.id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(after)
         });
@@ -252,7 +261,11 @@ impl Store {
                 BookingStatus::Cancelled => "cancel".to_owned(),
                 other => format!("status:{}", other.as_str()),
             };
-            crate::audit::append(&mut tx, &crate::AuditEntry::new(&action, "booking", id).for_client(&after.client.id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new(&action, "booking", id).for_client(&after.client.id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(after)
         });
@@ -287,7 +300,12 @@ impl Store {
                 .bind(&before.client.id)
                 .execute(&mut *tx)
                 .await?;
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("update", "client", &before.client.id).for_client(&before.client.id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("update", "client", &before.client.id)
+                    .for_client(&before.client.id),
+            )
+            .await?;
             tx.commit().await?;
             let after = Client {
                 name: before.booked_as.name.clone(),

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::{ErasureRow, Erased, Erasure, Kept, SELECT_ERASURE};
+use super::{Erased, Erasure, ErasureRow, Kept, SELECT_ERASURE};
 use crate::{Store, StoreError, new_id};
 
 /// A booking still ahead, which stops an erasure until it is cancelled.
@@ -69,21 +69,66 @@ macro_rules! signed {
 /// What an erasure changes when a treatment's record is kept, in order, each with the
 /// client's id as `$1`. Rows that refer to a booking go before the booking.
 const ANONYMISE: &[&str] = &[
-    concat!("DELETE FROM booking_links WHERE booking_id IN ", all_bookings!()),
+    concat!(
+        "DELETE FROM booking_links WHERE booking_id IN ",
+        all_bookings!()
+    ),
     "DELETE FROM message_optouts WHERE client_id = $1",
-    concat!("UPDATE checkins SET note = NULL WHERE note IS NOT NULL AND booking_id IN ", all_bookings!()),
-    concat!("DELETE FROM treatment_records WHERE signed_at IS NULL AND booking_id IN ", all_bookings!()),
-    concat!("DELETE FROM record_lots WHERE booking_id IN ", all_bookings!(), " AND booking_id NOT IN ", signed!()),
-    concat!("DELETE FROM photos WHERE booking_id IN ", all_bookings!(), " AND booking_id NOT IN ", signed!()),
+    concat!(
+        "UPDATE checkins SET note = NULL WHERE note IS NOT NULL AND booking_id IN ",
+        all_bookings!()
+    ),
+    concat!(
+        "DELETE FROM treatment_records WHERE signed_at IS NULL AND booking_id IN ",
+        all_bookings!()
+    ),
+    concat!(
+        "DELETE FROM record_lots WHERE booking_id IN ",
+        all_bookings!(),
+        " AND booking_id NOT IN ",
+        signed!()
+    ),
+    concat!(
+        "DELETE FROM photos WHERE booking_id IN ",
+        all_bookings!(),
+        " AND booking_id NOT IN ",
+        signed!()
+    ),
     "UPDATE consents SET choice = NULL WHERE client_id = $1 AND choice = 'marketing'",
-    concat!("DELETE FROM checkin_alerts WHERE booking_id IN ", all_bookings!(), " AND booking_id NOT IN ", treatments!()),
-    concat!("DELETE FROM checkins WHERE booking_id IN ", all_bookings!(), " AND booking_id NOT IN ", treatments!()),
-    concat!("DELETE FROM checkin_windows WHERE booking_id IN ", all_bookings!(), " AND booking_id NOT IN ", treatments!()),
-    concat!("DELETE FROM completion_overrides WHERE booking_id IN ", all_bookings!(), " AND booking_id NOT IN ", treatments!()),
+    concat!(
+        "DELETE FROM checkin_alerts WHERE booking_id IN ",
+        all_bookings!(),
+        " AND booking_id NOT IN ",
+        treatments!()
+    ),
+    concat!(
+        "DELETE FROM checkins WHERE booking_id IN ",
+        all_bookings!(),
+        " AND booking_id NOT IN ",
+        treatments!()
+    ),
+    concat!(
+        "DELETE FROM checkin_windows WHERE booking_id IN ",
+        all_bookings!(),
+        " AND booking_id NOT IN ",
+        treatments!()
+    ),
+    concat!(
+        "DELETE FROM completion_overrides WHERE booking_id IN ",
+        all_bookings!(),
+        " AND booking_id NOT IN ",
+        treatments!()
+    ),
     // A booking a signed consent names stays while the consent does (its foreign key).
-    concat!("DELETE FROM bookings WHERE client_id = $1 AND id NOT IN ", treatments!(),
-        " AND id NOT IN (SELECT booking_id FROM consents WHERE client_id = $1)"),
-    concat!("UPDATE bookings SET screening_id = NULL WHERE client_id = $1 AND id NOT IN ", treatments!()),
+    concat!(
+        "DELETE FROM bookings WHERE client_id = $1 AND id NOT IN ",
+        treatments!(),
+        " AND id NOT IN (SELECT booking_id FROM consents WHERE client_id = $1)"
+    ),
+    concat!(
+        "UPDATE bookings SET screening_id = NULL WHERE client_id = $1 AND id NOT IN ",
+        treatments!()
+    ),
     // The manage link dies with its hash; `erased:` never equals a SHA-256 in hex.
     "UPDATE bookings SET booked_name = '', booked_phone = NULL, notes = '',
         manage_token_hash = 'erased:' || id WHERE client_id = $1",
@@ -150,11 +195,13 @@ impl Store {
             .bind(now_s)
             .fetch_all(&mut *tx)
             .await?;
-            let (last,): (Option<i64>,) =
-                sqlx::query_as(concat!("SELECT MAX(start_at) FROM bookings WHERE id IN ", treatments!()))
-                    .bind(&client_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let (last,): (Option<i64>,) = sqlx::query_as(concat!(
+                "SELECT MAX(start_at) FROM bookings WHERE id IN ",
+                treatments!()
+            ))
+            .bind(&client_id)
+            .fetch_one(&mut *tx)
+            .await?;
             let facts = ErasureFacts {
                 upcoming: upcoming
                     .into_iter()

@@ -192,7 +192,10 @@ impl Store {
         let email = email.trim().to_lowercase();
         macro_rules! rows {
             ($tx:ident, $id:ident, $sql:expr) => {
-                sqlx::query_as(&$sql).bind(&$id).fetch_all(&mut *$tx).await?
+                sqlx::query_as(&$sql)
+                    .bind(&$id)
+                    .fetch_all(&mut *$tx)
+                    .await?
             };
         }
         let records = on_read!(self, |pool| {
@@ -214,34 +217,88 @@ impl Store {
                     .await?;
             let records = ClientRecords {
                 unsubscribed_at: unsubscribed.map(|(at,)| at),
-                bookings: rows!(tx, id, "SELECT id, reference, service_id, practitioner_id, room_id,
+                bookings: rows!(
+                    tx,
+                    id,
+                    "SELECT id, reference, service_id, practitioner_id, room_id,
                     start_at, end_at, status, screening_id, notes, review_note, created_by,
                     booked_name, booked_phone, created_at, updated_at
-                    FROM bookings WHERE client_id = $1 ORDER BY start_at, id"),
-                screenings: rows!(tx, id, "SELECT id, ruleset_version, areas, answers, outcome,
+                    FROM bookings WHERE client_id = $1 ORDER BY start_at, id"
+                ),
+                screenings: rows!(
+                    tx,
+                    id,
+                    "SELECT id, ruleset_version, areas, answers, outcome,
                     earliest_date, findings, treatment_date, created_at, confirmed_at
-                    FROM screenings WHERE client_id = $1 ORDER BY created_at, id"),
-                consents: rows!(tx, id, "SELECT id, booking_id, document, version, title, text,
+                    FROM screenings WHERE client_id = $1 ORDER BY created_at, id"
+                ),
+                consents: rows!(
+                    tx,
+                    id,
+                    "SELECT id, booking_id, document, version, title, text,
                     sha256, choice, signed_name, signed_at, address, user_agent, witnessed_by
-                    FROM consents WHERE client_id = $1 ORDER BY signed_at, id"),
-                records: rows!(tx, id, format!("SELECT booking_id, body, written_by, written_at,
+                    FROM consents WHERE client_id = $1 ORDER BY signed_at, id"
+                ),
+                records: rows!(
+                    tx,
+                    id,
+                    format!(
+                        "SELECT booking_id, body, written_by, written_at,
                     signed_by, signed_at FROM treatment_records WHERE booking_id IN {MINE}
-                    ORDER BY written_at, booking_id")),
-                amendments: rows!(tx, id, format!("SELECT booking_id, seq, reason, changes, body,
+                    ORDER BY written_at, booking_id"
+                    )
+                ),
+                amendments: rows!(
+                    tx,
+                    id,
+                    format!(
+                        "SELECT booking_id, seq, reason, changes, body,
                     amended_by, amended_at FROM record_amendments WHERE booking_id IN {MINE}
-                    ORDER BY booking_id, seq")),
-                lots: rows!(tx, id, format!("SELECT booking_id, lot, kind FROM record_lots
-                    WHERE booking_id IN {MINE} ORDER BY booking_id, kind, lot_key")),
-                overrides: rows!(tx, id, format!("SELECT booking_id, reason, staff_id, created_at
-                    FROM completion_overrides WHERE booking_id IN {MINE} ORDER BY created_at")),
-                photos: rows!(tx, id, format!("SELECT id, booking_id, kind, caption, content_type,
+                    ORDER BY booking_id, seq"
+                    )
+                ),
+                lots: rows!(
+                    tx,
+                    id,
+                    format!(
+                        "SELECT booking_id, lot, kind FROM record_lots
+                    WHERE booking_id IN {MINE} ORDER BY booking_id, kind, lot_key"
+                    )
+                ),
+                overrides: rows!(
+                    tx,
+                    id,
+                    format!(
+                        "SELECT booking_id, reason, staff_id, created_at
+                    FROM completion_overrides WHERE booking_id IN {MINE} ORDER BY created_at"
+                    )
+                ),
+                photos: rows!(
+                    tx,
+                    id,
+                    format!(
+                        "SELECT id, booking_id, kind, caption, content_type,
                     size, uploaded_by, created_at, bytes FROM photos
-                    WHERE booking_id IN {MINE} ORDER BY created_at, kind DESC, id")),
-                checkins: rows!(tx, id, format!("SELECT id, booking_id, symptoms, pain, note, triage,
-                    created_at FROM checkins WHERE booking_id IN {MINE} ORDER BY created_at, id")),
-                alerts: rows!(tx, id, format!("SELECT id, checkin_id, booking_id, triage, created_at,
+                    WHERE booking_id IN {MINE} ORDER BY created_at, kind DESC, id"
+                    )
+                ),
+                checkins: rows!(
+                    tx,
+                    id,
+                    format!(
+                        "SELECT id, booking_id, symptoms, pain, note, triage,
+                    created_at FROM checkins WHERE booking_id IN {MINE} ORDER BY created_at, id"
+                    )
+                ),
+                alerts: rows!(
+                    tx,
+                    id,
+                    format!(
+                        "SELECT id, checkin_id, booking_id, triage, created_at,
                     acknowledged_at, acknowledged_by, ack_note FROM checkin_alerts
-                    WHERE booking_id IN {MINE} ORDER BY created_at, id")),
+                    WHERE booking_id IN {MINE} ORDER BY created_at, id"
+                    )
+                ),
                 messages: sqlx::query_as(&format!(
                     "SELECT id, booking_id, kind, recipient, subject, body_text, status,
                         created_at, due_at, sent_at FROM outbox

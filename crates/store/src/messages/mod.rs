@@ -85,7 +85,12 @@ impl Store {
                 .bind(now_s())
                 .execute(&mut *tx)
                 .await?;
-                crate::audit::append(&mut tx, &crate::AuditEntry::new("unsubscribe", "client", client_id).for_client(client_id)).await?;
+                crate::audit::append(
+                    &mut tx,
+                    &crate::AuditEntry::new("unsubscribe", "client", client_id)
+                        .for_client(client_id),
+                )
+                .await?;
             }
             tx.commit().await?;
             Ok(exists.is_some())

@@ -88,7 +88,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             insert_lots(&mut *tx, booking_id, lots).await?;
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("write", "record", booking_id).for_client(&booking.client.id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("write", "record", booking_id)
+                    .for_client(&booking.client.id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         })
@@ -130,7 +135,11 @@ impl Store {
                     .bind(booking_id)
                     .fetch_one(&mut *tx)
                     .await?;
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("sign", "record", booking_id).for_client(&client_id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("sign", "record", booking_id).for_client(&client_id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(now)
         })
@@ -190,7 +199,11 @@ impl Store {
                     .bind(booking_id)
                     .fetch_one(&mut *tx)
                     .await?;
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("amend", "record", booking_id).for_client(&client_id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("amend", "record", booking_id).for_client(&client_id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(now)
         })
@@ -244,10 +257,14 @@ impl Store {
                 crate::outbox::queue_mail(&mut *tx, Some(booking_id), &mail, now.as_second())
                     .await?;
             }
-            crate::audit::append(&mut tx, &crate::AuditEntry::new("complete-overriding", "booking", booking_id).for_client(&after.client.id)).await?;
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("complete-overriding", "booking", booking_id)
+                    .for_client(&after.client.id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(after)
         })
     }
 }
-

@@ -62,9 +62,18 @@ async fn entries_chain_and_cannot_be_changed(engine: Engine) {
     // Ids only: the staff member's e-mail is nowhere in the entry.
     assert!(!format!("{:?}", all[0]).contains("new@clinic.example"));
     // Outside any request the system is the actor.
-    store.create_staff("two@clinic.example", "hash", "admin", None).await.unwrap();
-    let last = &store.audit_entries(&AuditFilter::default(), 1).await.unwrap()[0];
-    assert_eq!((last.actor.as_str(), last.staff_id.as_deref()), ("system", None));
+    store
+        .create_staff("two@clinic.example", "hash", "admin", None)
+        .await
+        .unwrap();
+    let last = &store
+        .audit_entries(&AuditFilter::default(), 1)
+        .await
+        .unwrap()[0];
+    assert_eq!(
+        (last.actor.as_str(), last.staff_id.as_deref()),
+        ("system", None)
+    );
 
     let for_c1 = AuditFilter {
         client_id: Some("c1".into()),
@@ -104,7 +113,9 @@ async fn entries_chain_and_cannot_be_changed(engine: Engine) {
         assert!(err.to_string().contains("audit entry"), "{sql}: {err}");
     }
     if engine == Engine::Postgres {
-        let err = raw_sql(&url, engine, "TRUNCATE audit_log").await.unwrap_err();
+        let err = raw_sql(&url, engine, "TRUNCATE audit_log")
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("audit entry"), "{err}");
     }
     assert_eq!(store.verify_audit().await.unwrap().valid, 4);
@@ -126,9 +137,13 @@ async fn a_tampered_entry_is_found(engine: Engine) {
         Engine::Postgres => "DROP TRIGGER audit_log_never_change ON audit_log",
     };
     raw_sql(&url, engine, drop_trigger).await.unwrap();
-    raw_sql(&url, engine, "UPDATE audit_log SET staff_id = 's9' WHERE seq = 3")
-        .await
-        .unwrap();
+    raw_sql(
+        &url,
+        engine,
+        "UPDATE audit_log SET staff_id = 's9' WHERE seq = 3",
+    )
+    .await
+    .unwrap();
     let check = store.verify_audit().await.unwrap();
     assert_eq!(check.valid, 2);
     let broken = check.broken.expect("a break");
@@ -136,9 +151,13 @@ async fn a_tampered_entry_is_found(engine: Engine) {
     assert!(broken.reason.contains("changed"), "{}", broken.reason);
 
     // Rewriting the row's hash as well still breaks there: it no longer follows from entry 2.
-    raw_sql(&url, engine, "UPDATE audit_log SET hash = 'x' WHERE seq = 3")
-        .await
-        .unwrap();
+    raw_sql(
+        &url,
+        engine,
+        "UPDATE audit_log SET hash = 'x' WHERE seq = 3",
+    )
+    .await
+    .unwrap();
     assert_eq!(store.verify_audit().await.unwrap().broken.unwrap().seq, 3);
 
     let (url2, _dir2) = common::fresh_url(engine).await;

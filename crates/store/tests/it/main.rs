@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
+mod audit;
 mod holds;
 mod sign_in;
 mod staff_auth;
-mod audit;

@@ -130,7 +130,11 @@ fn who(entry: &AuditRecord, emails: &HashMap<String, String>) -> String {
     }
 }
 
-fn table(clinic: &ClinicSnapshot, entries: &[AuditRecord], emails: &HashMap<String, String>) -> Markup {
+fn table(
+    clinic: &ClinicSnapshot,
+    entries: &[AuditRecord],
+    emails: &HashMap<String, String>,
+) -> Markup {
     html! {
         table {
             thead { tr { th { "#" } th { "When" } th { "Who" } th { "Did" } th { "To" } th { "Client" } th { "From" } } }
@@ -215,7 +219,11 @@ pub async fn page(
     } else {
         axum::http::StatusCode::OK
     };
-    (status, admin_page(&state, &session, "Audit trail", "/admin/audit", body)).into_response()
+    (
+        status,
+        admin_page(&state, &session, "Audit trail", "/admin/audit", body),
+    )
+        .into_response()
 }
 
 /// The filters as typed, without checking them: the form keeps what was typed.

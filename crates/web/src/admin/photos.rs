@@ -41,7 +41,11 @@ pub async fn page(
     };
     if let Err(e) = crate::audit::record_reads(
         &state,
-        &[crate::audit::read("photos", &booking.id, &booking.client.id)],
+        &[crate::audit::read(
+            "photos",
+            &booking.id,
+            &booking.client.id,
+        )],
     )
     .await
     {
@@ -316,7 +320,11 @@ pub async fn show(
     };
     if let Err(e) = crate::audit::record_reads(
         &state,
-        &[crate::audit::read("photo", &photo.meta.id, &photo.meta.client_id)],
+        &[crate::audit::read(
+            "photo",
+            &photo.meta.id,
+            &photo.meta.client_id,
+        )],
     )
     .await
     {

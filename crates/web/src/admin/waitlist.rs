@@ -47,7 +47,10 @@ pub async fn page(
         return forbidden();
     }
     let day = q.date.parse().unwrap_or_else(|_| state.clinic().today());
-    let notice = q.offered.is_some().then_some("Offer sent; the time is held for the client.");
+    let notice = q
+        .offered
+        .is_some()
+        .then_some("Offer sent; the time is held for the client.");
     render(&state, &session, day, notice, None, StatusCode::OK).await
 }
 
@@ -123,9 +126,20 @@ async fn render(
         } else {
             Vec::new()
         };
-        rows.push(row(state, session, entry, day, open, &slots, failed.as_ref()));
+        rows.push(row(
+            state,
+            session,
+            entry,
+            day,
+            open,
+            &slots,
+            failed.as_ref(),
+        ));
     }
-    let (prev, next) = (day.yesterday().unwrap_or(day), day.tomorrow().unwrap_or(day));
+    let (prev, next) = (
+        day.yesterday().unwrap_or(day),
+        day.tomorrow().unwrap_or(day),
+    );
     let day_link = |d: Date| format!("/admin/waitlist{}", query(&[("date", &d.to_string())]));
     let body = html! {
         h1 { "Waitlist for " (day.strftime("%A %-d %B %Y")) }

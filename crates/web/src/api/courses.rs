@@ -58,7 +58,10 @@ pub async fn proposal(
     let sessions = match q.sessions.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(text) => Some(text.parse::<usize>().map_err(|_| {
-            ApiError::invalid("sessions", format!("\"{text}\" is not a number of sessions."))
+            ApiError::invalid(
+                "sessions",
+                format!("\"{text}\" is not a number of sessions."),
+            )
         })?),
     };
     let clinic = state.clinic();

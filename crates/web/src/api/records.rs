@@ -116,7 +116,11 @@ pub async fn show(
         .ok_or_else(|| ApiError::not_found("treatment record for this booking"))?;
     crate::audit::record_reads(
         &state,
-        &[crate::audit::read("record", &booking.id, &booking.client.id)],
+        &[crate::audit::read(
+            "record",
+            &booking.id,
+            &booking.client.id,
+        )],
     )
     .await?;
     Ok(answer(&state, &booking, &view, StatusCode::OK).await)

@@ -11,7 +11,10 @@ const SECTIONS: &[(&str, &str)] = &[
     ("screenings", "Safety screenings"),
     ("consents", "Signed consents"),
     ("treatment_records", "Treatment records"),
-    ("completion_overrides", "Treatments completed without a signed record"),
+    (
+        "completion_overrides",
+        "Treatments completed without a signed record",
+    ),
     ("photos", "Photos"),
     ("checkins", "Healing check-ins"),
     ("alerts", "Alerts raised by check-ins"),

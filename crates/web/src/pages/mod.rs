@@ -32,7 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route("/book/course", get(course::proposal).post(course::submit))
         .route("/book/course/change", get(course::change))
         .route("/courses/{token}", get(course::show))
-        .route("/courses/{token}/cancel", axum::routing::post(course::cancel_rest))
+        .route(
+            "/courses/{token}/cancel",
+            axum::routing::post(course::cancel_rest),
+        )
         .route("/manage/{token}", get(manage::show))
         .route(
             "/manage/{token}/checkin",

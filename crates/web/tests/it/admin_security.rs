@@ -541,7 +541,14 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         ("practitioner", &practitioner, "maya@clinic.example"),
         ("front-desk", &desk, "desk@clinic.example"),
     ] {
-        let staff_id = app.store.staff_for_login(email).await.unwrap().unwrap().0.id;
+        let staff_id = app
+            .store
+            .staff_for_login(email)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
         let entries_by = || {
             let filter = store::AuditFilter {
                 staff_id: Some(staff_id.clone()),

@@ -74,12 +74,23 @@ async fn a_course_is_proposed_booked_and_kept_apart(app: TestApp) {
 
     // The course page: sessions done and left, the price, each session's own link.
     let token = course["manage_token"].as_str().unwrap();
-    let page = answer(app.http.get(format!("{}/courses/{token}", app.base)).send().await.unwrap()).await;
+    let page = answer(
+        app.http
+            .get(format!("{}/courses/{token}", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("0 done, 4 left, of 4"), "{}", page.body);
     assert!(page.body.contains("$900.00"), "{}", page.body);
     let second = bookings[1]["manage_token"].as_str().unwrap();
-    assert!(page.body.contains(&format!("/manage/{second}")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("/manage/{second}")),
+        "{}",
+        page.body
+    );
     assert_eq!(page.headers["cache-control"], "no-store");
 
     // Moving the second session to ten days before the third is refused with the reason.
@@ -98,7 +109,10 @@ async fn a_course_is_proposed_booked_and_kept_apart(app: TestApp) {
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["field"], "start");
     let detail = problem["detail"].as_str().unwrap();
-    assert!(detail.contains("at least 14 days") && detail.contains("[6][25][26]"), "{detail}");
+    assert!(
+        detail.contains("at least 14 days") && detail.contains("[6][25][26]"),
+        "{detail}"
+    );
 }
 on_both_engines!(a_course_is_proposed_booked_and_kept_apart, super::priced());
 
@@ -134,9 +148,16 @@ async fn a_taken_session_books_nothing_and_proposes_again(app: TestApp) {
     let again = problem["proposal"]["sessions"].as_array().unwrap();
     assert_eq!(again.len(), 4);
     assert_ne!(again[2]["start"], third.as_str());
-    assert_eq!(bookings_count(&app).await, before, "nothing of the course was booked");
+    assert_eq!(
+        bookings_count(&app).await,
+        before,
+        "nothing of the course was booked"
+    );
 }
-on_both_engines!(a_taken_session_books_nothing_and_proposes_again, super::priced());
+on_both_engines!(
+    a_taken_session_books_nothing_and_proposes_again,
+    super::priced()
+);
 
 async fn bad_courses_name_the_field(app: TestApp) {
     let first = app.free_slots(FACE, Some("maya-lee")).await[0]["start"]
@@ -148,13 +169,32 @@ async fn bad_courses_name_the_field(app: TestApp) {
     let screening_id = screening(&app, json!({})).await;
     let mut close = starts(&body);
     close[1] = close[0].clone();
+    let too_many = [starts(&body), starts(&body)[..1].to_vec()].concat();
     let cases = [
-        (json!({"service": FACE, "sessions": close, "client": client, "screening": screening_id}), "sessions[1].start"),
-        (json!({"service": FACE, "sessions": [starts(&body), starts(&body)[..1].to_vec()].concat(), "client": client, "screening": screening_id}), "sessions"),
-        (json!({"service": FACE, "sessions": [], "client": client}), "sessions"),
-        (json!({"service": FACE, "sessions": [{"start": "soon"}], "client": client}), "sessions[0].start"),
-        (json!({"service": "consultation", "sessions": starts(&body), "client": client}), "service"),
-        (json!({"service": FACE, "sessions": starts(&body), "client": {"name": "Ada", "email": "ada\u{0}@x.com"}}), "client.email"),
+        (
+            json!({"service": FACE, "sessions": close, "client": client, "screening": screening_id}),
+            "sessions[1].start",
+        ),
+        (
+            json!({"service": FACE, "sessions": too_many, "client": client, "screening": screening_id}),
+            "sessions",
+        ),
+        (
+            json!({"service": FACE, "sessions": [], "client": client}),
+            "sessions",
+        ),
+        (
+            json!({"service": FACE, "sessions": [{"start": "soon"}], "client": client}),
+            "sessions[0].start",
+        ),
+        (
+            json!({"service": "consultation", "sessions": starts(&body), "client": client}),
+            "service",
+        ),
+        (
+            json!({"service": FACE, "sessions": starts(&body), "client": {"name": "Ada", "email": "ada\u{0}@x.com"}}),
+            "client.email",
+        ),
     ];
     for (request, field) in cases {
         let (status, problem) = app.post_json("/api/v1/courses", &request).await;
@@ -203,7 +243,11 @@ async fn the_pages_book_a_course(app: TestApp) {
     )
     .await;
     assert_eq!(change.status, 200, "{}", change.body);
-    assert!(change.body.contains("at least 14 days apart"), "{}", change.body);
+    assert!(
+        change.body.contains("at least 14 days apart"),
+        "{}",
+        change.body
+    );
     let form = app
         .http
         .post(format!("{}/book/course", app.base))
@@ -221,7 +265,14 @@ async fn the_pages_book_a_course(app: TestApp) {
     let done = answer(form).await;
     assert_eq!(done.status, 303, "{}", done.body);
     assert!(done.location.starts_with("/courses/"), "{}", done.location);
-    let course = answer(app.http.get(format!("{}{}", app.base, done.location)).send().await.unwrap()).await;
+    let course = answer(
+        app.http
+            .get(format!("{}{}", app.base, done.location))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(course.body.contains("0 done, 4 left"), "{}", course.body);
     assert_eq!(bookings_count(&app).await, 4);
 }
@@ -229,10 +280,15 @@ on_both_engines!(the_pages_book_a_course, super::priced());
 
 fn hidden(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let at = body.find(&marker).unwrap_or_else(|| panic!("no hidden {name}: {body}")) + marker.len();
+    let at = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no hidden {name}: {body}"))
+        + marker.len();
     body[at..at + body[at..].find('"').unwrap()].replace("&amp;", "&")
 }
 
 fn urlencode(text: &str) -> String {
-    text.replace('+', "%2B").replace(':', "%3A").replace(',', "%2C")
+    text.replace('+', "%2B")
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }

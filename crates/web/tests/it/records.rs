@@ -415,7 +415,11 @@ async fn the_record_follows_the_contract(app: TestApp) {
     assert_eq!(by_maya("write"), 1, "{trail:#?}");
     assert_eq!(by_maya("sign"), 1, "{trail:#?}");
     assert_eq!(by_maya("amend"), 1, "{trail:#?}");
-    assert_eq!(by_maya("read"), 1, "only the answered GET is a read: {trail:#?}");
+    assert_eq!(
+        by_maya("read"),
+        1,
+        "only the answered GET is a read: {trail:#?}"
+    );
     assert!(
         trail.iter().any(|e| e.action == "sign"
             && e.entity == "consent"
@@ -425,7 +429,8 @@ async fn the_record_follows_the_contract(app: TestApp) {
         "{trail:#?}"
     );
     assert!(
-        !format!("{trail:?}").contains("ann@example.com") && !format!("{trail:?}").contains("Ann Record"),
+        !format!("{trail:?}").contains("ann@example.com")
+            && !format!("{trail:?}").contains("Ann Record"),
         "the trail holds ids only"
     );
     assert_eq!(app.store.verify_audit().await.unwrap().broken, None);

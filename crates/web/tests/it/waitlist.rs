@@ -53,10 +53,20 @@ async fn a_cancelled_time_goes_to_the_waitlist_and_beats_a_racing_booking(app: T
     let (status, booked) = app.post_json("/api/v1/bookings", &body).await;
     assert_eq!(status, 201, "{booked}");
 
-    for email in ["first@example.com", "second@example.com", "third@example.com"] {
-        let (status, joined) = app.post_json("/api/v1/waitlist", &join_body(&start, email)).await;
+    for email in [
+        "first@example.com",
+        "second@example.com",
+        "third@example.com",
+    ] {
+        let (status, joined) = app
+            .post_json("/api/v1/waitlist", &join_body(&start, email))
+            .await;
         assert_eq!(status, 201, "{joined}");
-        assert!(joined["manage_token"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(
+            joined["manage_token"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
         assert_eq!(joined["status"], "waiting");
     }
     let token = booked["manage_token"].as_str().unwrap();
@@ -69,7 +79,9 @@ async fn a_cancelled_time_goes_to_the_waitlist_and_beats_a_racing_booking(app: T
     assert_eq!(tokens.len(), 1, "one offer for one freed time");
     assert_eq!(tokens[0].0, "first@example.com");
     let offer = &tokens[0].1;
-    let (status, shown) = app.get_json(&format!("/api/v1/waitlist/offers/{offer}")).await;
+    let (status, shown) = app
+        .get_json(&format!("/api/v1/waitlist/offers/{offer}"))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(shown["status"], "open");
     assert_eq!(shown["start"], start.as_str());
@@ -90,8 +102,9 @@ async fn a_cancelled_time_goes_to_the_waitlist_and_beats_a_racing_booking(app: T
     let mut direct = TestApp::booking_body("consultation", &start, "direct@example.com");
     direct["practitioner"] = json!("maya-lee");
     let accept_path = format!("/api/v1/waitlist/offers/{offer}/accept");
+    let empty = json!({});
     let (accepted, racing) = tokio::join!(
-        app.post_json(&accept_path, &json!({})),
+        app.post_json(&accept_path, &empty),
         app.post_json("/api/v1/bookings", &direct),
     );
     assert_eq!(accepted.0, 201, "{}", accepted.1);
@@ -135,14 +148,18 @@ async fn joining_names_the_field_at_fault(app: TestApp) {
     let mut body = join_body(&format!("{today}T00:00"), "x@example.com");
     body["client"]["name"] = json!("a\u{0}b");
     let (status, problem) = app.post_json("/api/v1/waitlist", &body).await;
-    assert_eq!((status, problem["field"].as_str()), (422, Some("client.name")));
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("client.name"))
+    );
 
     // The form keeps what was typed and says what is wrong; joining from it shows the
     // entry's own page, where the client can leave.
+    let today_text = today.to_string();
     let form = [
         ("service", "consultation"),
         ("practitioner", ""),
-        ("from", today.to_string().as_str()),
+        ("from", today_text.as_str()),
         ("to", "not a date"),
         ("name", "Form Client"),
         ("email", "form@example.com"),

@@ -140,11 +140,9 @@ pub async fn show(
         Ok(b) => b,
         Err(r) => return r,
     };
-    if let Err(e) = crate::audit::record_reads(
-        &state,
-        &[crate::audit::read("record", &b.id, &b.client.id)],
-    )
-    .await
+    if let Err(e) =
+        crate::audit::record_reads(&state, &[crate::audit::read("record", &b.id, &b.client.id)])
+            .await
     {
         return e.into_response();
     }

@@ -70,10 +70,7 @@ fn parse_starts(text: &str) -> Option<Vec<Timestamp>> {
 
 /// The proposal as `(start, practitioner)` pairs; a list from a link keeps its own times
 /// and names no practitioner (the booking assigns them).
-async fn sessions_for(
-    state: &AppState,
-    q: &CourseQuery,
-) -> Result<Vec<ProposedSession>, Refusal> {
+async fn sessions_for(state: &AppState, q: &CourseQuery) -> Result<Vec<ProposedSession>, Refusal> {
     let clinic = state.clinic();
     let practitioner = Some(q.practitioner.as_str()).filter(|p| !p.is_empty());
     if let Some(starts) = parse_starts(&q.sessions) {
@@ -247,7 +244,13 @@ pub async fn submit(
             "We have received many bookings from your connection; please try again in {} minutes or call us.",
             retry_after.div_ceil(60)
         );
-        return proposal_page(&state, &form, &shown, &FieldErrors::default(), Some(&message));
+        return proposal_page(
+            &state,
+            &form,
+            &shown,
+            &FieldErrors::default(),
+            Some(&message),
+        );
     }
     let input = CourseInput {
         service_id: form.service.clone(),
@@ -278,7 +281,13 @@ pub async fn submit(
                 .map(|s| clinic::rfc3339(&s.start))
                 .collect::<Vec<_>>()
                 .join(",");
-            proposal_page(&state, &form, &proposal, &FieldErrors::default(), Some(&message))
+            proposal_page(
+                &state,
+                &form,
+                &proposal,
+                &FieldErrors::default(),
+                Some(&message),
+            )
         }
         Err(err) => {
             let refusal = FormRefusal::from(err);
@@ -315,7 +324,14 @@ pub async fn show(
         Err(err) => return crate::error::ApiError::from(err).into_response(),
     };
     let clinic = state.clinic();
-    let body = views::course(&clinic, &course, &token, q.booked.is_some(), q.cancelled, None);
+    let body = views::course(
+        &clinic,
+        &course,
+        &token,
+        q.booked.is_some(),
+        q.cancelled,
+        None,
+    );
     page(
         &state,
         PageMeta::new("Your course", "Your course of sessions.", "/courses").private(),
@@ -377,7 +393,14 @@ pub async fn cancel_rest(
                 .ok()
                 .flatten()
                 .unwrap_or(course);
-            let body = views::course(&state.clinic(), &course, &token, false, None, Some(&message));
+            let body = views::course(
+                &state.clinic(),
+                &course,
+                &token,
+                false,
+                None,
+                Some(&message),
+            );
             (
                 refusal.status,
                 page(

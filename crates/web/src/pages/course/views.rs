@@ -168,7 +168,11 @@ pub(super) fn course(
         .filter(|b| b.status.is_live() && b.status != BookingStatus::Completed)
         .count();
     let now = Timestamp::now();
-    let email = course.bookings.first().map(|b| b.client.email.as_str()).unwrap_or("");
+    let email = course
+        .bookings
+        .first()
+        .map(|b| b.client.email.as_str())
+        .unwrap_or("");
     html! {
         h1 { "Your course" }
         @if booked {

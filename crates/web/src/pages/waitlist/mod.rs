@@ -150,11 +150,8 @@ pub async fn join(
         Err(e) => Err(e),
     };
     match joined {
-        Ok(joined) => Redirect::to(&format!(
-            "{}?joined=1",
-            waitlist_path(&joined.manage_token)
-        ))
-        .into_response(),
+        Ok(joined) => Redirect::to(&format!("{}?joined=1", waitlist_path(&joined.manage_token)))
+            .into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
             let mut errors = FieldErrors::default();
@@ -188,8 +185,12 @@ pub async fn entry(
             let body = views::entry(&state.clinic(), &entry, &token, q.joined.is_some());
             page(
                 &state,
-                PageMeta::new("Your place on the waitlist", "Your waitlist place.", "/waitlist")
-                    .private(),
+                PageMeta::new(
+                    "Your place on the waitlist",
+                    "Your waitlist place.",
+                    "/waitlist",
+                )
+                .private(),
                 body,
             )
             .into_response()
@@ -225,11 +226,9 @@ pub async fn offer(State(state): State<AppState>, Path(token): Path<String>) -> 
 /// `POST /waitlist/offers/{token}/accept`: books it, then shows the booking's own page.
 pub async fn accept(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match state.flows.accept_offer(&token).await {
-        Ok(booked) => Redirect::to(&format!(
-            "{}?booked=1",
-            manage_path(&booked.manage_token)
-        ))
-        .into_response(),
+        Ok(booked) => {
+            Redirect::to(&format!("{}?booked=1", manage_path(&booked.manage_token))).into_response()
+        }
         Err(err) => refused(&state, err, "We couldn't book that time"),
     }
 }
