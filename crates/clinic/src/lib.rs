@@ -25,7 +25,7 @@ pub use records::RecordsPolicy;
 pub use security::SecurityPolicy;
 pub use setup::*;
 pub use snapshot::ClinicSnapshot;
-pub use times::{format_local, rfc3339};
+pub use times::{format_local, money, rfc3339};
 
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,20 @@ pub fn format_local(z: &ZonedDateTime) -> String {
     z.strftime("%A %-d %B %Y, %-I:%M %p").to_string()
 }
 
+/// A price as a client reads it: `$250.00`, `€90.00`, or `Free` for nothing. Pages and mail
+/// say it the same way.
+pub fn money(currency: &str, price: &str) -> String {
+    if price.trim_start_matches('0') == ".00" || price == "0" {
+        return "Free".into();
+    }
+    match currency {
+        "USD" | "CAD" | "AUD" | "NZD" => format!("${price}"),
+        "GBP" => format!("£{price}"),
+        "EUR" => format!("€{price}"),
+        other => format!("{price} {other}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 //! transaction as the change it reports. [`deliver`] is the edge: the background worker that
 //! sends queued mail over SMTP or writes it to the outbox folder.
 
+mod calendar_links;
 pub mod compose;
 pub mod deliver;
 mod forget;

@@ -10,6 +10,8 @@ use crate::content::fill_placeholders;
 use crate::state::AppState;
 use crate::ui::layout::{PageMeta, booking_cta, page};
 use clinic::ClinicSnapshot;
+/// Prices are said as in mail; the booking pages reach it here.
+pub use clinic::money;
 
 /// The home page: the `index` content page plus the clinic's services.
 pub async fn home(State(state): State<AppState>) -> Response {
@@ -89,19 +91,6 @@ fn service_cards(clinic: &ClinicSnapshot) -> Markup {
                 }
             }
         }
-    }
-}
-
-/// A price as clients read it: `$250.00`, or the currency code for others.
-pub fn money(currency: &str, price: &str) -> String {
-    if price.trim_start_matches('0') == ".00" || price == "0" {
-        return "Free".into();
-    }
-    match currency {
-        "USD" | "CAD" | "AUD" | "NZD" => format!("${price}"),
-        "GBP" => format!("£{price}"),
-        "EUR" => format!("€{price}"),
-        other => format!("{price} {other}"),
     }
 }
 

@@ -187,3 +187,43 @@ on_both_engines!(the_api_takes_the_policy_when_sent);
 fn common_encode(value: &str) -> String {
     value.replace('+', "%2B").replace(':', "%3A")
 }
+
+/// The confirmation page says the price and offers Google and Outlook links beside the
+/// `.ics`, with the booking's times in UTC and without the manage link's secret.
+async fn the_confirmation_shows_the_price_and_calendar_links(app: TestApp) {
+    let screening = common::screening(&app, json!({})).await;
+    let slots = app.free_slots("microneedling-face", None).await;
+    let start = slots[0]["start"].as_str().unwrap();
+    let mut body = TestApp::booking_body("microneedling-face", start, "price@example.com");
+    body["screening"] = json!(screening);
+    let (status, booked) = app.post_json("/api/v1/bookings", &body).await;
+    assert_eq!(status, 201, "{booked}");
+    let token = booked["manage_token"].as_str().unwrap();
+    let page = get(&app, None, &format!("/manage/{token}?booked=1")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("$250.00"), "the price is shown");
+    let utc = |field: &str| {
+        let t: jiff::Timestamp = booked[field].as_str().unwrap().parse().unwrap();
+        t.strftime("%Y%m%dT%H%M%SZ").to_string()
+    };
+    let link = |host: &str| {
+        let at = page.body.find(&format!("href=\"https://{host}")).unwrap_or_else(|| panic!("a link to {host}: {}", page.body));
+        page.body[at + 6..].split('"').next().unwrap().replace("&amp;", "&")
+    };
+    let google = link("calendar.google.com/");
+    assert!(
+        google.contains(&format!("dates={}/{}", utc("start"), utc("end"))),
+        "{google}"
+    );
+    let outlook = link("outlook.live.com/");
+    let start_utc: jiff::Timestamp = booked["start"].as_str().unwrap().parse().unwrap();
+    assert!(
+        outlook.contains(&format!("startdt={}", start_utc.strftime("%Y-%m-%dT%H%%3A%M%%3A%SZ"))),
+        "{outlook}"
+    );
+    for external in [&google, &outlook] {
+        assert!(!external.contains(token), "no manage token leaves for another site");
+    }
+    assert!(page.body.contains(&format!("/bookings/{token}/calendar.ics")), "the .ics stays");
+}
+on_both_engines!(the_confirmation_shows_the_price_and_calendar_links);

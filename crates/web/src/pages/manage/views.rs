@@ -40,7 +40,12 @@ pub(super) fn booking(
         @if moved { div.notice.ok role="status" { p { "Your appointment has moved. We've emailed the new details." } } }
         (summary(clinic, b))
         @if b.status.is_live() {
-            p.cta-inline { a.button.secondary href=(calendar_path(token)) { "Add to calendar (.ics)" } }
+            @let (google, outlook) = mail::compose::calendar_links(clinic, b);
+            p.cta-inline.calendar-links {
+                a.button.secondary href=(calendar_path(token)) { "Add to calendar (.ics)" }
+                a.button.secondary href=(google) rel="noopener noreferrer" { "Add to Google Calendar" }
+                a.button.secondary href=(outlook) rel="noopener noreferrer" { "Add to Outlook" }
+            }
             @if jiff::Timestamp::now() >= b.start {
                 h2 { "How is your skin today?" }
                 p { a.button href=(format!("{}/checkin", manage_path(token))) { "Tell us how your skin is healing" } }
@@ -123,6 +128,10 @@ fn summary(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
             dt { "When" } dd { time datetime=(rfc3339(&start)) data-instant=(rfc3339(&start)) { (format_local(&start)) } " (" (setup.clinic.timezone) ")" }
             dt { "With" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
             dt { "Where" } dd { (setup.clinic.name) ", " (setup.clinic.address) }
+            @if let Some(service) = setup.service(&b.service_id) {
+                @let price = clinic::money(&setup.clinic.currency, &service.price);
+                dt { "Price" } dd { (price) @if price != "Free" { span.muted { ", paid at the clinic" } } }
+            }
             dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (status_text(b.status)) } }
         }
     }
