@@ -133,6 +133,9 @@ pub struct Picker<'a> {
     pub day_link: &'a dyn Fn(Date) -> String,
     pub month_link: &'a dyn Fn(Date) -> String,
     pub pick: Pick<'a>,
+    /// The first day with times after an empty chosen day (or an empty month), so the
+    /// client jumps to it in one step rather than paging through the calendar.
+    pub next_available: Option<Date>,
 }
 
 impl Picker<'_> {
@@ -141,14 +144,23 @@ impl Picker<'_> {
         let month = self.month;
         html! {
             h2 { "Pick a day" }
-            @if self.days.is_empty() { p.notice { "No free times this month. Try the next month, or call us on " (self.phone) "." } }
+            @if self.days.is_empty() {
+                @if let Some(next) = self.next_available.filter(|_| self.selected.is_none()) {
+                    p.notice { "No free times this month. " a.next-available href=((self.day_link)(next)) { "Next available: " (next.strftime("%A %-d %B")) " →" } }
+                } @else if self.selected.is_none() {
+                    p.notice { "No free times this month. Try the next month, or call us on " (self.phone) "." }
+                }
+            }
             (month_view(month, self.days, self.selected, self.day_link, self.month_link, month > self.today.first_of_month(), month.last_of_month() < self.last_bookable))
             @if let Some(date) = self.selected {
                 section #times aria-labelledby="times-title" {
                     h2 #times-title { "Times on " (date.strftime("%A %-d %B")) }
                     (zone_note(self.timezone))
                     @match (self.days.get(&date), &self.pick) {
-                        (None, _) => p { "No free times on this day; please pick another." },
+                        (None, _) => @match self.next_available {
+                            Some(next) => p.notice { "No free times on this day. " a.next-available href=((self.day_link)(next)) { "Next available: " (next.strftime("%A %-d %B")) " →" } },
+                            None => p { "No free times on this day; please pick another." },
+                        },
                         (Some(day), Pick::Link(link)) => ul.times {
                             @for slot in day { li { a href=(link(slot)) { (time_label(slot)) } } }
                         },

@@ -227,3 +227,47 @@ async fn the_confirmation_shows_the_price_and_calendar_links(app: TestApp) {
     assert!(page.body.contains(&format!("/bookings/{token}/calendar.ics")), "the .ics stays");
 }
 on_both_engines!(the_confirmation_shows_the_price_and_calendar_links);
+
+/// The day-and-time page opens on the first day with a free time, selected with its
+/// times; a day without times links straight to the next one that has some.
+async fn the_page_opens_on_the_first_free_day_and_jumps_from_an_empty_one(app: TestApp) {
+    let slots = app.free_slots("consultation", None).await;
+    let day = |slot: &Value| slot["start"].as_str().unwrap()[..10].to_owned();
+    let first = day(&slots[0]);
+    let page = get(&app, None, "/book?service=consultation").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let first_date: jiff::civil::Date = first.parse().unwrap();
+    assert!(
+        page.body.contains(&format!("aria-current=\"date\">{}<", first_date.day())),
+        "the first free day is selected: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!("Times on {}", first_date.strftime("%A %-d %B"))),
+        "its times show at once"
+    );
+    assert!(page.body.contains("/book/details?service=consultation"), "times link on");
+
+    // A day after the first free one, with no times, and the next day that has some.
+    let free: std::collections::BTreeSet<String> = slots.iter().map(day).collect();
+    let mut empty = first_date;
+    while free.contains(&empty.to_string()) {
+        empty = empty.tomorrow().unwrap();
+    }
+    let next = free
+        .iter()
+        .find(|d| d.as_str() > empty.to_string().as_str())
+        .expect("a later free day");
+    let page = get(&app, None, &format!("/book?service=consultation&date={empty}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("No free times on this day."), "{}", page.body);
+    let jump = format!("date={next}#times");
+    let at = page.body.find("class=\"next-available\"").expect("a next-available link");
+    assert!(
+        page.body[at..].split("</a>").next().unwrap().contains(&jump)
+            || page.body[..at].rsplit("<a").next().unwrap().contains(&jump),
+        "the jump goes to {next}: {}",
+        &page.body[at.saturating_sub(300)..at + 200]
+    );
+}
+on_both_engines!(the_page_opens_on_the_first_free_day_and_jumps_from_an_empty_one);

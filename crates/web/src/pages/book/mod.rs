@@ -74,17 +74,12 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
         .map(|p| p.id.as_str());
     let today = clinic.today();
     let horizon = clinic.last_bookable_date();
-    let selected: Option<Date> = q.date.parse().ok();
+    let mut selected: Option<Date> = q.date.parse().ok();
     let month = if q.month.is_empty() && selected.is_none() {
-        // Open on the first month with a free time.
-        let from = not_before.unwrap_or(today).max(today);
-        let all = state
-            .flows
-            .availability(&service.id, from, horizon, practitioner, not_before)
-            .await
-            .unwrap_or_default();
-        all.first()
-            .map_or(today.first_of_month(), |s| s.start.date().first_of_month())
+        // Open on the first day with a free time, selected, so its times show at once.
+        let first = first_free(&state, &service.id, practitioner, not_before.unwrap_or(today).max(today), not_before).await;
+        selected = first;
+        first.unwrap_or(today).first_of_month()
     } else {
         month_start(
             Some(q.month.as_str()).filter(|m| !m.is_empty()),
@@ -101,6 +96,16 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
     } else {
         Vec::new()
     };
+    // An empty chosen day, or an empty month, offers a jump to the next day with times.
+    let empty_after = match selected {
+        Some(day) if !slots.iter().any(|s| s.start.date() == day) => Some(day),
+        None if slots.is_empty() => Some(month.last_of_month()),
+        _ => None,
+    };
+    let next_available = match empty_after.and_then(|d| d.tomorrow().ok()) {
+        Some(from) => first_free(&state, &service.id, practitioner, from.max(today), not_before).await,
+        None => None,
+    };
     let view = views::DayTime {
         service,
         practitioner,
@@ -110,8 +115,29 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
         slots: &slots,
         not_before,
         review,
+        next_available,
     };
     views::day_time(&state, &clinic, &view).into_response()
+}
+
+/// The first clinic-local day from `from` up to the horizon with a free time.
+async fn first_free(
+    state: &AppState,
+    service: &str,
+    practitioner: Option<&str>,
+    from: Date,
+    not_before: Option<Date>,
+) -> Option<Date> {
+    let horizon = state.clinic().last_bookable_date();
+    if from > horizon {
+        return None;
+    }
+    let slots = state
+        .flows
+        .availability(service, from, horizon, practitioner, not_before)
+        .await
+        .unwrap_or_default();
+    slots.first().map(|s| s.start.date())
 }
 
 /// Why a screening keeps the client from booking, in the booking page's words.

@@ -94,6 +94,8 @@ pub(super) struct DayTime<'a> {
     pub slots: &'a [scheduling::Slot],
     pub not_before: Option<Date>,
     pub review: bool,
+    /// The next day with times after an empty chosen day or month.
+    pub next_available: Option<Date>,
 }
 
 /// The day-and-time step of a chosen treatment.
@@ -154,6 +156,7 @@ pub(super) fn day_time(state: &AppState, clinic: &ClinicSnapshot, v: &DayTime<'_
         day_link: &day_link,
         month_link: &month_link,
         pick: Pick::Link(&time_link),
+        next_available: v.next_available,
     };
     let body = html! {
         (steps(if service.requires_screening { 2 } else { 1 }, service.requires_screening))

@@ -212,6 +212,7 @@ async fn reschedule_page(
         day_link: &link,
         month_link: &month_link,
         pick: Pick::Post(&base),
+        next_available: None,
     };
     let body = views::reschedule(&clinic, b, token, &picker, problem);
     let status = if problem.is_some() {
