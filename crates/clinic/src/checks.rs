@@ -1,4 +1,5 @@
-//! Checks for the visit, message, waitlist, device and course settings of a clinic file.
+//! Checks for the visit, message, waitlist, device, practitioner and course settings of a
+//! clinic file.
 //!
 //! Kept apart from `file.rs` so that file stays about reading and locating; `validate`
 //! calls these. Each returns the offending field's dotted path and what is wrong.
@@ -6,8 +7,8 @@
 use std::ops::RangeInclusive;
 
 use crate::{
-    ClinicSetup, CourseSetup, DeviceSetup, MessagePolicy, QuietHours, ServiceSetup, VisitPolicy,
-    WaitlistPolicy,
+    ClinicSetup, CourseSetup, DeviceSetup, MessagePolicy, PractitionerSetup, QuietHours,
+    ServiceSetup, VisitPolicy, WaitlistPolicy,
 };
 
 type Checked = Result<(), (String, String)>;
@@ -57,6 +58,36 @@ pub(crate) fn devices(devices: &[DeviceSetup]) -> Checked {
                     "{depth} mm is not a needle depth: it must be above 0 and at most {:.1} mm, \
                      the longest microneedling needles made",
                     DeviceSetup::MAX_DEPTH_MM
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A practitioner's `bio` and `photo`; `at` is its path, e.g. `practitioners[0]`. The
+/// photo is a plain file name, so it can only name a file in the `practitioners/` folder.
+pub(crate) fn practitioner(at: &str, p: &PractitionerSetup) -> Checked {
+    if p.bio.chars().count() > PractitionerSetup::BIO_MAX_CHARS {
+        return Err((
+            format!("{at}.bio"),
+            format!(
+                "keep a bio to a few lines, at most {} characters",
+                PractitionerSetup::BIO_MAX_CHARS
+            ),
+        ));
+    }
+    if let Some(photo) = &p.photo {
+        let plain = !photo.is_empty()
+            && !photo.starts_with('.')
+            && photo
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !plain || PractitionerSetup::photo_type(photo).is_none() {
+            return Err((
+                format!("{at}.photo"),
+                format!(
+                    "\"{photo}\" should be a file name in the content folder's practitioners/, such as \"maya-lee.jpg\" (.jpg, .jpeg, .png or .webp)"
                 ),
             ));
         }

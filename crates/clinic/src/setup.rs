@@ -220,6 +220,52 @@ pub struct PractitionerSetup {
     /// May approve screening findings that need a doctor. Default false.
     #[serde(default)]
     pub prescriber: bool,
+    /// A few lines about them, shown where clients choose whom to see.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub bio: String,
+    /// A photo's file name under the content folder's `practitioners/` (`maya-lee.jpg`);
+    /// without one, clients see their initials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+}
+
+impl PractitionerSetup {
+    /// The longest `bio` a clinic file may give: a few lines, not a page.
+    pub const BIO_MAX_CHARS: usize = 600;
+    /// The photo types served, by file extension.
+    pub const PHOTO_TYPES: [(&'static str, &'static str); 4] = [
+        ("jpg", "image/jpeg"),
+        ("jpeg", "image/jpeg"),
+        ("png", "image/png"),
+        ("webp", "image/webp"),
+    ];
+
+    /// The photo's content type, from its file name's extension.
+    pub fn photo_type(name: &str) -> Option<&'static str> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        Self::PHOTO_TYPES
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|(_, t)| *t)
+    }
+
+    /// Initials for a practitioner without a photo: "Dr. Maya Lee" is "ML".
+    pub fn initials(&self) -> String {
+        let words: Vec<&str> = self
+            .name
+            .split_whitespace()
+            .filter(|w| !w.ends_with('.'))
+            .collect();
+        let pick = match words.as_slice() {
+            [] => Vec::new(),
+            [one] => vec![*one],
+            [first, .., last] => vec![*first, *last],
+        };
+        pick.iter()
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
 }
 
 /// Time off: inclusive dates (`"2027-01-04"`) or local date-times (`"2027-01-04T13:00"`).

@@ -162,8 +162,10 @@ pub async fn practitioners(State(state): State<AppState>) -> Response {
         div.grid {
             @for p in &setup.practitioners {
                 div.card {
+                    (crate::pages::people::avatar(&state, p))
                     h2 { (p.name) }
                     p.muted { (p.title) }
+                    @if !p.bio.is_empty() { p { (p.bio) } }
                     p { "Offers:" }
                     ul {
                         @for id in &p.services {

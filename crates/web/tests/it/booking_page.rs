@@ -271,3 +271,62 @@ async fn the_page_opens_on_the_first_free_day_and_jumps_from_an_empty_one(app: T
     );
 }
 on_both_engines!(the_page_opens_on_the_first_free_day_and_jumps_from_an_empty_one);
+
+/// A tiny PNG, as a clinic's photo file would be.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0,
+    0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89,
+];
+
+/// The demo clinic with a photo for Maya Lee (Sam Ortiz has none).
+fn with_a_photo() -> clinic::ClinicSetup {
+    let mut setup = clinic::demo();
+    setup.practitioners[0].photo = Some("maya-lee.png".into());
+    setup
+}
+
+/// The content folder beside the data, holding Maya Lee's photo.
+fn content_with_photo(c: &mut web::Config) {
+    let dir = c.data_dir.join("content");
+    std::fs::create_dir_all(dir.join("practitioners")).unwrap();
+    std::fs::write(dir.join("practitioners/maya-lee.png"), PNG).unwrap();
+    c.content_dir = Some(dir);
+}
+
+/// The service picker says duration, price and a description; the practitioner choice
+/// shows each face (a photo from the content folder, else initials) with a few lines.
+async fn services_and_practitioners_show_what_clients_choose_by(app: TestApp) {
+    let page = get(&app, None, "/book").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let face = clinic::demo().services.into_iter().find(|s| s.id == "microneedling-face").unwrap();
+    assert!(!face.description.is_empty());
+    for shown in ["$250.00", "90 minutes", face.description.as_str()] {
+        assert!(page.body.contains(shown), "the picker shows {shown}");
+    }
+
+    let page = get(&app, None, "/book?service=consultation").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("src=\"/practitioners/maya-lee/photo\""), "Maya's photo");
+    assert!(page.body.contains(">SO</span>"), "Sam's initials: {}", page.body);
+    let sam = clinic::demo().practitioners.into_iter().find(|p| p.id == "sam-ortiz").unwrap();
+    assert!(page.body.contains(&sam.bio), "a few lines about Sam");
+
+    let res = app
+        .http
+        .get(format!("{}/practitioners/maya-lee/photo", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PNG);
+    for missing in ["sam-ortiz", "nobody", "..%2F..%2Fetc%2Fpasswd"] {
+        let a = get(&app, None, &format!("/practitioners/{missing}/photo")).await;
+        assert_eq!(a.status, 404, "{missing}");
+    }
+}
+on_both_engines!(
+    services_and_practitioners_show_what_clients_choose_by,
+    super::with_a_photo(),
+    super::content_with_photo
+);
