@@ -13,8 +13,32 @@ use crate::{
 
 type Checked = Result<(), (String, String)>;
 
-/// `[visits]`, `[messages]` and `[waitlist]`.
+/// `[clinic] locale` (a language tag such as `en-US`) and `clock` (12 or 24).
+fn clock(setup: &ClinicSetup) -> Checked {
+    let c = &setup.clinic;
+    let mut parts = c.locale.split(['-', '_']);
+    let language = parts.next().unwrap_or_default();
+    let tag = (2..=3).contains(&language.len())
+        && language.chars().all(|ch| ch.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|ch| ch.is_ascii_alphanumeric()));
+    if !tag {
+        return Err((
+            "clinic.locale".into(),
+            format!("\"{}\" is not a language tag; use one such as \"en-US\" or \"en-GB\"", c.locale),
+        ));
+    }
+    match c.clock {
+        None | Some(12 | 24) => Ok(()),
+        Some(other) => Err((
+            "clinic.clock".into(),
+            format!("{other} is not a clock: use 12 or 24"),
+        )),
+    }
+}
+
+/// `[clinic]`'s clock, `[visits]`, `[messages]` and `[waitlist]`.
 pub(crate) fn policies(setup: &ClinicSetup) -> Checked {
+    clock(setup)?;
     let v = &setup.visits;
     within(
         v.screening_valid_days,

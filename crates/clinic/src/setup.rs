@@ -56,10 +56,45 @@ pub struct ClinicInfo {
     pub address: String,
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// A language tag (`en-US`, `en-GB`, `de-DE`) whose region decides the clock times are
+    /// shown in: 12-hour for the regions that use it, else 24-hour.
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    /// `12` or `24`: the clock times are shown in, overriding what `locale` implies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<u8>,
 }
 
 fn default_currency() -> String {
     "USD".into()
+}
+
+fn default_locale() -> String {
+    "en-US".into()
+}
+
+impl ClinicInfo {
+    /// Regions where people read times on a 12-hour clock.
+    const TWELVE_HOUR_REGIONS: [&'static str; 10] =
+        ["US", "CA", "AU", "NZ", "IN", "PH", "PK", "BD", "EG", "SA"];
+
+    /// Whether times are shown on a 24-hour clock: `clock` when set, else the locale's
+    /// region (French-speaking Canada reads 24-hour).
+    pub fn uses_24_hour_clock(&self) -> bool {
+        if let Some(clock) = self.clock {
+            return clock == 24;
+        }
+        let mut parts = self.locale.split(['-', '_']);
+        let language = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let region = parts
+            .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+            .map(str::to_ascii_uppercase);
+        match region.as_deref() {
+            Some("CA") if language == "fr" => true,
+            Some(r) => !Self::TWELVE_HOUR_REGIONS.contains(&r),
+            None => language != "en",
+        }
+    }
 }
 
 /// The rules that bound online booking.

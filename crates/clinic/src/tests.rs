@@ -149,3 +149,18 @@ fn a_practitioner_photo_is_a_plain_file_name_and_a_bio_a_few_lines() {
     let maya = &crate::demo().practitioners[0];
     assert_eq!(maya.initials(), "ML");
 }
+
+#[test]
+fn the_clock_follows_the_locale_unless_set() {
+    let with = |extra: &str| {
+        let text = EXAMPLE.replace("currency = \"USD\"", &format!("currency = \"USD\"\n{extra}"));
+        parse(&text, Some("clinic.toml"))
+    };
+    assert!(!crate::demo().clinic.uses_24_hour_clock(), "the demo clinic reads 12-hour");
+    assert!(with("locale = \"en-GB\"").unwrap().clinic.uses_24_hour_clock());
+    assert!(with("locale = \"fr-CA\"").unwrap().clinic.uses_24_hour_clock());
+    assert!(!with("locale = \"en-AU\"").unwrap().clinic.uses_24_hour_clock());
+    assert!(with("locale = \"en-US\"\nclock = 24").unwrap().clinic.uses_24_hour_clock());
+    assert_eq!(with("clock = 13").unwrap_err().field, "clinic.clock");
+    assert_eq!(with("locale = \"english please\"").unwrap_err().field, "clinic.locale");
+}

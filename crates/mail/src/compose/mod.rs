@@ -3,7 +3,7 @@
 use maud::html;
 use store::{Booking, Mail};
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 
 use crate::ics;
 
@@ -90,7 +90,7 @@ fn details(clinic: &ClinicSnapshot, booking: &Booking) -> Details {
         practitioner: setup
             .practitioner(&booking.practitioner_id)
             .map_or(booking.practitioner_id.clone(), |p| p.name.clone()),
-        when: format_local(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
+        when: clinic.when(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
         reference: booking.reference.clone(),
         price: setup.service(&booking.service_id).map_or_else(String::new, |s| {
             let price = clinic::money(&setup.clinic.currency, &s.price);
@@ -185,7 +185,7 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
     let info = &clinic.setup.clinic;
     let mut text = format!(
         "Hello {},\n\n{lead}\n\nService: {}\nWhen: {} ({})\nWith: {}\nReference: {}\n",
-        booking.client.name, d.service, d.when, info.timezone, d.practitioner, d.reference
+        booking.client.name, d.service, d.when, clinic.zone_name(), d.practitioner, d.reference
     );
     let links = confirming.then(|| calendar_links(clinic, booking));
     if confirming {
@@ -227,7 +227,7 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         p { (lead) }
         table {
             tr { th align="left" { "Service" } td { (d.service) } }
-            tr { th align="left" { "When" } td { (d.when) " (" (info.timezone) ")" } }
+            tr { th align="left" { "When" } td { (d.when) " (" (clinic.zone_name()) ")" } }
             tr { th align="left" { "With" } td { (d.practitioner) } }
             tr { th align="left" { "Reference" } td { (d.reference) } }
             @if confirming { tr { th align="left" { "Price" } td { (d.price) } } }
@@ -298,7 +298,7 @@ pub fn rescheduled(
     after: &Booking,
     manage_url: Option<&str>,
 ) -> Mail {
-    let old = format_local(&before.start.to_zoned_datetime(clinic.timezone.clone()));
+    let old = clinic.when(&before.start.to_zoned_datetime(clinic.timezone.clone()));
     let d = details(clinic, after);
     let lead = format!("Your appointment has moved from {old} to {}.", d.when);
     let sequence = jiff::Timestamp::now().as_second()

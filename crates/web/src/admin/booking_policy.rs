@@ -1,7 +1,7 @@
 //! The cancellation policy a booking's client agreed to, as staff see it on the booking:
 //! the evidence kept when it was made (version, hash, time, address, browser, the text).
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use maud::{Markup, html};
 use store::{Booking, PolicyAgreement};
 
@@ -13,7 +13,7 @@ pub fn panel(clinic: &ClinicSnapshot, b: &Booking, agreement: Option<&PolicyAgre
             @match agreement {
                 Some(a) => {
                     dl.summary {
-                        dt { "Agreed" } dd { (format_local(&a.agreed_at.to_zoned_datetime(clinic.timezone.clone()))) }
+                        dt { "Agreed" } dd { (clinic.when(&a.agreed_at.to_zoned_datetime(clinic.timezone.clone()))) }
                         dt { "Version" } dd { (a.version) }
                         dt { "SHA-256" } dd.small { code { (a.sha256) } }
                         dt { "Address" } dd { (a.address) }

@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use maud::{Markup, html};
 use serde::Deserialize;
 use service::{Actor, BookingInput, Refusal, StaffStatus, check_client};
@@ -105,7 +105,7 @@ pub async fn show(
         (detail(&clinic, &session, &b, screening.as_ref(), None, visit))
         @if let Some(o) = overridden {
             p.notice { "Completed without a signed treatment record on "
-                (format_local(&o.at.to_zoned_datetime(clinic.timezone.clone()))) ". Reason given: " (o.reason) }
+                (clinic.when(&o.at.to_zoned_datetime(clinic.timezone.clone()))) ". Reason given: " (o.reason) }
         }
         (super::booking_policy::panel(&clinic, &b, agreement.as_ref()))
         (super::messages::panel(&clinic, &messages))
@@ -145,7 +145,7 @@ fn detail(
                 }
             }
             dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
-            dt { "When" } dd { (format_local(&start)) }
+            dt { "When" } dd { (clinic.when(&start)) }
             dt { "Practitioner" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
             dt { "Room" } dd { (setup.room(&b.room_id).map_or(b.room_id.as_str(), |r| r.name.as_str())) }
             dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }

@@ -189,7 +189,7 @@ fn day_view(
         })
         .collect();
     html! {
-        p.small.muted { "Solid blocks hold the practitioner; striped blocks are room-only time (numbing, cleanup). Times in " (setup.clinic.timezone) "." }
+        p.small.muted { "Solid blocks hold the practitioner; striped blocks are room-only time (numbing, cleanup). Times in " (clinic.zone_name()) "." }
         @if bookings.is_empty() { p.notice { "No appointments on this day." } }
         div.table-scroll {
             table.day-table {
@@ -210,7 +210,7 @@ fn day_view(
                                         a href=(format!("/admin/bookings/{}", block.booking.id)) {
                                             strong { (block.booking.client.name) }
                                             " · " (block.phase)
-                                            span.visually-hidden { ", booking at " (start.strftime("%-I:%M %p")) }
+                                            span.visually-hidden { ", booking at " (clinic.clock(&start)) }
                                         }
                                     }
                                 } @else if !covered[i].contains(&row) {
@@ -244,7 +244,7 @@ fn week_view(clinic: &ClinicSnapshot, date: Date, bookings: &[Booking]) -> Marku
                             @for p in &setup.practitioners {
                                 td {
                                     @for b in bookings.iter().filter(|b| b.practitioner_id == p.id && b.start.to_zoned_datetime(clinic.timezone.clone()).date() == *day) {
-                                        div { a href=(format!("/admin/bookings/{}", b.id)) { (b.start.to_zoned_datetime(clinic.timezone.clone()).strftime("%-I:%M %p")) " " (b.client.name) } }
+                                        div { a href=(format!("/admin/bookings/{}", b.id)) { (clinic.clock(&b.start.to_zoned_datetime(clinic.timezone.clone()))) " " (b.client.name) } }
                                     }
                                 }
                             }

@@ -101,14 +101,16 @@ fn full_day(short: &str) -> &'static str {
     }
 }
 
-/// A time as shown on a button, with the instant for the visitor-zone script.
-pub fn time_label(slot: &Slot) -> Markup {
-    html! { time datetime=(rfc3339(&slot.start)) data-instant=(rfc3339(&slot.start)) { (slot.start.strftime("%-I:%M %p")) } }
+/// A time as shown on a button, on the clinic's clock (`clock_24`), with the instant for
+/// the visitor-zone script.
+pub fn time_label(slot: &Slot, clock_24: bool) -> Markup {
+    html! { time datetime=(rfc3339(&slot.start)) data-instant=(rfc3339(&slot.start)) { (clinic::clock_time(&slot.start, clock_24)) } }
 }
 
-/// The line that says which zone times are in; the script adds the visitor's own.
-pub fn zone_note(timezone: &str) -> Markup {
-    html! { p.hint data-visitor-zone { "Times are shown in the clinic's time zone (" (timezone) ")." } }
+/// The line that says which zone times are in, by its human name ("New York time"); the
+/// script adds the visitor's own.
+pub fn zone_note(zone_name: &str) -> Markup {
+    html! { p.hint data-visitor-zone { "Times are in " (zone_name) ", the clinic's time zone." } }
 }
 
 /// How a chosen time moves on: a link to the next step, or a button that posts it.
@@ -127,7 +129,10 @@ pub struct Picker<'a> {
     pub last_bookable: Date,
     pub selected: Option<Date>,
     pub days: &'a BTreeMap<Date, Vec<&'a Slot>>,
+    /// The clinic's zone as people name it ("New York time").
     pub timezone: &'a str,
+    /// Times on a 24-hour clock (the clinic's `locale` or `clock`).
+    pub clock_24: bool,
     /// Said when the month has no free time at all.
     pub phone: &'a str,
     pub day_link: &'a dyn Fn(Date) -> String,
@@ -162,12 +167,12 @@ impl Picker<'_> {
                             None => p { "No free times on this day; please pick another." },
                         },
                         (Some(day), Pick::Link(link)) => ul.times {
-                            @for slot in day { li { a href=(link(slot)) { (time_label(slot)) } } }
+                            @for slot in day { li { a href=(link(slot)) { (time_label(slot, self.clock_24)) } } }
                         },
                         (Some(day), Pick::Post(action)) => form method="post" action=(action) {
                             ul.times {
                                 @for slot in day {
-                                    li { button type="submit" name="start" value=(rfc3339(&slot.start)) { (time_label(slot)) } }
+                                    li { button type="submit" name="start" value=(rfc3339(&slot.start)) { (time_label(slot, self.clock_24)) } }
                                 }
                             }
                         },

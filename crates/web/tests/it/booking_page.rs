@@ -330,3 +330,25 @@ on_both_engines!(
     super::with_a_photo(),
     super::content_with_photo
 );
+
+/// A clinic whose locale reads the 24-hour clock.
+fn twenty_four_hours() -> clinic::ClinicSetup {
+    let mut setup = clinic::demo();
+    setup.clinic.locale = "en-GB".into();
+    setup
+}
+
+/// Times are on the clinic's one clock, and its zone is named as people say it.
+async fn times_use_the_clinic_s_clock_and_zone_name(app: TestApp) {
+    let page = get(&app, None, "/book?service=consultation").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let times = &page.body[page.body.find("id=\"times\"").expect("times shown")..];
+    let times = times.split("</section>").next().unwrap();
+    assert!(!times.contains(" AM") && !times.contains(" PM"), "no 12-hour times: {times}");
+    assert!(times.contains("New York time"), "the zone by its name: {times}");
+    let slots = app.free_slots("consultation", None).await;
+    let first: jiff::Timestamp = slots[0]["start"].as_str().unwrap().parse().unwrap();
+    let local = first.in_tz("America/New_York").unwrap().strftime("%H:%M").to_string();
+    assert!(times.contains(&format!(">{local}<")), "{local} on a 24-hour clock: {times}");
+}
+on_both_engines!(times_use_the_clinic_s_clock_and_zone_name, super::twenty_four_hours());

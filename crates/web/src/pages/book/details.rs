@@ -1,6 +1,6 @@
 //! The details step: who the appointment is for, with what went wrong kept beside it.
 
-use clinic::{ClinicSnapshot, format_local, rfc3339};
+use clinic::{ClinicSnapshot, rfc3339};
 use jiff::Timestamp;
 use maud::{Markup, html};
 
@@ -54,7 +54,7 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
                     p { "The nearest free times:" }
                     ul.times {
                         @for slot in alternatives {
-                            li { a href=(format!("/book/details{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("start", &rfc3339(&slot.start))]))) { (slot.start.strftime("%a %-d %b, ")) (time_label(slot)) } }
+                            li { a href=(format!("/book/details{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("start", &rfc3339(&slot.start))]))) { (slot.start.strftime("%a %-d %b, ")) (time_label(slot, clinic.setup.clinic.uses_24_hour_clock())) } }
                         }
                     }
                 }
@@ -68,7 +68,7 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
         (errors.summary(label))
         dl.summary {
             dt { "Treatment" } dd { (service.name) " (" (service.duration_minutes()) " minutes, " (money(&clinic.setup.clinic.currency, &service.price)) ")" }
-            dt { "When" } dd { time datetime=(rfc3339(&local)) data-instant=(rfc3339(&local)) { (format_local(&local)) } " (" (clinic.setup.clinic.timezone) ")" }
+            dt { "When" } dd { time datetime=(rfc3339(&local)) data-instant=(rfc3339(&local)) { (clinic.when(&local)) } " (" (clinic.zone_name()) ")" }
             dt { "With" } dd { (practitioner) }
         }
         p { a href=(format!("/book{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("date", &local.date().to_string())]))) { "Choose a different time" } }

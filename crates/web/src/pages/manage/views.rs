@@ -1,6 +1,6 @@
 //! The manage pages' markup: the booking as its client sees it, and each step of changing it.
 
-use clinic::{ClinicSnapshot, format_local, rfc3339};
+use clinic::{ClinicSnapshot, rfc3339};
 use maud::{Markup, html};
 use service::{Actor, calendar_path, can_change, manage_path};
 use store::{Booking, BookingStatus};
@@ -125,7 +125,7 @@ fn summary(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
         dl.summary {
             dt { "Reference" } dd { strong { (b.reference) } }
             dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
-            dt { "When" } dd { time datetime=(rfc3339(&start)) data-instant=(rfc3339(&start)) { (format_local(&start)) } " (" (setup.clinic.timezone) ")" }
+            dt { "When" } dd { time datetime=(rfc3339(&start)) data-instant=(rfc3339(&start)) { (clinic.when(&start)) } " (" (clinic.zone_name()) ")" }
             dt { "With" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
             dt { "Where" } dd { (setup.clinic.name) ", " (setup.clinic.address) }
             @if let Some(service) = setup.service(&b.service_id) {
