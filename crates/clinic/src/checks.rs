@@ -20,11 +20,15 @@ fn clock(setup: &ClinicSetup) -> Checked {
     let language = parts.next().unwrap_or_default();
     let tag = (2..=3).contains(&language.len())
         && language.chars().all(|ch| ch.is_ascii_alphabetic())
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|ch| ch.is_ascii_alphanumeric()));
+        && parts
+            .all(|p| (2..=8).contains(&p.len()) && p.chars().all(|ch| ch.is_ascii_alphanumeric()));
     if !tag {
         return Err((
             "clinic.locale".into(),
-            format!("\"{}\" is not a language tag; use one such as \"en-US\" or \"en-GB\"", c.locale),
+            format!(
+                "\"{}\" is not a language tag; use one such as \"en-US\" or \"en-GB\"",
+                c.locale
+            ),
         ));
     }
     match c.clock {

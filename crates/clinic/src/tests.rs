@@ -130,7 +130,13 @@ fn validation_round_trips_through_toml() {
 
 #[test]
 fn a_practitioner_photo_is_a_plain_file_name_and_a_bio_a_few_lines() {
-    for bad in ["../secret.jpg", "team/maya.jpg", ".hidden.png", "maya.gif", ""] {
+    for bad in [
+        "../secret.jpg",
+        "team/maya.jpg",
+        ".hidden.png",
+        "maya.gif",
+        "",
+    ] {
         let text = EXAMPLE.replace(
             "title = \"Dermatologist\"",
             &format!("title = \"Dermatologist\"\nphoto = \"{bad}\""),
@@ -153,14 +159,43 @@ fn a_practitioner_photo_is_a_plain_file_name_and_a_bio_a_few_lines() {
 #[test]
 fn the_clock_follows_the_locale_unless_set() {
     let with = |extra: &str| {
-        let text = EXAMPLE.replace("currency = \"USD\"", &format!("currency = \"USD\"\n{extra}"));
+        let text = EXAMPLE.replace(
+            "currency = \"USD\"",
+            &format!("currency = \"USD\"\n{extra}"),
+        );
         parse(&text, Some("clinic.toml"))
     };
-    assert!(!crate::demo().clinic.uses_24_hour_clock(), "the demo clinic reads 12-hour");
-    assert!(with("locale = \"en-GB\"").unwrap().clinic.uses_24_hour_clock());
-    assert!(with("locale = \"fr-CA\"").unwrap().clinic.uses_24_hour_clock());
-    assert!(!with("locale = \"en-AU\"").unwrap().clinic.uses_24_hour_clock());
-    assert!(with("locale = \"en-US\"\nclock = 24").unwrap().clinic.uses_24_hour_clock());
+    assert!(
+        !crate::demo().clinic.uses_24_hour_clock(),
+        "the demo clinic reads 12-hour"
+    );
+    assert!(
+        with("locale = \"en-GB\"")
+            .unwrap()
+            .clinic
+            .uses_24_hour_clock()
+    );
+    assert!(
+        with("locale = \"fr-CA\"")
+            .unwrap()
+            .clinic
+            .uses_24_hour_clock()
+    );
+    assert!(
+        !with("locale = \"en-AU\"")
+            .unwrap()
+            .clinic
+            .uses_24_hour_clock()
+    );
+    assert!(
+        with("locale = \"en-US\"\nclock = 24")
+            .unwrap()
+            .clinic
+            .uses_24_hour_clock()
+    );
     assert_eq!(with("clock = 13").unwrap_err().field, "clinic.clock");
-    assert_eq!(with("locale = \"english please\"").unwrap_err().field, "clinic.locale");
+    assert_eq!(
+        with("locale = \"english please\"").unwrap_err().field,
+        "clinic.locale"
+    );
 }

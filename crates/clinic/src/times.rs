@@ -32,7 +32,11 @@ pub fn format_local(z: &ZonedDateTime) -> String {
 
 /// A local date and time on the given clock: `Monday 15 March 2027, 9:00 AM` or `…, 09:00`.
 pub fn format_local_on(z: &ZonedDateTime, clock_24: bool) -> String {
-    format!("{}, {}", z.strftime("%A %-d %B %Y"), clock_time(z, clock_24))
+    format!(
+        "{}, {}",
+        z.strftime("%A %-d %B %Y"),
+        clock_time(z, clock_24)
+    )
 }
 
 /// The time of day alone: `9:00 AM`, or `09:00` on a 24-hour clock.
@@ -74,12 +78,18 @@ mod tests {
     #[test]
     fn clocks_and_zones_read_as_people_say_them() {
         let tz = jiff::tz::TimeZone::get("America/New_York").unwrap();
-        let z = "2027-03-15T13:05:00Z".parse::<jiff::Timestamp>().unwrap().to_zoned_datetime(tz);
+        let z = "2027-03-15T13:05:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .to_zoned_datetime(tz);
         assert_eq!(format_local_on(&z, false), "Monday 15 March 2027, 9:05 AM");
         assert_eq!(format_local_on(&z, true), "Monday 15 March 2027, 09:05");
         assert_eq!(format_local(&z), format_local_on(&z, false));
         assert_eq!(zone_name("America/New_York"), "New York time");
-        assert_eq!(zone_name("America/Argentina/Buenos_Aires"), "Buenos Aires time");
+        assert_eq!(
+            zone_name("America/Argentina/Buenos_Aires"),
+            "Buenos Aires time"
+        );
         assert_eq!(zone_name("UTC"), "UTC");
     }
 

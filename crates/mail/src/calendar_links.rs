@@ -72,16 +72,31 @@ mod tests {
     fn google_carries_utc_times_and_encoded_words() {
         let link = google(&event());
         assert!(link.starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE&"));
-        assert!(link.contains("&dates=20270615T130000Z/20270615T143000Z&"), "{link}");
-        assert!(link.contains("text=Facial%20%26%20peel%20at%20Northside&"), "{link}");
-        assert!(link.contains("details=Reference%20AB12.%20Questions%3A%20%2B1%20555%200100."), "{link}");
+        assert!(
+            link.contains("&dates=20270615T130000Z/20270615T143000Z&"),
+            "{link}"
+        );
+        assert!(
+            link.contains("text=Facial%20%26%20peel%20at%20Northside&"),
+            "{link}"
+        );
+        assert!(
+            link.contains("details=Reference%20AB12.%20Questions%3A%20%2B1%20555%200100."),
+            "{link}"
+        );
     }
 
     #[test]
     fn outlook_carries_utc_times() {
         let link = outlook(&event());
         assert!(link.starts_with("https://outlook.live.com/calendar/0/deeplink/compose?"));
-        assert!(link.contains("&startdt=2027-06-15T13%3A00%3A00Z&enddt=2027-06-15T14%3A30%3A00Z&"), "{link}");
-        assert!(link.contains("location=12%20Main%20Street%2C%20Springfield"), "{link}");
+        assert!(
+            link.contains("&startdt=2027-06-15T13%3A00%3A00Z&enddt=2027-06-15T14%3A30%3A00Z&"),
+            "{link}"
+        );
+        assert!(
+            link.contains("location=12%20Main%20Street%2C%20Springfield"),
+            "{link}"
+        );
     }
 }

@@ -38,7 +38,10 @@ mod tests {
         );
         info.name = "Smith, Jones & Co.".into();
         let sender = super::clinic_sender(&info).unwrap();
-        assert!(sender.parse::<lettre::message::Mailbox>().is_ok(), "{sender}");
+        assert!(
+            sender.parse::<lettre::message::Mailbox>().is_ok(),
+            "{sender}"
+        );
         info.email = "not an address".into();
         assert_eq!(super::clinic_sender(&info), None);
     }

@@ -94,7 +94,11 @@ mod tests {
         let demo = ClinicSnapshot::new(clinic::demo(), 1);
         let policy = CancellationPolicy::of(&demo);
         let hours = demo.cancel_notice_hours();
-        assert!(policy.text.contains(&format!("{hours} hours")), "{}", policy.text);
+        assert!(
+            policy.text.contains(&format!("{hours} hours")),
+            "{}",
+            policy.text
+        );
         assert!(policy.text.contains(&demo.setup.clinic.phone));
         assert_eq!(policy.sha256, sha256_hex(&policy.text));
         let mut setup = clinic::demo();
@@ -115,7 +119,10 @@ mod tests {
             user_agent: "Phone".into(),
         };
         let kept = policy.agreement(&agreed, now).unwrap();
-        assert_eq!((kept.sha256.as_str(), kept.address.as_str()), (policy.sha256.as_str(), "192.0.2.1"));
+        assert_eq!(
+            (kept.sha256.as_str(), kept.address.as_str()),
+            (policy.sha256.as_str(), "192.0.2.1")
+        );
         agreed.sha256 = "0".repeat(64);
         let refusal = policy.agreement(&agreed, now).unwrap_err();
         assert_eq!(refusal.field(), Some("cancellation_policy"));

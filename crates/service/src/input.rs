@@ -228,15 +228,12 @@ fn policy_consent(value: Option<&Value>) -> Result<Option<PolicyConsent>, Refusa
             ));
         }
     };
-    let version = map
-        .get("version")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| {
-            Refusal::invalid(
-                "cancellation_policy.version",
-                "Give the version of the cancellation policy shown, a whole number.",
-            )
-        })?;
+    let version = map.get("version").and_then(Value::as_i64).ok_or_else(|| {
+        Refusal::invalid(
+            "cancellation_policy.version",
+            "Give the version of the cancellation policy shown, a whole number.",
+        )
+    })?;
     let sha256 = text(map.get("sha256"), "cancellation_policy.sha256")?
         .filter(|s| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()))
         .ok_or_else(|| {

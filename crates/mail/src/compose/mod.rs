@@ -92,14 +92,16 @@ fn details(clinic: &ClinicSnapshot, booking: &Booking) -> Details {
             .map_or(booking.practitioner_id.clone(), |p| p.name.clone()),
         when: clinic.when(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
         reference: booking.reference.clone(),
-        price: setup.service(&booking.service_id).map_or_else(String::new, |s| {
-            let price = clinic::money(&setup.clinic.currency, &s.price);
-            if price == "Free" {
-                price
-            } else {
-                format!("{price}, paid at the clinic")
-            }
-        }),
+        price: setup
+            .service(&booking.service_id)
+            .map_or_else(String::new, |s| {
+                let price = clinic::money(&setup.clinic.currency, &s.price);
+                if price == "Free" {
+                    price
+                } else {
+                    format!("{price}, paid at the clinic")
+                }
+            }),
     }
 }
 
@@ -185,7 +187,12 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
     let info = &clinic.setup.clinic;
     let mut text = format!(
         "Hello {},\n\n{lead}\n\nService: {}\nWhen: {} ({})\nWith: {}\nReference: {}\n",
-        booking.client.name, d.service, d.when, clinic.zone_name(), d.practitioner, d.reference
+        booking.client.name,
+        d.service,
+        d.when,
+        clinic.zone_name(),
+        d.practitioner,
+        d.reference
     );
     let links = confirming.then(|| calendar_links(clinic, booking));
     if confirming {

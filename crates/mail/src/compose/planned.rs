@@ -184,7 +184,11 @@ pub fn reminder(
     let deadline = clinic.when(&deadline.to_zoned_datetime(clinic.timezone.clone()));
     let lead = format!(
         "A reminder of your appointment: {} with {} on {} ({}), reference {}.",
-        d.service, d.practitioner, d.when, clinic.zone_name(), d.reference
+        d.service,
+        d.practitioner,
+        d.when,
+        clinic.zone_name(),
+        d.reference
     );
     let change = format!(
         "You can change or cancel it online until {deadline}: {}. After that, please call us on {}.",

@@ -70,7 +70,7 @@ fn check_header(path: &Path, bytes: u64) -> Result<(), BackupError> {
             ),
         ));
     }
-    if bytes % page_size != 0 {
+    if !bytes.is_multiple_of(page_size) {
         return Err(BackupError::truncated(
             path,
             format!("{bytes} bytes is not a whole number of {page_size}-byte pages"),

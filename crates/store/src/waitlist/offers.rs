@@ -82,6 +82,7 @@ impl Store {
     /// Offers a time to a waiting entry: reads the holds in `window`, lets `decide` place
     /// the service, and writes the offer with its holds and the mail `compose` writes. The
     /// database refuses the holds if the time was taken meanwhile.
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_offer<E>(
         &self,
         entry_id: &str,

@@ -79,8 +79,14 @@ async fn the_policy_must_be_agreed_and_is_kept(app: TestApp) {
     let sha = policy["sha256"].as_str().unwrap();
     assert_eq!(sha.len(), 64);
     assert!(details.body.contains("Cancellation policy"));
-    assert!(details.body.contains("name=\"agree_policy\""), "the box is on the form");
-    assert!(details.body.contains(sha), "the form carries the hash of the text shown");
+    assert!(
+        details.body.contains("name=\"agree_policy\""),
+        "the box is on the form"
+    );
+    assert!(
+        details.body.contains(sha),
+        "the form carries the hash of the text shown"
+    );
     assert!(
         details.body.contains("24 hours before it starts"),
         "the clinic's cancel window is in the words"
@@ -95,19 +101,38 @@ async fn the_policy_must_be_agreed_and_is_kept(app: TestApp) {
     ];
     let a = post_form(&app, "/book", &typed).await;
     assert_eq!(a.status, 422, "{}", a.body);
-    assert!(a.body.contains("id=\"f-agree_policy-error\""), "the error sits by the box: {}", a.body);
+    assert!(
+        a.body.contains("id=\"f-agree_policy-error\""),
+        "the error sits by the box: {}",
+        a.body
+    );
     assert!(a.body.contains("policy@example.com") && a.body.contains("kept as typed"));
     let now = jiff::Timestamp::now();
     let ahead = now + jiff::SignedDuration::from_hours(24 * 120);
-    assert!(app.store.bookings_between(now, ahead).await.unwrap().is_empty(), "nothing booked");
+    assert!(
+        app.store
+            .bookings_between(now, ahead)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing booked"
+    );
 
     // A policy that changed under the form is refused beside the box, and the new one shown.
     let mut stale: Vec<(&str, &str)> = typed.to_vec();
     let zeros = "0".repeat(64);
-    stale.extend([("agree_policy", "yes"), ("policy_version", "1"), ("policy_sha256", zeros.as_str())]);
+    stale.extend([
+        ("agree_policy", "yes"),
+        ("policy_version", "1"),
+        ("policy_sha256", zeros.as_str()),
+    ]);
     let a = post_form(&app, "/book", &stale).await;
     assert_eq!(a.status, 422, "{}", a.body);
-    assert!(a.body.contains("has changed since it was shown"), "{}", a.body);
+    assert!(
+        a.body.contains("has changed since it was shown"),
+        "{}",
+        a.body
+    );
     assert!(a.body.contains(sha), "the current policy is shown again");
 
     let agreed = app.agreed_policy().await;
@@ -131,7 +156,12 @@ async fn the_policy_must_be_agreed_and_is_kept(app: TestApp) {
     assert!(age.as_secs() < 60, "agreed just now: {age:?}");
 
     let cookie = admin_cookie(&app).await;
-    let page = get(&app, Some(&cookie), &format!("/admin/bookings/{}", booking.id)).await;
+    let page = get(
+        &app,
+        Some(&cookie),
+        &format!("/admin/bookings/{}", booking.id),
+    )
+    .await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains(sha), "staff see the hash agreed to");
     assert!(page.body.contains("iPhone"), "and the browser");
@@ -144,7 +174,10 @@ async fn the_api_takes_the_policy_when_sent(app: TestApp) {
     let starts = app.starts_an_hour_apart("consultation").await;
     let at = |i: usize| clinic::rfc3339(&starts[i].to_zoned_datetime(jiff::tz::TimeZone::UTC));
     let (status, body) = app
-        .post_json("/api/v1/bookings", &TestApp::booking_body("consultation", &at(0), "old@example.com"))
+        .post_json(
+            "/api/v1/bookings",
+            &TestApp::booking_body("consultation", &at(0), "old@example.com"),
+        )
         .await;
     assert_eq!(status, 201, "{body}");
     let id = body["id"].as_str().unwrap();
@@ -158,9 +191,18 @@ async fn the_api_takes_the_policy_when_sent(app: TestApp) {
         body
     };
     for (bad, field) in [
-        (json!({"version": policy["version"], "sha256": "0".repeat(64)}), "cancellation_policy"),
-        (json!({"version": policy["version"], "sha256": "nope"}), "cancellation_policy.sha256"),
-        (json!({"sha256": policy["sha256"]}), "cancellation_policy.version"),
+        (
+            json!({"version": policy["version"], "sha256": "0".repeat(64)}),
+            "cancellation_policy",
+        ),
+        (
+            json!({"version": policy["version"], "sha256": "nope"}),
+            "cancellation_policy.sha256",
+        ),
+        (
+            json!({"sha256": policy["sha256"]}),
+            "cancellation_policy.version",
+        ),
         (json!("yes"), "cancellation_policy"),
     ] {
         let (status, body) = app
@@ -207,8 +249,15 @@ async fn the_confirmation_shows_the_price_and_calendar_links(app: TestApp) {
         t.strftime("%Y%m%dT%H%M%SZ").to_string()
     };
     let link = |host: &str| {
-        let at = page.body.find(&format!("href=\"https://{host}")).unwrap_or_else(|| panic!("a link to {host}: {}", page.body));
-        page.body[at + 6..].split('"').next().unwrap().replace("&amp;", "&")
+        let at = page
+            .body
+            .find(&format!("href=\"https://{host}"))
+            .unwrap_or_else(|| panic!("a link to {host}: {}", page.body));
+        page.body[at + 6..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&")
     };
     let google = link("calendar.google.com/");
     assert!(
@@ -218,13 +267,23 @@ async fn the_confirmation_shows_the_price_and_calendar_links(app: TestApp) {
     let outlook = link("outlook.live.com/");
     let start_utc: jiff::Timestamp = booked["start"].as_str().unwrap().parse().unwrap();
     assert!(
-        outlook.contains(&format!("startdt={}", start_utc.strftime("%Y-%m-%dT%H%%3A%M%%3A%SZ"))),
+        outlook.contains(&format!(
+            "startdt={}",
+            start_utc.strftime("%Y-%m-%dT%H%%3A%M%%3A%SZ")
+        )),
         "{outlook}"
     );
     for external in [&google, &outlook] {
-        assert!(!external.contains(token), "no manage token leaves for another site");
+        assert!(
+            !external.contains(token),
+            "no manage token leaves for another site"
+        );
     }
-    assert!(page.body.contains(&format!("/bookings/{token}/calendar.ics")), "the .ics stays");
+    assert!(
+        page.body
+            .contains(&format!("/bookings/{token}/calendar.ics")),
+        "the .ics stays"
+    );
 }
 on_both_engines!(the_confirmation_shows_the_price_and_calendar_links);
 
@@ -238,15 +297,20 @@ async fn the_page_opens_on_the_first_free_day_and_jumps_from_an_empty_one(app: T
     assert_eq!(page.status, 200, "{}", page.body);
     let first_date: jiff::civil::Date = first.parse().unwrap();
     assert!(
-        page.body.contains(&format!("aria-current=\"date\">{}<", first_date.day())),
+        page.body
+            .contains(&format!("aria-current=\"date\">{}<", first_date.day())),
         "the first free day is selected: {}",
         page.body
     );
     assert!(
-        page.body.contains(&format!("Times on {}", first_date.strftime("%A %-d %B"))),
+        page.body
+            .contains(&format!("Times on {}", first_date.strftime("%A %-d %B"))),
         "its times show at once"
     );
-    assert!(page.body.contains("/book/details?service=consultation"), "times link on");
+    assert!(
+        page.body.contains("/book/details?service=consultation"),
+        "times link on"
+    );
 
     // A day after the first free one, with no times, and the next day that has some.
     let free: std::collections::BTreeSet<String> = slots.iter().map(day).collect();
@@ -258,13 +322,29 @@ async fn the_page_opens_on_the_first_free_day_and_jumps_from_an_empty_one(app: T
         .iter()
         .find(|d| d.as_str() > empty.to_string().as_str())
         .expect("a later free day");
-    let page = get(&app, None, &format!("/book?service=consultation&date={empty}")).await;
+    let page = get(
+        &app,
+        None,
+        &format!("/book?service=consultation&date={empty}"),
+    )
+    .await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("No free times on this day."), "{}", page.body);
-    let jump = format!("date={next}#times");
-    let at = page.body.find("class=\"next-available\"").expect("a next-available link");
     assert!(
-        page.body[at..].split("</a>").next().unwrap().contains(&jump)
+        page.body.contains("No free times on this day."),
+        "{}",
+        page.body
+    );
+    let jump = format!("date={next}#times");
+    let at = page
+        .body
+        .find("class=\"next-available\"")
+        .expect("a next-available link");
+    assert!(
+        page.body[at..]
+            .split("</a>")
+            .next()
+            .unwrap()
+            .contains(&jump)
             || page.body[..at].rsplit("<a").next().unwrap().contains(&jump),
         "the jump goes to {next}: {}",
         &page.body[at.saturating_sub(300)..at + 200]
@@ -274,8 +354,8 @@ on_both_engines!(the_page_opens_on_the_first_free_day_and_jumps_from_an_empty_on
 
 /// A tiny PNG, as a clinic's photo file would be.
 const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0,
-    0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0,
+    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89,
 ];
 
 /// The demo clinic with a photo for Maya Lee (Sam Ortiz has none).
@@ -298,7 +378,11 @@ fn content_with_photo(c: &mut web::Config) {
 async fn services_and_practitioners_show_what_clients_choose_by(app: TestApp) {
     let page = get(&app, None, "/book").await;
     assert_eq!(page.status, 200, "{}", page.body);
-    let face = clinic::demo().services.into_iter().find(|s| s.id == "microneedling-face").unwrap();
+    let face = clinic::demo()
+        .services
+        .into_iter()
+        .find(|s| s.id == "microneedling-face")
+        .unwrap();
     assert!(!face.description.is_empty());
     for shown in ["$250.00", "90 minutes", face.description.as_str()] {
         assert!(page.body.contains(shown), "the picker shows {shown}");
@@ -306,9 +390,20 @@ async fn services_and_practitioners_show_what_clients_choose_by(app: TestApp) {
 
     let page = get(&app, None, "/book?service=consultation").await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("src=\"/practitioners/maya-lee/photo\""), "Maya's photo");
-    assert!(page.body.contains(">SO</span>"), "Sam's initials: {}", page.body);
-    let sam = clinic::demo().practitioners.into_iter().find(|p| p.id == "sam-ortiz").unwrap();
+    assert!(
+        page.body.contains("src=\"/practitioners/maya-lee/photo\""),
+        "Maya's photo"
+    );
+    assert!(
+        page.body.contains(">SO</span>"),
+        "Sam's initials: {}",
+        page.body
+    );
+    let sam = clinic::demo()
+        .practitioners
+        .into_iter()
+        .find(|p| p.id == "sam-ortiz")
+        .unwrap();
     assert!(page.body.contains(&sam.bio), "a few lines about Sam");
 
     let res = app
@@ -344,11 +439,27 @@ async fn times_use_the_clinic_s_clock_and_zone_name(app: TestApp) {
     assert_eq!(page.status, 200, "{}", page.body);
     let times = &page.body[page.body.find("id=\"times\"").expect("times shown")..];
     let times = times.split("</section>").next().unwrap();
-    assert!(!times.contains(" AM") && !times.contains(" PM"), "no 12-hour times: {times}");
-    assert!(times.contains("New York time"), "the zone by its name: {times}");
+    assert!(
+        !times.contains(" AM") && !times.contains(" PM"),
+        "no 12-hour times: {times}"
+    );
+    assert!(
+        times.contains("New York time"),
+        "the zone by its name: {times}"
+    );
     let slots = app.free_slots("consultation", None).await;
     let first: jiff::Timestamp = slots[0]["start"].as_str().unwrap().parse().unwrap();
-    let local = first.in_tz("America/New_York").unwrap().strftime("%H:%M").to_string();
-    assert!(times.contains(&format!(">{local}<")), "{local} on a 24-hour clock: {times}");
+    let local = first
+        .in_tz("America/New_York")
+        .unwrap()
+        .strftime("%H:%M")
+        .to_string();
+    assert!(
+        times.contains(&format!(">{local}<")),
+        "{local} on a 24-hour clock: {times}"
+    );
 }
-on_both_engines!(times_use_the_clinic_s_clock_and_zone_name, super::twenty_four_hours());
+on_both_engines!(
+    times_use_the_clinic_s_clock_and_zone_name,
+    super::twenty_four_hours()
+);

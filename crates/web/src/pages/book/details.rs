@@ -91,7 +91,11 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
 
 /// The cancellation policy as the client reads it, and the box that agrees to it; the
 /// version and hash of exactly this text go with the form.
-fn policy_agreement(policy: &CancellationPolicy, form: &DetailsForm, errors: &FieldErrors) -> Markup {
+fn policy_agreement(
+    policy: &CancellationPolicy,
+    form: &DetailsForm,
+    errors: &FieldErrors,
+) -> Markup {
     let aria = FieldAria::new("agree_policy", None, errors);
     html! {
         section.policy aria-labelledby="policy-title" {

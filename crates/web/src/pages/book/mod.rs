@@ -77,7 +77,14 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
     let mut selected: Option<Date> = q.date.parse().ok();
     let month = if q.month.is_empty() && selected.is_none() {
         // Open on the first day with a free time, selected, so its times show at once.
-        let first = first_free(&state, &service.id, practitioner, not_before.unwrap_or(today).max(today), not_before).await;
+        let first = first_free(
+            &state,
+            &service.id,
+            practitioner,
+            not_before.unwrap_or(today).max(today),
+            not_before,
+        )
+        .await;
         selected = first;
         first.unwrap_or(today).first_of_month()
     } else {
@@ -103,7 +110,16 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
         _ => None,
     };
     let next_available = match empty_after.and_then(|d| d.tomorrow().ok()) {
-        Some(from) => first_free(&state, &service.id, practitioner, from.max(today), not_before).await,
+        Some(from) => {
+            first_free(
+                &state,
+                &service.id,
+                practitioner,
+                from.max(today),
+                not_before,
+            )
+            .await
+        }
         None => None,
     };
     let view = views::DayTime {

@@ -191,7 +191,10 @@ impl TestApp {
         [
             ("agree_policy", "yes".to_owned()),
             ("policy_version", policy["version"].to_string()),
-            ("policy_sha256", policy["sha256"].as_str().unwrap().to_owned()),
+            (
+                "policy_sha256",
+                policy["sha256"].as_str().unwrap().to_owned(),
+            ),
         ]
     }
 
