@@ -24,7 +24,7 @@ pub fn parse(text: &str, file: Option<&str>) -> Result<ClinicSetup, SetupError> 
             field,
             message,
         };
-    let setup: ClinicSetup = toml::from_str(text).map_err(|e| {
+    let mut setup: ClinicSetup = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().to_owned();
         let field = e
             .span()
@@ -42,7 +42,25 @@ pub fn parse(text: &str, file: Option<&str>) -> Result<ClinicSetup, SetupError> 
             .and_then(|doc| span_of(doc.get_ref(), &field));
         located(field, message, span)
     })?;
+    canonical_hours(&mut setup);
     Ok(setup)
+}
+
+/// Writes every opening-hours span the way the file's own examples do (`"9-5"` becomes
+/// `"09:00-17:00"`), so the back office and the stored setup show one form. Runs after
+/// [`validate`], so every span parses.
+fn canonical_hours(setup: &mut ClinicSetup) {
+    let tidy = |spans: &mut Vec<String>| {
+        for s in spans.iter_mut() {
+            if let Ok(span) = parse_span(s) {
+                *s = crate::hours::format_span(&span);
+            }
+        }
+    };
+    for p in &mut setup.practitioners {
+        p.hours.values_mut().for_each(tidy);
+        p.dates.values_mut().for_each(tidy);
+    }
 }
 
 /// Checks a setup's meaning: the same checks for a file and for the back office.

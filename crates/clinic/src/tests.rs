@@ -74,10 +74,26 @@ fn unknown_time_zone_names_line_and_field() {
 
 #[test]
 fn malformed_hours_name_the_exact_entry() {
-    let err = refuse(&EXAMPLE.replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9-5"]"#));
+    let err = refuse(&EXAMPLE.replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9 till 5"]"#));
     assert_eq!(err.field, "practitioners[0].hours.tue[0]");
     assert_eq!(err.line, Some(57));
-    assert!(err.message.contains("9-5"));
+    assert!(err.message.contains("9 till 5"));
+}
+
+#[test]
+fn hours_as_people_write_them_load_in_the_canonical_form() {
+    let setup = parse(
+        &EXAMPLE.replace(
+            r#"tue = ["09:00-17:00"]"#,
+            "tue = [\"9-5\", \"6pm\u{2013}8:30pm\"]",
+        ),
+        Some("clinic.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        setup.practitioners[0].hours.get("tue"),
+        Some(&vec!["09:00-17:00".to_owned(), "18:00-20:30".to_owned()])
+    );
 }
 
 #[test]

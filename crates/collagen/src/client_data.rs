@@ -27,12 +27,23 @@ async fn workflows(db: &DbArgs) -> anyhow::Result<service::Workflows> {
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// A refusal in the owner's words, saying what did not happen.
+fn refused(email: &str, refusal: service::Refusal, outcome: &str) -> anyhow::Error {
+    match refusal {
+        service::Refusal::NotFound { .. } => anyhow::anyhow!(
+            "no client has the e-mail address {:?}; {outcome}",
+            email.trim()
+        ),
+        other => anyhow::anyhow!("{other} ({outcome})"),
+    }
+}
+
 async fn export(db: &DbArgs, email: &str, out: Option<&Path>) -> anyhow::Result<()> {
     let flows = workflows(db).await?;
     let now = jiff::Timestamp::now();
     let archive = web::client_archive(&flows, email, now)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| refused(email, e, "no archive was written"))?;
     let path = out.map_or_else(|| web::archive_name(now).into(), Path::to_path_buf);
     // The archive is health data: never over another file, readable by its owner only.
     let mut options = std::fs::OpenOptions::new();
@@ -59,7 +70,7 @@ async fn erase(db: &DbArgs, email: &str, yes: bool) -> anyhow::Result<()> {
     let erased = flows
         .erase_client(email, store::COMMAND_LINE, jiff::Timestamp::now())
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| refused(email, e, "nothing was changed"))?;
     let files = mail::remove_written(&db.data_dir.join("outbox"), &erased.outbox_ids)
         .context("removing the client's mail from the outbox folder")?;
     let e = &erased.erasure;

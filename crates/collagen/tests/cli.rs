@@ -46,7 +46,7 @@ fn a_broken_clinic_file_names_file_line_and_field_and_changes_nothing() {
     std::fs::write(
         &broken,
         EXAMPLE
-            .replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9-5"]"#)
+            .replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9 till 5"]"#)
             .replace("Northside Skin Clinic", "Renamed Clinic"),
     )
     .unwrap();
@@ -62,7 +62,7 @@ fn a_broken_clinic_file_names_file_line_and_field_and_changes_nothing() {
         stderr.contains("broken.toml, line 56: practitioners[0].hours.tue[0]"),
         "{stderr}"
     );
-    assert!(stderr.contains("9-5"), "{stderr}");
+    assert!(stderr.contains("9 till 5"), "{stderr}");
     assert_eq!(
         stored_setup(&data).as_ref(),
         Some(&before),
@@ -255,4 +255,182 @@ fn staff_token_prints_a_token_stored_hashed_and_revoke_ends_it() {
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no staff login"));
+}
+
+/// What the database holds about clients: (name, e-mail) of each, and how many erasures.
+fn clients_and_erasures(url: &str) -> (Vec<(String, String)>, i64) {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let clients = sqlx::query_as("SELECT name, email FROM clients ORDER BY email")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        let (erasures,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM erasures")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        (clients, erasures)
+    })
+}
+
+#[test]
+fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
+    const NAME: &str = "Perpetua Lindqvist";
+    const EMAIL: &str = "perpetua.l@example.org";
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let file = dir.path().join("clinic.toml");
+    std::fs::write(&file, EXAMPLE).unwrap();
+    let out = collagen(&["setup", file.to_str().unwrap(), "--data-dir", data_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A treatment a month ago, written through the store as the clinic would have.
+    let url = format!("sqlite://{}", data.join("collagen.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = store::Store::connect(&url).await.unwrap();
+        let start = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 30);
+        let end = start + jiff::SignedDuration::from_mins(90);
+        let new = store::NewBooking {
+            reference: store::new_reference(),
+            manage_token_hash: store::new_token().1,
+            service_id: "microneedling-face".into(),
+            client: store::NewClient {
+                name: NAME.into(),
+                email: EMAIL.into(),
+                phone: Some("+1 555 0177 3312".into()),
+            },
+            status: store::BookingStatus::Completed,
+            screening_id: None,
+            notes: String::new(),
+            created_by: "desk".into(),
+            policy: None,
+        };
+        store
+            .create_booking::<()>(
+                &new,
+                (start, end),
+                |_| {
+                    Ok(store::Placement {
+                        practitioner_id: "maya-lee".into(),
+                        room_id: "room-1".into(),
+                        start,
+                        end,
+                        holds: vec![],
+                    })
+                },
+                |_| vec![],
+            )
+            .await
+            .expect("booked");
+        store.close().await;
+    });
+    let before = clients_and_erasures(&url);
+    assert_eq!(before.0, [(NAME.to_owned(), EMAIL.to_owned())]);
+
+    // An unknown client: a clear error, a failing exit, no file and nothing changed.
+    let archive = dir.path().join("export.zip");
+    let archive_arg = archive.to_str().unwrap();
+    let unknown = "nobody@example.org";
+    for args in [
+        vec![
+            "client",
+            "export",
+            unknown,
+            "--out",
+            archive_arg,
+            "--data-dir",
+            data_arg,
+        ],
+        vec!["client", "erase", unknown, "--yes", "--data-dir", data_arg],
+    ] {
+        let out = collagen(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(
+            stderr.contains("no client has the e-mail address \"nobody@example.org\""),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(
+        !archive.exists(),
+        "an archive was written for an unknown client"
+    );
+    let out = collagen(&["client", "erase", EMAIL, "--data-dir", data_arg]);
+    assert!(!out.status.success(), "an erasure without --yes went ahead");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    assert_eq!(
+        clients_and_erasures(&url),
+        before,
+        "a refused command changed the database"
+    );
+
+    // The export: an archive whose export.json names the client, never over another file.
+    let out = collagen(&[
+        "client",
+        "export",
+        EMAIL,
+        "--out",
+        archive_arg,
+        "--data-dir",
+        data_arg,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).expect("a zip");
+    let doc: serde_json::Value =
+        serde_json::from_reader(zip.by_name("export.json").expect("export.json")).unwrap();
+    assert_eq!(doc["client"]["name"], NAME);
+    assert_eq!(doc["client"]["email"], EMAIL);
+    assert_eq!(doc["bookings"][0]["status"], "completed", "{doc}");
+    assert!(
+        doc["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "export" && e["actor"] == "system"),
+        "{doc}"
+    );
+    assert!(zip.by_name("summary.html").is_ok());
+    let written = std::fs::read(&archive).unwrap();
+    let out = collagen(&[
+        "client",
+        "export",
+        EMAIL,
+        "--out",
+        archive_arg,
+        "--data-dir",
+        data_arg,
+    ]);
+    assert!(!out.status.success(), "an export overwrote a file");
+    assert_eq!(std::fs::read(&archive).unwrap(), written);
+
+    // The erasure: contact details go, the treatment's booking is kept until its end.
+    let out = collagen(&["client", "erase", EMAIL, "--yes", "--data-dir", data_arg]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("erased;"), "{stdout}");
+    assert!(stdout.contains("kept until"), "{stdout}");
+    assert!(stdout.contains("1 booking(s)"), "{stdout}");
+    let (clients, erasures) = clients_and_erasures(&url);
+    assert_eq!(erasures, 1);
+    assert_eq!(clients.len(), 1, "the client row stays for the kept record");
+    assert_ne!(clients[0].0, NAME);
+    assert_ne!(clients[0].1, EMAIL);
+    let out = collagen(&["client", "erase", EMAIL, "--yes", "--data-dir", data_arg]);
+    assert!(
+        !out.status.success(),
+        "the e-mail still finds a client after erasure"
+    );
 }

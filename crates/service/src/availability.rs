@@ -4,13 +4,35 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use scheduling::{Query, Slot};
 
-use crate::{Refusal, Workflows};
+use crate::{Actor, Refusal, Workflows};
 
 impl Workflows {
     /// Start times for a service over local dates `from..=to`, optionally for one
     /// practitioner and not before a date the client's screening sets.
     pub async fn availability(
         &self,
+        service_id: &str,
+        from: Date,
+        to: Date,
+        practitioner: Option<&str>,
+        not_before: Option<Date>,
+    ) -> Result<Vec<Slot>, Refusal> {
+        self.availability_for(
+            &Actor::Client,
+            service_id,
+            from,
+            to,
+            practitioner,
+            not_before,
+        )
+        .await
+    }
+
+    /// The free starts as `actor` may book them: the desk skips the notice period, as its
+    /// bookings do, so the times it is shown are exactly the times it can book.
+    pub async fn availability_for(
+        &self,
+        actor: &Actor,
         service_id: &str,
         from: Date,
         to: Date,
@@ -60,7 +82,7 @@ impl Workflows {
             not_before,
         };
         Ok(scheduling::availability(
-            &clinic.schedule,
+            &crate::booking::schedule_for(&clinic, actor),
             service,
             &holds,
             &query,

@@ -311,6 +311,16 @@ fn unavailable(schedule: &scheduling::Schedule, u: &Unavailable) -> Refusal {
             "start",
             format!("{} is outside our opening hours.", local(t)),
         ),
+        // A time already gone is what the desk (no notice period) can still hit; "too soon
+        // to book online" would be the wrong words for them and for a client alike.
+        Unavailable::TooSoon { start, earliest } if *start < Timestamp::now() => Refusal::invalid(
+            "start",
+            format!(
+                "{} has already passed; the earliest time is {}.",
+                local(start),
+                local(earliest)
+            ),
+        ),
         Unavailable::TooSoon { earliest, .. } => Refusal::invalid(
             "start",
             format!(

@@ -126,7 +126,10 @@ pub fn check_client(
         )),
         Some(e)
             if !has_nul(e)
-                && (e.len() > 254 || e.parse::<lettre::Address>().is_err() || !e.contains('.')) =>
+                && (e.len() > 254
+                    || e.parse::<lettre::Address>().is_err()
+                    || !e.contains('.')
+                    || store::is_undeliverable(e)) =>
         {
             errors.push((
                 field("email"),
@@ -150,6 +153,41 @@ pub fn check_client(
     match (name, email) {
         (Some(name), Some(email)) if errors.is_empty() => Ok(NewClient { name, email, phone }),
         _ => Err(errors),
+    }
+}
+
+/// Checks the client details the desk takes by phone: the email address is optional, but
+/// then a phone number is needed, and the client is matched and kept by that number (see
+/// `store::stand_in_email`); nothing is ever mailed to them.
+pub fn check_desk_client(
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+) -> Result<NewClient, Vec<(String, String)>> {
+    if email.is_some() {
+        return check_client(name, email, phone, "");
+    }
+    let no_phone = (
+        "phone".to_owned(),
+        "Give a phone number or an email address, so the clinic can reach the client.".to_owned(),
+    );
+    let phone_given = phone.is_some();
+    // Everything but the email is checked as usual; the stand-in replaces it afterwards.
+    let checked = check_client(name, Some("phone.only@example.com".to_owned()), phone, "");
+    match checked {
+        Ok(client) => match client.phone.as_deref() {
+            Some(phone) => Ok(NewClient {
+                email: store::stand_in_email(phone),
+                ..client
+            }),
+            None => Err(vec![no_phone]),
+        },
+        Err(mut errors) => {
+            if !phone_given {
+                errors.push(no_phone);
+            }
+            Err(errors)
+        }
     }
 }
 

@@ -35,9 +35,13 @@ pub use courses::{
     BookedCourse, CourseBody, CourseInput, CourseRules, ProposedSession, session_token,
 };
 pub use erasure::{
-    ClientExport, EXPORT_SCHEMA, ExportedPhoto, PURGE_BATCH, check_client_email, keep_until,
+    ClientExport, EXPORT_SCHEMA, ErasurePlan, ExportedPhoto, PURGE_BATCH, check_client_email,
+    keep_until,
 };
-pub use input::{BookingBody, BookingInput, check_client, has_nul, parse_start, validate_client};
+pub use input::{
+    BookingBody, BookingInput, check_client, check_desk_client, has_nul, parse_start,
+    validate_client,
+};
 pub use limits::RateLimiter;
 pub use links::{calendar_path, manage_path};
 pub use messages::{Planner, Subscription, out_of_quiet_hours, parse_message_texts};

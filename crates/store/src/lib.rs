@@ -10,6 +10,7 @@ mod db;
 pub mod audit;
 mod backup;
 mod bookings;
+mod contact;
 mod erasure;
 mod error;
 mod holds_cache;
@@ -32,6 +33,7 @@ pub use backup::{
     BackupError, BackupSummary, Restored, backup_sqlite, restore_sqlite, verify_backup,
 };
 pub use bookings::*;
+pub use contact::{NO_EMAIL_DOMAIN, is_undeliverable, phone_digits, stand_in_email};
 pub use db::{Engine, Store};
 pub use erasure::*;
 pub use error::StoreError;

@@ -82,6 +82,11 @@ where
     for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
+    // A client booked by phone only has no address to send to: nothing is queued, so the
+    // back office never shows a message as planned or failed that could not be sent.
+    if crate::is_undeliverable(&mail.recipient) {
+        return Ok(());
+    }
     let plan = mail.plan.as_ref();
     let due = plan.map_or(now, |p| p.due_at.as_second());
     sqlx::query(

@@ -156,18 +156,49 @@ impl Store {
         }))
     }
 
-    /// Clients whose name, email or phone contains `query` (case-insensitive), up to 50.
+    /// Clients whose name holds every word of `query`, whose email or phone contains it, or
+    /// whose phone's digits contain its digits (case-insensitive), up to 50.
     pub async fn search_clients(&self, query: &str) -> Result<Vec<Client>, StoreError> {
-        let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
+        let query = query.trim().to_lowercase().replace(['%', '_', '\\'], "");
+        // Each word must appear somewhere in the name, in any order: "lop mar" finds
+        // "Maria Lopez". A few words are plenty; more would only narrow to nothing.
+        let words: Vec<String> = query
+            .split_whitespace()
+            .take(4)
+            .map(|w| format!("%{w}%"))
+            .collect();
+        // A query of phone characters only is also matched against the phone's digits, so
+        // "5550142" finds "555 0142" and "+1 (555) 014" finds "1-555-0142".
+        let digits = crate::phone_digits(&query);
+        let phone_like = digits.len() >= 3
+            && query
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let digits_pattern = if phone_like {
+            format!("%{digits}%")
+        } else {
+            String::new()
+        };
+        let whole = format!("%{query}%");
+        let mut sql = format!(
+            "SELECT id, name, email, phone FROM clients
+             WHERE email LIKE $1 OR COALESCE(phone, '') LIKE $1
+                OR ($2 <> '' AND {} LIKE $2)",
+            crate::contact::PHONE_DIGITS_SQL
+        );
+        if !words.is_empty() {
+            let each: Vec<String> = (0..words.len())
+                .map(|i| format!("LOWER(name) LIKE ${}", i + 3))
+                .collect();
+            sql.push_str(&format!(" OR ({})", each.join(" AND ")));
+        }
+        sql.push_str(" ORDER BY name LIMIT 50");
         let rows: Vec<(String, String, String, Option<String>)> = on_read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, name, email, phone FROM clients
-                 WHERE LOWER(name) LIKE $1 OR email LIKE $1 OR COALESCE(phone, '') LIKE $1
-                 ORDER BY name LIMIT 50",
-            )
-            .bind(&pattern)
-            .fetch_all(pool)
-            .await
+            let mut q = sqlx::query_as(&sql).bind(&whole).bind(&digits_pattern);
+            for w in &words {
+                q = q.bind(w);
+            }
+            q.fetch_all(pool).await
         })?;
         Ok(rows
             .into_iter()

@@ -130,6 +130,45 @@ async function summaryValue(page, label) {
 
 // ---------------------------------------------------------------------------
 
+test('front desk: a phone-only client booked from the free-times list in four steps, then cancelled through its confirm step', async () => {
+  const ctx = await newAxeContext(browser, { timezoneId: CLINIC_ZONE });
+  const page = await ctx.newPage();
+  const soft = [];
+  await signIn(page, STAFF.desk);
+  const name = uniqueName('Phone Only');
+  // 1: open the form; 2: the name; 3: the phone; 4: tap the first free time.
+  await clickAndWait(page, page.getByRole('navigation', { name: 'Back office' }).getByRole('link', { name: 'New booking', exact: true }));
+  soft.push(...(await axeProblems(page, '/admin/bookings/new')));
+  await page.getByLabel('Client name').fill(name);
+  await page.getByLabel(/^Client phone/).fill('555 0123');
+  const time = page.locator('button[name="pick"]').first();
+  const start = await time.getAttribute('value');
+  assert.ok(start && new Date(start) > new Date(), `the first free time offered is ${start}`);
+  const booked = await clickAndWait(page, time);
+  assert.equal(booked.status(), 200, `booking answered ${booked.status()}: ${await mainText(page)}`);
+  const bookingPath = new URL(page.url()).pathname;
+  assert.match(bookingPath, /^\/admin\/bookings\/[^/]+$/, `after booking, the browser is at ${show(page.url())}`);
+  assert.equal((await page.getByRole('status').first().textContent()).trim(), 'Booked.');
+  const text = await mainText(page);
+  assert.ok(text.includes('No email address on file.'), text);
+  assert.ok(!text.includes('.invalid'), `the stand-in address is shown: ${text}`);
+  soft.push(...(await axeProblems(page, 'phone-only booking page')));
+
+  // Cancelling asks first; keeping it changes nothing, confirming cancels.
+  await clickAndWait(page, page.getByRole('button', { name: 'Cancel booking…', exact: true }));
+  assert.equal((await page.locator('main h1').first().textContent()).trim(), 'Cancel this booking?');
+  soft.push(...(await axeProblems(page, 'cancel confirm page')));
+  await clickAndWait(page, page.getByRole('link', { name: 'Keep the booking', exact: true }));
+  assert.equal(await summaryValue(page, 'Status'), 'confirmed');
+  await clickAndWait(page, page.getByRole('button', { name: 'Cancel booking…', exact: true }));
+  await clickAndWait(page, page.getByRole('button', { name: 'Yes, cancel the booking', exact: true }));
+  assert.equal(new URL(page.url()).pathname, bookingPath);
+  assert.equal(await summaryValue(page, 'Status'), 'cancelled');
+  assert.ok((await mainText(page)).includes('Booking cancelled; its time is free again.'));
+  await ctx.close();
+  assert.ok(soft.length === 0, `${soft.length} problem(s):\n${soft.join('\n')}`);
+});
+
 test('front desk: sign in, today, book by phone, move, check in, sign out; axe on the main pages', async () => {
   const ctx = await newAxeContext(browser, { timezoneId: CLINIC_ZONE });
   const page = await ctx.newPage();
@@ -155,12 +194,15 @@ test('front desk: sign in, today, book by phone, move, check in, sign out; axe o
   assert.equal(new URL(page.url()).pathname, '/admin/bookings/new');
   await page.getByLabel('Service').selectOption('consultation');
   await page.getByLabel('Practitioner').selectOption('maya-lee');
-  await page.getByLabel('Date', { exact: true }).fill(first.slice(0, 10));
-  await page.getByLabel('Start time').fill(first.slice(11, 16));
+  await page.getByLabel('Day', { exact: true }).fill(first.slice(0, 10));
+  await clickAndWait(page, page.getByRole('button', { name: 'Show free times', exact: true }));
   await page.getByLabel('Client name').fill(name);
   await page.getByLabel('Client email').fill(emailOf(name));
   await page.getByLabel(/^Client phone/).fill('+1 555 0142');
-  const booked = await clickAndWait(page, page.getByRole('button', { name: 'Book', exact: true }));
+  // The first time the API offers is among the day's free times; one tap books it.
+  const pick = page.locator(`button[name="pick"][value="${first}"]`);
+  assert.equal(await pick.count(), 1, `${first} is not among the free times: ${await mainText(page)}`);
+  const booked = await clickAndWait(page, pick);
   assert.equal(booked.status(), 200, `booking answered ${booked.status()} at ${show(page.url())}: ${await mainText(page)}`);
   const bookingPath = new URL(page.url()).pathname;
   assert.match(bookingPath, /^\/admin\/bookings\/[^/]+$/, `after booking, the browser is at ${show(page.url())}`);

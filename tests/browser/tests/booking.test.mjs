@@ -322,7 +322,13 @@ test('reschedule to a later day from the manage page, then cancel', async () => 
   const newText = await clinicText(button.locator('time').first());
   assert.ok(newStart && new Date(newStart) > new Date(chosen.instant), `new time ${newStart} is not later than ${chosen.instant}`);
 
-  const moved = await clickAndWait(page, button);
+  // A tap on a time only asks: the appointment moves once the client says yes.
+  const asked = await clickAndWait(page, button);
+  assert.equal(asked.status(), 200);
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Move your appointment?');
+  assert.equal(new Date(await page.locator('input[name="start"]').getAttribute('value')).getTime(), new Date(newStart).getTime(), 'the confirm step asks about another time');
+  assert.equal(new Date(await page.locator('dl.summary time').first().getAttribute('data-instant')).getTime(), new Date(chosen.instant).getTime(), 'the confirm step already shows the new time as booked');
+  const moved = await clickAndWait(page, page.getByRole('button', { name: 'Yes, move it', exact: true }));
   assert.equal(moved.status(), 200);
   const url = new URL(page.url());
   assert.equal(url.pathname, `/manage/${token}`, `after rescheduling, the browser is at ${show(page.url())}`);

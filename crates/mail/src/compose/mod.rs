@@ -8,6 +8,7 @@ use clinic::ClinicSnapshot;
 use crate::ics;
 
 mod alert_again;
+mod checkin_alert;
 mod course;
 mod planned;
 mod recall;
@@ -15,6 +16,7 @@ mod texts;
 mod waitlist;
 
 pub use alert_again::alert_again;
+pub use checkin_alert::checkin_alert;
 pub use course::course_booked;
 pub use planned::{AftercareStep, Links, aftercare_step, next_session, reminder, same_day};
 pub use recall::recall;
@@ -29,6 +31,53 @@ const PREPARATION: &[&str] = &[
     "Arrive without make-up; we cleanse your skin and apply numbing cream, which takes {{fact:numbing}} to work ([6]).",
     "Tell us if anything in your health has changed since you answered our safety questions.",
 ];
+
+/// The preparation line for a booking with no screening on file (the desk booked it by
+/// phone): the questions' page instead of "since you answered".
+const NOT_YET_SCREENED: &str = "You have not answered our safety questions yet. You can read them before your visit at {url}; we go through them with you before any treatment.";
+
+/// The screening questions' page on the same site as `manage_url` (`…/manage/TOKEN`).
+fn questions_url(manage_url: &str) -> Option<String> {
+    manage_url
+        .rsplit_once("/manage/")
+        .map(|(base, _)| format!("{base}/suitability"))
+}
+
+/// A line with its first web address made a link, for the HTML part.
+fn with_link(line: &str) -> maud::Markup {
+    let Some(at) = line.find("https://").or_else(|| line.find("http://")) else {
+        return html! { (line) };
+    };
+    let rest = &line[at..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ';' || c == ',')
+        .unwrap_or(rest.len());
+    let url = rest[..end].trim_end_matches('.');
+    let after = &line[at + url.len()..];
+    html! { (line[..at]) a href=(url) { (url) } (after) }
+}
+
+/// The preparation list for this booking: a booking without a screening is never told it
+/// answered the questions; one for a treatment that needs them gets their address.
+fn preparation_for(
+    clinic: &ClinicSnapshot,
+    booking: &Booking,
+    manage_url: Option<&str>,
+    mut lines: Vec<String>,
+) -> Vec<String> {
+    if booking.screening_id.is_some() {
+        return lines;
+    }
+    lines.retain(|l| !l.contains("since you answered our safety questions"));
+    let needs_screening = clinic
+        .setup
+        .service(&booking.service_id)
+        .is_some_and(|s| s.requires_screening);
+    if needs_screening && let Some(url) = manage_url.and_then(questions_url) {
+        lines.push(NOT_YET_SCREENED.replace("{url}", &url));
+    }
+    lines
+}
 
 /// What is normal afterwards; the red flags follow it as lists from the protocol's symptoms.
 const AFTERCARE: &str = "Redness like a moderate sunburn is normal: {{normal:redness}} ([17]).";
@@ -206,7 +255,8 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
             "\nAdd to Google Calendar: {google}\nAdd to Outlook: {outlook}\n"
         ));
     }
-    let care = aftercare(clinic);
+    let mut care = aftercare(clinic);
+    care.preparation = preparation_for(clinic, booking, manage_url, care.preparation);
     if with_preparation {
         text.push_str("\nBefore your appointment:\n");
         for line in &care.preparation {
@@ -245,7 +295,7 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         }
         @if with_preparation {
             h2 { "Before your appointment" }
-            ul { @for line in &care.preparation { li { (line) } } }
+            ul { @for line in &care.preparation { li { (with_link(line)) } } }
             h2 { "Afterwards" }
             p { (care.normal) }
             p { strong { (EMERGENCY_LEAD) } }
@@ -272,7 +322,9 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
 pub fn booked(clinic: &ClinicSnapshot, booking: &Booking, manage_url: &str) -> Mail {
     let d = details(clinic, booking);
     let pending = booking.status == store::BookingStatus::PendingReview;
-    let lead = if pending {
+    let lead = if pending && booking.screening_id.is_none() {
+        "Thank you for booking. Your time is held: a practitioner goes through our safety questions with you before confirming it, and we will email you once it is confirmed.".to_owned()
+    } else if pending {
         "Thank you for booking. Your safety screening asks a practitioner to review your answers first: your time is held, and we will email you once it is confirmed.".to_owned()
     } else {
         "Your appointment is booked. We look forward to seeing you.".to_owned()
@@ -391,88 +443,6 @@ pub fn reviewed(clinic: &ClinicSnapshot, booking: &Booking, confirmed: bool, not
             confirming: confirmed,
         },
     )
-}
-
-/// Sent to the clinic's own address when a healing check-in reports a red flag, so it
-/// reaches someone the same day; queued with the check-in. `symptoms` are the reported
-/// ones, worst first; `alerts_url` is the back office's alert list.
-pub fn checkin_alert(
-    clinic: &ClinicSnapshot,
-    booking: &Booking,
-    triage: protocol::Triage,
-    symptoms: &[&protocol::Symptom],
-    pain: i64,
-    note: Option<&str>,
-    alerts_url: &str,
-) -> Mail {
-    let d = details(clinic, booking);
-    let info = &clinic.setup.clinic;
-    let urgency = match triage {
-        protocol::Triage::Emergency => {
-            "EMERGENCY: the client was told to call their local emergency number first"
-        }
-        protocol::Triage::CallToday => "CALL TODAY: the client was told to call the clinic today",
-        protocol::Triage::Expected => "expected healing",
-    };
-    let subject = format!(
-        "Aftercare alert ({}): {} ({})",
-        match triage {
-            protocol::Triage::Emergency => "emergency",
-            protocol::Triage::CallToday => "call today",
-            protocol::Triage::Expected => "expected",
-        },
-        booking.client.name,
-        d.reference
-    );
-    let phone = booking
-        .client
-        .phone
-        .clone()
-        .unwrap_or_else(|| "(no phone given)".into());
-    let mut text = format!(
-        "{urgency}.\n\nClient: {} <{}>, phone {phone}\nBooking: {} ({}, {} with {})\n\nSymptoms reported:\n",
-        booking.client.name, booking.client.email, d.reference, d.service, d.when, d.practitioner
-    );
-    for s in symptoms {
-        text.push_str(&format!("- {} ({})\n", s.text, triage_words(s.triage)));
-    }
-    text.push_str(&format!("\nPain: {pain} out of 10\n"));
-    if let Some(note) = note {
-        text.push_str(&format!("Note from the client: {note}\n"));
-    }
-    text.push_str(&format!(
-        "\nAcknowledge it in the back office: {alerts_url}\n"
-    ));
-    let html = html! {
-        p { strong { (urgency) "." } }
-        table {
-            tr { th align="left" { "Client" } td { (booking.client.name) " <" (booking.client.email) ">, phone " (phone) } }
-            tr { th align="left" { "Booking" } td { (d.reference) " (" (d.service) ", " (d.when) " with " (d.practitioner) ")" } }
-            tr { th align="left" { "Pain" } td { (pain) " out of 10" } }
-            @if let Some(note) = note { tr { th align="left" { "Note" } td { (note) } } }
-        }
-        h2 { "Symptoms reported" }
-        ul { @for s in symptoms { li { (s.text) " (" (triage_words(s.triage)) ")" } } }
-        p { a href=(alerts_url) { "Acknowledge it in the back office" } }
-    }
-    .into_string();
-    Mail {
-        kind: "checkin_alert".into(),
-        recipient: info.email.clone(),
-        subject,
-        body_text: text,
-        body_html: html,
-        ics: None,
-        plan: None,
-    }
-}
-
-fn triage_words(triage: protocol::Triage) -> &'static str {
-    match triage {
-        protocol::Triage::Expected => "expected",
-        protocol::Triage::CallToday => "call today",
-        protocol::Triage::Emergency => "emergency",
-    }
 }
 
 #[cfg(test)]

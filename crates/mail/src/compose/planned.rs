@@ -175,7 +175,8 @@ pub fn reminder(
     let d = details(clinic, booking);
     let info = &clinic.setup.clinic;
     let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
-    let mut preparation: Vec<String> = words.preparation.iter().map(|p| fill(p, &texts)).collect();
+    let preparation: Vec<String> = words.preparation.iter().map(|p| fill(p, &texts)).collect();
+    let mut preparation = super::preparation_for(clinic, booking, Some(links.manage), preparation);
     if cold_sores {
         preparation.push(fill(ANTIVIRAL, &texts));
     }

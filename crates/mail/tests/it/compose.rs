@@ -14,7 +14,7 @@ fn booking(status: BookingStatus) -> Booking {
         start,
         end: start + jiff::SignedDuration::from_mins(90),
         status,
-        screening_id: None,
+        screening_id: Some("s-1".into()),
         notes: String::new(),
         review_note: None,
         created_by: "client".into(),
@@ -70,6 +70,38 @@ fn confirmation() {
 fn request_held_for_review() {
     let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
     let mail = mail::compose::booked(&clinic, &booking(BookingStatus::PendingReview), MANAGE);
+    insta::assert_snapshot!(readable(&mail));
+}
+
+/// The desk booked a treatment by phone with no screening: the mail must not thank her for
+/// answers she never gave, and points her to the questions instead.
+#[test]
+fn desk_booking_without_a_screening() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mut held = booking(BookingStatus::PendingReview);
+    held.screening_id = None;
+    held.created_by = "staff:s-1".into();
+    let mail = mail::compose::booked(&clinic, &held, MANAGE);
+    assert!(
+        !mail.body_text.contains("since you answered")
+            && !mail.body_html.contains("since you answered"),
+        "{}",
+        mail.body_text
+    );
+    assert!(
+        mail.body_text
+            .contains("https://clinic.example/suitability")
+            && mail
+                .body_html
+                .contains("https://clinic.example/suitability"),
+        "{}",
+        mail.body_text
+    );
+    assert!(
+        !mail.body_text.contains("review your answers"),
+        "{}",
+        mail.body_text
+    );
     insta::assert_snapshot!(readable(&mail));
 }
 

@@ -17,7 +17,7 @@ fn booking() -> Booking {
         start,
         end: start + jiff::SignedDuration::from_mins(90),
         status: BookingStatus::Confirmed,
-        screening_id: None,
+        screening_id: Some("s-1".into()),
         notes: String::new(),
         review_note: None,
         created_by: "client".into(),

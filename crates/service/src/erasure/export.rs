@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
-use store::ClientRecords;
+use store::{AuditEntry, AuditFilter, AuditRecord, ClientRecords};
 
 use super::check_client_email;
 use crate::{Refusal, Workflows};
@@ -151,8 +151,32 @@ fn build(r: ClientRecords, clinic: &clinic::ClinicSetup, now: Timestamp) -> Clie
     ClientExport { json, photos }
 }
 
+/// The trail about the client, oldest first: who (a role, never a staff member's address)
+/// did what to which part of their record, and when.
+fn audit(trail: &[AuditRecord], tz: &jiff::tz::TimeZone) -> Value {
+    Value::Array(
+        trail
+            .iter()
+            .map(|e| {
+                json!({
+                    "seq": e.seq,
+                    "at": Timestamp::from_second(e.at)
+                        .map(|t| clinic::rfc3339(&t.to_zoned_datetime(tz.clone())))
+                        .unwrap_or_default(),
+                    "actor": e.actor,
+                    "staff_role": e.staff_role,
+                    "action": e.action,
+                    "entity": e.entity,
+                    "entity_id": e.entity_id,
+                })
+            })
+            .collect(),
+    )
+}
+
 impl Workflows {
-    /// Everything the clinic holds on the client with this e-mail, as of `now`.
+    /// Everything the clinic holds on the client with this e-mail, as of `now`; the export
+    /// is written to the audit trail (as a read of the whole record) before it is answered.
     pub async fn client_export(
         &self,
         email: &str,
@@ -164,6 +188,20 @@ impl Workflows {
             .client_records(email)
             .await?
             .ok_or(Refusal::NotFound { what: "client" })?;
-        Ok(build(records, &self.clinic().setup, now))
+        let id = records.client.id.clone();
+        // Written before anything leaves, so the export is in the trail it carries.
+        self.store
+            .audit_one(AuditEntry::new("export", "client", &id).for_client(&id))
+            .await?;
+        let filter = AuditFilter {
+            client_id: Some(id),
+            ..AuditFilter::default()
+        };
+        let mut trail = self.store.audit_entries(&filter, i64::MAX).await?;
+        trail.reverse();
+        let clinic = self.clinic();
+        let mut export = build(records, &clinic.setup, now);
+        export.json["audit"] = audit(&trail, &clinic.setup.timezone());
+        Ok(export)
     }
 }

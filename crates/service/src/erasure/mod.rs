@@ -8,7 +8,7 @@ mod export;
 pub use export::{ClientExport, EXPORT_SCHEMA, ExportedPhoto};
 
 use jiff::{Timestamp, ToSpan as _};
-use store::{Erased, Erasure, ErasureError, ErasureFacts};
+use store::{Erased, Erasure, ErasureError, ErasureFacts, Kept};
 
 use crate::{Refusal, Workflows};
 
@@ -67,7 +67,52 @@ fn upcoming_refusal(facts: &ErasureFacts, tz: &jiff::tz::TimeZone) -> Option<Ref
     })
 }
 
+/// What an erasure of one client would do, for the page that asks staff to confirm it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErasurePlan {
+    /// Why it cannot go ahead yet (a booking still ahead), in the words staff read.
+    pub blocked: Option<String>,
+    /// The start of the last treatment, which the retention counts from.
+    pub last_treatment_at: Option<Timestamp>,
+    /// `[records] retention_years` as the clinic set it.
+    pub retention_years: u32,
+    /// Until when the clinical record would be kept; at or before `now`, nothing is kept.
+    pub keep_until: Timestamp,
+    /// What would be kept until then.
+    pub kept: Kept,
+}
+
 impl Workflows {
+    /// What erasing the client with this id at `now` would meet and keep, changing nothing;
+    /// [`Workflows::erase_client`] decides again, by the same rules, when it is asked.
+    pub async fn erasure_plan(
+        &self,
+        client_id: &str,
+        now: Timestamp,
+    ) -> Result<ErasurePlan, Refusal> {
+        let preview = self.store.erasure_preview(client_id, now).await?;
+        let clinic = self.clinic();
+        let tz = clinic.setup.timezone();
+        let years = clinic.setup.records.retention_years;
+        let keep_until = keep_until(preview.facts.last_treatment_at, years, &tz, now);
+        Ok(ErasurePlan {
+            blocked: upcoming_refusal(&preview.facts, &tz).map(|r| r.to_string()),
+            last_treatment_at: preview.facts.last_treatment_at,
+            retention_years: years,
+            keep_until,
+            kept: if keep_until <= now {
+                Kept::default()
+            } else {
+                preview.kept
+            },
+        })
+    }
+
+    /// The erasure of the client with this id, if they were erased.
+    pub async fn erasure_of(&self, client_id: &str) -> Result<Option<Erasure>, Refusal> {
+        Ok(self.store.erasure_of(client_id).await?)
+    }
+
     /// Erases the client with this e-mail as `by` (a staff id or the command line) at
     /// `now`. Refused, with nothing changed, for an unknown client or while a booking is
     /// still ahead.

@@ -335,11 +335,13 @@ impl Workflows {
         };
         self.store
             .create_offer(
-                &entry.id,
-                &token_hash,
-                (start, start + service.duration()),
-                expires_at,
-                &created_by,
+                store::OfferRequest {
+                    entry_id: &entry.id,
+                    token_hash: &token_hash,
+                    window: (start, start + service.duration()),
+                    expires_at,
+                    created_by: &created_by,
+                },
                 |holds| place(&schedule, &service, holds, start, practitioner),
                 |offer| vec![compose::waitlist_offer(&clinic, entry, offer, &offer_url)],
             )

@@ -124,7 +124,10 @@ impl Booking {
     pub fn booked_differently(&self) -> Option<&BookedAs> {
         let same_phone =
             self.booked_as.phone.is_none() || self.booked_as.phone == self.client.phone;
-        (self.booked_as.name != self.client.name || !same_phone).then_some(&self.booked_as)
+        // An erased client's kept bookings hold nothing typed: there is nothing to show.
+        let typed = !self.booked_as.name.is_empty() || self.booked_as.phone.is_some();
+        (typed && (self.booked_as.name != self.client.name || !same_phone))
+            .then_some(&self.booked_as)
     }
 }
 

@@ -155,6 +155,100 @@ const COUNT_KEPT: &str = concat!(
         (SELECT COUNT(*) FROM checkins WHERE booking_id IN ", treatments!(), ")"
 );
 
+/// Bookings still ahead of the client (`$1`) at `$2`: confirmed, pending review or arrived,
+/// and not yet ended.
+const UPCOMING: &str = "SELECT reference, start_at, status FROM bookings WHERE client_id = $1
+    AND status IN ('confirmed', 'pending_review', 'arrived') AND end_at > $2
+    ORDER BY start_at";
+
+/// The start of the client's (`$1`) last treatment.
+const LAST_TREATMENT: &str = concat!(
+    "SELECT MAX(start_at) FROM bookings WHERE id IN ",
+    treatments!()
+);
+
+/// The guard's facts from the rows read.
+fn facts_from(
+    upcoming: Vec<(String, i64, String)>,
+    last: Option<i64>,
+) -> Result<ErasureFacts, StoreError> {
+    let at = |s: i64| Timestamp::from_second(s).map_err(|e| StoreError::Corrupt(e.to_string()));
+    Ok(ErasureFacts {
+        upcoming: upcoming
+            .into_iter()
+            .map(|(reference, start, status)| {
+                Ok(Upcoming {
+                    reference,
+                    start: at(start)?,
+                    status,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?,
+        last_treatment_at: last.map(at).transpose()?,
+    })
+}
+
+/// Reads the guard's facts about the client `$client` as of `$now_s` through `$exec` (a
+/// transaction's `&mut *tx`, or a pool), so the preview and the erasure read them alike.
+macro_rules! read_facts {
+    ($exec:expr, $client:expr, $now_s:expr) => {{
+        let upcoming: Vec<(String, i64, String)> = sqlx::query_as(UPCOMING)
+            .bind($client)
+            .bind($now_s)
+            .fetch_all($exec)
+            .await?;
+        let (last,): (Option<i64>,) = sqlx::query_as(LAST_TREATMENT)
+            .bind($client)
+            .fetch_one($exec)
+            .await?;
+        facts_from(upcoming, last)?
+    }};
+}
+
+/// What an erasure of one client would meet and keep, read without changing anything, for
+/// the page that asks staff to confirm it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErasurePreview {
+    pub facts: ErasureFacts,
+    /// What would be kept if the retention ends after the erasure.
+    pub kept: Kept,
+}
+
+impl Store {
+    /// What erasing the client with this id at `now` would meet (bookings ahead, the last
+    /// treatment) and keep; the erasure itself reads the same facts again in its transaction.
+    pub async fn erasure_preview(
+        &self,
+        client_id: &str,
+        now: Timestamp,
+    ) -> Result<ErasurePreview, StoreError> {
+        let now_s = now.as_second();
+        on_read!(self, |pool| {
+            let facts = read_facts!(pool, client_id, now_s);
+            let counts: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(COUNT_KEPT)
+                .bind(client_id)
+                .fetch_one(pool)
+                .await?;
+            Ok(ErasurePreview {
+                facts,
+                kept: kept_from(counts),
+            })
+        })
+    }
+}
+
+/// The counts [`COUNT_KEPT`] answers, by kind.
+fn kept_from(counts: (i64, i64, i64, i64, i64, i64)) -> Kept {
+    Kept {
+        bookings: counts.0,
+        treatment_records: counts.1,
+        consents: counts.2,
+        screenings: counts.3,
+        photos: counts.4,
+        checkins: counts.5,
+    }
+}
+
 impl Store {
     /// Erases the client with this e-mail as `requested_by` at `now`. `decide` sees the
     /// client's bookings still ahead and their last treatment, and answers until when the
@@ -186,39 +280,7 @@ impl Store {
             if already.is_some() {
                 return Err(ErasureError::AlreadyErased);
             }
-            let upcoming: Vec<(String, i64, String)> = sqlx::query_as(
-                "SELECT reference, start_at, status FROM bookings WHERE client_id = $1
-                   AND status IN ('confirmed', 'pending_review', 'arrived') AND end_at > $2
-                 ORDER BY start_at",
-            )
-            .bind(&client_id)
-            .bind(now_s)
-            .fetch_all(&mut *tx)
-            .await?;
-            let (last,): (Option<i64>,) = sqlx::query_as(concat!(
-                "SELECT MAX(start_at) FROM bookings WHERE id IN ",
-                treatments!()
-            ))
-            .bind(&client_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let facts = ErasureFacts {
-                upcoming: upcoming
-                    .into_iter()
-                    .map(|(reference, start, status)| {
-                        Ok(Upcoming {
-                            reference,
-                            start: Timestamp::from_second(start)
-                                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                            status,
-                        })
-                    })
-                    .collect::<Result<_, StoreError>>()?,
-                last_treatment_at: last
-                    .map(Timestamp::from_second)
-                    .transpose()
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            };
+            let facts = read_facts!(&mut *tx, &client_id, now_s);
             let keep_until = decide(&facts).map_err(ErasureError::Refused)?.as_second();
             // Every message to or about the client: queued, sent or failed alike.
             let outbox_ids: Vec<(String,)> = sqlx::query_as(concat!(
@@ -250,14 +312,7 @@ impl Store {
             let kept = if keep_until <= now_s {
                 Kept::default()
             } else {
-                Kept {
-                    bookings: counts.0,
-                    treatment_records: counts.1,
-                    consents: counts.2,
-                    screenings: counts.3,
-                    photos: counts.4,
-                    checkins: counts.5,
-                }
+                kept_from(counts)
             };
             let kept_json =
                 serde_json::to_string(&kept).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -273,7 +328,7 @@ impl Store {
             .bind(&client_id)
             .bind(now_s)
             .bind(requested_by)
-            .bind(last)
+            .bind(facts.last_treatment_at.map(Timestamp::as_second))
             .bind(keep_until)
             .bind(&kept_json)
             .execute(&mut *tx)
@@ -281,6 +336,11 @@ impl Store {
             for sql in ANONYMISE {
                 sqlx::query(sql).bind(&client_id).execute(&mut *tx).await?;
             }
+            crate::audit::append(
+                &mut tx,
+                &crate::AuditEntry::new("erase", "client", &client_id).for_client(&client_id),
+            )
+            .await?;
             if keep_until <= now_s {
                 purge_in_tx!(tx, &client_id, now_s);
             }

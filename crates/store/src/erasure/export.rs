@@ -237,7 +237,7 @@ impl Store {
                     id,
                     "SELECT id, booking_id, document, version, title, text,
                     sha256, choice, signed_name, signed_at, address, user_agent, witnessed_by
-                    FROM consents WHERE client_id = $1 ORDER BY signed_at, id"
+                    FROM consents WHERE client_id = $1 ORDER BY signed_at, document, id"
                 ),
                 records: rows!(
                     tx,
@@ -302,7 +302,7 @@ impl Store {
                 messages: sqlx::query_as(&format!(
                     "SELECT id, booking_id, kind, recipient, subject, body_text, status,
                         created_at, due_at, sent_at FROM outbox
-                     WHERE booking_id IN {MINE} OR recipient = $2 ORDER BY created_at, id"
+                     WHERE booking_id IN {MINE} OR recipient = $2 ORDER BY created_at, due_at, kind, id"
                 ))
                 .bind(&id)
                 .bind(&client.email)

@@ -12,7 +12,7 @@ mod purge;
 mod erase;
 mod export;
 
-pub use erase::{ErasureError, ErasureFacts, Upcoming};
+pub use erase::{ErasureError, ErasureFacts, ErasurePreview, Upcoming};
 pub use export::*;
 
 use jiff::Timestamp;

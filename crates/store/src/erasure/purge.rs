@@ -47,6 +47,11 @@ macro_rules! purge_in_tx {
             for sql in $crate::erasure::purge::PURGE {
                 sqlx::query(sql).bind($client).execute(&mut *$tx).await?;
             }
+            $crate::audit::append(
+                &mut $tx,
+                &$crate::AuditEntry::new("purge", "client", $client).for_client($client),
+            )
+            .await?;
         }
         claimed
     }};

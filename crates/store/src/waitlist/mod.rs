@@ -5,7 +5,7 @@
 mod entries;
 mod offers;
 
-pub use offers::{AcceptError, OfferError};
+pub use offers::{AcceptError, OfferError, OfferRequest};
 
 /// The unique index that allows one open offer per entry (named in its refusal).
 pub(crate) const OFFER_ALREADY_OPEN: &str = "waitlist_offers_one_open";

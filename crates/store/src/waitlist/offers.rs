@@ -78,21 +78,39 @@ fn lost_race(err: &sqlx::Error) -> bool {
     }
 }
 
+/// What an offer is made of before the engine places it: whose entry, the hash of its
+/// link, the time window whose holds decide, and who made it until when.
+#[derive(Debug, Clone, Copy)]
+pub struct OfferRequest<'a> {
+    /// The waiting entry the offer is for.
+    pub entry_id: &'a str,
+    /// The SHA-256 of the offer link's token (the token itself is never kept).
+    pub token_hash: &'a str,
+    /// The offered start and end: the holds overlapping it are read.
+    pub window: (Timestamp, Timestamp),
+    /// When the offer lapses and the time is free again.
+    pub expires_at: Timestamp,
+    /// `waitlist` for an automatic offer, `staff:ID` for one made by hand.
+    pub created_by: &'a str,
+}
+
 impl Store {
-    /// Offers a time to a waiting entry: reads the holds in `window`, lets `decide` place
-    /// the service, and writes the offer with its holds and the mail `compose` writes. The
-    /// database refuses the holds if the time was taken meanwhile.
-    #[allow(clippy::too_many_arguments)]
+    /// Offers a time to a waiting entry: reads the holds in the request's window, lets
+    /// `decide` place the service, and writes the offer with its holds and the mail
+    /// `compose` writes. The database refuses the holds if the time was taken meanwhile.
     pub async fn create_offer<E>(
         &self,
-        entry_id: &str,
-        token_hash: &str,
-        window: (Timestamp, Timestamp),
-        expires_at: Timestamp,
-        created_by: &str,
+        request: OfferRequest<'_>,
         decide: impl FnOnce(&[Hold]) -> Result<Placement, E>,
         compose: impl FnOnce(&Offer) -> Vec<Mail>,
     ) -> Result<Offer, OfferError<E>> {
+        let OfferRequest {
+            entry_id,
+            token_hash,
+            window,
+            expires_at,
+            created_by,
+        } = request;
         let now = now_s();
         let (from, to) = (window.0.as_second(), window.1.as_second());
         let result = in_write_tx!(self, |tx| {

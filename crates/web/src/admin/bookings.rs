@@ -3,20 +3,20 @@
 //! skip the notice window but never an overlap.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use clinic::ClinicSnapshot;
 use maud::{Markup, html};
 use serde::Deserialize;
-use service::{Actor, BookingInput, Refusal, StaffStatus, check_client};
+use service::{Actor, Refusal, StaffStatus};
 use store::{Booking, BookingStatus};
 
+use super::flash::{self, DoneQuery};
 use super::layout::{admin_page, csrf_field};
 use crate::auth::{Role, StaffSession};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::forms::{FieldErrors, Input};
 use crate::ui::refusal::FormRefusal;
 
 /// Loads a booking the staff member may see, or the answer to send instead.
@@ -61,12 +61,22 @@ fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::
         .map_err(|e| e.to_string())
 }
 
-/// A refusal in the desk's words: for staff a clash is a clash, not a race.
+/// A refusal in the desk's words: for staff a clash is a clash, not a race, and the
+/// nearest free times come with it.
 fn staff_words(err: &FormRefusal) -> String {
-    if err.lost_race.is_some() {
-        "that time overlaps another booking for the practitioner, or every room is in use then. Check the day view for a free time.".into()
-    } else {
-        err.message.clone()
+    match &err.lost_race {
+        Some(nearest) if !nearest.is_empty() => {
+            let times: Vec<String> = nearest
+                .iter()
+                .map(|s| clinic::format_local(&s.start))
+                .collect();
+            format!(
+                "that time overlaps another booking for the practitioner, or every room is in use then. The nearest free times: {}.",
+                times.join("; ")
+            )
+        }
+        Some(_) => "that time overlaps another booking for the practitioner, or every room is in use then, and nothing is free nearby.".into(),
+        None => err.message.clone(),
     }
 }
 
@@ -75,6 +85,7 @@ pub async fn show(
     State(state): State<AppState>,
     session: StaffSession,
     Path(id): Path<String>,
+    Query(done): Query<DoneQuery>,
 ) -> Response {
     let b = match load(&state, &session, &id).await {
         Ok(b) => b,
@@ -102,6 +113,7 @@ pub async fn show(
         .await
         .unwrap_or_default();
     let body = html! {
+        (flash::notice(&done.done))
         (detail(&clinic, &session, &b, screening.as_ref(), None, visit))
         @if let Some(o) = overridden {
             p.notice { "Completed without a signed treatment record on "
@@ -134,7 +146,7 @@ fn detail(
         h1 { "Booking " (b.reference) }
         @if let Some(p) = problem { div.notice.danger role="alert" { p { (p) } } }
         dl.summary {
-            dt { "Client" } dd { a href=(format!("/admin/clients/{}", b.client.id)) { (b.client.name) } " · " (b.client.email) @if let Some(p) = &b.client.phone { " · " (p) } }
+            dt { "Client" } dd { a href=(format!("/admin/clients/{}", b.client.id)) { (b.client.name) } @if let Some(e) = b.client.email_address() { " · " (e) } @else { " · no email" } @if let Some(p) = &b.client.phone { " · " a href=(format!("tel:{}", p.replace(' ', ""))) { (p) } } }
             @if let Some(typed) = b.booked_differently() {
                 dt { "Booked as" } dd {
                     (super::clients::booked_as_text(typed))
@@ -152,6 +164,16 @@ fn detail(
             @if !b.notes.is_empty() { dt { "Client's notes" } dd { (b.notes) } }
             @if let Some(note) = &b.review_note { dt { "Review note" } dd { (note) } }
         }
+        @if b.client.email_address().is_none() && b.status.is_live() {
+            p.notice.warn { strong { "No email address on file." } " Nothing is mailed to this client: read the reference, day and time out to them, or print this page." }
+        }
+        @if b.status.is_live() && super::today::no_screening_on_file(clinic, b) {
+            div.notice.warn.no-screening {
+                p { strong { "No screening on file." } " The client has not answered the safety questions for this treatment. "
+                    "Go through them with the client (in person or on the phone) before treatment." }
+                p { a.button.small href=(format!("/admin/bookings/{}/reconfirm", b.id)) { "Screen now with the client" } }
+            }
+        }
         @if let Some(visit) = visit { (visit) }
         @if session.role.sees_clinical() { p { a href=(format!("/admin/bookings/{}/photos", b.id)) { "Before and after photos" } } }
         @if let Some(s) = screening { (screening_panel(clinic, s)) }
@@ -168,11 +190,15 @@ fn detail(
                 (csrf_field(session))
                 button.small.secondary type="submit" name="status" value="arrived" { "Arrived" }
                 button.small.secondary type="submit" name="status" value="completed" { "Completed" }
-                button.small.secondary type="submit" name="status" value="no_show" { "No-show" }
-                button.small.danger type="submit" name="status" value="cancelled" { "Cancel booking" }
                 @if service::is_treatment(clinic, &b.service_id) {
                     div.field { label for="override-reason" { "Reason to complete without a signed treatment record" span.muted { " (only when there is none)" } } textarea #override-reason name="override_reason" {} }
                 }
+            }
+            p.muted.small { "No-show and cancelling each ask you to confirm first." }
+            form.cta-inline method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
+                (csrf_field(session))
+                button.small.secondary type="submit" name="status" value="no_show" { "No-show…" }
+                button.small.danger type="submit" name="status" value="cancelled" { "Cancel booking…" }
             }
             h2 { "Move" }
             form method="post" action=(format!("/admin/bookings/{}/move", b.id)) {
@@ -195,8 +221,6 @@ fn detail(
 
 fn screening_panel(clinic: &ClinicSnapshot, s: &store::ScreeningRecord) -> Markup {
     let findings: Vec<serde_json::Value> = serde_json::from_str(&s.findings).unwrap_or_default();
-    let answers: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&s.answers).unwrap_or_default();
     html! {
         h2 { "Safety screening" }
         p { "Outcome when answered: " strong { (s.outcome.replace('_', " ")) } @if let Some(d) = &s.earliest_date { " (earliest " (d) ")" } " · rule set " (s.ruleset_version) }
@@ -205,7 +229,7 @@ fn screening_panel(clinic: &ClinicSnapshot, s: &store::ScreeningRecord) -> Marku
         }
         details {
             summary { "Answers" }
-            dl.summary { @for (q, a) in &answers { dt { (q.replace('_', " ")) } dd { (a.to_string().trim_matches('"')) } } }
+            (super::answers::answers_list(clinic, &s.answers))
         }
     }
 }
@@ -217,6 +241,62 @@ pub struct StatusForm {
     /// Completes a treatment without a signed record, with the reason kept.
     #[serde(default)]
     override_reason: String,
+    /// `yes` once the confirm page has asked; a no-show or cancel without it only asks.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Whether a status takes a second, deliberate step: both tell the client something and
+/// neither can be taken back from this page.
+fn needs_confirming(status: StaffStatus) -> bool {
+    matches!(status, StaffStatus::NoShow | StaffStatus::Cancelled)
+}
+
+/// "Are you sure?" for a no-show or a cancellation, with what will follow.
+fn confirm_page(
+    state: &AppState,
+    session: &StaffSession,
+    b: &Booking,
+    status: StaffStatus,
+) -> Response {
+    let clinic = state.clinic();
+    let setup = &clinic.setup;
+    let start = b.start.to_zoned_datetime(clinic.timezone.clone());
+    let service = setup
+        .service(&b.service_id)
+        .map_or(b.service_id.as_str(), |s| s.name.as_str());
+    let (title, value, yes, consequence) = match status {
+        StaffStatus::NoShow => (
+            "Mark as a no-show?",
+            "no_show",
+            "Yes, mark as a no-show",
+            "The booking is closed as missed.",
+        ),
+        _ => (
+            "Cancel this booking?",
+            "cancelled",
+            "Yes, cancel the booking",
+            "The time is freed for other clients, and the client is emailed that it is cancelled if we have their address.",
+        ),
+    };
+    let body = html! {
+        h1 { (title) }
+        dl.summary {
+            dt { "Client" } dd { (b.client.name) }
+            dt { "Treatment" } dd { (service) }
+            dt { "When" } dd { (clinic.when(&start)) }
+            dt { "Reference" } dd { (b.reference) }
+        }
+        p { (consequence) }
+        form.cta-inline method="post" action=(format!("/admin/bookings/{}/status", b.id)) {
+            (csrf_field(session))
+            input type="hidden" name="status" value=(value);
+            input type="hidden" name="confirm" value="yes";
+            button.danger type="submit" { (yes) }
+            a.button.secondary href=(format!("/admin/bookings/{}", b.id)) { "Keep the booking" }
+        }
+    };
+    admin_page(state, session, title, "", body).into_response()
 }
 
 /// `POST /admin/bookings/{id}/status`: arrived, completed, no-show or cancelled.
@@ -231,17 +311,25 @@ pub async fn set_status(
         Err(r) => return r,
     };
     let result = match StaffStatus::parse(&form.status) {
+        Ok(status) if needs_confirming(status) && form.confirm != "yes" && b.status.is_live() => {
+            return confirm_page(&state, &session, &b, status);
+        }
         Ok(status) => {
             let reason = Some(form.override_reason.as_str()).filter(|r| !r.trim().is_empty());
             state
                 .flows
                 .set_status_overriding(&b, status, &session.staff.id, reason)
                 .await
+                .map(|_| status)
         }
         Err(refusal) => Err(refusal),
     };
     match result {
-        Ok(_) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
+        Ok(status) => Redirect::to(&format!(
+            "/admin/bookings/{id}?done={}",
+            flash::status_done(status)
+        ))
+        .into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
             let clinic = state.clinic();
@@ -291,7 +379,7 @@ pub async fn move_booking(
         }
     };
     match result {
-        Ok(_) => Redirect::to(&format!("/admin/bookings/{id}")).into_response(),
+        Ok(_) => Redirect::to(&format!("/admin/bookings/{id}?done=moved")).into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
             let body = detail(
@@ -305,135 +393,6 @@ pub async fn move_booking(
             (
                 err.status,
                 admin_page(&state, &session, "Booking", "", body),
-            )
-                .into_response()
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct NewBookingForm {
-    #[serde(default)]
-    service: String,
-    #[serde(default)]
-    practitioner: String,
-    #[serde(default)]
-    date: String,
-    #[serde(default)]
-    time: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    notes: String,
-}
-
-fn new_form_page(
-    state: &AppState,
-    session: &StaffSession,
-    form: &NewBookingForm,
-    errors: &FieldErrors,
-    problem: Option<&str>,
-) -> Markup {
-    let clinic = state.clinic();
-    let setup = &clinic.setup;
-    let body = html! {
-        h1 { "New booking for a client" }
-        p.muted { "Same rules as online booking, except the notice period. Treatments booked without an online screening are held for review." }
-        @if let Some(p) = problem { div.notice.danger role="alert" { p { (p) } } }
-        (errors.summary(|f| f.to_owned()))
-        form method="post" action="/admin/bookings" {
-            (csrf_field(session))
-            div.field {
-                label for="nb-service" { "Service" }
-                select #nb-service name="service" { @for s in &setup.services { option value=(s.id) selected[s.id == form.service] { (s.name) " (" (s.duration_minutes()) " min)" } } }
-            }
-            div.field {
-                label for="nb-practitioner" { "Practitioner" }
-                select #nb-practitioner name="practitioner" {
-                    option value="" { "First available" }
-                    @for p in &setup.practitioners { option value=(p.id) selected[p.id == form.practitioner] { (p.name) } }
-                }
-            }
-            (Input { name: "date", label: "Date", kind: "date", value: &form.date, hint: None, required: true, autocomplete: None }.render(errors))
-            (Input { name: "time", label: "Start time", kind: "time", value: &form.time, hint: Some("In the clinic's time zone."), required: true, autocomplete: None }.render(errors))
-            (Input { name: "name", label: "Client name", kind: "text", value: &form.name, hint: None, required: true, autocomplete: None }.render(errors))
-            (Input { name: "email", label: "Client email", kind: "email", value: &form.email, hint: None, required: true, autocomplete: None }.render(errors))
-            (Input { name: "phone", label: "Client phone", kind: "tel", value: &form.phone, hint: None, required: false, autocomplete: None }.render(errors))
-            (Input { name: "notes", label: "Notes", kind: "textarea", value: &form.notes, hint: None, required: false, autocomplete: None }.render(errors))
-            button type="submit" { "Book" }
-        }
-    };
-    admin_page(state, session, "New booking", "/admin/bookings/new", body)
-}
-
-/// `GET /admin/bookings/new`.
-pub async fn new_form(State(state): State<AppState>, session: StaffSession) -> Response {
-    let today = state.clinic().today().to_string();
-    let form = NewBookingForm {
-        date: today,
-        time: "09:00".into(),
-        ..Default::default()
-    };
-    new_form_page(&state, &session, &form, &FieldErrors::default(), None).into_response()
-}
-
-/// `POST /admin/bookings`.
-pub async fn create(
-    State(state): State<AppState>,
-    session: StaffSession,
-    Form(form): Form<NewBookingForm>,
-) -> Response {
-    let clinic = state.clinic();
-    let mut errors = FieldErrors::default();
-    let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let start = local_start(&clinic, &form.date, &form.time)
-        .map_err(|m| errors.add("time", m))
-        .ok();
-    let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
-        Ok(client) => Some(client),
-        Err(found) => {
-            errors.add_all(found);
-            None
-        }
-    };
-    let (Some(start), Some(client), true) = (start, client, errors.is_empty()) else {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            new_form_page(&state, &session, &form, &errors, None),
-        )
-            .into_response();
-    };
-    let input = BookingInput {
-        service_id: form.service.clone(),
-        start,
-        practitioner: opt(&form.practitioner),
-        client,
-        screening_id: None,
-        notes: form.notes.trim().to_owned(),
-        policy: None,
-    };
-    let actor = Actor::Staff {
-        id: session.staff.id.clone(),
-    };
-    match state.flows.book(input, actor).await {
-        Ok(booked) => {
-            Redirect::to(&format!("/admin/bookings/{}", booked.booking.id)).into_response()
-        }
-        Err(err) => {
-            let err = FormRefusal::from(err);
-            (
-                err.status,
-                new_form_page(
-                    &state,
-                    &session,
-                    &form,
-                    &errors,
-                    Some(&format!("Not booked: {}", staff_words(&err))),
-                ),
             )
                 .into_response()
         }

@@ -70,7 +70,7 @@ pub async fn search(
         form.client-search method="get" action="/admin/clients" role="search" {
             div.field {
                 label for="client-q" { "Search by name, email or phone" }
-                p.hint #client-q-hint { "At least " (MIN_QUERY) " characters." }
+                p.hint #client-q-hint { "At least " (MIN_QUERY) " characters. A phone number matches however it is spaced; a name matches by any of its parts, in any order." }
                 input #client-q type="search" name="q" value=(query.q) minlength=(MIN_QUERY)
                     aria-describedby="client-q-hint" autocomplete="off";
             }
@@ -90,7 +90,7 @@ pub async fn search(
                         @for c in &results {
                             tr {
                                 td { a href=(format!("/admin/clients/{}", c.id)) { (c.name) } }
-                                td { (c.email) }
+                                td { (c.email_address().unwrap_or("no email")) }
                                 td { (c.phone.as_deref().unwrap_or("")) }
                             }
                         }
@@ -177,11 +177,15 @@ pub async fn show(
         Ok(c) => c,
         Err(err) => return ApiError::internal(err).into_response(),
     };
+    let their_data = match super::client_data::section(&state, &session, &client).await {
+        Ok(markup) => markup,
+        Err(r) => return r,
+    };
     let clinic = state.clinic();
     let body = html! {
         h1 { (client.name) }
         dl.summary {
-            dt { "Email" } dd { a href=(format!("mailto:{}", client.email)) { (client.email) } }
+            dt { "Email" } dd { @if let Some(e) = client.email_address() { a href=(format!("mailto:{e}")) { (e) } } @else { "None: booked by phone; nothing is mailed to this client." } }
             dt { "Phone" } dd {
                 @if let Some(phone) = &client.phone { a href=(format!("tel:{}", phone.replace(' ', ""))) { (phone) } }
                 @else { span.muted { "None given" } }
@@ -197,6 +201,7 @@ pub async fn show(
             Some(list) => { (screenings_table(&clinic, list)) }
             None => { p.muted { "Screening details are visible to practitioners only." } }
         }
+        (their_data)
         @if let Some(reads) = reads { (reads) }
     };
     admin_page(&state, &session, &client.name, "/admin/clients", body).into_response()

@@ -5,6 +5,7 @@
 
 mod account;
 mod alerts;
+mod answers;
 mod api;
 mod audit;
 mod booked_courses;
@@ -12,8 +13,11 @@ mod booking_policy;
 mod bookings;
 mod calendar;
 mod checkin_photos;
+pub(crate) mod client_data;
 mod clients;
 mod course;
+mod desk_booking;
+mod flash;
 mod layout;
 mod login;
 mod login_code;
@@ -34,6 +38,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
+use crate::api::client_data as api_client_data;
 use crate::api::records as api_records;
 use crate::auth::require_staff;
 use crate::state::AppState;
@@ -56,6 +61,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/bookings/{id}/update-client"),
     ("GET", "/admin/clients"),
     ("GET", "/admin/clients/{id}"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("POST", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
+    ("POST", "/api/v1/admin/clients/{id}/erase"),
     ("GET", "/admin/staff"),
     ("POST", "/admin/staff"),
     ("POST", "/admin/staff/{id}/active"),
@@ -115,8 +125,12 @@ pub const ROUTES: &[(&str, &str)] = &[
 /// The routes that show a client's clinical data, each writing an audit entry before it
 /// answers; the security tests hold every one of them to that.
 pub const AUDITED_READS: &[(&str, &str)] = &[
+    ("GET", "/admin/review"),
     ("GET", "/admin/bookings/{id}"),
     ("GET", "/admin/clients/{id}"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
     ("GET", "/admin/alerts"),
     ("GET", "/api/v1/admin/alerts"),
     ("GET", "/admin/bookings/{id}/arrival"),
@@ -141,8 +155,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/alerts", get(alerts::page))
         .route("/admin/alerts/{id}/ack", post(alerts::ack))
         .route("/admin/checkin-photos/{id}", get(checkin_photos::show))
-        .route("/admin/bookings/new", get(bookings::new_form))
-        .route("/admin/bookings", post(bookings::create))
+        .route("/admin/bookings/new", get(desk_booking::new_form))
+        .route("/admin/bookings", post(desk_booking::create))
         .route("/admin/bookings/{id}", get(bookings::show))
         .route("/admin/bookings/{id}/status", post(bookings::set_status))
         .route("/admin/bookings/{id}/move", post(bookings::move_booking))
@@ -177,6 +191,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/photos/{id}", get(photos::show))
         .route("/admin/clients", get(clients::search))
         .route("/admin/clients/{id}", get(clients::show))
+        .route("/admin/clients/{id}/export", get(client_data::export))
+        .route(
+            "/admin/clients/{id}/erase",
+            get(client_data::erase_page).post(client_data::erase),
+        )
         .route("/admin/staff", get(staff::page).post(staff::add))
         .route("/admin/staff/{id}/active", post(staff::set_active))
         .route("/admin/staff/{id}/password", post(staff::reset_password))
@@ -212,6 +231,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(api_records::amend),
         )
         .route("/api/v1/admin/recall", get(api_records::recall))
+        .route(
+            "/api/v1/admin/clients/{id}/export",
+            get(api_client_data::export),
+        )
+        .route(
+            "/api/v1/admin/clients/{id}/erase",
+            post(api_client_data::erase),
+        )
         .route(
             "/api/v1/admin/bookings/{id}/status",
             post(api_records::set_status),

@@ -1,7 +1,7 @@
 //! `/admin/review`: bookings held for a practitioner's review of their screening.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use clinic::ClinicSnapshot;
 use maud::{Markup, html};
@@ -10,7 +10,7 @@ use service::{Approval, Review};
 use store::Booking;
 
 use super::layout::{admin_page, csrf_field};
-use super::today::{booking_row, booking_table, visible};
+use super::today::visible;
 use crate::auth::{ClinicalSession, StaffSession};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -20,20 +20,86 @@ use crate::ui::refusal::FormRefusal;
 pub async fn page(
     State(state): State<AppState>,
     ClinicalSession(session): ClinicalSession,
+    Query(done): Query<super::flash::DoneQuery>,
 ) -> Response {
     let clinic = state.clinic();
     let pending = match state.store.bookings_pending_review().await {
         Ok(b) => visible(&session, b),
         Err(err) => return ApiError::internal(err).into_response(),
     };
+    let mut screenings = Vec::with_capacity(pending.len());
+    for b in &pending {
+        let s = match &b.screening_id {
+            Some(id) => match state.store.screening(id).await {
+                Ok(s) => s,
+                Err(err) => return ApiError::internal(err).into_response(),
+            },
+            None => None,
+        };
+        screenings.push(s);
+    }
+    // The queue shows each client's answers: one entry for the page, one per screening.
+    let mut reads = vec![store::AuditEntry::new("read", "review_queue", "list")];
+    reads.extend(
+        pending
+            .iter()
+            .map(|b| crate::audit::read("screening", &b.id, &b.client.id)),
+    );
+    if let Err(e) = crate::audit::record_reads(&state, &reads).await {
+        return e.into_response();
+    }
     let body = html! {
         h1 { "Review queue" }
-        p { "These bookings hold their time until a practitioner reads the screening and confirms or declines. Open one to see its findings." }
+        (super::flash::notice(&done.done))
+        p { "These bookings hold their time until a practitioner reads the screening and confirms or declines." }
         @if pending.is_empty() { p.notice { "Nothing waiting for review." } } @else {
-            (booking_table(html! { @for b in &pending { (booking_row(&clinic, b)) } }))
+            div.table-scroll {
+                table.review-queue {
+                    thead { tr { th scope="col" { "When" } th scope="col" { "Client" } th scope="col" { "Service" } th scope="col" { "Practitioner" } th scope="col" { "Screening" } th scope="col" { "Action" } } }
+                    tbody { @for (b, s) in pending.iter().zip(&screenings) { (queue_row(&clinic, b, s.as_ref())) } }
+                }
+            }
         }
     };
     admin_page(&state, &session, "Review queue", "/admin/review", body).into_response()
+}
+
+/// One booking waiting for review: its day and time, what the screening found with each
+/// answer readable, and the way to decide it.
+fn queue_row(
+    clinic: &ClinicSnapshot,
+    b: &Booking,
+    screening: Option<&store::ScreeningRecord>,
+) -> Markup {
+    let setup = &clinic.setup;
+    let start = b.start.to_zoned_datetime(clinic.timezone.clone());
+    let findings: Vec<serde_json::Value> = screening
+        .and_then(|s| serde_json::from_str(&s.findings).ok())
+        .unwrap_or_default();
+    html! {
+        tr {
+            td { time datetime=(clinic::rfc3339(&start)) { (start.strftime("%a %-d %b %Y, %-I:%M %p")) } }
+            td { a href=(format!("/admin/bookings/{}", b.id)) { (b.client.name) } }
+            td { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
+            td { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
+            td {
+                @match screening {
+                    None => { strong { "No screening on file" } },
+                    Some(s) => {
+                        (s.outcome.replace('_', " "))
+                        @if !findings.is_empty() {
+                            ul.small { @for f in &findings { li { (f["message"].as_str().unwrap_or("")) } } }
+                        }
+                        details {
+                            summary { "Answers" span.visually-hidden { " of " (b.client.name) } }
+                            (super::answers::answers_list(clinic, &s.answers))
+                        }
+                    },
+                }
+            }
+            td { a.button.small href=(format!("/admin/bookings/{}#review", b.id)) { "Review" span.visually-hidden { ": " (b.client.name) } } }
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -57,11 +123,19 @@ pub async fn decide(
     };
     let reviewer = session.staff.practitioner_id.as_deref();
     let result = match Review::parse(&form.decision) {
-        Ok(decision) => state.flows.review(&b, decision, &form.note, reviewer).await,
+        Ok(decision) => state
+            .flows
+            .review(&b, decision, &form.note, reviewer)
+            .await
+            .map(|_| decision),
         Err(refusal) => Err(refusal),
     };
     match result {
-        Ok(_) => Redirect::to("/admin/review").into_response(),
+        Ok(decision) => Redirect::to(match decision {
+            Review::Confirm => "/admin/review?done=confirmed",
+            Review::Decline => "/admin/review?done=declined",
+        })
+        .into_response(),
         Err(err) => {
             let err = FormRefusal::from(err);
             let body = html! {
@@ -83,7 +157,7 @@ pub fn review_form(session: &StaffSession, b: &Booking, approval: &Approval) -> 
     let reviewer = session.staff.practitioner_id.as_deref();
     let may_confirm = approval.may_confirm(reviewer);
     html! {
-        h2 { "Review" }
+        h2 #review { "Review" }
         @if approval.needs_prescriber() {
             p.notice #who-may-confirm {
                 "A doctor must approve findings on this screening ("

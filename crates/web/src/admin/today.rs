@@ -41,11 +41,6 @@ pub fn visible(session: &StaffSession, bookings: Vec<Booking>) -> Vec<Booking> {
     }
 }
 
-/// A booking's one-line description for lists.
-pub fn booking_row(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
-    booking_row_flagged(clinic, b, false, false)
-}
-
 /// A booking's line on Today: a treatment whose consent is missing says so, arriving goes
 /// through the arrival check, and clinical roles (`clinical`) open an arrived treatment's
 /// record from it.
@@ -68,19 +63,55 @@ pub fn booking_row_flagged(
                 span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) }
                 @if consent_missing { " " strong.blocker { "Consent missing" } }
             }
-            td {
-                @if matches!(b.status, BookingStatus::Confirmed | BookingStatus::PendingReview) {
-                    a.button.small href=(format!("/admin/bookings/{}/arrival", b.id)) { "Arrival check" span.visually-hidden { ": " (b.client.name) } }
-                }
-                @if b.status == BookingStatus::Arrived && clinical && service::is_treatment(clinic, &b.service_id) {
-                    a.button.small href=(format!("/admin/bookings/{}/record", b.id)) { "Treatment record" span.visually-hidden { ": " (b.client.name) } }
-                }
-            }
+            td { (action_cell(clinic, b, clinical)) }
         }
     }
 }
 
-/// The table header matching [`booking_row`].
+/// Whether a booking's treatment needs a screening and none is on file: the desk booked it
+/// by phone and nobody has gone through the questions with the client yet.
+pub fn no_screening_on_file(clinic: &ClinicSnapshot, b: &Booking) -> bool {
+    b.screening_id.is_none()
+        && clinic
+            .setup
+            .service(&b.service_id)
+            .is_some_and(|s| s.requires_screening)
+}
+
+/// What the desk can do with a booking today, and when there is nothing, why not: a row is
+/// never left with an empty Action cell.
+fn action_cell(clinic: &ClinicSnapshot, b: &Booking, clinical: bool) -> Markup {
+    let who = html! { span.visually-hidden { ": " (b.client.name) } };
+    html! {
+        @match b.status {
+            BookingStatus::Confirmed | BookingStatus::PendingReview => {
+                a.button.small href=(format!("/admin/bookings/{}/arrival", b.id)) { "Arrival check" (who) }
+                @if b.status == BookingStatus::PendingReview {
+                    br;
+                    span.small {
+                        @if no_screening_on_file(clinic, b) {
+                            "No screening on file: the client answers the questions at the arrival check, and a practitioner confirms before treatment."
+                        } @else {
+                            "Held for a practitioner's review before treatment."
+                        }
+                    }
+                }
+            }
+            BookingStatus::Arrived => {
+                @if clinical && service::is_treatment(clinic, &b.service_id) {
+                    a.button.small href=(format!("/admin/bookings/{}/record", b.id)) { "Treatment record" (who) }
+                } @else {
+                    span.small { "Already arrived." }
+                }
+            }
+            BookingStatus::Completed => span.small { "Visit completed." },
+            BookingStatus::NoShow => span.small { "Marked as a no-show." },
+            BookingStatus::Cancelled | BookingStatus::Declined => span.small { "Not going ahead." },
+        }
+    }
+}
+
+/// The table header matching [`booking_row_flagged`].
 pub fn booking_table(rows: Markup) -> Markup {
     html! {
         div.table-scroll {

@@ -2,6 +2,7 @@
 
 mod bookings;
 mod checkins;
+pub(crate) mod client_data;
 mod clinic;
 pub mod consent;
 pub(crate) mod courses;

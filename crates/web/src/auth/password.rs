@@ -43,9 +43,20 @@ pub fn weakness(password: &str, email: &str) -> Option<String> {
             "It contains \"{p}\", which is in every list of breached passwords."
         ));
     }
-    let local = email.split('@').next().unwrap_or_default().to_lowercase();
-    if local.len() >= 4 && lower.contains(&local) {
+    // The address itself gives a password away; the mailbox's name alone ("desk" of
+    // desk@…, often an everyday word) only when the rest would be too short on its own.
+    let email = email.trim().to_lowercase();
+    if !email.is_empty() && lower.contains(&email) {
         return Some("It contains your email address.".into());
+    }
+    let local = email.split('@').next().unwrap_or_default();
+    if local.chars().count() >= 4 && lower.contains(local) {
+        let rest = lower.replace(local, "").chars().count();
+        if rest < 12 {
+            return Some(format!(
+                "Without \"{local}\", the name of your mailbox, it is shorter than 12 characters; add words of your own."
+            ));
+        }
     }
     let distinct: std::collections::BTreeSet<char> = chars.iter().copied().collect();
     if distinct.len() < 5 {
@@ -100,7 +111,7 @@ mod tests {
             ("aaaaaaaaaaaaaaaa", "different characters"),
             ("12345678901234", "breached"),
             ("abcdefghijklmnop", "sequence"),
-            ("maya.lee.rocks.2026", "email"),
+            ("maya.lee.rocks.2026", "mailbox"),
         ] {
             let reason = weakness(pw, "maya.lee@clinic.example")
                 .unwrap_or_else(|| panic!("{pw} should be refused"));
@@ -108,6 +119,15 @@ mod tests {
         }
         assert_eq!(
             weakness("correct horse battery staple", "maya@clinic.example"),
+            None
+        );
+        let reason = weakness("desk-desk-desk-desk", "desk@clinic.example");
+        assert!(reason.is_some_and(|r| r.contains("mailbox")));
+        let reason = weakness("write to ada@north.example today", "ada@north.example");
+        assert!(reason.is_some_and(|r| r.contains("email address")));
+        // The mailbox's word inside a strong password is no reason to refuse it.
+        assert_eq!(
+            weakness("the front desk opens at nine sharp", "desk@clinic.example"),
             None
         );
     }

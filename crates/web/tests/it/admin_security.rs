@@ -137,7 +137,16 @@ async fn status_of(app: &TestApp, id: &str) -> store::BookingStatus {
 }
 
 fn is_admin_only(path: &str) -> bool {
-    path.starts_with("/admin/staff") || path.starts_with("/admin/setup") || path.ends_with("/audit")
+    path.starts_with("/admin/staff")
+        || path.starts_with("/admin/setup")
+        || path.ends_with("/audit")
+        || path.ends_with("/export")
+        || path.ends_with("/erase")
+}
+
+/// Routes for the front desk and admins only: the waitlist is the desk's to run.
+fn is_desk_work(path: &str) -> bool {
+    path.starts_with("/admin/waitlist")
 }
 
 /// Routes for clinical roles only: the review queue, the aftercare alerts' details, the
@@ -216,11 +225,17 @@ const MUST_LIST: &[(&str, &str)] = &[
     ("GET", "/api/v1/admin/bookings/{id}/messages"),
     ("GET", "/admin/audit"),
     ("GET", "/api/v1/admin/audit"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("POST", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
+    ("POST", "/api/v1/admin/clients/{id}/erase"),
 ];
 
 /// The routes that show a client's clinical data (screening answers, records, photos,
 /// consents, alerts, the client's page): each must be listed as an audited read.
 const MUST_AUDIT: &[(&str, &str)] = &[
+    ("GET", "/admin/review"),
     ("GET", "/admin/bookings/{id}"),
     ("GET", "/admin/clients/{id}"),
     ("GET", "/admin/alerts"),
@@ -236,6 +251,9 @@ const MUST_AUDIT: &[(&str, &str)] = &[
     ("GET", "/api/v1/admin/recall"),
     ("GET", "/admin/bookings/{id}/photos"),
     ("GET", "/admin/photos/{id}"),
+    ("GET", "/admin/clients/{id}/export"),
+    ("GET", "/admin/clients/{id}/erase"),
+    ("GET", "/api/v1/admin/clients/{id}/export"),
 ];
 
 #[test]
@@ -288,7 +306,7 @@ struct Ids {
 }
 
 fn fill(method: &str, path: &str, ids: &Ids) -> String {
-    let id = if path.starts_with("/admin/clients/") {
+    let id = if path.contains("/clients/") {
         &ids.client
     } else if path.starts_with("/admin/staff/") {
         &ids.staff
@@ -469,6 +487,9 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         if is_review(method, path) {
             refused.push(("front-desk", &desk));
         }
+        if is_desk_work(path) {
+            refused.push(("practitioner", &practitioner));
+        }
         for (role, session) in refused {
             // Staff routes act on the admin's own login, the worst case.
             let url = fill(
@@ -559,7 +580,9 @@ async fn every_route_refuses_anonymous_and_wrong_roles(app: TestApp) {
         };
         for (method, path) in web::ADMIN_ROUTES.iter().filter(|(m, _)| *m == "GET") {
             let allowed = role == "admin"
-                || !(is_admin_only(path) || role == "front-desk" && is_review(method, path));
+                || !(is_admin_only(path)
+                    || role == "front-desk" && is_review(method, path)
+                    || role == "practitioner" && is_desk_work(path));
             if !allowed {
                 continue;
             }
@@ -1238,7 +1261,12 @@ on_both_engines!(sign_in_only_redirects_within_the_back_office);
 fn weak_passwords_are_refused() {
     assert!(web::password_weakness("short", "a@b.c").is_some());
     assert!(web::password_weakness("password-password-1", "a@b.c").is_some());
-    assert!(web::password_weakness("owner.rocks.every.day", "owner@clinic.example").is_some());
+    assert!(web::password_weakness("owner.rocks.day", "owner@clinic.example").is_some());
+    assert_eq!(
+        web::password_weakness("front desk opens at nine 47", "desk@clinic.example"),
+        None,
+        "the mailbox's word alone inside a strong password"
+    );
     assert_eq!(
         web::password_weakness(PASSWORD, "owner@clinic.example"),
         None,

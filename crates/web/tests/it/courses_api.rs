@@ -123,11 +123,14 @@ async fn a_taken_session_books_nothing_and_proposes_again(app: TestApp) {
         .to_owned();
     let (_, body) = proposal(&app, &first, "&practitioner=maya-lee").await;
     let third = body["sessions"][2]["start"].as_str().unwrap().to_owned();
-    // Someone else takes the third session's time with the same practitioner.
+    // Someone else takes the third session's time with the same practitioner, for the
+    // same treatment (a consultation could share it: the numbing phase needs no one).
+    let other_screening = screening(&app, json!({})).await;
     let (status, taken) = app
         .post_json(
             "/api/v1/bookings",
-            &json!({"service": "consultation", "start": third, "practitioner": "maya-lee",
+            &json!({"service": FACE, "start": third, "practitioner": "maya-lee",
+                    "screening": other_screening,
                     "client": {"name": "Other", "email": "other@example.com"}}),
         )
         .await;

@@ -52,7 +52,7 @@ fn view(
                         @for r in found {
                             tr {
                                 td { a href=(format!("/admin/clients/{}", r.booking.client.id)) { (r.booking.client.name) } }
-                                td { (r.booking.client.email) }
+                                td { (r.booking.client.email_address().unwrap_or("no email")) }
                                 td { a href=(format!("/admin/bookings/{}/record", r.booking.id)) { (r.booking.reference) } }
                                 td { (clinic.when(&r.booking.start.to_zoned_datetime(clinic.timezone.clone()))) }
                                 td { (r.lot) " (" (r.kind) ")" }

@@ -338,14 +338,15 @@ mod tests {
 
     #[test]
     pub(super) fn a_mistake_in_the_document_is_located() {
-        let text =
-            document(&clinic::demo())
-                .expect("serializes")
-                .replacen("09:00-12:30", "9am-12:30", 1);
+        let text = document(&clinic::demo()).expect("serializes").replacen(
+            "09:00-12:30",
+            "9 till 12:30",
+            1,
+        );
         let error = clinic::parse(&text, Some("setup")).expect_err("refused");
         let line = text
             .lines()
-            .position(|l| l.contains("9am-12:30"))
+            .position(|l| l.contains("9 till 12:30"))
             .expect("edited line")
             + 1;
         assert_eq!(error.line, Some(line));
@@ -406,15 +407,23 @@ mod tests {
             vec!["09:00-12:30", "13:30-17:00"]
         );
         assert!(spans_of("  ").is_empty());
-        // Kept as typed, for the clinic file's checks to refuse.
-        assert_eq!(spans_of("9-5"), vec!["9-5"]);
+        // Hours as people write them are saved in the canonical form.
+        assert_eq!(
+            spans_of("9-5, 6pm-8:30pm"),
+            vec!["09:00-17:00", "18:00-20:30"]
+        );
+        // What is no span is kept as typed, for the clinic file's checks to refuse.
+        assert_eq!(spans_of("9 till 5"), vec!["9 till 5"]);
         let mut setup = clinic::demo();
         setup.practitioners[1]
             .hours
-            .insert("sun".into(), spans_of("9-5"));
+            .insert("sun".into(), spans_of("9 till 5"));
         let (field, message) = clinic::validate(&setup).expect_err("refused");
         assert_eq!(field, "practitioners[1].hours.sun[0]");
-        assert!(sentence(&message).starts_with("Malformed hours \"9-5\""));
+        assert!(
+            sentence(&message).starts_with("Hours \"9 till 5\" are not a time span"),
+            "{message}"
+        );
     }
 
     #[test]

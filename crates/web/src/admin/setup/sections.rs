@@ -185,7 +185,7 @@ pub(super) fn hours_form(session: &StaffSession, p: &PractitionerSetup, view: &V
         form.setup-form method="post" action="/admin/setup/hours" aria-labelledby=(title) {
             (csrf_field(session))
             input type="hidden" name="practitioner" value=(p.id);
-            p.hint id=(hint_id) { "Times as \u{201c}HH:MM-HH:MM\u{201d}, several separated by commas, e.g. \u{201c}09:00-12:30, 13:30-17:00\u{201d}. Leave a day empty for a day off." }
+            p.hint id=(hint_id) { "Times as \u{201c}09:00-12:30\u{201d}, \u{201c}9-5\u{201d} or \u{201c}9am-5:30pm\u{201d}, several separated by commas, e.g. \u{201c}9-12:30, 1:30-5pm\u{201d}; they are saved as \u{201c}09:00-12:30, 13:30-17:00\u{201d}. Leave a day empty for a day off." }
             (form_error(&view.problems, &format!("hours.{}.form", p.id)))
             div.setup-grid {
                 @for (key, day) in WEEKDAYS {

@@ -154,7 +154,7 @@ pub async fn print(
                 p.small { (clinic.setup.clinic.name) " · version " (s.version) }
                 div.consent-text { (PreEscaped(markdown_html(&s.text))) }
                 dl.summary {
-                    dt { "Client" } dd { (b.client.name) " · " (b.client.email) }
+                    dt { "Client" } dd { (b.client.name) @if let Some(e) = b.client.email_address() { " · " (e) } }
                     @if let Some(choice) = s.choice.as_deref().and_then(PhotoUse::parse) { dt { "Choice" } dd { (choice.words()) } }
                     dt { "Signed by" } dd { strong { (s.signed_name) } ", typed with \"I agree\" ticked" }
                     dt { "Signed at" } dd { (clinic.when(&s.signed_at.to_zoned_datetime(tz.clone()))) }

@@ -237,11 +237,13 @@ async fn reschedule_page(
         .into_response()
 }
 
-/// The reschedule form's one field.
+/// The reschedule form: the chosen time, and `confirm=yes` once the client has seen it.
 #[derive(Debug, Deserialize)]
 pub struct RescheduleForm {
     #[serde(default)]
     start: String,
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /manage/{token}/reschedule`: moves the booking atomically.
@@ -263,6 +265,17 @@ pub async fn reschedule(
             .await;
         }
     };
+    // A tap on a time only asks; the move waits for the client to say yes to it.
+    if form.confirm != "yes" {
+        let clinic = state.clinic();
+        let body = views::confirm_move(&clinic, &b, &token, start);
+        return page(
+            &state,
+            PageMeta::new("Move your appointment?", "Confirm the new time.", "/manage").private(),
+            body,
+        )
+        .into_response();
+    }
     match state
         .flows
         .reschedule(&b, start, None, Actor::Client, Some(&token))

@@ -88,6 +88,38 @@ pub(super) fn confirm_cancel(clinic: &ClinicSnapshot, b: &Booking, token: &str) 
     }
 }
 
+/// "Move to this time?" after the client taps a new time: the old and new side by side.
+pub(super) fn confirm_move(
+    clinic: &ClinicSnapshot,
+    b: &Booking,
+    token: &str,
+    start: jiff::Timestamp,
+) -> Markup {
+    let new = start.to_zoned_datetime(clinic.timezone.clone());
+    let back = format!(
+        "{}/reschedule?date={}#times",
+        manage_path(token),
+        new.date()
+    );
+    html! {
+        h1 { "Move your appointment?" }
+        (summary(clinic, b))
+        @match can_change(clinic, b, &Actor::Client) {
+            Ok(()) => form method="post" action=(format!("{}/reschedule", manage_path(token))) {
+                p { "New time: " strong { time datetime=(rfc3339(&new)) data-instant=(rfc3339(&new)) { (clinic.when(&new)) } } " (" (clinic.zone_name()) ")" }
+                input type="hidden" name="start" value=(rfc3339(&new));
+                input type="hidden" name="confirm" value="yes";
+                p.cta-inline {
+                    button type="submit" { "Yes, move it" }
+                    a.button.secondary href=(back) { "Choose another time" }
+                }
+                p { a href=(manage_path(token)) { "Keep my current time" } }
+            },
+            Err(refusal) => p.notice.warn { (refusal) },
+        }
+    }
+}
+
 /// Why a cancellation did not go through.
 pub(super) fn cancel_failed(token: &str, message: &str) -> Markup {
     html! {

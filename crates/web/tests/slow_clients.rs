@@ -2,7 +2,11 @@
 //! connections, a deadline on request heads, security headers on hyper's own answers, and
 //! HSTS only for requests that came over https.
 
-use crate::common;
+// A binary of its own: it holds a thousand sockets and times answers, which other tests
+// running beside it in one process would disturb.
+#[allow(dead_code, unused_macros)]
+#[path = "it/common/mod.rs"]
+mod common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
