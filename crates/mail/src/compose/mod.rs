@@ -3,7 +3,7 @@
 use maud::html;
 use store::{Booking, Mail};
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 
 use crate::ics;
 
@@ -126,6 +126,8 @@ struct Details {
     practitioner: String,
     when: String,
     reference: String,
+    /// The service's price as clients read it, paid at the clinic.
+    price: String,
 }
 
 fn details(clinic: &ClinicSnapshot, booking: &Booking) -> Details {
@@ -137,9 +139,42 @@ fn details(clinic: &ClinicSnapshot, booking: &Booking) -> Details {
         practitioner: setup
             .practitioner(&booking.practitioner_id)
             .map_or(booking.practitioner_id.clone(), |p| p.name.clone()),
-        when: format_local(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
+        when: clinic.when(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
         reference: booking.reference.clone(),
+        price: setup
+            .service(&booking.service_id)
+            .map_or_else(String::new, |s| {
+                let price = clinic::money(&setup.clinic.currency, &s.price);
+                if price == "Free" {
+                    price
+                } else {
+                    format!("{price}, paid at the clinic")
+                }
+            }),
     }
+}
+
+/// The "Add to Google Calendar" and "Outlook" links for a booking, in that order: its
+/// times in UTC, the clinic's name and address, and no manage link (the invite has it).
+pub fn calendar_links(clinic: &ClinicSnapshot, booking: &Booking) -> (String, String) {
+    let d = details(clinic, booking);
+    let info = &clinic.setup.clinic;
+    let title = format!("{} at {}", d.service, info.name);
+    let details = format!(
+        "{} with {}. Reference {}. Questions: {}.",
+        d.service, d.practitioner, d.reference, info.phone
+    );
+    let event = crate::calendar_links::LinkEvent {
+        title: &title,
+        details: &details,
+        location: &info.address,
+        start: booking.start,
+        end: booking.end,
+    };
+    (
+        crate::calendar_links::google(&event),
+        crate::calendar_links::outlook(&event),
+    )
 }
 
 /// The invite for a booking, as attached to mail and served at `calendar.ics`.
@@ -183,6 +218,8 @@ struct Words<'a> {
     manage_url: Option<&'a str>,
     ics: Option<String>,
     with_preparation: bool,
+    /// A booking that stands: the mail says its price and offers the calendar links.
+    confirming: bool,
 }
 
 fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail {
@@ -193,15 +230,30 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         manage_url,
         ics,
         with_preparation,
+        confirming,
     } = words;
     let d = details(clinic, booking);
     let info = &clinic.setup.clinic;
     let mut text = format!(
         "Hello {},\n\n{lead}\n\nService: {}\nWhen: {} ({})\nWith: {}\nReference: {}\n",
-        booking.client.name, d.service, d.when, info.timezone, d.practitioner, d.reference
+        booking.client.name,
+        d.service,
+        d.when,
+        clinic.zone_name(),
+        d.practitioner,
+        d.reference
     );
+    let links = confirming.then(|| calendar_links(clinic, booking));
+    if confirming {
+        text.push_str(&format!("Price: {}\n", d.price));
+    }
     if let Some(url) = manage_url {
         text.push_str(&format!("\nView, reschedule or cancel: {url}\n"));
+    }
+    if let Some((google, outlook)) = &links {
+        text.push_str(&format!(
+            "\nAdd to Google Calendar: {google}\nAdd to Outlook: {outlook}\n"
+        ));
     }
     let mut care = aftercare(clinic);
     care.preparation = preparation_for(clinic, booking, manage_url, care.preparation);
@@ -232,11 +284,15 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         p { (lead) }
         table {
             tr { th align="left" { "Service" } td { (d.service) } }
-            tr { th align="left" { "When" } td { (d.when) " (" (info.timezone) ")" } }
+            tr { th align="left" { "When" } td { (d.when) " (" (clinic.zone_name()) ")" } }
             tr { th align="left" { "With" } td { (d.practitioner) } }
             tr { th align="left" { "Reference" } td { (d.reference) } }
+            @if confirming { tr { th align="left" { "Price" } td { (d.price) } } }
         }
         @if let Some(url) = manage_url { p { a href=(url) { "View, reschedule or cancel your appointment" } } }
+        @if let Some((google, outlook)) = &links {
+            p { "Add it to your calendar: " a href=(google) { "Google Calendar" } " · " a href=(outlook) { "Outlook" } " (or open the attached invite)" }
+        }
         @if with_preparation {
             h2 { "Before your appointment" }
             ul { @for line in &care.preparation { li { (with_link(line)) } } }
@@ -289,6 +345,7 @@ pub fn booked(clinic: &ClinicSnapshot, booking: &Booking, manage_url: &str) -> M
             manage_url: Some(manage_url),
             ics: Some(invite),
             with_preparation: true,
+            confirming: true,
         },
     )
 }
@@ -300,7 +357,7 @@ pub fn rescheduled(
     after: &Booking,
     manage_url: Option<&str>,
 ) -> Mail {
-    let old = format_local(&before.start.to_zoned_datetime(clinic.timezone.clone()));
+    let old = clinic.when(&before.start.to_zoned_datetime(clinic.timezone.clone()));
     let d = details(clinic, after);
     let lead = format!("Your appointment has moved from {old} to {}.", d.when);
     let sequence = jiff::Timestamp::now().as_second()
@@ -321,6 +378,7 @@ pub fn rescheduled(
             manage_url,
             ics: Some(invite),
             with_preparation: true,
+            confirming: true,
         },
     )
 }
@@ -344,6 +402,7 @@ pub fn cancelled(clinic: &ClinicSnapshot, booking: &Booking) -> Mail {
             manage_url: None,
             ics: Some(invite),
             with_preparation: false,
+            confirming: false,
         },
     )
 }
@@ -381,6 +440,7 @@ pub fn reviewed(clinic: &ClinicSnapshot, booking: &Booking, confirmed: bool, not
             manage_url: None,
             ics: invite,
             with_preparation: confirmed,
+            confirming: confirmed,
         },
     )
 }

@@ -9,6 +9,7 @@ mod admin_security;
 mod api_input;
 mod booking_api;
 mod calendar_view;
+mod booking_page;
 mod checkin;
 mod client_data;
 mod client_search;

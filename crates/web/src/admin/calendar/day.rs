@@ -143,7 +143,7 @@ pub(super) fn view(
     };
     html! {
         p.small.muted {
-            "Solid blocks hold the practitioner; striped blocks are room-only time (numbing, cleanup); shaded cells are outside a practitioner's hours. Times in " (setup.clinic.timezone) "."
+            "Solid blocks hold the practitioner; striped blocks are room-only time (numbing, cleanup); shaded cells are outside a practitioner's hours. Times in " (clinic.zone_name()) "."
             @if let Some(row) = now_row {
                 @if (0..rows).contains(&row) { " The red line marks now (" (clock(top + row * ROW_MINUTES)) ")." }
             }
@@ -191,7 +191,7 @@ fn block_cell(block: &Block, span: i64, clinic: &ClinicSnapshot) -> Markup {
     html! {
         td class=(format!("block {kind} {}", b.status.as_str())) rowspan=(span) {
             a href=(format!("/admin/bookings/{}", b.id)) {
-                span.visually-hidden { (start.strftime("%H:%M")) ", " }
+                span.visually-hidden { (clinic.clock(&start)) ", " }
                 strong { (b.client.name) }
                 @if let Some(s) = status { " " span.status.(b.status.as_str()) { (s) } }
                 br;

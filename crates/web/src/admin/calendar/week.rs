@@ -74,7 +74,7 @@ fn line(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
         .map_or(b.service_id.as_str(), |s| s.name.as_str());
     html! {
         a href=(format!("/admin/bookings/{}", b.id)) {
-            (start.strftime("%H:%M")) " " strong { (b.client.name) }
+            (clinic.clock(&start)) " " strong { (b.client.name) }
         }
         br;
         span.small { (service) }
