@@ -43,13 +43,14 @@ fn a_broken_clinic_file_names_file_line_and_field_and_changes_nothing() {
     assert_eq!(before.clinic.name, "Northside Skin Clinic");
 
     let broken = dir.path().join("broken.toml");
-    std::fs::write(
-        &broken,
-        EXAMPLE
-            .replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9 till 5"]"#)
-            .replace("Northside Skin Clinic", "Renamed Clinic"),
-    )
-    .unwrap();
+    let broken_text = EXAMPLE
+        .replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9 till 5"]"#)
+        .replace("Northside Skin Clinic", "Renamed Clinic");
+    let bad_line = 1 + broken_text
+        .lines()
+        .position(|l| l.contains("9 till 5"))
+        .expect("the example has Tuesday hours");
+    std::fs::write(&broken, broken_text).unwrap();
     let out = collagen(&[
         "setup",
         broken.to_str().unwrap(),
@@ -59,7 +60,9 @@ fn a_broken_clinic_file_names_file_line_and_field_and_changes_nothing() {
     assert!(!out.status.success(), "a broken file must fail");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("broken.toml, line 56: practitioners[0].hours.tue[0]"),
+        stderr.contains(&format!(
+            "broken.toml, line {bad_line}: practitioners[0].hours.tue[0]"
+        )),
         "{stderr}"
     );
     assert!(stderr.contains("9 till 5"), "{stderr}");
