@@ -142,7 +142,7 @@ fn consultation_link(clinic: &ClinicSnapshot) -> Markup {
             p.cta-inline {
                 a.button href=(href) { @if free { "Book a free consultation" } @else { "Book a consultation" } }
                 " "
-                a.button.secondary href=(format!("tel:{}", clinic.setup.clinic.phone.replace(' ', ""))) { "Call us on " (clinic.setup.clinic.phone) }
+                a.button.secondary href=(crate::ui::layout::tel_href(&clinic.setup.clinic.phone)) { "Call us on " (clinic.setup.clinic.phone) }
             }
         }
     }
