@@ -145,6 +145,7 @@ fn wrap_tables(html: &str) -> String {
         let label = last_heading(&out).unwrap_or_else(|| "Table".to_owned());
         // The heading's text is already escaped HTML; only a stray quote could end the attribute.
         let label = label.replace('"', "&quot;");
+        out.push_str("<p class=\"scroll-hint\" aria-hidden=\"true\">Swipe the table sideways to see every column.</p>");
         out.push_str(&format!(
             "<div class=\"table-scroll\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\">"
         ));

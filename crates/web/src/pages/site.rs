@@ -52,8 +52,12 @@ pub async fn content_page(State(state): State<AppState>, Path(slug): Path<String
         // Prices come first on the home page: they are what most visitors came for, and the
         // page's sources list is long.
         @if is_home { (service_cards(&clinic)) }
-        div.prose { (PreEscaped(fill_placeholders(&content.html, &clinic))) }
-        @if content.meta.procedure || is_home { (booking_cta(&clinic)) }
+        // On a wide screen the booking box sits beside the text instead of below it, so the
+        // page uses the width without stretching lines past easy reading.
+        div.with-aside {
+            div.prose { (PreEscaped(fill_placeholders(&content.html, &clinic))) }
+            @if content.meta.procedure || is_home { div.side { (booking_cta(&clinic)) } }
+        }
     };
     let meta = PageMeta {
         json_ld,
