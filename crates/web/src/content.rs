@@ -149,7 +149,9 @@ fn wrap_tables(html: &str) -> String {
         out.push_str(&format!(
             "<div class=\"table-scroll\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\">"
         ));
-        let end = after.find("</table>").map_or(after.len(), |e| e + "</table>".len());
+        let end = after
+            .find("</table>")
+            .map_or(after.len(), |e| e + "</table>".len());
         out.push_str(&after[..end]);
         out.push_str("</div>");
         rest = &after[end..];

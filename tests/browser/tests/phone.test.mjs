@@ -128,3 +128,28 @@ test('home: treatments and prices come before the sources list', async () => {
   await ctx.close();
 });
 
+
+test('booking shows one steps bar: the same names on every step, the current one marked', async () => {
+  const ctx = await newContext(browser, PHONE);
+  const page = await ctx.newPage();
+  const bar = async (path) => {
+    await page.goto(abs(path));
+    const steps = page.getByRole('list', { name: 'Booking steps' });
+    assert.equal(await steps.count(), 1, `${path}: ${await steps.count()} steps bars`);
+    const items = await steps.locator('li').evaluateAll((lis) => lis.map((li) => [li.textContent.replace(/\s+/g, ' ').trim(), li.getAttribute('aria-current')]));
+    return { names: items.map(([t]) => t), current: items.filter(([, c]) => c === 'step').map(([t]) => t) };
+  };
+  const start = await bar('/book');
+  assert.deepEqual(start.current, ['1. Treatment']);
+  const ids = await page.locator('main a[href*="service="]').evaluateAll((as) => [...new Set(as.map((a) => new URL(a.href).searchParams.get('service')))]);
+  const consult = ids.find((id) => /consult/.test(id));
+  const needled = ids.find((id) => /microneedling|face/.test(id) && id !== consult);
+  assert.ok(consult && needled, `service ids: ${ids}`);
+  const day = await bar(`/book?service=${consult}`);
+  assert.deepEqual(day.names, ['1. Treatment', '2. Day and time', '3. Your details', '4. Confirmed']);
+  assert.deepEqual(day.current, ['2. Day and time']);
+  const screening = await bar(`/book/screening?service=${needled}`);
+  assert.deepEqual(screening.names, ['1. Treatment', '2. Safety questions', '3. Day and time', '4. Your details', '5. Confirmed']);
+  assert.deepEqual(screening.current, ['2. Safety questions']);
+  await ctx.close();
+});

@@ -65,6 +65,8 @@ pub(super) fn proposal(
         other => other.to_owned(),
     };
     html! {
+        // The sessions and the client's details are one page: the details step of booking.
+        (crate::ui::steps::booking_steps(crate::ui::steps::BookingStep::Details, service.requires_screening))
         h1 { "Your course" }
         @if let Some(message) = problem { div.notice.danger role="alert" { p { (message) } } }
         (errors.summary(label))
