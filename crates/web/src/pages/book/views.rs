@@ -25,7 +25,7 @@ pub(super) fn choose_service(state: &AppState, clinic: &ClinicSnapshot, q: &Book
         (booking_steps(BookingStep::Treatment, false))
         h1 { "Schedule an Appointment" }
         @if !q.service.is_empty() { div.notice.warn role="alert" { p { "We don't offer that treatment; please choose one below." } } }
-        p { "Choose a treatment. Microneedling treatments start with a few safety questions, so we know it is right for you. Not sure? Book a consultation, or call us on " (setup.clinic.phone) "." }
+        p { "Choose a treatment. Microneedling treatments start with a few safety questions, so we know it is right for you. Not sure? Book a consultation, or call us on " (crate::ui::layout::phone_link(&setup.clinic.phone)) "." }
         @if let Some(p) = chosen_practitioner { p { "Showing what " (p.name) " offers. " a href="/book" { "See everyone's treatments" } } }
         div.grid {
             @for s in services {

@@ -236,6 +236,6 @@ fn status_words(status: BookingStatus) -> &'static str {
 pub(super) fn not_found(phone: &str) -> Markup {
     html! {
         h1 { "We couldn't find that course" }
-        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (phone) "." }
+        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (crate::ui::layout::phone_link(phone)) "." }
     }
 }

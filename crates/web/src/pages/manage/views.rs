@@ -12,7 +12,7 @@ use crate::ui::steps::{BookingStep, booking_steps};
 pub(super) fn not_found(phone: &str) -> Markup {
     html! {
         h1 { "We couldn't find that booking" }
-        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (phone) "." }
+        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (crate::ui::layout::phone_link(phone)) "." }
     }
 }
 

@@ -173,7 +173,7 @@ fn findings_list(findings: &[Finding]) -> Markup {
 pub(super) fn failure_page(state: &AppState, clinic: &ClinicSnapshot, e: &ApiError) -> Response {
     let body = html! {
         h1 { "Sorry, we could not save your answers" }
-        p { "Something went wrong on our side and nothing was saved. Please go back and try again, or call us on " (clinic.setup.clinic.phone) "." }
+        p { "Something went wrong on our side and nothing was saved. Please go back and try again, or call us on " (crate::ui::layout::phone_link(&clinic.setup.clinic.phone)) "." }
         p { a href="/suitability" { "Back to the questions" } }
     };
     let meta = PageMeta::new(
