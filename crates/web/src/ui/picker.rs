@@ -141,7 +141,7 @@ impl Picker<'_> {
         let month = self.month;
         html! {
             h2 { "Pick a day" }
-            @if self.days.is_empty() { p.notice { "No free times this month. Try the next month, or call us on " (crate::ui::layout::phone_link(&self.phone)) "." } }
+            @if self.days.is_empty() { p.notice { "No free times this month. Try the next month, or call us on " (crate::ui::layout::phone_link(self.phone)) "." } }
             (month_view(month, self.days, self.selected, self.day_link, self.month_link, month > self.today.first_of_month(), month.last_of_month() < self.last_bookable))
             @if let Some(date) = self.selected {
                 section #times aria-labelledby="times-title" {
