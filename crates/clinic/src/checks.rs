@@ -1,4 +1,5 @@
-//! Checks for the visit, message, waitlist, device and course settings of a clinic file.
+//! Checks for the visit, message, waitlist, device, practitioner and course settings of a
+//! clinic file.
 //!
 //! Kept apart from `file.rs` so that file stays about reading and locating; `validate`
 //! calls these. Each returns the offending field's dotted path and what is wrong.
@@ -6,14 +7,42 @@
 use std::ops::RangeInclusive;
 
 use crate::{
-    ClinicSetup, CourseSetup, DeviceSetup, MessagePolicy, QuietHours, ServiceSetup, VisitPolicy,
-    WaitlistPolicy,
+    ClinicSetup, CourseSetup, DeviceSetup, MessagePolicy, PractitionerSetup, QuietHours,
+    ServiceSetup, VisitPolicy, WaitlistPolicy,
 };
 
 type Checked = Result<(), (String, String)>;
 
-/// `[visits]`, `[messages]` and `[waitlist]`.
+/// `[clinic] locale` (a language tag such as `en-US`) and `clock` (12 or 24).
+fn clock(setup: &ClinicSetup) -> Checked {
+    let c = &setup.clinic;
+    let mut parts = c.locale.split(['-', '_']);
+    let language = parts.next().unwrap_or_default();
+    let tag = (2..=3).contains(&language.len())
+        && language.chars().all(|ch| ch.is_ascii_alphabetic())
+        && parts
+            .all(|p| (2..=8).contains(&p.len()) && p.chars().all(|ch| ch.is_ascii_alphanumeric()));
+    if !tag {
+        return Err((
+            "clinic.locale".into(),
+            format!(
+                "\"{}\" is not a language tag; use one such as \"en-US\" or \"en-GB\"",
+                c.locale
+            ),
+        ));
+    }
+    match c.clock {
+        None | Some(12 | 24) => Ok(()),
+        Some(other) => Err((
+            "clinic.clock".into(),
+            format!("{other} is not a clock: use 12 or 24"),
+        )),
+    }
+}
+
+/// `[clinic]`'s clock, `[visits]`, `[messages]` and `[waitlist]`.
 pub(crate) fn policies(setup: &ClinicSetup) -> Checked {
+    clock(setup)?;
     let v = &setup.visits;
     within(
         v.screening_valid_days,
@@ -57,6 +86,36 @@ pub(crate) fn devices(devices: &[DeviceSetup]) -> Checked {
                     "{depth} mm is not a needle depth: it must be above 0 and at most {:.1} mm, \
                      the longest microneedling needles made",
                     DeviceSetup::MAX_DEPTH_MM
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A practitioner's `bio` and `photo`; `at` is its path, e.g. `practitioners[0]`. The
+/// photo is a plain file name, so it can only name a file in the `practitioners/` folder.
+pub(crate) fn practitioner(at: &str, p: &PractitionerSetup) -> Checked {
+    if p.bio.chars().count() > PractitionerSetup::BIO_MAX_CHARS {
+        return Err((
+            format!("{at}.bio"),
+            format!(
+                "keep a bio to a few lines, at most {} characters",
+                PractitionerSetup::BIO_MAX_CHARS
+            ),
+        ));
+    }
+    if let Some(photo) = &p.photo {
+        let plain = !photo.is_empty()
+            && !photo.starts_with('.')
+            && photo
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !plain || PractitionerSetup::photo_type(photo).is_none() {
+            return Err((
+                format!("{at}.photo"),
+                format!(
+                    "\"{photo}\" should be a file name in the content folder's practitioners/, such as \"maya-lee.jpg\" (.jpg, .jpeg, .png or .webp)"
                 ),
             ));
         }

@@ -111,6 +111,9 @@ pub fn validate(setup: &ClinicSetup) -> Result<(), (String, String)> {
         setup.practitioners.iter().map(|p| p.id.as_str()),
         "practitioners",
     )?;
+    for (i, p) in setup.practitioners.iter().enumerate() {
+        crate::checks::practitioner(&format!("practitioners[{i}]"), p)?;
+    }
     for (i, s) in setup.services.iter().enumerate() {
         let at = format!("services[{i}]");
         if s.name.trim().is_empty() {

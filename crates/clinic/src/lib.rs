@@ -25,7 +25,7 @@ pub use records::RecordsPolicy;
 pub use security::SecurityPolicy;
 pub use setup::*;
 pub use snapshot::ClinicSnapshot;
-pub use times::{format_local, rfc3339};
+pub use times::{clock_time, format_local, format_local_on, money, rfc3339, zone_name};
 
 #[cfg(test)]
 mod tests;

@@ -56,10 +56,45 @@ pub struct ClinicInfo {
     pub address: String,
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// A language tag (`en-US`, `en-GB`, `de-DE`) whose region decides the clock times are
+    /// shown in: 12-hour for the regions that use it, else 24-hour.
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    /// `12` or `24`: the clock times are shown in, overriding what `locale` implies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<u8>,
 }
 
 fn default_currency() -> String {
     "USD".into()
+}
+
+fn default_locale() -> String {
+    "en-US".into()
+}
+
+impl ClinicInfo {
+    /// Regions where people read times on a 12-hour clock.
+    const TWELVE_HOUR_REGIONS: [&'static str; 10] =
+        ["US", "CA", "AU", "NZ", "IN", "PH", "PK", "BD", "EG", "SA"];
+
+    /// Whether times are shown on a 24-hour clock: `clock` when set, else the locale's
+    /// region (French-speaking Canada reads 24-hour).
+    pub fn uses_24_hour_clock(&self) -> bool {
+        if let Some(clock) = self.clock {
+            return clock == 24;
+        }
+        let mut parts = self.locale.split(['-', '_']);
+        let language = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let region = parts
+            .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+            .map(str::to_ascii_uppercase);
+        match region.as_deref() {
+            Some("CA") if language == "fr" => true,
+            Some(r) => !Self::TWELVE_HOUR_REGIONS.contains(&r),
+            None => language != "en",
+        }
+    }
 }
 
 /// The rules that bound online booking.
@@ -220,6 +255,52 @@ pub struct PractitionerSetup {
     /// May approve screening findings that need a doctor. Default false.
     #[serde(default)]
     pub prescriber: bool,
+    /// A few lines about them, shown where clients choose whom to see.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub bio: String,
+    /// A photo's file name under the content folder's `practitioners/` (`maya-lee.jpg`);
+    /// without one, clients see their initials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+}
+
+impl PractitionerSetup {
+    /// The longest `bio` a clinic file may give: a few lines, not a page.
+    pub const BIO_MAX_CHARS: usize = 600;
+    /// The photo types served, by file extension.
+    pub const PHOTO_TYPES: [(&'static str, &'static str); 4] = [
+        ("jpg", "image/jpeg"),
+        ("jpeg", "image/jpeg"),
+        ("png", "image/png"),
+        ("webp", "image/webp"),
+    ];
+
+    /// The photo's content type, from its file name's extension.
+    pub fn photo_type(name: &str) -> Option<&'static str> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        Self::PHOTO_TYPES
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|(_, t)| *t)
+    }
+
+    /// Initials for a practitioner without a photo: "Dr. Maya Lee" is "ML".
+    pub fn initials(&self) -> String {
+        let words: Vec<&str> = self
+            .name
+            .split_whitespace()
+            .filter(|w| !w.ends_with('.'))
+            .collect();
+        let pick = match words.as_slice() {
+            [] => Vec::new(),
+            [one] => vec![*one],
+            [first, .., last] => vec![*first, *last],
+        };
+        pick.iter()
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
 }
 
 /// Time off: inclusive dates (`"2027-01-04"`) or local date-times (`"2027-01-04T13:00"`).

@@ -16,6 +16,21 @@ pub struct ClinicSnapshot {
 }
 
 impl ClinicSnapshot {
+    /// A local date and time as this clinic's clients read it, on its clock.
+    pub fn when(&self, z: &jiff::ZonedDateTime) -> String {
+        crate::format_local_on(z, self.setup.clinic.uses_24_hour_clock())
+    }
+
+    /// A time of day on this clinic's clock: `9:00 AM` or `09:00`.
+    pub fn clock(&self, z: &jiff::ZonedDateTime) -> String {
+        crate::clock_time(z, self.setup.clinic.uses_24_hour_clock())
+    }
+
+    /// The clinic's time zone as people name it: "New York time".
+    pub fn zone_name(&self) -> String {
+        crate::zone_name(&self.setup.clinic.timezone)
+    }
+
     /// Derives the engine's and the protocol's views from a validated setup.
     pub fn new(setup: ClinicSetup, version: i64) -> Arc<ClinicSnapshot> {
         let (rules, plans) = setup.protocol();

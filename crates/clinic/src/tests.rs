@@ -76,7 +76,7 @@ fn unknown_time_zone_names_line_and_field() {
 fn malformed_hours_name_the_exact_entry() {
     let err = refuse(&EXAMPLE.replace(r#"tue = ["09:00-17:00"]"#, r#"tue = ["9 till 5"]"#));
     assert_eq!(err.field, "practitioners[0].hours.tue[0]");
-    assert_eq!(err.line, Some(56));
+    assert_eq!(err.line, Some(57));
     assert!(err.message.contains("9 till 5"));
 }
 
@@ -142,4 +142,76 @@ fn validation_round_trips_through_toml() {
     let setup = parse(EXAMPLE, None).unwrap();
     let text = toml::to_string(&setup).unwrap();
     assert_eq!(parse(&text, None).unwrap(), setup);
+}
+
+#[test]
+fn a_practitioner_photo_is_a_plain_file_name_and_a_bio_a_few_lines() {
+    for bad in [
+        "../secret.jpg",
+        "team/maya.jpg",
+        ".hidden.png",
+        "maya.gif",
+        "",
+    ] {
+        let text = EXAMPLE.replace(
+            "title = \"Dermatologist\"",
+            &format!("title = \"Dermatologist\"\nphoto = \"{bad}\""),
+        );
+        let err = refuse(&text);
+        assert_eq!(err.field, "practitioners[0].photo", "{bad}: {err}");
+    }
+    let ok = EXAMPLE.replace(
+        "title = \"Dermatologist\"",
+        "title = \"Dermatologist\"\nphoto = \"Maya_Lee-2.JPG\"",
+    );
+    assert!(crate::parse(&ok, None).is_ok());
+    let bio = crate::demo().practitioners[0].bio.clone();
+    let long = EXAMPLE.replace(&bio, &"a".repeat(601));
+    assert_eq!(refuse(&long).field, "practitioners[0].bio");
+    let maya = &crate::demo().practitioners[0];
+    assert_eq!(maya.initials(), "ML");
+}
+
+#[test]
+fn the_clock_follows_the_locale_unless_set() {
+    let with = |extra: &str| {
+        let text = EXAMPLE.replace(
+            "currency = \"USD\"",
+            &format!("currency = \"USD\"\n{extra}"),
+        );
+        parse(&text, Some("clinic.toml"))
+    };
+    assert!(
+        !crate::demo().clinic.uses_24_hour_clock(),
+        "the demo clinic reads 12-hour"
+    );
+    assert!(
+        with("locale = \"en-GB\"")
+            .unwrap()
+            .clinic
+            .uses_24_hour_clock()
+    );
+    assert!(
+        with("locale = \"fr-CA\"")
+            .unwrap()
+            .clinic
+            .uses_24_hour_clock()
+    );
+    assert!(
+        !with("locale = \"en-AU\"")
+            .unwrap()
+            .clinic
+            .uses_24_hour_clock()
+    );
+    assert!(
+        with("locale = \"en-US\"\nclock = 24")
+            .unwrap()
+            .clinic
+            .uses_24_hour_clock()
+    );
+    assert_eq!(with("clock = 13").unwrap_err().field, "clinic.clock");
+    assert_eq!(
+        with("locale = \"english please\"").unwrap_err().field,
+        "clinic.locale"
+    );
 }

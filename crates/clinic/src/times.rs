@@ -24,14 +24,74 @@ pub fn rfc3339(z: &ZonedDateTime) -> String {
     )
 }
 
-/// A local time as a client reads it: `Monday 15 March 2027, 9:00 AM`.
+/// A local time as a client reads it on a 12-hour clock: `Monday 15 March 2027, 9:00 AM`.
+/// Where the clinic is known, `ClinicSnapshot::when` says it on the clinic's own clock.
 pub fn format_local(z: &ZonedDateTime) -> String {
-    z.strftime("%A %-d %B %Y, %-I:%M %p").to_string()
+    format_local_on(z, false)
+}
+
+/// A local date and time on the given clock: `Monday 15 March 2027, 9:00 AM` or `…, 09:00`.
+pub fn format_local_on(z: &ZonedDateTime, clock_24: bool) -> String {
+    format!(
+        "{}, {}",
+        z.strftime("%A %-d %B %Y"),
+        clock_time(z, clock_24)
+    )
+}
+
+/// The time of day alone: `9:00 AM`, or `09:00` on a 24-hour clock.
+pub fn clock_time(z: &ZonedDateTime, clock_24: bool) -> String {
+    if clock_24 {
+        z.strftime("%H:%M").to_string()
+    } else {
+        z.strftime("%-I:%M %p").to_string()
+    }
+}
+
+/// A time zone as people name it: `America/New_York` is "New York time",
+/// `America/Argentina/Buenos_Aires` "Buenos Aires time", and `UTC` stays "UTC".
+pub fn zone_name(iana: &str) -> String {
+    match iana.rsplit('/').next() {
+        Some(city) if iana.contains('/') => format!("{} time", city.replace('_', " ")),
+        _ => iana.to_owned(),
+    }
+}
+
+/// A price as a client reads it: `$250.00`, `€90.00`, or `Free` for nothing. Pages and mail
+/// say it the same way.
+pub fn money(currency: &str, price: &str) -> String {
+    if price.trim_start_matches('0') == ".00" || price == "0" {
+        return "Free".into();
+    }
+    match currency {
+        "USD" | "CAD" | "AUD" | "NZD" => format!("${price}"),
+        "GBP" => format!("£{price}"),
+        "EUR" => format!("€{price}"),
+        other => format!("{price} {other}"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clocks_and_zones_read_as_people_say_them() {
+        let tz = jiff::tz::TimeZone::get("America/New_York").unwrap();
+        let z = "2027-03-15T13:05:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .to_zoned_datetime(tz);
+        assert_eq!(format_local_on(&z, false), "Monday 15 March 2027, 9:05 AM");
+        assert_eq!(format_local_on(&z, true), "Monday 15 March 2027, 09:05");
+        assert_eq!(format_local(&z), format_local_on(&z, false));
+        assert_eq!(zone_name("America/New_York"), "New York time");
+        assert_eq!(
+            zone_name("America/Argentina/Buenos_Aires"),
+            "Buenos Aires time"
+        );
+        assert_eq!(zone_name("UTC"), "UTC");
+    }
 
     #[test]
     fn rfc3339_carries_the_zone_offset() {

@@ -176,7 +176,7 @@ pub struct ServeArgs {
     /// messages are written to DATA_DIR/outbox/.
     #[arg(long, env = "COLLAGEN_SMTP_URL")]
     pub smtp_url: Option<String>,
-    /// The sender of client mail.
+    /// The sender of client mail (default: the clinic's name and email from its clinic file).
     #[arg(long, env = "COLLAGEN_MAIL_FROM")]
     pub mail_from: Option<String>,
     /// The site's public address, for links in mail (default http://LISTEN).

@@ -189,10 +189,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://{}", args.listen));
     let mut config = web::Config::local(args.db.data_dir.clone(), public_url);
-    let from = args
-        .mail_from
-        .clone()
-        .unwrap_or_else(|| "Collagen <no-reply@localhost>".into());
+    // Without --mail-from, the clinic is the sender: its name and address as loaded now.
+    let from = match args.mail_from.clone() {
+        Some(from) => from,
+        None => store
+            .load_setup()
+            .await?
+            .and_then(|(setup, _)| mail::clinic_sender(&setup.clinic))
+            .unwrap_or_else(|| "Collagen <no-reply@localhost>".into()),
+    };
     config.mail = match &args.smtp_url {
         Some(url) => web::MailConfig::Smtp {
             url: url.clone(),

@@ -308,6 +308,7 @@ fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
             screening_id: None,
             notes: String::new(),
             created_by: "desk".into(),
+            policy: None,
         };
         store
             .create_booking::<()>(

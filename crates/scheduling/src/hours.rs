@@ -5,7 +5,7 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{AmbiguousOffset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::model::{DaySpan, Practitioner};
+use crate::model::{DaySpan, Practitioner, Schedule, TimeOff};
 
 /// The practitioner's wall-clock spans on `date`: a date override wins over the weekly
 /// pattern, so an empty override closes a normally open day.
@@ -13,6 +13,31 @@ pub(crate) fn spans_on(practitioner: &Practitioner, date: Date) -> &[DaySpan] {
     match practitioner.dates.get(&date) {
         Some(spans) => spans,
         None => &practitioner.weekly[weekday_index(date)],
+    }
+}
+
+impl Schedule {
+    /// A practitioner's wall-clock opening spans on `date` as the engine reads them (closures
+    /// and whole days off close the day, a date override replaces the weekly pattern), so a
+    /// calendar shades exactly the hours the engine would book. Empty for a day off or an
+    /// unknown practitioner.
+    pub fn open_spans_on(&self, practitioner_id: &str, date: Date) -> Vec<DaySpan> {
+        let Some(p) = self.practitioners.iter().find(|p| p.id == practitioner_id) else {
+            return Vec::new();
+        };
+        let closed = self
+            .closures
+            .iter()
+            .any(|&(from, to)| from <= date && date <= to);
+        let off = p
+            .time_off
+            .iter()
+            .any(|t| matches!(*t, TimeOff::Days { from, to } if from <= date && date <= to));
+        if closed || off {
+            Vec::new()
+        } else {
+            spans_on(p, date).to_vec()
+        }
     }
 }
 
@@ -176,5 +201,33 @@ mod tests {
         assert_eq!(spans_on(&p, date(2027, 6, 1)), nine_to_five.as_slice());
         assert!(spans_on(&p, date(2027, 6, 2)).is_empty());
         assert_eq!(weekday_index(date(2027, 6, 7)), 0, "2027-06-07 is a Monday");
+    }
+
+    /// The calendar shades what the engine books: a date's own hours replace the weekly
+    /// ones, and closures and whole days off leave nothing open.
+    #[test]
+    fn open_spans_on_follows_overrides_closures_and_days_off() {
+        use crate::testkit;
+        let mut p = testkit::practitioner("p", testkit::every_day(&["09:00-17:00"]));
+        p.dates.insert(
+            testkit::date("2027-06-02"),
+            vec![testkit::span("12:00-20:00")],
+        );
+        p.time_off.push(TimeOff::Days {
+            from: testkit::date("2027-06-03"),
+            to: testkit::date("2027-06-03"),
+        });
+        let mut s = testkit::clinic("UTC", vec![p], &["r"]);
+        s.closures
+            .push((testkit::date("2027-06-04"), testkit::date("2027-06-04")));
+        let on = |d: &str| s.open_spans_on("p", testkit::date(d));
+        assert_eq!(on("2027-06-01"), vec![testkit::span("09:00-17:00")]);
+        assert_eq!(on("2027-06-02"), vec![testkit::span("12:00-20:00")]);
+        assert!(on("2027-06-03").is_empty(), "a day off");
+        assert!(on("2027-06-04").is_empty(), "a closure");
+        assert!(
+            s.open_spans_on("nobody", testkit::date("2027-06-01"))
+                .is_empty()
+        );
     }
 }

@@ -52,6 +52,14 @@ impl Workflows {
                 .await?
             }
         };
+        // Checked before anything is written: a stale policy is refused on its field.
+        let policy = input
+            .policy
+            .as_ref()
+            .map(|agreed| {
+                crate::CancellationPolicy::of(&clinic).agreement(agreed, Timestamp::now())
+            })
+            .transpose()?;
         let (token, token_hash) = store::new_token();
         let new = NewBooking {
             reference: store::new_reference(),
@@ -65,6 +73,7 @@ impl Workflows {
                 Actor::Client => "client".into(),
                 Actor::Staff { id } => format!("staff:{id}"),
             },
+            policy,
         };
         let end = input.start + service.duration();
         let manage_url = self.manage_url(&token);

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use store::NewClient;
 
-use crate::Refusal;
+use crate::{PolicyConsent, Refusal};
 
 /// A valid booking request.
 #[derive(Clone, Debug)]
@@ -16,6 +16,20 @@ pub struct BookingInput {
     pub client: NewClient,
     pub screening_id: Option<String>,
     pub notes: String,
+    /// The cancellation policy the client agreed to; the booking form requires it, the API
+    /// takes it when sent (its contract predates it).
+    pub policy: Option<PolicyConsent>,
+}
+
+impl BookingInput {
+    /// Notes where an agreement to the policy came from, as the edge saw it.
+    pub fn agreed_from(mut self, address: String, user_agent: String) -> BookingInput {
+        if let Some(policy) = &mut self.policy {
+            policy.address = address;
+            policy.user_agent = user_agent;
+        }
+        self
+    }
 }
 
 /// The API body as sent; every field optional so each mistake can be named.
@@ -27,6 +41,8 @@ pub struct BookingBody {
     pub client: Option<Value>,
     pub screening: Option<Value>,
     pub notes: Option<Value>,
+    /// `{version, sha256}` of the cancellation policy shown (`GET /clinic`), when agreed.
+    pub cancellation_policy: Option<Value>,
 }
 
 pub(crate) fn text(value: Option<&Value>, field: &str) -> Result<Option<String>, Refusal> {
@@ -225,6 +241,7 @@ impl BookingBody {
                 "Please keep notes under 2,000 characters.",
             ));
         }
+        let policy = policy_consent(self.cancellation_policy.as_ref())?;
         Ok(BookingInput {
             service_id,
             start,
@@ -232,6 +249,40 @@ impl BookingBody {
             client,
             screening_id,
             notes,
+            policy,
         })
     }
+}
+
+/// Reads `cancellation_policy: {version, sha256}`; absent or null means not agreed.
+fn policy_consent(value: Option<&Value>) -> Result<Option<PolicyConsent>, Refusal> {
+    let map = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            return Err(Refusal::invalid(
+                "cancellation_policy",
+                "Must be an object with the version and sha256 of the policy you agreed to.",
+            ));
+        }
+    };
+    let version = map.get("version").and_then(Value::as_i64).ok_or_else(|| {
+        Refusal::invalid(
+            "cancellation_policy.version",
+            "Give the version of the cancellation policy shown, a whole number.",
+        )
+    })?;
+    let sha256 = text(map.get("sha256"), "cancellation_policy.sha256")?
+        .filter(|s| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()))
+        .ok_or_else(|| {
+            Refusal::invalid(
+                "cancellation_policy.sha256",
+                "Give the sha256 of the cancellation policy shown, 64 hexadecimal digits.",
+            )
+        })?;
+    Ok(Some(PolicyConsent {
+        version,
+        sha256,
+        ..PolicyConsent::default()
+    }))
 }

@@ -7,6 +7,7 @@
 
 mod availability;
 mod booking;
+mod cancellation;
 mod checkins;
 mod clients;
 mod courses;
@@ -26,6 +27,7 @@ mod visits;
 mod waitlist;
 
 pub use booking::Booked;
+pub use cancellation::{CANCELLATION_POLICY_VERSION, CancellationPolicy, PolicyConsent};
 pub use checkins::{
     CHECKIN_DAYS, CHECKIN_GAP_S, CheckinAnswer, CheckinInput, NOTE_MAX_CHARS, symptoms, triage_name,
 };

@@ -4,7 +4,7 @@
 
 // A binary of its own: it holds a thousand sockets and times answers, which other tests
 // running beside it in one process would disturb.
-#[allow(dead_code, unused_macros)]
+#[allow(unused_macros)]
 #[path = "it/common/mod.rs"]
 mod common;
 

@@ -169,11 +169,13 @@ async function openDay(page, { service = CONSULTATION, practitioner = 'Anyone av
   return { day };
 }
 
-async function fillDetails(page, { name, email, phone = '', notes = '' }) {
+async function fillDetails(page, { name, email, phone = '', notes = '', agree = true }) {
   await page.getByLabel('Full name').fill(name);
   await page.getByLabel('Email').fill(email);
   if (phone) await page.getByLabel(/^Phone/).fill(phone);
   if (notes) await page.getByLabel(/Anything we should know/).fill(notes);
+  // Booking online means agreeing to the cancellation policy shown above the button.
+  if (agree) await page.getByLabel('I have read and agree to the cancellation policy.').check();
 }
 
 const confirmButton = (page) => page.getByRole('button', { name: 'Confirm booking', exact: true });

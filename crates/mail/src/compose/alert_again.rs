@@ -1,6 +1,6 @@
 //! The clinic's mail about an alert nobody acknowledged in time.
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use maud::html;
 use store::{Alert, Mail};
 
@@ -8,7 +8,7 @@ use store::{Alert, Mail};
 /// practitioner; `alerts_url` is the back office's alert list.
 pub fn alert_again(clinic: &ClinicSnapshot, alert: &Alert, alerts_url: &str) -> Mail {
     let info = &clinic.setup.clinic;
-    let raised = format_local(&alert.created_at.to_zoned_datetime(clinic.timezone.clone()));
+    let raised = clinic.when(&alert.created_at.to_zoned_datetime(clinic.timezone.clone()));
     let symptoms = protocol::Symptoms::builtin();
     let named: Vec<String> = alert
         .symptoms

@@ -3,11 +3,12 @@
 use maud::html;
 use store::{Booking, Mail};
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 
 use crate::ics;
 
 mod alert_again;
+mod checkin_alert;
 mod course;
 mod planned;
 mod recall;
@@ -15,6 +16,7 @@ mod texts;
 mod waitlist;
 
 pub use alert_again::alert_again;
+pub use checkin_alert::checkin_alert;
 pub use course::course_booked;
 pub use planned::{AftercareStep, Links, aftercare_step, next_session, reminder, same_day};
 pub use recall::recall;
@@ -134,6 +136,8 @@ struct Details {
     practitioner: String,
     when: String,
     reference: String,
+    /// The service's price as clients read it, paid at the clinic.
+    price: String,
 }
 
 fn details(clinic: &ClinicSnapshot, booking: &Booking) -> Details {
@@ -145,9 +149,42 @@ fn details(clinic: &ClinicSnapshot, booking: &Booking) -> Details {
         practitioner: setup
             .practitioner(&booking.practitioner_id)
             .map_or(booking.practitioner_id.clone(), |p| p.name.clone()),
-        when: format_local(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
+        when: clinic.when(&booking.start.to_zoned_datetime(clinic.timezone.clone())),
         reference: booking.reference.clone(),
+        price: setup
+            .service(&booking.service_id)
+            .map_or_else(String::new, |s| {
+                let price = clinic::money(&setup.clinic.currency, &s.price);
+                if price == "Free" {
+                    price
+                } else {
+                    format!("{price}, paid at the clinic")
+                }
+            }),
     }
+}
+
+/// The "Add to Google Calendar" and "Outlook" links for a booking, in that order: its
+/// times in UTC, the clinic's name and address, and no manage link (the invite has it).
+pub fn calendar_links(clinic: &ClinicSnapshot, booking: &Booking) -> (String, String) {
+    let d = details(clinic, booking);
+    let info = &clinic.setup.clinic;
+    let title = format!("{} at {}", d.service, info.name);
+    let details = format!(
+        "{} with {}. Reference {}. Questions: {}.",
+        d.service, d.practitioner, d.reference, info.phone
+    );
+    let event = crate::calendar_links::LinkEvent {
+        title: &title,
+        details: &details,
+        location: &info.address,
+        start: booking.start,
+        end: booking.end,
+    };
+    (
+        crate::calendar_links::google(&event),
+        crate::calendar_links::outlook(&event),
+    )
 }
 
 /// The invite for a booking, as attached to mail and served at `calendar.ics`.
@@ -191,6 +228,8 @@ struct Words<'a> {
     manage_url: Option<&'a str>,
     ics: Option<String>,
     with_preparation: bool,
+    /// A booking that stands: the mail says its price and offers the calendar links.
+    confirming: bool,
 }
 
 fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail {
@@ -201,15 +240,30 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         manage_url,
         ics,
         with_preparation,
+        confirming,
     } = words;
     let d = details(clinic, booking);
     let info = &clinic.setup.clinic;
     let mut text = format!(
         "Hello {},\n\n{lead}\n\nService: {}\nWhen: {} ({})\nWith: {}\nReference: {}\n",
-        booking.client.name, d.service, d.when, info.timezone, d.practitioner, d.reference
+        booking.client.name,
+        d.service,
+        d.when,
+        clinic.zone_name(),
+        d.practitioner,
+        d.reference
     );
+    let links = confirming.then(|| calendar_links(clinic, booking));
+    if confirming {
+        text.push_str(&format!("Price: {}\n", d.price));
+    }
     if let Some(url) = manage_url {
         text.push_str(&format!("\nView, reschedule or cancel: {url}\n"));
+    }
+    if let Some((google, outlook)) = &links {
+        text.push_str(&format!(
+            "\nAdd to Google Calendar: {google}\nAdd to Outlook: {outlook}\n"
+        ));
     }
     let mut care = aftercare(clinic);
     care.preparation = preparation_for(clinic, booking, manage_url, care.preparation);
@@ -240,11 +294,15 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
         p { (lead) }
         table {
             tr { th align="left" { "Service" } td { (d.service) } }
-            tr { th align="left" { "When" } td { (d.when) " (" (info.timezone) ")" } }
+            tr { th align="left" { "When" } td { (d.when) " (" (clinic.zone_name()) ")" } }
             tr { th align="left" { "With" } td { (d.practitioner) } }
             tr { th align="left" { "Reference" } td { (d.reference) } }
+            @if confirming { tr { th align="left" { "Price" } td { (d.price) } } }
         }
         @if let Some(url) = manage_url { p { a href=(url) { "View, reschedule or cancel your appointment" } } }
+        @if let Some((google, outlook)) = &links {
+            p { "Add it to your calendar: " a href=(google) { "Google Calendar" } " · " a href=(outlook) { "Outlook" } " (or open the attached invite)" }
+        }
         @if with_preparation {
             h2 { "Before your appointment" }
             ul { @for line in &care.preparation { li { (with_link(line)) } } }
@@ -297,6 +355,7 @@ pub fn booked(clinic: &ClinicSnapshot, booking: &Booking, manage_url: &str) -> M
             manage_url: Some(manage_url),
             ics: Some(invite),
             with_preparation: true,
+            confirming: true,
         },
     )
 }
@@ -308,7 +367,7 @@ pub fn rescheduled(
     after: &Booking,
     manage_url: Option<&str>,
 ) -> Mail {
-    let old = format_local(&before.start.to_zoned_datetime(clinic.timezone.clone()));
+    let old = clinic.when(&before.start.to_zoned_datetime(clinic.timezone.clone()));
     let d = details(clinic, after);
     let lead = format!("Your appointment has moved from {old} to {}.", d.when);
     let sequence = jiff::Timestamp::now().as_second()
@@ -329,6 +388,7 @@ pub fn rescheduled(
             manage_url,
             ics: Some(invite),
             with_preparation: true,
+            confirming: true,
         },
     )
 }
@@ -352,6 +412,7 @@ pub fn cancelled(clinic: &ClinicSnapshot, booking: &Booking) -> Mail {
             manage_url: None,
             ics: Some(invite),
             with_preparation: false,
+            confirming: false,
         },
     )
 }
@@ -389,90 +450,9 @@ pub fn reviewed(clinic: &ClinicSnapshot, booking: &Booking, confirmed: bool, not
             manage_url: None,
             ics: invite,
             with_preparation: confirmed,
+            confirming: confirmed,
         },
     )
-}
-
-/// Sent to the clinic's own address when a healing check-in reports a red flag, so it
-/// reaches someone the same day; queued with the check-in. `symptoms` are the reported
-/// ones, worst first; `alerts_url` is the back office's alert list.
-pub fn checkin_alert(
-    clinic: &ClinicSnapshot,
-    booking: &Booking,
-    triage: protocol::Triage,
-    symptoms: &[&protocol::Symptom],
-    pain: i64,
-    note: Option<&str>,
-    alerts_url: &str,
-) -> Mail {
-    let d = details(clinic, booking);
-    let info = &clinic.setup.clinic;
-    let urgency = match triage {
-        protocol::Triage::Emergency => {
-            "EMERGENCY: the client was told to call their local emergency number first"
-        }
-        protocol::Triage::CallToday => "CALL TODAY: the client was told to call the clinic today",
-        protocol::Triage::Expected => "expected healing",
-    };
-    let subject = format!(
-        "Aftercare alert ({}): {} ({})",
-        match triage {
-            protocol::Triage::Emergency => "emergency",
-            protocol::Triage::CallToday => "call today",
-            protocol::Triage::Expected => "expected",
-        },
-        booking.client.name,
-        d.reference
-    );
-    let phone = booking
-        .client
-        .phone
-        .clone()
-        .unwrap_or_else(|| "(no phone given)".into());
-    let mut text = format!(
-        "{urgency}.\n\nClient: {} <{}>, phone {phone}\nBooking: {} ({}, {} with {})\n\nSymptoms reported:\n",
-        booking.client.name, booking.client.email, d.reference, d.service, d.when, d.practitioner
-    );
-    for s in symptoms {
-        text.push_str(&format!("- {} ({})\n", s.text, triage_words(s.triage)));
-    }
-    text.push_str(&format!("\nPain: {pain} out of 10\n"));
-    if let Some(note) = note {
-        text.push_str(&format!("Note from the client: {note}\n"));
-    }
-    text.push_str(&format!(
-        "\nAcknowledge it in the back office: {alerts_url}\n"
-    ));
-    let html = html! {
-        p { strong { (urgency) "." } }
-        table {
-            tr { th align="left" { "Client" } td { (booking.client.name) " <" (booking.client.email) ">, phone " (phone) } }
-            tr { th align="left" { "Booking" } td { (d.reference) " (" (d.service) ", " (d.when) " with " (d.practitioner) ")" } }
-            tr { th align="left" { "Pain" } td { (pain) " out of 10" } }
-            @if let Some(note) = note { tr { th align="left" { "Note" } td { (note) } } }
-        }
-        h2 { "Symptoms reported" }
-        ul { @for s in symptoms { li { (s.text) " (" (triage_words(s.triage)) ")" } } }
-        p { a href=(alerts_url) { "Acknowledge it in the back office" } }
-    }
-    .into_string();
-    Mail {
-        kind: "checkin_alert".into(),
-        recipient: info.email.clone(),
-        subject,
-        body_text: text,
-        body_html: html,
-        ics: None,
-        plan: None,
-    }
-}
-
-fn triage_words(triage: protocol::Triage) -> &'static str {
-    match triage {
-        protocol::Triage::Expected => "expected",
-        protocol::Triage::CallToday => "call today",
-        protocol::Triage::Emergency => "emergency",
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! note, the aftercare timeline and the next-session note. Each is optional for the client,
 //! so each says how to stop them; every clinical figure comes through a placeholder.
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use maud::{Markup, html};
 use store::{Booking, Mail};
 
@@ -182,10 +182,14 @@ pub fn reminder(
     }
     let deadline =
         booking.start - jiff::SignedDuration::from_hours(i64::from(clinic.cancel_notice_hours()));
-    let deadline = format_local(&deadline.to_zoned_datetime(clinic.timezone.clone()));
+    let deadline = clinic.when(&deadline.to_zoned_datetime(clinic.timezone.clone()));
     let lead = format!(
         "A reminder of your appointment: {} with {} on {} ({}), reference {}.",
-        d.service, d.practitioner, d.when, info.timezone, d.reference
+        d.service,
+        d.practitioner,
+        d.when,
+        clinic.zone_name(),
+        d.reference
     );
     let change = format!(
         "You can change or cancel it online until {deadline}: {}. After that, please call us on {}.",
@@ -229,11 +233,7 @@ pub fn same_day(
     let d = details(clinic, booking);
     let info = &clinic.setup.clinic;
     let texts = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
-    let time = booking
-        .start
-        .to_zoned_datetime(clinic.timezone.clone())
-        .strftime("%-I:%M %p")
-        .to_string();
+    let time = clinic.clock(&booking.start.to_zoned_datetime(clinic.timezone.clone()));
     let lead = format!(
         "See you today at {time} for your {} with {}, at {}.",
         d.service, d.practitioner, info.address

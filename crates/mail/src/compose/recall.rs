@@ -24,6 +24,7 @@ pub fn recall(clinic: &ClinicSnapshot, booking: &Booking, lot: &str, note: &str)
             manage_url: None,
             ics: None,
             with_preparation: false,
+            confirming: false,
         },
     )
 }

@@ -2,7 +2,7 @@
 //! freed time with the link that accepts it.
 
 use super::phone_link;
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use maud::html;
 use store::{Mail, Offer, WaitlistEntry};
 
@@ -69,8 +69,8 @@ pub fn waitlist_offer(
         .setup
         .practitioner(&offer.practitioner_id)
         .map_or_else(|| offer.practitioner_id.clone(), |p| p.name.clone());
-    let when = format_local(&offer.start.to_zoned_datetime(tz.clone()));
-    let until = format_local(&offer.expires_at.to_zoned_datetime(tz));
+    let when = clinic.when(&offer.start.to_zoned_datetime(tz.clone()));
+    let until = clinic.when(&offer.expires_at.to_zoned_datetime(tz));
     let lead = format!(
         "A time you were waiting for is free, and we are holding it for you until {until}."
     );

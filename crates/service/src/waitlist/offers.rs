@@ -223,6 +223,7 @@ impl Workflows {
             screening_id: entry.screening_id.clone(),
             notes: String::new(),
             created_by: "client".into(),
+            policy: None,
         };
         let manage_url = self.manage_url(&booking_token);
         let ctx = self.context(entry.screening_id.as_deref()).await?;

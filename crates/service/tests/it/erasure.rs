@@ -50,6 +50,7 @@ async fn booking(
         screening_id: screening,
         notes: format!("Please call {name} on {}", phone_of(email)),
         created_by: "desk-1".into(),
+        policy: None,
     };
     let end = start + SignedDuration::from_mins(90);
     h.store

@@ -40,6 +40,7 @@ fn treatment(start: Timestamp, email: &str) -> service::BookingInput {
         },
         screening_id: None,
         notes: String::new(),
+        policy: None,
     }
 }
 

@@ -69,6 +69,7 @@ async fn booked(h: &Harness, service: &str, email: &str, name: &str, start: Time
         screening_id: None,
         notes: String::new(),
         created_by: "desk-1".into(),
+        policy: None,
     };
     h.store
         .create_booking::<()>(

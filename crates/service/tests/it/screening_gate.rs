@@ -73,6 +73,7 @@ fn treatment(service: &str, hours: i64, email: &str, screening: &str) -> Booking
         },
         screening_id: Some(screening.into()),
         notes: String::new(),
+        policy: None,
     }
 }
 

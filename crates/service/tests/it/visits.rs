@@ -61,6 +61,7 @@ async fn face_treatment(h: &Harness, hours: i64, email: &str) -> Booking {
         },
         screening_id: Some(screening),
         notes: String::new(),
+        policy: None,
     };
     h.flows
         .book(input, Actor::Client)

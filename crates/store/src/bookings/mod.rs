@@ -3,6 +3,7 @@
 mod checkins;
 mod consents;
 mod course;
+mod policy;
 mod read;
 mod rows;
 mod write;
@@ -11,6 +12,7 @@ pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
 pub(crate) use checkins::{AlertRow, SELECT_ALERTS};
 pub use consents::{ConsentError, NewConsent, SignedConsent};
 pub use course::{Course, CourseError, NewCourse, NewCourseSession};
+pub use policy::PolicyAgreement;
 pub use write::ClientUpdate;
 
 pub(crate) use rows::{
@@ -151,6 +153,9 @@ pub struct NewBooking {
     pub notes: String,
     /// `client`, or the staff member's id.
     pub created_by: String,
+    /// The cancellation policy the client agreed to, kept with the booking in its
+    /// transaction; `None` when staff booked or the API was not sent it.
+    pub policy: Option<PolicyAgreement>,
 }
 
 /// Why a booking change did not happen.

@@ -84,6 +84,9 @@ impl Store {
                 }
                 insert.execute(&mut *tx).await?;
             }
+            if let Some(policy) = &new.policy {
+                policy.insert(&mut *tx, &id).await?;
+            }
             if let Some(screening) = &new.screening_id {
                 sqlx::query(
                     "UPDATE screenings SET client_id = $1 WHERE id = $2 AND client_id IS NULL",

@@ -171,6 +171,7 @@ fn new_booking(email: &str, service: &str) -> NewBooking {
         screening_id: None,
         notes: String::new(),
         created_by: "client".into(),
+        policy: None,
     }
 }
 

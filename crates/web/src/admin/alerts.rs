@@ -115,8 +115,7 @@ async fn render(
     }
     let symptoms = service::symptoms();
     let clinic = state.clinic();
-    let when =
-        |t: jiff::Timestamp| clinic::format_local(&t.to_zoned_datetime(clinic.timezone.clone()));
+    let when = |t: jiff::Timestamp| clinic.when(&t.to_zoned_datetime(clinic.timezone.clone()));
     let body: Markup = html! {
         h1 { "Aftercare alerts" }
         p { "Check-ins where a client reported a warning sign. Call the client, then acknowledge the alert with what was done." }

@@ -115,7 +115,7 @@ async fn staff_emails(state: &AppState) -> HashMap<String, String> {
 fn when(clinic: &ClinicSnapshot, at: i64) -> String {
     jiff::Timestamp::from_second(at).map_or_else(
         |_| at.to_string(),
-        |t| clinic::format_local(&t.to_zoned_datetime(clinic.timezone.clone())),
+        |t| clinic.when(&t.to_zoned_datetime(clinic.timezone.clone())),
     )
 }
 

@@ -1,7 +1,7 @@
 //! The courses a client booked, on the staff's client page: sessions done and left, and
 //! the course price to take at the clinic.
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use maud::{Markup, html};
 use store::{BookingStatus, Course};
 
@@ -34,7 +34,7 @@ pub(super) fn view(clinic: &ClinicSnapshot, courses: &[Course]) -> Markup {
                             td { (done) " of " (c.bookings.len()) }
                             td { (left) }
                             td { @match next {
-                                Some(b) => a href=(format!("/admin/bookings/{}", b.id)) { (format_local(&b.start.to_zoned_datetime(clinic.timezone.clone()))) },
+                                Some(b) => a href=(format!("/admin/bookings/{}", b.id)) { (clinic.when(&b.start.to_zoned_datetime(clinic.timezone.clone()))) },
                                 None => span.muted { "None" },
                             } }
                             td { @match &c.price {

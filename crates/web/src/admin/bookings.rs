@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use maud::{Markup, html};
 use serde::Deserialize;
 use service::{Actor, Refusal, StaffStatus};
@@ -68,7 +68,7 @@ fn staff_words(err: &FormRefusal) -> String {
         Some(nearest) if !nearest.is_empty() => {
             let times: Vec<String> = nearest
                 .iter()
-                .map(|s| format_local(&s.start))
+                .map(|s| clinic::format_local(&s.start))
                 .collect();
             format!(
                 "that time overlaps another booking for the practitioner, or every room is in use then. The nearest free times: {}.",
@@ -106,6 +106,7 @@ pub async fn show(
     };
     let visit = super::visits::arrival::booking_panel(&state, &b).await;
     let overridden = state.store.completion_override(&b.id).await.ok().flatten();
+    let agreement = state.store.policy_agreement(&b.id).await.ok().flatten();
     let messages = state
         .store
         .messages_for_booking(&b.id)
@@ -116,8 +117,9 @@ pub async fn show(
         (detail(&clinic, &session, &b, screening.as_ref(), None, visit))
         @if let Some(o) = overridden {
             p.notice { "Completed without a signed treatment record on "
-                (format_local(&o.at.to_zoned_datetime(clinic.timezone.clone()))) ". Reason given: " (o.reason) }
+                (clinic.when(&o.at.to_zoned_datetime(clinic.timezone.clone()))) ". Reason given: " (o.reason) }
         }
+        (super::booking_policy::panel(&clinic, &b, agreement.as_ref()))
         (super::messages::panel(&clinic, &messages))
     };
     admin_page(
@@ -155,7 +157,7 @@ fn detail(
                 }
             }
             dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
-            dt { "When" } dd { (format_local(&start)) }
+            dt { "When" } dd { (clinic.when(&start)) }
             dt { "Practitioner" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
             dt { "Room" } dd { (setup.room(&b.room_id).map_or(b.room_id.as_str(), |r| r.name.as_str())) }
             dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }
@@ -282,7 +284,7 @@ fn confirm_page(
         dl.summary {
             dt { "Client" } dd { (b.client.name) }
             dt { "Treatment" } dd { (service) }
-            dt { "When" } dd { (format_local(&start)) }
+            dt { "When" } dd { (clinic.when(&start)) }
             dt { "Reference" } dd { (b.reference) }
         }
         p { (consequence) }

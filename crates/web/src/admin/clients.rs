@@ -227,7 +227,7 @@ fn bookings_table(clinic: &ClinicSnapshot, bookings: &[Booking]) -> Markup {
                 tbody {
                     @for b in bookings {
                         tr {
-                            td { (b.start.to_zoned_datetime(clinic.timezone.clone()).strftime("%a %-d %b %Y, %-I:%M %p")) }
+                            td { (b.start.to_zoned_datetime(clinic.timezone.clone()).strftime("%a %-d %b %Y, ")) (clinic.clock(&b.start.to_zoned_datetime(clinic.timezone.clone()))) }
                             td { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
                             td { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
                             td { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }

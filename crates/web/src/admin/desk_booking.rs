@@ -297,6 +297,7 @@ pub async fn create(
         client,
         screening_id: None,
         notes: form.notes.trim().to_owned(),
+        policy: None,
     };
     let actor = Actor::Staff {
         id: session.staff.id.clone(),

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use clinic::{ClinicSnapshot, format_local, rfc3339};
+use clinic::{ClinicSnapshot, rfc3339};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 use store::BookingMessage;
@@ -57,7 +57,7 @@ pub fn panel(clinic: &ClinicSnapshot, list: &[BookingMessage]) -> Markup {
                     @for m in list {
                         tr {
                             td { (m.kind.replace('_', " ")) }
-                            td { (format_local(&m.due_at.to_zoned_datetime(clinic.timezone.clone()))) }
+                            td { (clinic.when(&m.due_at.to_zoned_datetime(clinic.timezone.clone()))) }
                             td {
                                 span class=(format!("status {}", m.status)) { (m.status) }
                                 @if let Some(note) = &m.note { " " span.small.muted { "(" (note) ")" } }

@@ -9,6 +9,7 @@ mod answers;
 mod api;
 mod audit;
 mod booked_courses;
+mod booking_policy;
 mod bookings;
 mod calendar;
 mod checkin_photos;

@@ -193,7 +193,7 @@ async fn render(
             a href=(format!("/admin/bookings/{}", booking.id)) { "Back to the booking" } " · "
             a href=(format!("/admin/clients/{}", booking.client.id)) { (booking.client.name) "'s course" }
         }
-        p { (clinic::format_local(&when)) }
+        p { (clinic.when(&when)) }
         p.notice { "Photos are for the clinical record only. They are never shown to the front desk or used elsewhere." }
         @if photos.is_empty() { p.muted { "No photos of this visit yet." } }
         @else { (photo_grid(&photos)) }

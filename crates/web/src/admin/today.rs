@@ -54,7 +54,7 @@ pub fn booking_row_flagged(
     let start = b.start.to_zoned_datetime(clinic.timezone.clone());
     html! {
         tr {
-            td { (start.strftime("%-I:%M %p")) }
+            td { (clinic.clock(&start)) }
             td { a href=(format!("/admin/bookings/{}", b.id)) { (b.client.name) } }
             td { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
             td { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }

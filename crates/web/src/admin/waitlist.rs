@@ -170,7 +170,7 @@ fn row(
 ) -> Markup {
     let clinic = state.clinic();
     let tz = clinic.timezone.clone();
-    let when = |t: jiff::Timestamp| clinic::format_local(&t.to_zoned_datetime(tz.clone()));
+    let when = |t: jiff::Timestamp| clinic.when(&t.to_zoned_datetime(tz.clone()));
     let service = clinic
         .setup
         .service(&entry.service_id)
@@ -203,7 +203,7 @@ fn row(
                     label for={"start-" (entry.id)} { "Offer this time" }
                     select id={"start-" (entry.id)} name="start" {
                         @for s in slots {
-                            option value=(clinic::rfc3339(&s.start)) { (s.start.strftime("%-I:%M %p")) }
+                            option value=(clinic::rfc3339(&s.start)) { (clinic.clock(&s.start)) }
                         }
                     }
                     button type="submit" { "Offer" }

@@ -102,10 +102,13 @@ struct SlotOut<'a> {
 pub async fn create(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody<BookingBody>,
 ) -> Result<Response, ApiError> {
     // Validate first: only a well-formed booking uses up the address's allowance.
-    let input = body.validate()?;
+    let input = body
+        .validate()?
+        .agreed_from(addr.to_string(), crate::api::consent::user_agent(&headers));
     state.flows.count_booking_attempt(addr)?;
     let booked = state.flows.book(input, Actor::Client).await?;
     let clinic = state.clinic();

@@ -6,10 +6,12 @@ use serde_json::{Value, json};
 
 use crate::state::AppState;
 
-/// `GET /clinic`: name, time zone, contact and booking policy.
+/// `GET /clinic`: name, time zone, contact, booking policy and the cancellation policy a
+/// client agrees to (its version and hash go back with `POST /bookings`).
 pub async fn clinic(State(state): State<AppState>) -> Json<Value> {
     let clinic = state.clinic();
     let s = &clinic.setup;
+    let policy = service::CancellationPolicy::of(&clinic);
     Json(json!({
         "name": s.clinic.name,
         "timezone": s.clinic.timezone,
@@ -22,6 +24,12 @@ pub async fn clinic(State(state): State<AppState>) -> Json<Value> {
             "min_notice_minutes": s.booking.min_notice_minutes,
             "horizon_days": s.booking.horizon_days,
             "cancel_notice_hours": s.booking.cancel_notice_hours,
+        },
+        "cancellation_policy": {
+            "version": policy.version,
+            "title": policy.title,
+            "text": policy.text,
+            "sha256": policy.sha256,
         },
     }))
 }

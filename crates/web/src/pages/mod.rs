@@ -4,6 +4,7 @@ mod book;
 mod course;
 mod info;
 mod manage;
+pub(crate) mod people;
 mod plan;
 pub(crate) mod site;
 pub(crate) mod suitability;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sitemap.xml", get(info::sitemap))
         .route("/services", get(site::services))
         .route("/practitioners", get(site::practitioners))
+        .route("/practitioners/{id}/photo", get(people::photo))
         .route("/problems/{slug}", get(info::problem))
         .route("/book", get(book::start).post(book::submit))
         .route("/book/details", get(book::details))

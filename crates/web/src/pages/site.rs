@@ -10,6 +10,8 @@ use crate::content::fill_placeholders;
 use crate::state::AppState;
 use crate::ui::layout::{PageMeta, booking_cta, page, phone_link};
 use clinic::ClinicSnapshot;
+/// Prices are said as in mail; the booking pages reach it here.
+pub use clinic::money;
 
 /// The home page: the `index` content page plus the clinic's services.
 pub async fn home(State(state): State<AppState>) -> Response {
@@ -98,19 +100,6 @@ fn service_cards(clinic: &ClinicSnapshot) -> Markup {
     }
 }
 
-/// A price as clients read it: `$250.00`, or the currency code for others.
-pub fn money(currency: &str, price: &str) -> String {
-    if price.trim_start_matches('0') == ".00" || price == "0" {
-        return "Free".into();
-    }
-    match currency {
-        "USD" | "CAD" | "AUD" | "NZD" => format!("${price}"),
-        "GBP" => format!("£{price}"),
-        "EUR" => format!("€{price}"),
-        other => format!("{price} {other}"),
-    }
-}
-
 fn clinic_json_ld(state: &AppState, clinic: &ClinicSnapshot) -> serde_json::Value {
     let info = &clinic.setup.clinic;
     json!({
@@ -179,8 +168,10 @@ pub async fn practitioners(State(state): State<AppState>) -> Response {
         div.grid {
             @for p in &setup.practitioners {
                 div.card {
+                    (crate::pages::people::avatar(&state, p))
                     h2 { (p.name) }
                     p.muted { (p.title) }
+                    @if !p.bio.is_empty() { p { (p.bio) } }
                     p { "Offers:" }
                     ul {
                         @for id in &p.services {

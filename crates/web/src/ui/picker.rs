@@ -101,14 +101,16 @@ fn full_day(short: &str) -> &'static str {
     }
 }
 
-/// A time as shown on a button, with the instant for the visitor-zone script.
-pub fn time_label(slot: &Slot) -> Markup {
-    html! { time datetime=(rfc3339(&slot.start)) data-instant=(rfc3339(&slot.start)) { (slot.start.strftime("%-I:%M %p")) } }
+/// A time as shown on a button, on the clinic's clock (`clock_24`), with the instant for
+/// the visitor-zone script.
+pub fn time_label(slot: &Slot, clock_24: bool) -> Markup {
+    html! { time datetime=(rfc3339(&slot.start)) data-instant=(rfc3339(&slot.start)) { (clinic::clock_time(&slot.start, clock_24)) } }
 }
 
-/// The line that says which zone times are in; the script adds the visitor's own.
-pub fn zone_note(timezone: &str) -> Markup {
-    html! { p.hint data-visitor-zone { "Times are shown in the clinic's time zone (" (timezone) ")." } }
+/// The line that says which zone times are in, by its human name ("New York time"); the
+/// script adds the visitor's own.
+pub fn zone_note(zone_name: &str) -> Markup {
+    html! { p.hint data-visitor-zone { "Times are in " (zone_name) ", the clinic's time zone." } }
 }
 
 /// How a chosen time moves on: a link to the next step, or a button that posts it.
@@ -127,12 +129,18 @@ pub struct Picker<'a> {
     pub last_bookable: Date,
     pub selected: Option<Date>,
     pub days: &'a BTreeMap<Date, Vec<&'a Slot>>,
+    /// The clinic's zone as people name it ("New York time").
     pub timezone: &'a str,
+    /// Times on a 24-hour clock (the clinic's `locale` or `clock`).
+    pub clock_24: bool,
     /// Said when the month has no free time at all.
     pub phone: &'a str,
     pub day_link: &'a dyn Fn(Date) -> String,
     pub month_link: &'a dyn Fn(Date) -> String,
     pub pick: Pick<'a>,
+    /// The first day with times after an empty chosen day (or an empty month), so the
+    /// client jumps to it in one step rather than paging through the calendar.
+    pub next_available: Option<Date>,
 }
 
 impl Picker<'_> {
@@ -141,21 +149,30 @@ impl Picker<'_> {
         let month = self.month;
         html! {
             h2 { "Pick a day" }
-            @if self.days.is_empty() { p.notice { "No free times this month. Try the next month, or call us on " (crate::ui::layout::phone_link(self.phone)) "." } }
+            @if self.days.is_empty() {
+                @if let Some(next) = self.next_available.filter(|_| self.selected.is_none()) {
+                    p.notice { "No free times this month. " a.next-available href=((self.day_link)(next)) { "Next available: " (next.strftime("%A %-d %B")) " →" } }
+                } @else if self.selected.is_none() {
+                    p.notice { "No free times this month. Try the next month, or call us on " (crate::ui::layout::phone_link(self.phone)) "." }
+                }
+            }
             (month_view(month, self.days, self.selected, self.day_link, self.month_link, month > self.today.first_of_month(), month.last_of_month() < self.last_bookable))
             @if let Some(date) = self.selected {
                 section #times aria-labelledby="times-title" {
                     h2 #times-title { "Times on " (date.strftime("%A %-d %B")) }
                     (zone_note(self.timezone))
                     @match (self.days.get(&date), &self.pick) {
-                        (None, _) => p { "No free times on this day; please pick another." },
+                        (None, _) => @match self.next_available {
+                            Some(next) => p.notice { "No free times on this day. " a.next-available href=((self.day_link)(next)) { "Next available: " (next.strftime("%A %-d %B")) " →" } },
+                            None => p { "No free times on this day; please pick another." },
+                        },
                         (Some(day), Pick::Link(link)) => ul.times {
-                            @for slot in day { li { a href=(link(slot)) { (time_label(slot)) } } }
+                            @for slot in day { li { a href=(link(slot)) { (time_label(slot, self.clock_24)) } } }
                         },
                         (Some(day), Pick::Post(action)) => form method="post" action=(action) {
                             ul.times {
                                 @for slot in day {
-                                    li { button type="submit" name="start" value=(rfc3339(&slot.start)) { (time_label(slot)) } }
+                                    li { button type="submit" name="start" value=(rfc3339(&slot.start)) { (time_label(slot, self.clock_24)) } }
                                 }
                             }
                         },

@@ -895,7 +895,7 @@ async fn the_busy_day_view_shows_every_booking(app: TestApp) {
     }
     let table = cal
         .body
-        .split("<table class=\"day-table\">")
+        .split("<table class=\"day-table\"")
         .nth(1)
         .expect("the day view's table");
     let header = table.split("</thead>").next().unwrap();

@@ -126,6 +126,7 @@ async fn stored_booking(
         screening_id: None,
         notes: "Prefers mornings".into(),
         created_by: "desk".into(),
+        policy: None,
     };
     let end = start + SignedDuration::from_mins(90);
     app.store

@@ -58,7 +58,8 @@ async fn page_and_api_offer_the_same_times(app: TestApp) {
         .collect();
     assert!(!from_api.is_empty());
 
-    let form = [
+    let policy = app.agreed_policy().await;
+    let mut form = vec![
         ("service", "consultation"),
         ("practitioner", "maya-lee"),
         ("start", start.as_str()),
@@ -68,6 +69,7 @@ async fn page_and_api_offer_the_same_times(app: TestApp) {
         ("phone", ""),
         ("notes", "kept"),
     ];
+    form.extend(policy.iter().map(|(k, v)| (*k, v.as_str())));
     let res = app
         .http
         .post(format!("{}/book", app.base))

@@ -8,6 +8,8 @@ mod admin_flow;
 mod admin_security;
 mod api_input;
 mod booking_api;
+mod booking_page;
+mod calendar_view;
 mod checkin;
 mod client_data;
 mod client_search;

@@ -125,6 +125,7 @@ async fn visit_unsigned(
         screening_id: None,
         notes: String::new(),
         created_by: "desk".into(),
+        policy: None,
     };
     let booked = app
         .store

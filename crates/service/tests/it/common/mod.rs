@@ -106,6 +106,7 @@ pub fn consultation(start: Timestamp, practitioner: &str, email: &str) -> Bookin
         },
         screening_id: None,
         notes: String::new(),
+        policy: None,
     }
 }
 

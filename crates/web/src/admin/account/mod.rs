@@ -40,7 +40,11 @@ fn done_notice(done: &str) -> Option<&'static str> {
 /// A Unix time as the clinic's local time, for people.
 pub(crate) fn when(state: &AppState, unix_s: i64) -> String {
     jiff::Timestamp::from_second(unix_s)
-        .map(|t| clinic::format_local(&t.to_zoned_datetime(state.clinic().timezone.clone())))
+        .map(|t| {
+            state
+                .clinic()
+                .when(&t.to_zoned_datetime(state.clinic().timezone.clone()))
+        })
         .unwrap_or_default()
 }
 

@@ -10,7 +10,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use clinic::format_local;
 use jiff::Timestamp;
 use maud::{Markup, html};
 use service::{RecordView, Refusal};
@@ -61,7 +60,7 @@ async fn page(
     let body = html! {
         p { a href=(format!("/admin/bookings/{}", b.id)) { "← Booking " (b.reference) } }
         h1 { "Treatment record" }
-        p { strong { (b.client.name) } " · " (service) " · " (format_local(&start)) " · " (b.status.as_str().replace('_', " ")) }
+        p { strong { (b.client.name) } " · " (service) " · " (clinic.when(&start)) " · " (b.status.as_str().replace('_', " ")) }
         @if let Some(p) = &typed.problem { div.notice.danger role="alert" { p { (p) } } }
         (errors.summary(|f| f.replace(['_', '.'], " ")))
         // Every level of heading in turn: the record and the form each under an h2.

@@ -5,7 +5,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clinic::format_local;
 use maud::{Markup, html};
 use serde::Deserialize;
 use service::{RecallQuery, Recalled, recall_csv};
@@ -55,7 +54,7 @@ fn view(
                                 td { a href=(format!("/admin/clients/{}", r.booking.client.id)) { (r.booking.client.name) } }
                                 td { (r.booking.client.email_address().unwrap_or("no email")) }
                                 td { a href=(format!("/admin/bookings/{}/record", r.booking.id)) { (r.booking.reference) } }
-                                td { (format_local(&r.booking.start.to_zoned_datetime(clinic.timezone.clone()))) }
+                                td { (clinic.when(&r.booking.start.to_zoned_datetime(clinic.timezone.clone()))) }
                                 td { (r.lot) " (" (r.kind) ")" }
                             }
                         }

@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use jiff::Timestamp;
 use maud::{Markup, html};
 use service::{RecordBody, RecordView, TreatmentRecord};
 
 fn when(clinic: &ClinicSnapshot, t: Timestamp) -> String {
-    format_local(&t.to_zoned_datetime(clinic.timezone.clone()))
+    clinic.when(&t.to_zoned_datetime(clinic.timezone.clone()))
 }
 
 fn name<'a>(names: &'a HashMap<String, String>, id: &'a str) -> &'a str {

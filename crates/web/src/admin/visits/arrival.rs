@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use maud::{Markup, html};
 use service::{Arrival, ConsentView, ScreeningCheck};
 use store::{Booking, BookingStatus};
@@ -75,7 +75,7 @@ fn summary(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
     html! {
         dl.summary {
             dt { "Treatment" } dd { (clinic.setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
-            dt { "When" } dd { (format_local(&start)) }
+            dt { "When" } dd { (clinic.when(&start)) }
             dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (b.status.as_str().replace('_', " ")) } }
         }
     }

@@ -157,7 +157,7 @@ pub async fn print(
                     dt { "Client" } dd { (b.client.name) @if let Some(e) = b.client.email_address() { " · " (e) } }
                     @if let Some(choice) = s.choice.as_deref().and_then(PhotoUse::parse) { dt { "Choice" } dd { (choice.words()) } }
                     dt { "Signed by" } dd { strong { (s.signed_name) } ", typed with \"I agree\" ticked" }
-                    dt { "Signed at" } dd { (clinic::format_local(&s.signed_at.to_zoned_datetime(tz.clone()))) }
+                    dt { "Signed at" } dd { (clinic.when(&s.signed_at.to_zoned_datetime(tz.clone()))) }
                     dt { "Where" } dd { @if s.witnessed_by.is_some() { "On the clinic's tablet" } @else { "Online, from the client's manage link" } }
                     dt { "Address" } dd { (s.address) }
                     dt { "Browser" } dd.small { (s.user_agent) }

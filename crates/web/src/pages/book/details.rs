@@ -1,12 +1,14 @@
 //! The details step: who the appointment is for, with what went wrong kept beside it.
 
-use clinic::{ClinicSnapshot, format_local, rfc3339};
+use clinic::{ClinicSnapshot, rfc3339};
 use jiff::Timestamp;
 use maud::{Markup, html};
 
+use service::CancellationPolicy;
+
 use super::DetailsForm;
 use crate::pages::site::money;
-use crate::ui::forms::{FieldErrors, Input, hidden, query};
+use crate::ui::forms::{FieldAria, FieldErrors, Input, hidden, query};
 use crate::ui::picker::time_label;
 use crate::ui::steps::{BookingStep, booking_steps};
 
@@ -39,6 +41,7 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
         "email" => "Email".to_owned(),
         "phone" => "Phone".to_owned(),
         "notes" => "Notes".to_owned(),
+        "agree_policy" => "Cancellation policy".to_owned(),
         other => other.to_owned(),
     };
     html! {
@@ -51,7 +54,7 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
                     p { "The nearest free times:" }
                     ul.times {
                         @for slot in alternatives {
-                            li { a href=(format!("/book/details{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("start", &rfc3339(&slot.start))]))) { (slot.start.strftime("%a %-d %b, ")) (time_label(slot)) } }
+                            li { a href=(format!("/book/details{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("start", &rfc3339(&slot.start))]))) { (slot.start.strftime("%a %-d %b, ")) (time_label(slot, clinic.setup.clinic.uses_24_hour_clock())) } }
                         }
                     }
                 }
@@ -65,7 +68,7 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
         (errors.summary(label))
         dl.summary {
             dt { "Treatment" } dd { (service.name) " (" (service.duration_minutes()) " minutes, " (money(&clinic.setup.clinic.currency, &service.price)) ")" }
-            dt { "When" } dd { time datetime=(rfc3339(&local)) data-instant=(rfc3339(&local)) { (format_local(&local)) } " (" (clinic.setup.clinic.timezone) ")" }
+            dt { "When" } dd { time datetime=(rfc3339(&local)) data-instant=(rfc3339(&local)) { (clinic.when(&local)) } " (" (clinic.zone_name()) ")" }
             dt { "With" } dd { (practitioner) }
         }
         p { a href=(format!("/book{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("date", &local.date().to_string())]))) { "Choose a different time" } }
@@ -80,7 +83,32 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
             (Input { name: "email", label: "Email", kind: "email", value: &form.email, hint: Some("We send your confirmation and a link to change or cancel here."), required: true, autocomplete: Some("email") }.render(errors))
             (Input { name: "phone", label: "Phone", kind: "tel", value: &form.phone, hint: Some("So we can reach you if something changes."), required: false, autocomplete: Some("tel") }.render(errors))
             (Input { name: "notes", label: "Anything we should know?", kind: "textarea", value: &form.notes, hint: None, required: false, autocomplete: None }.render(errors))
+            (policy_agreement(&CancellationPolicy::of(clinic), form, errors))
             button type="submit" { "Confirm booking" }
+        }
+    }
+}
+
+/// The cancellation policy as the client reads it, and the box that agrees to it; the
+/// version and hash of exactly this text go with the form.
+fn policy_agreement(
+    policy: &CancellationPolicy,
+    form: &DetailsForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let aria = FieldAria::new("agree_policy", None, errors);
+    html! {
+        section.policy aria-labelledby="policy-title" {
+            h2 #policy-title { (policy.title) }
+            @for paragraph in policy.paragraphs() { p { (paragraph) } }
+            input type="hidden" name="policy_version" value=(policy.version);
+            input type="hidden" name="policy_sha256" value=(policy.sha256);
+            @if let Some(message) = aria.error { p.error-text id=(aria.error_id) { (message) } }
+            div.check.agree {
+                input type="checkbox" id=(aria.id) name="agree_policy" value="yes" required checked[form.agree_policy == "yes"]
+                    aria-invalid=[aria.error.map(|_| "true")] aria-describedby=[aria.described.as_deref()];
+                label for=(aria.id) { "I have read and agree to the cancellation policy." }
+            }
         }
     }
 }

@@ -6,11 +6,11 @@ mod views;
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
-use service::{Actor, BookingInput, Gate, Stored, check_client, parse_start};
+use service::{Actor, BookingInput, Gate, PolicyConsent, Stored, check_client, parse_start};
 
 use crate::extract::ClientAddr;
 use crate::state::AppState;
@@ -74,17 +74,19 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
         .map(|p| p.id.as_str());
     let today = clinic.today();
     let horizon = clinic.last_bookable_date();
-    let selected: Option<Date> = q.date.parse().ok();
+    let mut selected: Option<Date> = q.date.parse().ok();
     let month = if q.month.is_empty() && selected.is_none() {
-        // Open on the first month with a free time.
-        let from = not_before.unwrap_or(today).max(today);
-        let all = state
-            .flows
-            .availability(&service.id, from, horizon, practitioner, not_before)
-            .await
-            .unwrap_or_default();
-        all.first()
-            .map_or(today.first_of_month(), |s| s.start.date().first_of_month())
+        // Open on the first day with a free time, selected, so its times show at once.
+        let first = first_free(
+            &state,
+            &service.id,
+            practitioner,
+            not_before.unwrap_or(today).max(today),
+            not_before,
+        )
+        .await;
+        selected = first;
+        first.unwrap_or(today).first_of_month()
     } else {
         month_start(
             Some(q.month.as_str()).filter(|m| !m.is_empty()),
@@ -101,6 +103,25 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
     } else {
         Vec::new()
     };
+    // An empty chosen day, or an empty month, offers a jump to the next day with times.
+    let empty_after = match selected {
+        Some(day) if !slots.iter().any(|s| s.start.date() == day) => Some(day),
+        None if slots.is_empty() => Some(month.last_of_month()),
+        _ => None,
+    };
+    let next_available = match empty_after.and_then(|d| d.tomorrow().ok()) {
+        Some(from) => {
+            first_free(
+                &state,
+                &service.id,
+                practitioner,
+                from.max(today),
+                not_before,
+            )
+            .await
+        }
+        None => None,
+    };
     let view = views::DayTime {
         service,
         practitioner,
@@ -110,8 +131,29 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<BookQuery>) ->
         slots: &slots,
         not_before,
         review,
+        next_available,
     };
     views::day_time(&state, &clinic, &view).into_response()
+}
+
+/// The first clinic-local day from `from` up to the horizon with a free time.
+async fn first_free(
+    state: &AppState,
+    service: &str,
+    practitioner: Option<&str>,
+    from: Date,
+    not_before: Option<Date>,
+) -> Option<Date> {
+    let horizon = state.clinic().last_bookable_date();
+    if from > horizon {
+        return None;
+    }
+    let slots = state
+        .flows
+        .availability(service, from, horizon, practitioner, not_before)
+        .await
+        .unwrap_or_default();
+    slots.first().map(|s| s.start.date())
 }
 
 /// Why a screening keeps the client from booking, in the booking page's words.
@@ -148,6 +190,14 @@ pub struct DetailsForm {
     phone: String,
     #[serde(default)]
     notes: String,
+    /// `yes` when the cancellation policy's box is ticked.
+    #[serde(default)]
+    agree_policy: String,
+    /// The version and SHA-256 of the policy the form showed.
+    #[serde(default)]
+    policy_version: String,
+    #[serde(default)]
+    policy_sha256: String,
 }
 
 /// `GET /book/details`: who the appointment is for.
@@ -222,8 +272,16 @@ fn details_page_with(
 pub async fn submit(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
     Form(mut form): Form<DetailsForm>,
 ) -> Response {
+    // The hidden choices came from our own links; one with a NUL was not.
+    if [&form.service, &form.practitioner, &form.screening]
+        .iter()
+        .any(|v| service::has_nul(v))
+    {
+        return Redirect::to("/book").into_response();
+    }
     let mut errors = FieldErrors::default();
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
@@ -237,6 +295,12 @@ pub async fn submit(
         errors.add("notes", "Must not contain a NUL character (\\0).");
     } else if form.notes.chars().count() > 2000 {
         errors.add("notes", "Please keep notes under 2,000 characters.");
+    }
+    if form.agree_policy != "yes" {
+        errors.add(
+            "agree_policy",
+            "Please read our cancellation policy and tick the box to agree to it.",
+        );
     }
     let (Some(client), true) = (client, errors.is_empty()) else {
         // Shown again without the NULs (they were refused above), never written raw.
@@ -253,13 +317,6 @@ pub async fn submit(
     let Ok(start) = parse_start(&form.start) else {
         return Redirect::to("/book").into_response();
     };
-    // The hidden choices came from our own links; one with a NUL was not.
-    if [&form.service, &form.practitioner, &form.screening]
-        .iter()
-        .any(|v| service::has_nul(v))
-    {
-        return Redirect::to("/book").into_response();
-    }
     if let Err(service::Refusal::RateLimited { retry_after }) =
         state.flows.count_booking_attempt(addr)
     {
@@ -276,7 +333,14 @@ pub async fn submit(
         client,
         screening_id: opt(&form.screening),
         notes: form.notes.trim().to_owned(),
-    };
+        // A version that is not a number is never the current one.
+        policy: Some(PolicyConsent {
+            version: form.policy_version.trim().parse().unwrap_or(-1),
+            sha256: form.policy_sha256.trim().to_owned(),
+            ..PolicyConsent::default()
+        }),
+    }
+    .agreed_from(addr.to_string(), crate::api::consent::user_agent(&headers));
     match state.flows.book(input, Actor::Client).await {
         Ok(booked) => {
             Redirect::to(&format!("/manage/{}?booked=1", booked.manage_token)).into_response()
@@ -288,6 +352,12 @@ pub async fn submit(
                 (Some(nearest), _) => {
                     let message = "Sorry, someone booked that time a moment before you. Your details are kept below: pick one of the nearest free times, or choose another day.";
                     details_page(&state, &form, &errors, Some(message), nearest)
+                }
+                (None, Some("cancellation_policy")) => {
+                    // The policy changed under the form: show the new one, unticked.
+                    form.agree_policy.clear();
+                    errors.add("agree_policy", refusal.message);
+                    details_page(&state, &form, &errors, None, &[])
                 }
                 (None, Some(field @ ("name" | "email" | "phone" | "notes")))
                     if !refusal.internal =>

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 
 use super::BookQuery;
+use crate::pages::people::avatar;
 use crate::pages::site::money;
 use crate::state::AppState;
 use crate::ui::forms::query;
@@ -33,6 +34,7 @@ pub(super) fn choose_service(state: &AppState, clinic: &ClinicSnapshot, q: &Book
                     h2 { (s.name) }
                     p.price { (money(&setup.clinic.currency, &s.price)) }
                     p.muted { (s.duration_minutes()) " minutes" @if s.requires_screening { " · includes safety questions" } }
+                    @if !s.description.is_empty() { p.small { (s.description) } }
                     a.button href=(format!("/book{}", query(&[("service", &s.id), ("practitioner", &q.practitioner), ("screening", &q.screening)]))) { "Choose " span.visually-hidden { (s.name) } }
                 }
             }
@@ -80,6 +82,8 @@ pub(super) struct DayTime<'a> {
     pub slots: &'a [scheduling::Slot],
     pub not_before: Option<Date>,
     pub review: bool,
+    /// The next day with times after an empty chosen day or month.
+    pub next_available: Option<Date>,
 }
 
 /// The day-and-time step of a chosen treatment.
@@ -135,11 +139,13 @@ pub(super) fn day_time(state: &AppState, clinic: &ClinicSnapshot, v: &DayTime<'_
         last_bookable: clinic.last_bookable_date(),
         selected: v.selected,
         days: &days,
-        timezone: &clinic.setup.clinic.timezone,
+        timezone: &clinic.zone_name(),
+        clock_24: clinic.setup.clinic.uses_24_hour_clock(),
         phone: &clinic.setup.clinic.phone,
         day_link: &day_link,
         month_link: &month_link,
         pick: Pick::Link(&time_link),
+        next_available: v.next_available,
     };
     let body = html! {
         (booking_steps(BookingStep::DayAndTime, service.requires_screening))
@@ -149,10 +155,23 @@ pub(super) fn day_time(state: &AppState, clinic: &ClinicSnapshot, v: &DayTime<'_
         @if let Some(date) = v.not_before { div.notice.warn { p { "Because of your safety answers, the earliest date we can treat you is " strong { (date.strftime("%A %-d %B %Y")) } ". Only times from then on are shown." } } }
         nav aria-label="Practitioner" {
             h2 { "Who would you like to see?" }
-            ul.cta-inline role="list" {
-                li { a.button.small.secondary[chosen.is_some()] href=(format!("/book{}", query(&[("service", &service.id), ("screening", screening), ("month", &month_text)]))) aria-current=[chosen.is_none().then_some("true")] { "Anyone available" } }
+            ul.people role="list" {
+                li.person.chosen[chosen.is_none()] {
+                    span.avatar.initials aria-hidden="true" { "·" }
+                    div {
+                        a href=(format!("/book{}", query(&[("service", &service.id), ("screening", screening), ("month", &month_text)]))) aria-current=[chosen.is_none().then_some("true")] { "Anyone available" }
+                        p.muted.small { "The first free time with any of us." }
+                    }
+                }
                 @for pr in &offering {
-                    li { a.button.small.secondary[chosen != Some(pr.id.as_str())] href=(format!("/book{}", query(&[("service", &service.id), ("practitioner", &pr.id), ("screening", screening), ("month", &month_text)]))) aria-current=[(chosen == Some(pr.id.as_str())).then_some("true")] { (pr.name) } }
+                    li.person.chosen[chosen == Some(pr.id.as_str())] {
+                        (avatar(state, pr))
+                        div {
+                            a href=(format!("/book{}", query(&[("service", &service.id), ("practitioner", &pr.id), ("screening", screening), ("month", &month_text)]))) aria-current=[(chosen == Some(pr.id.as_str())).then_some("true")] { (pr.name) }
+                            @if !pr.title.is_empty() { p.muted.small { (pr.title) } }
+                            @if !pr.bio.is_empty() { p.bio.small { (pr.bio) } }
+                        }
+                    }
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! The course pages' markup: the proposal with its booking form, changing one session, and
 //! the client's view of a booked course.
 
-use clinic::{ClinicSnapshot, ServiceSetup, format_local, rfc3339};
+use clinic::{ClinicSnapshot, ServiceSetup, rfc3339};
 use jiff::Timestamp;
 use maud::{Markup, html};
 use scheduling::Slot;
@@ -71,14 +71,14 @@ pub(super) fn proposal(
         @if let Some(message) = problem { div.notice.danger role="alert" { p { (message) } } }
         (errors.summary(label))
         (course_line(clinic, service))
-        p { "We suggest these times, " (clinic.setup.clinic.timezone) ". Change any one of them; the others stay as they are." }
+        p { "We suggest these times, in " (clinic.zone_name()) ". Change any one of them; the others stay as they are." }
         table {
             thead { tr { th { "Session" } th { "When" } th { "With" } th { span.visually-hidden { "Change" } } } }
             tbody {
                 @for (i, s) in sessions.iter().enumerate() {
                     tr {
                         td { (i + 1) }
-                        td { time datetime=(rfc3339(&s.start)) { (format_local(&s.start)) } }
+                        td { time datetime=(rfc3339(&s.start)) { (clinic.when(&s.start)) } }
                         td { (practitioner_name(clinic, &s.practitioner)) }
                         td { a href=(format!("/book/course/change{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening), ("sessions", &all), ("index", &i.to_string())]))) { "Change session " (i + 1) } }
                     }
@@ -133,13 +133,13 @@ pub(super) fn change(
     let current = starts[index].to_zoned_datetime(tz.clone());
     html! {
         h1 { "Change session " (index + 1) }
-        p { "Now: " (format_local(&current)) ". Sessions stay at least " (rules.minimum.days()) " days apart, the shortest interval our clinical sources give " (rules.minimum.cite()) ", so only times that keep to it are listed." }
+        p { "Now: " (clinic.when(&current)) ". Sessions stay at least " (rules.minimum.days()) " days apart, the shortest interval our clinical sources give " (rules.minimum.cite()) ", so only times that keep to it are listed." }
         @if slots.is_empty() {
             p.notice.warn { "There is no free time near this session that keeps the interval. Please keep it, or choose a different first session." }
         } @else {
             ul.times {
                 @for slot in slots.iter().take(60) {
-                    li { a href=(back(Some((index, rfc3339(&slot.start))))) { (slot.start.strftime("%a %-d %b, ")) (time_label(slot)) } }
+                    li { a href=(back(Some((index, rfc3339(&slot.start))))) { (slot.start.strftime("%a %-d %b, ")) (time_label(slot, clinic.setup.clinic.uses_24_hour_clock())) } }
                 }
             }
         }
@@ -198,7 +198,7 @@ pub(super) fn course(
                     @let local = b.start.to_zoned_datetime(clinic.timezone.clone());
                     tr {
                         td { (i + 1) }
-                        td { time datetime=(rfc3339(&local)) { (format_local(&local)) } }
+                        td { time datetime=(rfc3339(&local)) { (clinic.when(&local)) } }
                         td { (practitioner_name(clinic, &b.practitioner_id)) }
                         td { (status_words(b.status)) }
                         td {

@@ -207,11 +207,13 @@ async fn reschedule_page(
         last_bookable: horizon,
         selected,
         days: &days,
-        timezone: &clinic.setup.clinic.timezone,
+        timezone: &clinic.zone_name(),
+        clock_24: clinic.setup.clinic.uses_24_hour_clock(),
         phone: &clinic.setup.clinic.phone,
         day_link: &link,
         month_link: &month_link,
         pick: Pick::Post(&base),
+        next_available: None,
     };
     let body = views::reschedule(&clinic, b, token, &picker, problem);
     let status = if problem.is_some() {

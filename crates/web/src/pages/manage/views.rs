@@ -1,6 +1,6 @@
 //! The manage pages' markup: the booking as its client sees it, and each step of changing it.
 
-use clinic::{ClinicSnapshot, format_local, rfc3339};
+use clinic::{ClinicSnapshot, rfc3339};
 use maud::{Markup, html};
 use service::{Actor, calendar_path, can_change, manage_path};
 use store::{Booking, BookingStatus};
@@ -43,7 +43,12 @@ pub(super) fn booking(
         @if moved { div.notice.ok role="status" { p { "Your appointment has moved. We've emailed the new details." } } }
         (summary(clinic, b))
         @if b.status.is_live() {
-            p.cta-inline { a.button.secondary href=(calendar_path(token)) { "Add to calendar (.ics)" } }
+            @let (google, outlook) = mail::compose::calendar_links(clinic, b);
+            p.cta-inline.calendar-links {
+                a.button.secondary href=(calendar_path(token)) { "Add to calendar (.ics)" }
+                a.button.secondary href=(google) rel="noopener noreferrer" { "Add to Google Calendar" }
+                a.button.secondary href=(outlook) rel="noopener noreferrer" { "Add to Outlook" }
+            }
             @if jiff::Timestamp::now() >= b.start {
                 h2 { "How is your skin today?" }
                 p { a.button href=(format!("{}/checkin", manage_path(token))) { "Tell us how your skin is healing" } }
@@ -104,7 +109,7 @@ pub(super) fn confirm_move(
         (summary(clinic, b))
         @match can_change(clinic, b, &Actor::Client) {
             Ok(()) => form method="post" action=(format!("{}/reschedule", manage_path(token))) {
-                p { "New time: " strong { time datetime=(rfc3339(&new)) data-instant=(rfc3339(&new)) { (format_local(&new)) } } " (" (clinic.setup.clinic.timezone) ")" }
+                p { "New time: " strong { time datetime=(rfc3339(&new)) data-instant=(rfc3339(&new)) { (clinic.when(&new)) } } " (" (clinic.zone_name()) ")" }
                 input type="hidden" name="start" value=(rfc3339(&new));
                 input type="hidden" name="confirm" value="yes";
                 p.cta-inline {
@@ -155,9 +160,13 @@ fn summary(clinic: &ClinicSnapshot, b: &Booking) -> Markup {
         dl.summary {
             dt { "Reference" } dd { strong { (b.reference) } }
             dt { "Treatment" } dd { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
-            dt { "When" } dd { time datetime=(rfc3339(&start)) data-instant=(rfc3339(&start)) { (format_local(&start)) } " (" (setup.clinic.timezone) ")" }
+            dt { "When" } dd { time datetime=(rfc3339(&start)) data-instant=(rfc3339(&start)) { (clinic.when(&start)) } " (" (clinic.zone_name()) ")" }
             dt { "With" } dd { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }
             dt { "Where" } dd { (setup.clinic.name) ", " (setup.clinic.address) }
+            @if let Some(service) = setup.service(&b.service_id) {
+                @let price = clinic::money(&setup.clinic.currency, &service.price);
+                dt { "Price" } dd { (price) @if price != "Free" { span.muted { ", paid at the clinic" } } }
+            }
             dt { "Status" } dd { span class=(format!("status {}", b.status.as_str())) { (status_text(b.status)) } }
         }
     }

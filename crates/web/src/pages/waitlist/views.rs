@@ -1,6 +1,6 @@
 //! The waitlist pages' markup.
 
-use clinic::{ClinicSnapshot, format_local, rfc3339};
+use clinic::{ClinicSnapshot, rfc3339};
 use maud::{Markup, html};
 use service::{offer_path, waitlist_path};
 use store::{EntryStatus, Offer, OfferStatus, WaitlistEntry};
@@ -118,7 +118,7 @@ pub(super) fn offer(
 ) -> Markup {
     let tz = clinic.timezone.clone();
     let start = offer.start.to_zoned_datetime(tz.clone());
-    let until = format_local(&offer.expires_at.to_zoned_datetime(tz));
+    let until = clinic.when(&offer.expires_at.to_zoned_datetime(tz));
     let practitioner = clinic
         .setup
         .practitioner(&offer.practitioner_id)
@@ -130,7 +130,7 @@ pub(super) fn offer(
         p { "Hello " (entry.joined_as.name) "," }
         dl.summary {
             dt { "Treatment" } dd { (service_name(clinic, &offer.service_id)) }
-            dt { "When" } dd { time datetime=(rfc3339(&start)) { (format_local(&start)) } " (" (clinic.setup.clinic.timezone) ")" }
+            dt { "When" } dd { time datetime=(rfc3339(&start)) { (clinic.when(&start)) } " (" (clinic.zone_name()) ")" }
             dt { "With" } dd { (practitioner) }
         }
         @if open {

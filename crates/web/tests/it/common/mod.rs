@@ -182,6 +182,22 @@ impl TestApp {
         starts
     }
 
+    /// The booking form's policy fields as `GET /book/details` fills them, ticked: the
+    /// current cancellation policy's version and SHA-256 and `agree_policy=yes`.
+    pub async fn agreed_policy(&self) -> [(&'static str, String); 3] {
+        let (status, clinic) = self.get_json("/api/v1/clinic").await;
+        assert_eq!(status, 200, "{clinic}");
+        let policy = &clinic["cancellation_policy"];
+        [
+            ("agree_policy", "yes".to_owned()),
+            ("policy_version", policy["version"].to_string()),
+            (
+                "policy_sha256",
+                policy["sha256"].as_str().unwrap().to_owned(),
+            ),
+        ]
+    }
+
     /// A booking body for the consultation (no screening needed).
     pub fn booking_body(service: &str, start: &str, email: &str) -> Value {
         json!({"service": service, "start": start, "client": {"name": "Test Client", "email": email, "phone": "+1 555 0199"}})
