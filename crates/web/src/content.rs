@@ -125,15 +125,61 @@ fn parse_page(slug: &str, text: &str) -> anyhow::Result<Page> {
     });
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser);
-    // Wide tables scroll inside their own box instead of widening the page on phones.
-    let html = html
-        .replace("<table>", "<div class=\"table-scroll\"><table>")
-        .replace("</table>", "</table></div>");
+    let html = wrap_tables(&html);
     Ok(Page {
         slug: slug.to_owned(),
         meta,
         html,
     })
+}
+
+/// Wide tables scroll inside their own box instead of widening the page on phones. The box
+/// is a labelled region a keyboard can focus and scroll, named after the heading above the
+/// table, so a screen reader says what it holds.
+fn wrap_tables(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = rest.find("<table>") {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let label = last_heading(&out).unwrap_or_else(|| "Table".to_owned());
+        // The heading's text is already escaped HTML; only a stray quote could end the attribute.
+        let label = label.replace('"', "&quot;");
+        out.push_str("<p class=\"scroll-hint\" aria-hidden=\"true\">Swipe the table sideways to see every column.</p>");
+        out.push_str(&format!(
+            "<div class=\"table-scroll\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\">"
+        ));
+        let end = after
+            .find("</table>")
+            .map_or(after.len(), |e| e + "</table>".len());
+        out.push_str(&after[..end]);
+        out.push_str("</div>");
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of the last `<h2>`–`<h4>` in `html`, tags removed.
+fn last_heading(html: &str) -> Option<String> {
+    let start = ["<h2", "<h3", "<h4"]
+        .iter()
+        .filter_map(|tag| html.rfind(tag))
+        .max()?;
+    let open_end = start + html[start..].find('>')? + 1;
+    let close = open_end + html[open_end..].find("</h")?;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[open_end..close].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 /// The consent documents under `dir/consent/*.md`, or the built-in ones when there is no
@@ -225,7 +271,7 @@ pub fn fill_placeholders(html: &str, clinic: &clinic::ClinicSnapshot) -> String 
     protocol::fill_placeholders(&html, |name| {
         Ok::<_, std::convert::Infallible>(match name {
             "clinic_name" => escape(&info.name),
-            "clinic_phone" => escape(&info.phone),
+            "clinic_phone" => crate::ui::layout::phone_link(&info.phone).into_string(),
             // Checked at load, so only a page edited since would miss; show the name, not a blank.
             _ => known
                 .resolve(name)
@@ -244,7 +290,14 @@ mod tests {
         let content = Content::load(None).unwrap();
         assert_eq!(content.pages[0].slug, "index");
         assert!(content.page("risks").unwrap().meta.procedure);
-        assert!(content.page("compare").unwrap().html.contains("<table>"));
+        let compare = &content.page("compare").unwrap().html;
+        assert!(compare.contains("<table>"));
+        // Every table sits in a named region a keyboard can reach and scroll.
+        assert_eq!(
+            compare.matches("<table>").count(),
+            compare.matches("role=\"region\" aria-label=").count()
+        );
+        assert!(compare.contains("tabindex=\"0\"><table>"), "{compare}");
     }
 
     #[test]

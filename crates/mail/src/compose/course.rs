@@ -4,7 +4,7 @@ use clinic::ClinicSnapshot;
 use maud::html;
 use store::{Booking, BookingStatus, Mail};
 
-use super::{EMERGENCY_LEAD, OUT_OF_HOURS, aftercare, details};
+use super::{EMERGENCY_LEAD, OUT_OF_HOURS, aftercare, details, phone_link};
 
 /// Sent once when a course is booked: each session's time and practitioner in order, the
 /// course price when the clinic gives one, and the link that manages the whole course.
@@ -110,7 +110,7 @@ pub fn course_booked(
         p { strong { (care.call_today_lead) } }
         ul { @for line in &care.call_today { li { (line) } } }
         p { (OUT_OF_HOURS) }
-        p { (info.name) br; (info.phone) br; (info.address) }
+        p { (info.name) br; (phone_link(&info.phone)) br; (info.address) }
     }
     .into_string();
     Mail {

@@ -83,6 +83,16 @@ fn preparation_for(
 const AFTERCARE: &str = "Redness like a moderate sunburn is normal: {{normal:redness}} ([17]).";
 const EMERGENCY_LEAD: &str =
     "Call your local emergency number first, then let us know, if you notice:";
+/// The clinic's phone in a mail's HTML as a link a phone dials with one tap: only the `+`
+/// and the digits go in the `tel:` address, whatever spacing the clinic typed.
+pub(crate) fn phone_link(phone: &str) -> maud::Markup {
+    let dial: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    maud::html! { a href=(format!("tel:{dial}")) { (phone) } }
+}
+
 const CALL_TODAY_LEAD: &str = "Call us the same day on {phone} if you notice:";
 const OUT_OF_HOURS: &str = "If we are closed, don't wait for us to open: leave us a message and contact an out-of-hours doctor or urgent care service the same day.";
 
@@ -304,7 +314,7 @@ fn message(clinic: &ClinicSnapshot, booking: &Booking, words: Words<'_>) -> Mail
             ul { @for line in &care.call_today { li { (line) } } }
             p { (OUT_OF_HOURS) }
         }
-        p { (info.name) br; (info.phone) br; (info.address) }
+        p { (info.name) br; (phone_link(&info.phone)) br; (info.address) }
     }
     .into_string();
     Mail {

@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use store::{Booking, Mail};
 
 use super::texts::MessageTexts;
-use super::{EMERGENCY_LEAD, OUT_OF_HOURS, aftercare, details, fill};
+use super::{EMERGENCY_LEAD, OUT_OF_HOURS, aftercare, details, fill, phone_link};
 
 /// Where a planned message sends the client.
 #[derive(Clone, Copy, Debug)]
@@ -142,7 +142,7 @@ fn frame(
     let html = html! {
         p { "Hello " (booking.client.name) "," }
         (body.html)
-        p { (info.name) br; (info.phone) br; (info.address) }
+        p { (info.name) br; (phone_link(&info.phone)) br; (info.address) }
         p { small { (stop) " " a href=(unsubscribe) { "unsubscribe" } } }
     }
     .into_string();
@@ -206,7 +206,7 @@ pub fn reminder(
     let html = html! {
         p { (lead) }
         p { (place) }
-        p { "You can " a href=(links.manage) { "change or cancel it online" } " until " (deadline) ". After that, please call us on " (info.phone) "." }
+        p { "You can " a href=(links.manage) { "change or cancel it online" } " until " (deadline) ". After that, please call us on " (phone_link(&info.phone)) "." }
         h2 { "Before your appointment" }
         ul { @for line in &preparation { li { (line) } } }
         @if let Some(url) = consent_url {
@@ -246,7 +246,7 @@ pub fn same_day(
     let html = html! {
         p { (lead) }
         p { (arrive) }
-        p { "Running late or unwell? Call us on " (info.phone) ". " a href=(links.manage) { "Your booking" } }
+        p { "Running late or unwell? Call us on " (phone_link(&info.phone)) ". " a href=(links.manage) { "Your booking" } }
     };
     frame(
         clinic,

@@ -1,6 +1,7 @@
 //! What a client on the waitlist receives: the note that they joined, and the offer of a
 //! freed time with the link that accepts it.
 
+use super::phone_link;
 use clinic::ClinicSnapshot;
 use maud::html;
 use store::{Mail, Offer, WaitlistEntry};
@@ -39,7 +40,7 @@ pub fn waitlist_joined(clinic: &ClinicSnapshot, entry: &WaitlistEntry, manage_ur
         p { "Hello " (entry.joined_as.name) "," }
         p { (lead) }
         p { a href=(manage_url) { "See or leave the waitlist" } }
-        p { (info.name) br; (info.phone) br; (info.address) }
+        p { (info.name) br; (phone_link(&info.phone)) br; (info.address) }
     }
     .into_string();
     Mail {
@@ -90,7 +91,7 @@ pub fn waitlist_offer(
         }
         p { a href=(offer_url) { "Book this time" } }
         p { (after) }
-        p { (info.name) br; (info.phone) br; (info.address) }
+        p { (info.name) br; (phone_link(&info.phone)) br; (info.address) }
     }
     .into_string();
     Mail {

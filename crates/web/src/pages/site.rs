@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::content::fill_placeholders;
 use crate::state::AppState;
-use crate::ui::layout::{PageMeta, booking_cta, page};
+use crate::ui::layout::{PageMeta, booking_cta, page, phone_link};
 use clinic::ClinicSnapshot;
 /// Prices are said as in mail; the booking pages reach it here.
 pub use clinic::money;
@@ -51,9 +51,15 @@ pub async fn content_page(State(state): State<AppState>, Path(slug): Path<String
                 p.cta-inline { a.button href="/book" { "Schedule an Appointment" } }
             }
         }
-        div.prose { (PreEscaped(fill_placeholders(&content.html, &clinic))) }
+        // Prices come first on the home page: they are what most visitors came for, and the
+        // page's sources list is long.
         @if is_home { (service_cards(&clinic)) }
-        @if content.meta.procedure || is_home { (booking_cta(&clinic)) }
+        // On a wide screen the booking box sits beside the text instead of below it, so the
+        // page uses the width without stretching lines past easy reading.
+        div.with-aside {
+            div.prose { (PreEscaped(fill_placeholders(&content.html, &clinic))) }
+            @if content.meta.procedure || is_home { div.side { (booking_cta(&clinic)) } }
+        }
     };
     let meta = PageMeta {
         json_ld,
@@ -119,15 +125,15 @@ pub async fn services(State(state): State<AppState>) -> Response {
     let body = html! {
         h1 { "Services and prices" }
         p { "Every treatment starts with numbing cream and ends with calming aftercare; the times below are the whole visit. Microneedling treatments ask a short safety questionnaire when you book." }
-        div.table-scroll {
-            table {
+        div.table-scroll role="region" aria-label="Services and prices" tabindex="0" {
+            table.cards {
                 caption.muted { "Prices in " (setup.clinic.currency) }
                 thead { tr { th scope="col" { "Service" } th scope="col" { "Time in clinic" } th scope="col" { "Price" } th scope="col" { "Book" } } }
                 tbody {
                     @for s in &setup.services {
                         tr {
                             th scope="row" { (s.name) }
-                            td {
+                            td data-label="Time in clinic" {
                                 (s.duration_minutes()) " minutes"
                                 @if s.phases.len() > 1 {
                                     br;
@@ -139,7 +145,7 @@ pub async fn services(State(state): State<AppState>) -> Response {
                                     }
                                 }
                             }
-                            td { (money(&setup.clinic.currency, &s.price)) }
+                            td data-label="Price" { (money(&setup.clinic.currency, &s.price)) }
                             td { a href=(format!("/book?service={}", s.id)) { "Book " (s.name.to_lowercase()) } }
                         }
                     }
@@ -200,7 +206,7 @@ pub async fn not_found(State(state): State<AppState>) -> Response {
             li { a href="/services" { "Services and prices" } }
             li { a href="/book" { "Book an appointment" } }
         }
-        p { "Or call us on " (state.clinic().setup.clinic.phone) "." }
+        p { "Or call us on " (phone_link(&state.clinic().setup.clinic.phone)) "." }
     };
     let meta = PageMeta::new("Page not found", "This page does not exist.", "/404").private();
     (StatusCode::NOT_FOUND, page(&state, meta, body)).into_response()

@@ -43,7 +43,7 @@ fn done(state: &AppState) -> Response {
     let body = html! {
         h1 { "You are unsubscribed" }
         p { "We will send no more reminders or aftercare notes. Confirmations and changes to your bookings still reach you." }
-        p { "Changed your mind, or have a question about your healing? Call us on " (phone) "." }
+        p { "Changed your mind, or have a question about your healing? Call us on " (crate::ui::layout::phone_link(&phone)) "." }
     };
     frame(state, "You are unsubscribed", body)
 }

@@ -54,6 +54,31 @@ fn nav_items(state: &AppState) -> Vec<(String, String)> {
     items
 }
 
+fn nav_list(state: &AppState, current: &str) -> Markup {
+    html! {
+        ul {
+            @for (href, label) in nav_items(state) {
+                li { a href=(href) aria-current=[(href == current).then_some("page")] { (label) } }
+            }
+        }
+    }
+}
+
+/// The `tel:` address of a phone number as people write it: only the `+` and the digits,
+/// so a phone dials it whatever spacing or punctuation the clinic typed.
+pub fn tel_href(phone: &str) -> String {
+    let dial: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{dial}")
+}
+
+/// A phone number in running text, as a link a phone can call with one tap.
+pub fn phone_link(phone: &str) -> Markup {
+    html! { a.tel href=(tel_href(phone)) { (phone) } }
+}
+
 /// Renders a full public page around `body`.
 pub fn page(state: &AppState, meta: PageMeta<'_>, body: Markup) -> Markup {
     let clinic = state.clinic();
@@ -93,11 +118,13 @@ pub fn page(state: &AppState, meta: PageMeta<'_>, body: Markup) -> Markup {
                     div.wrap {
                         a.brand href="/" { span.brand-mark aria-hidden="true" {} (info.name) }
                         nav.site-nav aria-label="Main" {
-                            ul {
-                                @for (href, label) in nav_items(state) {
-                                    li { a href=(href) aria-current=[(href == meta.path).then_some("page")] { (label) } }
-                                }
+                            // A phone folds the menu behind a button that needs no script; a
+                            // wider screen shows the same links in a row. CSS shows one of the two.
+                            details.nav-fold {
+                                summary { "Menu" }
+                                (nav_list(state, meta.path))
                             }
+                            div.nav-row { (nav_list(state, meta.path)) }
                         }
                         a.button.small href="/book" { "Schedule an Appointment" }
                     }
@@ -119,7 +146,7 @@ fn footer(clinic: &ClinicSnapshot) -> Markup {
                     p { (info.address) }
                 }
                 div {
-                    p { "Phone: " a href=(format!("tel:{}", info.phone.replace(' ', ""))) { (info.phone) } }
+                    p { "Phone: " (phone_link(&info.phone)) }
                     p { "Email: " a href=(format!("mailto:{}", info.email)) { (info.email) } }
                 }
                 div {
@@ -149,7 +176,7 @@ pub fn booking_cta(clinic: &ClinicSnapshot) -> Markup {
     html! {
         aside.cta aria-labelledby="cta-title" {
             h2 #cta-title { "Ready to talk about your skin?" }
-            p { "Book online in a minute, or call us on " (clinic.setup.clinic.phone) ". Treatments start with a short safety questionnaire so we know microneedling is right for you." }
+            p { "Book online in a minute, or call us on " (phone_link(&clinic.setup.clinic.phone)) ". Treatments start with a short safety questionnaire so we know microneedling is right for you." }
             p.cta-inline {
                 a.button href="/book" { "Schedule an Appointment" }
                 a.button.secondary href="/suitability" { "Is microneedling right for me?" }

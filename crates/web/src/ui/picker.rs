@@ -153,7 +153,7 @@ impl Picker<'_> {
                 @if let Some(next) = self.next_available.filter(|_| self.selected.is_none()) {
                     p.notice { "No free times this month. " a.next-available href=((self.day_link)(next)) { "Next available: " (next.strftime("%A %-d %B")) " →" } }
                 } @else if self.selected.is_none() {
-                    p.notice { "No free times this month. Try the next month, or call us on " (self.phone) "." }
+                    p.notice { "No free times this month. Try the next month, or call us on " (crate::ui::layout::phone_link(self.phone)) "." }
                 }
             }
             (month_view(month, self.days, self.selected, self.day_link, self.month_link, month > self.today.first_of_month(), month.last_of_month() < self.last_bookable))

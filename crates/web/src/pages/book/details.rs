@@ -7,10 +7,10 @@ use maud::{Markup, html};
 use service::CancellationPolicy;
 
 use super::DetailsForm;
-use super::views::steps;
 use crate::pages::site::money;
 use crate::ui::forms::{FieldAria, FieldErrors, Input, hidden, query};
 use crate::ui::picker::time_label;
+use crate::ui::steps::{BookingStep, booking_steps};
 
 /// The details form for a chosen service and start, with errors, a problem above the form
 /// and, after a lost race, the nearest free times.
@@ -45,7 +45,7 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
         other => other.to_owned(),
     };
     html! {
-        (steps(if service.requires_screening { 3 } else { 2 }, service.requires_screening))
+        (booking_steps(BookingStep::Details, service.requires_screening))
         h1 { "Your details" }
         @if let Some(message) = problem {
             div.notice.danger role="alert" {

@@ -1,4 +1,4 @@
-//! The booking flow's markup: the steps bar, the treatment list, the day-and-time page and
+//! The booking flow's markup: the treatment list, the day-and-time page and
 //! the refusal after a closed screening.
 
 use clinic::{ClinicSnapshot, rfc3339};
@@ -12,21 +12,7 @@ use crate::state::AppState;
 use crate::ui::forms::query;
 use crate::ui::layout::{PageMeta, page};
 use crate::ui::picker::{Pick, Picker, by_date};
-
-pub(super) fn steps(current: usize, with_screening: bool) -> Markup {
-    let mut names = vec!["Treatment"];
-    if with_screening {
-        names.push("Safety questions");
-    }
-    names.extend(["Day and time", "Your details", "Confirmed"]);
-    html! {
-        ol.steps aria-label="Booking steps" {
-            @for (i, name) in names.iter().enumerate() {
-                li aria-current=[(i == current).then_some("step")] { (i + 1) ". " (name) }
-            }
-        }
-    }
-}
+use crate::ui::steps::{BookingStep, booking_steps};
 
 pub(super) fn choose_service(state: &AppState, clinic: &ClinicSnapshot, q: &BookQuery) -> Markup {
     let setup = &clinic.setup;
@@ -37,10 +23,10 @@ pub(super) fn choose_service(state: &AppState, clinic: &ClinicSnapshot, q: &Book
         .filter(|s| chosen_practitioner.is_none_or(|p| p.services.contains(&s.id)))
         .collect();
     let body = html! {
-        (steps(0, false))
+        (booking_steps(BookingStep::Treatment, false))
         h1 { "Schedule an Appointment" }
         @if !q.service.is_empty() { div.notice.warn role="alert" { p { "We don't offer that treatment; please choose one below." } } }
-        p { "Choose a treatment. Microneedling treatments start with a few safety questions, so we know it is right for you. Not sure? Book a consultation, or call us on " (setup.clinic.phone) "." }
+        p { "Choose a treatment. Microneedling treatments start with a few safety questions, so we know it is right for you. Not sure? Book a consultation, or call us on " (crate::ui::layout::phone_link(&setup.clinic.phone)) "." }
         @if let Some(p) = chosen_practitioner { p { "Showing what " (p.name) " offers. " a href="/book" { "See everyone's treatments" } } }
         div.grid {
             @for s in services {
@@ -162,7 +148,7 @@ pub(super) fn day_time(state: &AppState, clinic: &ClinicSnapshot, v: &DayTime<'_
         next_available: v.next_available,
     };
     let body = html! {
-        (steps(if service.requires_screening { 2 } else { 1 }, service.requires_screening))
+        (booking_steps(BookingStep::DayAndTime, service.requires_screening))
         h1 { "Choose a day and time" }
         p { strong { (service.name) } " · " (service.duration_minutes()) " minutes · " (money(&clinic.setup.clinic.currency, &service.price)) " · " a href="/book" { "change treatment" } }
         @if v.review { div.notice.warn { p { "A practitioner will review your safety answers before confirming; the time you choose is held for you meanwhile." } } }

@@ -65,6 +65,8 @@ pub(super) fn proposal(
         other => other.to_owned(),
     };
     html! {
+        // The sessions and the client's details are one page: the details step of booking.
+        (crate::ui::steps::booking_steps(crate::ui::steps::BookingStep::Details, service.requires_screening))
         h1 { "Your course" }
         @if let Some(message) = problem { div.notice.danger role="alert" { p { (message) } } }
         (errors.summary(label))
@@ -234,6 +236,6 @@ fn status_words(status: BookingStatus) -> &'static str {
 pub(super) fn not_found(phone: &str) -> Markup {
     html! {
         h1 { "We couldn't find that course" }
-        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (phone) "." }
+        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (crate::ui::layout::phone_link(phone)) "." }
     }
 }

@@ -224,7 +224,7 @@ fn form_view(token: &str, typed: &Typed, errors: &FieldErrors, above: Option<&st
 fn answer_view(token: &str, answer: &CheckinAnswer) -> Markup {
     let symptoms = service::symptoms();
     let phone = &answer.clinic_phone;
-    let tel = format!("tel:{}", phone.replace(' ', ""));
+    let tel = crate::ui::layout::tel_href(phone);
     html! {
         @match answer.triage {
             Triage::Emergency => {

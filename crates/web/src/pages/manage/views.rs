@@ -6,12 +6,13 @@ use service::{Actor, calendar_path, can_change, manage_path};
 use store::{Booking, BookingStatus};
 
 use crate::ui::picker::Picker;
+use crate::ui::steps::{BookingStep, booking_steps};
 
 /// The page for a link that opens no booking.
 pub(super) fn not_found(phone: &str) -> Markup {
     html! {
         h1 { "We couldn't find that booking" }
-        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (phone) "." }
+        p { "The link may be incomplete. Please use the link in your confirmation email, or call us on " (crate::ui::layout::phone_link(phone)) "." }
     }
 }
 
@@ -26,7 +27,9 @@ pub(super) fn booking(
     consent: Option<Markup>,
 ) -> Markup {
     html! {
-        @if booked { ol.steps aria-label="Booking steps" { li { "Treatment" } li { "Day and time" } li { "Your details" } li aria-current="step" { "Confirmed" } } }
+        @if booked {
+            (booking_steps(BookingStep::Confirmed, clinic.setup.service(&b.service_id).is_some_and(|s| s.requires_screening)))
+        }
         h1 { (title) }
         @if booked {
             div.notice.ok role="status" {

@@ -280,17 +280,6 @@ pub(super) fn standalone_form(
     layout_page(state, meta, body)
 }
 
-/// The step indicator of the booking flow, on its first step.
-fn booking_steps() -> Markup {
-    html! {
-        ol.steps aria-label="Booking steps" {
-            li aria-current="step" { "1 Safety questions" }
-            li { "2 Time" }
-            li { "3 Your details" }
-        }
-    }
-}
-
 /// The questionnaire as the first step of booking, naming the chosen treatment.
 pub(super) fn booking_form(
     state: &AppState,
@@ -301,7 +290,7 @@ pub(super) fn booking_form(
 ) -> Markup {
     let service = clinic.setup.service(&carry.service);
     let body = html! {
-        (booking_steps())
+        (crate::ui::steps::booking_steps(crate::ui::steps::BookingStep::Screening, true))
         h1 { "A few safety questions" }
         p.lead {
             "Before we offer you a time"

@@ -142,7 +142,7 @@ fn consultation_link(clinic: &ClinicSnapshot) -> Markup {
             p.cta-inline {
                 a.button href=(href) { @if free { "Book a free consultation" } @else { "Book a consultation" } }
                 " "
-                a.button.secondary href=(format!("tel:{}", clinic.setup.clinic.phone.replace(' ', ""))) { "Call us on " (clinic.setup.clinic.phone) }
+                a.button.secondary href=(crate::ui::layout::tel_href(&clinic.setup.clinic.phone)) { "Call us on " (clinic.setup.clinic.phone) }
             }
         }
     }
@@ -173,7 +173,7 @@ fn findings_list(findings: &[Finding]) -> Markup {
 pub(super) fn failure_page(state: &AppState, clinic: &ClinicSnapshot, e: &ApiError) -> Response {
     let body = html! {
         h1 { "Sorry, we could not save your answers" }
-        p { "Something went wrong on our side and nothing was saved. Please go back and try again, or call us on " (clinic.setup.clinic.phone) "." }
+        p { "Something went wrong on our side and nothing was saved. Please go back and try again, or call us on " (crate::ui::layout::phone_link(&clinic.setup.clinic.phone)) "." }
         p { a href="/suitability" { "Back to the questions" } }
     };
     let meta = PageMeta::new(

@@ -155,7 +155,7 @@ pub(super) fn declined(clinic: &ClinicSnapshot) -> Markup {
     html! {
         h1 { "Offer declined" }
         p { "Thank you for letting us know; we have offered the time to the next person. You stay on the waitlist for other times." }
-        p { "Questions? Call us on " (clinic.setup.clinic.phone) "." }
+        p { "Questions? Call us on " (crate::ui::layout::phone_link(&clinic.setup.clinic.phone)) "." }
     }
 }
 
@@ -164,6 +164,6 @@ pub(super) fn problem(clinic: &ClinicSnapshot, title: &str, message: &str) -> Ma
     html! {
         h1 { (title) }
         div.notice.danger role="alert" { p { (message) } }
-        p { "Questions? Call us on " (clinic.setup.clinic.phone) "." }
+        p { "Questions? Call us on " (crate::ui::layout::phone_link(&clinic.setup.clinic.phone)) "." }
     }
 }
