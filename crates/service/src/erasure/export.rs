@@ -141,6 +141,7 @@ fn build(r: ClientRecords, clinic: &clinic::ClinicSetup, now: Timestamp) -> Clie
         "bookings": rows(&r.bookings, &tz),
         "screenings": rows(&r.screenings, &tz),
         "consents": rows(&r.consents, &tz),
+        "policy_agreements": rows(&r.policy_agreements, &tz),
         "treatment_records": records,
         "completion_overrides": rows(&r.overrides, &tz),
         "photos": photo_rows,

@@ -165,6 +165,19 @@ pub struct ExportMessage {
     pub sent_at: Option<i64>,
 }
 
+/// The cancellation policy agreed when a booking was made: the text shown and the device.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct ExportPolicyAgreement {
+    pub booking_id: String,
+    pub policy: String,
+    pub version: i64,
+    pub text: String,
+    pub sha256: String,
+    pub agreed_at: i64,
+    pub address: String,
+    pub user_agent: String,
+}
+
 /// Everything the clinic holds on one client, as stored.
 #[derive(Clone, Debug)]
 pub struct ClientRecords {
@@ -173,6 +186,7 @@ pub struct ClientRecords {
     pub bookings: Vec<ExportBooking>,
     pub screenings: Vec<ExportScreening>,
     pub consents: Vec<ExportConsent>,
+    pub policy_agreements: Vec<ExportPolicyAgreement>,
     pub records: Vec<ExportRecord>,
     pub amendments: Vec<ExportAmendment>,
     pub lots: Vec<ExportLot>,
@@ -238,6 +252,15 @@ impl Store {
                     "SELECT id, booking_id, document, version, title, text,
                     sha256, choice, signed_name, signed_at, address, user_agent, witnessed_by
                     FROM consents WHERE client_id = $1 ORDER BY signed_at, document, id"
+                ),
+                policy_agreements: rows!(
+                    tx,
+                    id,
+                    format!(
+                        "SELECT booking_id, policy, version, text, sha256, agreed_at, address,
+                    user_agent FROM policy_agreements WHERE booking_id IN {MINE}
+                    ORDER BY agreed_at, booking_id"
+                    )
                 ),
                 records: rows!(
                     tx,

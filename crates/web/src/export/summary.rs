@@ -10,6 +10,10 @@ const SECTIONS: &[(&str, &str)] = &[
     ("bookings", "Appointments"),
     ("screenings", "Safety screenings"),
     ("consents", "Signed consents"),
+    (
+        "policy_agreements",
+        "Cancellation policy agreed when booking",
+    ),
     ("treatment_records", "Treatment records"),
     (
         "completion_overrides",

@@ -358,10 +358,21 @@ const PNG: &[u8] = &[
     1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89,
 ];
 
-/// The demo clinic with a photo for Maya Lee (Sam Ortiz has none).
+/// The demo clinic with a photo for Maya Lee (Sam Ortiz has none), a few lines about Sam
+/// and a description of the full-face treatment.
 fn with_a_photo() -> clinic::ClinicSetup {
     let mut setup = clinic::demo();
     setup.practitioners[0].photo = Some("maya-lee.png".into());
+    for p in &mut setup.practitioners {
+        if p.id == "sam-ortiz" {
+            p.bio = "Sam looks after facial treatments and first visits.".into();
+        }
+    }
+    for s in &mut setup.services {
+        if s.id == "microneedling-face" {
+            s.description = "For fine lines and uneven texture.".into();
+        }
+    }
     setup
 }
 
@@ -378,7 +389,7 @@ fn content_with_photo(c: &mut web::Config) {
 async fn services_and_practitioners_show_what_clients_choose_by(app: TestApp) {
     let page = get(&app, None, "/book").await;
     assert_eq!(page.status, 200, "{}", page.body);
-    let face = clinic::demo()
+    let face = with_a_photo()
         .services
         .into_iter()
         .find(|s| s.id == "microneedling-face")
@@ -399,7 +410,7 @@ async fn services_and_practitioners_show_what_clients_choose_by(app: TestApp) {
         "Sam's initials: {}",
         page.body
     );
-    let sam = clinic::demo()
+    let sam = with_a_photo()
         .practitioners
         .into_iter()
         .find(|p| p.id == "sam-ortiz")

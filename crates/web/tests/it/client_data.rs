@@ -150,9 +150,18 @@ async fn stored_booking(
 
 /// A consultation booked online by the client, ahead of now.
 async fn book_ahead(app: &TestApp, email: &str) -> Value {
+    book_ahead_with(app, email, Value::Null).await
+}
+
+/// The same, agreeing to the cancellation policy (`policy` as `GET /clinic` gives it) when
+/// not null.
+async fn book_ahead_with(app: &TestApp, email: &str, policy: Value) -> Value {
     let slots = app.free_slots("consultation", Some("maya-lee")).await;
-    let body = json!({"service": "consultation", "start": slots[0]["start"], "practitioner": "maya-lee",
+    let mut body = json!({"service": "consultation", "start": slots[0]["start"], "practitioner": "maya-lee",
         "client": {"name": NAME, "email": email}});
+    if !policy.is_null() {
+        body["cancellation_policy"] = policy;
+    }
     let (status, booked) = app.post_json("/api/v1/bookings", &body).await;
     assert_eq!(status, 201, "{booked}");
     booked
@@ -185,7 +194,14 @@ async fn the_admin_downloads_a_clients_data(app: TestApp) {
     let hash = web::hash_password(PASSWORD);
     add_staff(&app, "owner@clinic.example", &hash, "admin", None).await;
     add_staff(&app, "desk@clinic.example", &hash, "front-desk", None).await;
-    let booked = book_ahead(&app, EMAIL).await;
+    let (_, clinic) = app.get_json("/api/v1/clinic").await;
+    let policy = clinic["cancellation_policy"].clone();
+    let booked = book_ahead_with(
+        &app,
+        EMAIL,
+        json!({"version": policy["version"], "sha256": policy["sha256"]}),
+    )
+    .await;
     let id = client_id(&app, EMAIL).await;
     let admin = sign_in(&app, "owner@clinic.example").await;
     let desk = sign_in(&app, "desk@clinic.example").await;
@@ -251,6 +267,14 @@ async fn the_admin_downloads_a_clients_data(app: TestApp) {
     assert_eq!(doc["client"]["email"], EMAIL);
     assert_eq!(
         doc["bookings"][0]["reference"], booked["reference"],
+        "{doc}"
+    );
+    // The policy the client agreed to when booking, with its evidence.
+    let agreed = &doc["policy_agreements"][0];
+    assert_eq!(agreed["booking_id"], booked["id"], "{doc}");
+    assert_eq!(agreed["sha256"], policy["sha256"], "{doc}");
+    assert!(
+        agreed["text"].as_str().is_some_and(|t| !t.is_empty()),
         "{doc}"
     );
     let trail = doc["audit"].as_array().expect("the audit trail");
