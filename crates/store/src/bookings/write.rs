@@ -7,7 +7,10 @@ use scheduling::Hold;
 use super::rows::{
     BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, insert_holds, rows_to_holds,
 };
-use super::{BookedAs, Booking, BookingError, BookingStatus, Client, NewBooking, Placement};
+use super::{
+    BookedAs, Booking, BookingError, BookingInsert, BookingStatus, Client, NewBooking, Placement,
+    find_or_add_client,
+};
 use crate::StoreError;
 use crate::db::now_s;
 use crate::outbox::{Mail, queue_mail, withdraw_planned};
@@ -37,44 +40,26 @@ impl Store {
             let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
             let placement = decide(&holds).map_err(BookingError::Refused)?;
             let email = new.client.email.trim().to_lowercase();
-            // An existing client is found by email and left as it is: whoever typed the
-            // email may not be that client, so only staff change the record.
-            let (client_id, client_name, client_phone): (String, String, Option<String>) = sqlx::query_as(
-                "INSERT INTO clients (id, email, name, phone, created_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (email) DO UPDATE SET email = clients.email
-                 RETURNING id, name, phone",
-            )
-            .bind(new_id())
-            .bind(&email)
-            .bind(new.client.name.trim())
-            .bind(new.client.phone.as_deref())
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+            let (client_id, client_name, client_phone) =
+                find_or_add_client(&mut *tx, &new.client, now).await?;
             let id = new_id();
-            sqlx::query(
-                "INSERT INTO bookings (id, reference, client_id, service_id, practitioner_id, room_id, start_at,
-                     end_at, status, screening_id, notes, manage_token_hash, created_by, created_at, updated_at,
-                     booked_name, booked_phone)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
-            )
-            .bind(&id)
-            .bind(&new.reference)
-            .bind(&client_id)
-            .bind(&new.service_id)
-            .bind(&placement.practitioner_id)
-            .bind(&placement.room_id)
-            .bind(placement.start.as_second())
-            .bind(placement.end.as_second())
-            .bind(new.status.as_str())
-            .bind(new.screening_id.as_deref())
-            .bind(&new.notes)
-            .bind(&new.manage_token_hash)
-            .bind(&new.created_by)
-            .bind(now)
-            .bind(new.client.name.trim())
-            .bind(new.client.phone.as_deref())
-            .execute(&mut *tx)
+            BookingInsert {
+                id: &id,
+                reference: &new.reference,
+                manage_token_hash: &new.manage_token_hash,
+                client_id: &client_id,
+                client: &new.client,
+                service_id: &new.service_id,
+                practitioner_id: &placement.practitioner_id,
+                room_id: &placement.room_id,
+                start: placement.start,
+                end: placement.end,
+                status: new.status,
+                screening_id: new.screening_id.as_deref(),
+                notes: &new.notes,
+                created_by: &new.created_by,
+            }
+            .execute(&mut *tx, now)
             .await?;
             let (sql, rows) = insert_holds(&id, &placement.holds);
             if !rows.is_empty() {

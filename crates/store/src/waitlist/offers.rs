@@ -6,7 +6,9 @@ use jiff::Timestamp;
 use scheduling::Hold;
 
 use super::{EntryStatus, OFFER_ALREADY_OPEN, Offer, OfferRow, OfferStatus, SELECT_OFFER};
-use crate::bookings::{LONGEST_HOLD_S, SELECT_HOLDS, resource_key, rows_to_holds};
+use crate::bookings::{
+    BookingInsert, LONGEST_HOLD_S, SELECT_HOLDS, find_or_add_client, resource_key, rows_to_holds,
+};
 use crate::db::now_s;
 use crate::error::is_overlap;
 use crate::outbox::{Mail, queue_mail};
@@ -249,43 +251,26 @@ impl Store {
                 return Err(AcceptError::Expired);
             }
             let email = new.client.email.trim().to_lowercase();
-            let (client_id, client_name, client_phone): (String, String, Option<String>) =
-                sqlx::query_as(
-                    "INSERT INTO clients (id, email, name, phone, created_at) VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (email) DO UPDATE SET email = clients.email
-                     RETURNING id, name, phone",
-                )
-                .bind(new_id())
-                .bind(&email)
-                .bind(new.client.name.trim())
-                .bind(new.client.phone.as_deref())
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
+            let (client_id, client_name, client_phone) =
+                find_or_add_client(&mut *tx, &new.client, now).await?;
             let id = new_id();
-            sqlx::query(
-                "INSERT INTO bookings (id, reference, client_id, service_id, practitioner_id, room_id, start_at,
-                     end_at, status, screening_id, notes, manage_token_hash, created_by, created_at, updated_at,
-                     booked_name, booked_phone)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
-            )
-            .bind(&id)
-            .bind(&new.reference)
-            .bind(&client_id)
-            .bind(&offer.service_id)
-            .bind(&offer.practitioner_id)
-            .bind(&offer.room_id)
-            .bind(offer.start.as_second())
-            .bind(offer.end.as_second())
-            .bind(new.status.as_str())
-            .bind(new.screening_id.as_deref())
-            .bind(&new.notes)
-            .bind(&new.manage_token_hash)
-            .bind(&new.created_by)
-            .bind(now)
-            .bind(new.client.name.trim())
-            .bind(new.client.phone.as_deref())
-            .execute(&mut *tx)
+            BookingInsert {
+                id: &id,
+                reference: &new.reference,
+                manage_token_hash: &new.manage_token_hash,
+                client_id: &client_id,
+                client: &new.client,
+                service_id: &offer.service_id,
+                practitioner_id: &offer.practitioner_id,
+                room_id: &offer.room_id,
+                start: offer.start,
+                end: offer.end,
+                status: new.status,
+                screening_id: new.screening_id.as_deref(),
+                notes: &new.notes,
+                created_by: &new.created_by,
+            }
+            .execute(&mut *tx, now)
             .await?;
             sqlx::query("UPDATE holds SET booking_id = $1, offer_id = NULL WHERE offer_id = $2")
                 .bind(&id)
