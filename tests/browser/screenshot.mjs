@@ -1,6 +1,6 @@
 // Screenshot of the home page for the README:
 //   BASE_URL=http://127.0.0.1:8080 node tests/browser/screenshot.mjs [out.png] [width] [height]
-// Defaults: ../../docs/screenshot.png at 1280x900 (viewport only, not the full page).
+// Defaults: ../../docs/screenshot.png at 1280x800 (viewport only, not the full page).
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { BASE_URL, launchBrowser, newContext } from './lib/browser.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] || resolve(here, '../../docs/screenshot.png'));
 const width = Number(process.argv[3] || 1280);
-const height = Number(process.argv[4] || 900);
+const height = Number(process.argv[4] || 800);
 const path = process.env.SCREENSHOT_PATH || '/';
 
 const browser = await launchBrowser();

@@ -6,6 +6,7 @@
 //! unknown service is refused with the field (and, for files, the line) that is wrong.
 
 mod checks;
+mod edit;
 mod error;
 mod file;
 mod hours;
@@ -17,6 +18,7 @@ mod setup;
 mod snapshot;
 mod times;
 
+pub use edit::{EditRefused, Move, new_id};
 pub use error::SetupError;
 pub use file::{demo, parse, validate};
 pub use hours::QuietHours;
@@ -25,7 +27,7 @@ pub use records::RecordsPolicy;
 pub use security::SecurityPolicy;
 pub use setup::*;
 pub use snapshot::ClinicSnapshot;
-pub use times::{clock_time, format_local, format_local_on, money, rfc3339, zone_name};
+pub use times::{clock_time, format_local_on, money, rfc3339, zone_name};
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,8 @@
 use crate::{SetupError, parse};
 
 mod courses;
+mod edit;
+mod hours;
 mod overrides;
 mod sections;
 

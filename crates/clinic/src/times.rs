@@ -24,13 +24,9 @@ pub fn rfc3339(z: &ZonedDateTime) -> String {
     )
 }
 
-/// A local time as a client reads it on a 12-hour clock: `Monday 15 March 2027, 9:00 AM`.
-/// Where the clinic is known, `ClinicSnapshot::when` says it on the clinic's own clock.
-pub fn format_local(z: &ZonedDateTime) -> String {
-    format_local_on(z, false)
-}
-
 /// A local date and time on the given clock: `Monday 15 March 2027, 9:00 AM` or `…, 09:00`.
+/// Pages, mail and refusals say it through `ClinicSnapshot::when`, on the clinic's clock;
+/// there is deliberately no form that picks a clock of its own.
 pub fn format_local_on(z: &ZonedDateTime, clock_24: bool) -> String {
     format!(
         "{}, {}",
@@ -84,7 +80,6 @@ mod tests {
             .to_zoned_datetime(tz);
         assert_eq!(format_local_on(&z, false), "Monday 15 March 2027, 9:05 AM");
         assert_eq!(format_local_on(&z, true), "Monday 15 March 2027, 09:05");
-        assert_eq!(format_local(&z), format_local_on(&z, false));
         assert_eq!(zone_name("America/New_York"), "New York time");
         assert_eq!(
             zone_name("America/Argentina/Buenos_Aires"),

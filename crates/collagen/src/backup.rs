@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use store::KeyFit;
+
 use crate::cli::DbArgs;
+use crate::secret_key;
 
 /// Backs up the data folder's database to `file` and says what the backup holds.
 pub async fn backup(db: &DbArgs, file: &Path) -> anyhow::Result<()> {
@@ -26,6 +29,11 @@ pub async fn backup(db: &DbArgs, file: &Path) -> anyhow::Result<()> {
             outbox.display()
         );
     }
+    eprintln!(
+        "note: the backup's two-factor secrets are sealed with the secret key ({} or {}): keep a copy of the key apart from the backup, because a restore elsewhere needs it",
+        secret_key::KEY_ENV,
+        db.data_dir.join(secret_key::KEY_FILE).display()
+    );
     Ok(())
 }
 
@@ -43,6 +51,35 @@ pub async fn restore(db: &DbArgs, file: &Path, force: bool) -> anyhow::Result<()
         restored.summary.bookings,
         restored.summary.photos
     );
+    check_key(db).await
+}
+
+/// Says whether the key the next start will use opens the restored two-factor secrets.
+/// A warning, not a failure: the database is restored either way, and the key can be put
+/// in place before `serve` starts.
+async fn check_key(db: &DbArgs) -> anyhow::Result<()> {
+    let store = crate::commands::open(db).await?;
+    let found = secret_key::find(&db.data_dir)?;
+    let probe = found
+        .as_ref()
+        .map_or_else(store::SecretKey::generate, |(key, _)| key.clone());
+    let fit = store.key_fit(&probe).await?;
+    store.close().await;
+    match (fit, found) {
+        (KeyFit::NothingSealed, _) => {}
+        (KeyFit::Opens, Some((_, source))) => {
+            println!("{source} opens the backup's two-factor secrets")
+        }
+        (_, Some((_, source))) => {
+            eprintln!("warning: {}", secret_key::wrong_key_help(&source))
+        }
+        (_, None) => eprintln!(
+            "warning: the backup's two-factor secrets are sealed, and neither {} is set nor {} exists: the first start would make a new key that cannot open them. Put the original key file there or set {} before starting `collagen serve`",
+            secret_key::KEY_ENV,
+            db.data_dir.join(secret_key::KEY_FILE).display(),
+            secret_key::KEY_ENV
+        ),
+    }
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use store::Store;
 
 use crate::cli::{AuditCommand, Cli, Command, DbArgs, Role, ServeArgs, StaffCommand};
-use crate::client_data;
+use crate::{client_data, secret_key};
 
 /// Runs the chosen subcommand.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -162,6 +162,26 @@ pub(crate) async fn open(db: &DbArgs) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// Gives the store the secret key (from the environment, or the data folder's key file,
+/// made now if there is none); a key that is not the database's stops the start.
+async fn unlock_secrets(store: &Store, data_dir: &Path) -> anyhow::Result<()> {
+    let (key, source) = secret_key::find_or_make(data_dir)?;
+    if let secret_key::KeySource::NewFile(path) = &source {
+        tracing::info!(file = %path.display(), "made a new secret key for the two-factor secrets; keep a copy apart from the backups");
+    }
+    match store.unlock_secrets(key).await {
+        Ok(0) => Ok(()),
+        Ok(n) => {
+            tracing::info!(sealed = n, key = %source, "two-factor secrets stored readable are now sealed");
+            Ok(())
+        }
+        Err(store::StoreError::WrongSecretKey) => {
+            anyhow::bail!("{}", secret_key::wrong_key_help(&source))
+        }
+        Err(err) => Err(err).context("checking the secret key"),
+    }
+}
+
 /// Reads and validates a clinic file; the error names the file, line and field.
 fn read_clinic_file(path: &Path) -> anyhow::Result<clinic::ClinicSetup> {
     let text =
@@ -171,6 +191,7 @@ fn read_clinic_file(path: &Path) -> anyhow::Result<clinic::ClinicSetup> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = open(&args.db).await?;
+    unlock_secrets(&store, &args.db.data_dir).await?;
     match &args.clinic {
         Some(file) => {
             let setup = read_clinic_file(file)?;

@@ -4,6 +4,7 @@ mod backup;
 mod cli;
 mod client_data;
 mod commands;
+mod secret_key;
 
 use clap::Parser as _;
 

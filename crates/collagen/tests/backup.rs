@@ -23,6 +23,7 @@ where
         .args(args)
         .env_remove("DATABASE_URL")
         .env_remove("COLLAGEN_DATA_DIR")
+        .env_remove("COLLAGEN_SECRET_KEY")
         .env("RUST_LOG", "warn")
         .output()
         .await
@@ -199,6 +200,12 @@ async fn a_backup_taken_while_clients_book_restores_every_booking_confirmed_befo
     .await;
     assert!(ok, "the restore failed: {stderr}");
     assert!(stdout.contains("restored"), "{stdout}");
+    // The backup's secrets are sealed with the servers' key, which the new folder lacks.
+    assert!(
+        stderr.contains("warning: the backup's two-factor secrets are sealed")
+            && stderr.contains("COLLAGEN_SECRET_KEY"),
+        "{stderr}"
+    );
     let database = Database::sqlite(&restored);
     let server = Server::start(&restored, &database, "serve").await;
     for (id, token) in &before {

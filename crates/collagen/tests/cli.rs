@@ -437,3 +437,79 @@ fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
         "the e-mail still finds a client after erasure"
     );
 }
+
+/// Starts `collagen serve` on `data` with `env`, and answers once it serves (killing it)
+/// or exits (with its standard error).
+fn serve_once(data: &std::path::Path, env: &[(&str, &str)]) -> (bool, String) {
+    let log = data.with_extension("log");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collagen"));
+    command
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data)
+        .env_remove("COLLAGEN_SECRET_KEY")
+        .env_remove("DATABASE_URL")
+        .env_remove("COLLAGEN_CLINIC")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("serving") {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return (true, text);
+        }
+        if child.try_wait().unwrap().is_some() {
+            return (false, std::fs::read_to_string(&log).unwrap_or_default());
+        }
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "serve neither served nor stopped:\n{text}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_keeps_its_secret_key_private_and_refuses_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (served, log) = serve_once(&data, &[]);
+    assert!(served, "{log}");
+    let key_file = data.join("secret.key");
+    let key = std::fs::read_to_string(&key_file).expect("a key file on first start");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "key file mode {mode:o}");
+    }
+
+    let (served, log) = serve_once(&data, &[]);
+    assert!(served, "{log}");
+    assert_eq!(
+        std::fs::read_to_string(&key_file).unwrap(),
+        key,
+        "the key changed"
+    );
+    let (served, log) = serve_once(&data, &[("COLLAGEN_SECRET_KEY", key.trim())]);
+    assert!(served, "the same key from the environment: {log}");
+
+    let other = "a5".repeat(32);
+    let (served, log) = serve_once(&data, &[("COLLAGEN_SECRET_KEY", &other)]);
+    assert!(!served, "served with another key");
+    assert!(
+        log.contains(
+            "COLLAGEN_SECRET_KEY is not the key this database's two-factor secrets were sealed with"
+        ),
+        "{log}"
+    );
+    let (served, log) = serve_once(&data, &[("COLLAGEN_SECRET_KEY", "short")]);
+    assert!(!served);
+    assert!(log.contains("reading COLLAGEN_SECRET_KEY"), "{log}");
+}

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use clinic::{ClinicSnapshot, format_local};
+use clinic::ClinicSnapshot;
 use jiff::Timestamp;
 use mail::compose;
 use scheduling::Unavailable;
@@ -86,6 +86,7 @@ impl Workflows {
                 (input.start, end),
                 |holds| {
                     place(
+                        &clinic,
                         &schedule,
                         &service,
                         holds,
@@ -173,16 +174,17 @@ impl Workflows {
                 |current, holds| {
                     can_change(&clinic, current, &actor)?;
                     match practitioner {
-                        Some(p) => place(&schedule, &service, holds, start, Some(p)),
+                        Some(p) => place(&clinic, &schedule, &service, holds, start, Some(p)),
                         // Keep the client's practitioner when they are free, else anyone.
                         None => place(
+                            &clinic,
                             &schedule,
                             &service,
                             holds,
                             start,
                             Some(&current.practitioner_id),
                         )
-                        .or_else(|_| place(&schedule, &service, holds, start, None)),
+                        .or_else(|_| place(&clinic, &schedule, &service, holds, start, None)),
                     }
                 },
                 |before, after| {
@@ -255,8 +257,10 @@ pub(crate) fn schedule_for<'a>(
     }
 }
 
-/// The engine's placement of `service` at `start` against `holds`, or why not.
+/// The engine's placement of `service` at `start` against `holds`, or why not (in the
+/// words and on the clock of `clinic`).
 pub(crate) fn place(
+    clinic: &ClinicSnapshot,
     schedule: &scheduling::Schedule,
     service: &scheduling::Service,
     holds: &[scheduling::Hold],
@@ -272,7 +276,7 @@ pub(crate) fn place(
         Timestamp::now(),
         None,
     )
-    .map_err(|u| unavailable(schedule, &u))?;
+    .map_err(|u| unavailable(clinic, &u))?;
     Ok(Placement {
         holds: scheduling::holds_for(service, start, &assignment),
         practitioner_id: assignment.practitioner,
@@ -282,9 +286,10 @@ pub(crate) fn place(
     })
 }
 
-/// The engine's refusal in the client's words, with the field it concerns.
-fn unavailable(schedule: &scheduling::Schedule, u: &Unavailable) -> Refusal {
-    let local = |t: &Timestamp| format_local(&t.to_zoned_datetime(schedule.timezone.clone()));
+/// The engine's refusal in the client's words, with the field it concerns; times on the
+/// clinic's clock.
+fn unavailable(clinic: &ClinicSnapshot, u: &Unavailable) -> Refusal {
+    let local = |t: &Timestamp| clinic.when(&t.to_zoned_datetime(clinic.timezone.clone()));
     match u {
         Unavailable::Taken(_) => Refusal::SlotTaken {
             alternatives: Vec::new(),

@@ -255,7 +255,7 @@ impl BookingBody {
 }
 
 /// Reads `cancellation_policy: {version, sha256}`; absent or null means not agreed.
-fn policy_consent(value: Option<&Value>) -> Result<Option<PolicyConsent>, Refusal> {
+pub(crate) fn policy_consent(value: Option<&Value>) -> Result<Option<PolicyConsent>, Refusal> {
     let map = match value {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Object(map)) => map,

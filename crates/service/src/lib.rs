@@ -21,8 +21,10 @@ mod policy;
 mod records;
 mod refusal;
 mod screening;
+mod screening_link;
 mod screening_scope;
 mod status;
+mod undo;
 mod visits;
 mod waitlist;
 
@@ -56,8 +58,10 @@ pub use records::{
 };
 pub use refusal::Refusal;
 pub use screening::{Gate, Stored};
+pub use screening_link::{LinkAnswer, screening_link_blocked, screening_link_path};
 pub use screening_scope::{FACE, Scope, checked_areas, service_areas};
 pub use status::{Approval, Review, StaffStatus};
+pub use undo::{UNDO_MINUTES, Undone, undo_deadline};
 pub use visits::{
     Arrival, ConsentDocument, ConsentDocuments, ConsentState, ConsentView, NAME_MAX_CHARS,
     PhotoUse, ScreeningCheck, SessionPlan, SignInput, consent_path, sha256_hex,

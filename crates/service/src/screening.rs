@@ -74,6 +74,29 @@ pub(crate) struct Booker<'a> {
 }
 
 impl Workflows {
+    /// Judges answers for an existing booking: its service's areas, and its day (today if
+    /// that has passed), so the desk's re-check and the mailed link read them as the booking
+    /// flow would have.
+    pub(crate) async fn screen_for_booking(
+        &self,
+        booking: &store::Booking,
+        answers: &serde_json::Value,
+    ) -> Result<(String, protocol::Screening), Refusal> {
+        let clinic = self.clinic();
+        let areas = clinic
+            .setup
+            .service(&booking.service_id)
+            .map(service_areas)
+            .unwrap_or_default();
+        let date = booking
+            .start
+            .to_zoned_datetime(clinic.timezone.clone())
+            .date()
+            .max(clinic.today());
+        self.screen_and_store(answers, Some(date), Some(&areas))
+            .await
+    }
+
     /// Judges answers given for `areas` (`None`: the face, as before areas were asked),
     /// stores them with the rule-set version, and returns the id and outcome.
     pub async fn screen_and_store(

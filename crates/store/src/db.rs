@@ -32,6 +32,8 @@ pub(crate) enum Db {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: Db,
+    /// The key sealed secrets are kept under, once [`Store::unlock_secrets`] accepted it.
+    pub(crate) secret_key: std::sync::Arc<std::sync::OnceLock<crate::SecretKey>>,
 }
 
 /// Runs `$body` with `$pool` bound to a pool for reading, on either engine.
@@ -84,6 +86,7 @@ impl Store {
                 .await?;
             return Ok(Store {
                 db: Db::Postgres(pool),
+                secret_key: Default::default(),
             });
         }
         if url.starts_with("sqlite:") {
@@ -111,6 +114,7 @@ impl Store {
                     read,
                     cache: Default::default(),
                 },
+                secret_key: Default::default(),
             });
         }
         Err(StoreError::UnsupportedUrl(url.to_owned()))

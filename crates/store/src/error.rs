@@ -11,6 +11,23 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// This process was given a different secret key than the one the database's sealed
+    /// secrets were sealed with (every process on one database needs the same key).
+    #[error(
+        "the secret key does not open this database's sealed secrets: it is not the key they were sealed with"
+    )]
+    WrongSecretKey,
+    /// A sealed secret was asked for before any secret key was given to the store.
+    #[error("no secret key was given, so the sealed two-factor secrets cannot be read or written")]
+    NoSecretKey,
+}
+
+impl StoreError {
+    /// Whether this is about the secret key (missing or not the database's), which staff
+    /// are told plainly instead of a general failure.
+    pub fn is_secret_key(&self) -> bool {
+        matches!(self, StoreError::WrongSecretKey | StoreError::NoSecretKey)
+    }
 }
 
 /// Did the database refuse a write because two holds would overlap?

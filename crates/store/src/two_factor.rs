@@ -9,7 +9,8 @@ use crate::{Staff, Store, StoreError};
 /// A member's authenticator, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct TwoFactor {
-    /// The shared secret, base32 as authenticator apps take it.
+    /// The shared secret, base32 as authenticator apps take it (stored sealed: see
+    /// [`Store::unlock_secrets`]).
     pub secret: String,
     /// When it was confirmed with a code; until then it does not count.
     pub confirmed_at: Option<i64>,
@@ -29,20 +30,41 @@ struct StepRow {
 
 impl Store {
     /// A member's authenticator, confirmed or not.
+    /// [`StoreError::WrongSecretKey`] when its sealed secret does not open with this
+    /// process's key.
     pub async fn two_factor(&self, staff_id: &str) -> Result<Option<TwoFactor>, StoreError> {
-        Ok(on_read!(self, |pool| {
+        let row: Option<TwoFactor> = on_read!(self, |pool| {
             sqlx::query_as(
                 "SELECT secret, confirmed_at, last_step FROM staff_two_factor WHERE staff_id = $1",
             )
             .bind(staff_id)
             .fetch_optional(pool)
             .await
-        })?)
+        })?;
+        row.map(|mut tf| -> Result<TwoFactor, StoreError> {
+            tf.secret = self.open_two_factor(staff_id, &tf.secret)?;
+            Ok(tf)
+        })
+        .transpose()
+    }
+
+    /// Whether a member's authenticator is on (confirmed), without opening its secret.
+    pub async fn two_factor_on(&self, staff_id: &str) -> Result<bool, StoreError> {
+        let (n,): (i64,) = on_read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM staff_two_factor WHERE staff_id = $1 AND confirmed_at IS NOT NULL",
+            )
+            .bind(staff_id)
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(n > 0)
     }
 
     /// Starts enrolment with a new secret, replacing an unconfirmed one; false (and nothing
     /// changed) when an authenticator is already confirmed.
     pub async fn begin_two_factor(&self, staff_id: &str, secret: &str) -> Result<bool, StoreError> {
+        let secret = self.seal_two_factor(staff_id, secret)?;
         Ok(in_write_tx!(self, |tx| {
             let n = sqlx::query(
                 "INSERT INTO staff_two_factor (staff_id, secret, confirmed_at, last_step) VALUES ($1, $2, NULL, -1)
@@ -50,7 +72,7 @@ impl Store {
                  WHERE staff_two_factor.confirmed_at IS NULL",
             )
             .bind(staff_id)
-            .bind(secret)
+            .bind(&secret)
             .execute(&mut *tx)
             .await?
             .rows_affected();

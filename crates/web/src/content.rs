@@ -32,6 +32,16 @@ pub struct FrontMatter {
     /// A treatment page: carries the booking call to action and MedicalProcedure data.
     #[serde(default)]
     pub procedure: bool,
+    /// The clinic's own photo at the top of the page, a file in the content folder's
+    /// `photos/`; the home page shows its illustration without one.
+    #[serde(default)]
+    pub hero: Option<String>,
+    /// What the hero photo shows; required with `hero`.
+    #[serde(default)]
+    pub hero_alt: Option<String>,
+    /// More of the clinic's photos (the team, the rooms), shown after the page's text.
+    #[serde(default)]
+    pub photos: Vec<crate::photos::PagePhoto>,
 }
 
 /// One public page, rendered to HTML once at start.
@@ -96,12 +106,43 @@ impl Content {
             }
         }
         pages.sort_by_key(|p| (p.meta.order, p.slug.clone()));
-        Ok(Content { pages })
+        let content = Content { pages };
+        if let Some(dir) = dir {
+            for (slug, name) in content.missing_photos(dir) {
+                tracing::warn!(
+                    "content: {slug}.md names the photo \"{name}\", but {} is not there; the page shows without it",
+                    crate::photos::file(dir, name).display()
+                );
+            }
+        }
+        Ok(content)
     }
 
     /// The page at a slug.
     pub fn page(&self, slug: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.slug == slug)
+    }
+
+    /// Every photo a page names, with its page's slug.
+    fn photo_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pages.iter().flat_map(|p| {
+            let hero = p.meta.hero.as_deref();
+            hero.into_iter()
+                .chain(p.meta.photos.iter().map(|f| f.file.as_str()))
+                .map(move |name| (p.slug.as_str(), name))
+        })
+    }
+
+    /// Whether some page names this photo, the only files `/photos/` serves.
+    pub fn names_photo(&self, name: &str) -> bool {
+        self.photo_names().any(|(_, n)| n == name)
+    }
+
+    /// The photos pages name whose files are not in `dir/photos/`, with their page.
+    pub fn missing_photos<'a>(&'a self, dir: &Path) -> Vec<(&'a str, &'a str)> {
+        self.photo_names()
+            .filter(|(_, name)| !crate::photos::file(dir, name).is_file())
+            .collect()
     }
 }
 
@@ -113,6 +154,7 @@ fn parse_page(slug: &str, text: &str) -> anyhow::Result<Page> {
         .split_once("\n+++")
         .context("front matter is closed by a +++ line")?;
     let meta: FrontMatter = toml::from_str(front).context("front matter")?;
+    crate::photos::check(&meta).context("front matter")?;
     check_placeholders(body)?;
     let options =
         pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
@@ -247,28 +289,49 @@ fn check_placeholders(body: &str) -> anyhow::Result<()> {
     let plans = protocol::PlanTables::builtin();
     let known = protocol::Placeholders::new(&rules, &plans);
     for name in protocol::placeholder_names(body) {
-        if !CLINIC_PLACEHOLDERS.contains(&name) {
+        if let Some(id) = name.strip_prefix("figure:") {
+            if crate::illustrations::find(id).is_none() {
+                anyhow::bail!(
+                    "{{{{{name}}}}}: there is no illustration \"{id}\"; use one of {}",
+                    crate::illustrations::ids()
+                );
+            }
+        } else if !CLINIC_PLACEHOLDERS.contains(&name) {
             known.resolve(name)?;
         }
     }
     Ok(())
 }
 
-/// Fills a page's placeholders: the clinic's details, and every clinical number and red
-/// flag from the clinic's rules, plan tables and the protocol's symptom and fact lists. A
-/// list standing alone in a paragraph becomes a bulleted list.
+/// Fills a page's placeholders: the clinic's details, its drawings (`{{figure:ID}}`), and
+/// every clinical number and red flag from the clinic's rules, plan tables and the
+/// protocol's symptom and fact lists. A list or drawing standing alone in a paragraph
+/// replaces the paragraph.
 pub fn fill_placeholders(html: &str, clinic: &clinic::ClinicSnapshot) -> String {
     let escape = |s: &str| maud::html! { (s) }.into_string();
     let known = protocol::Placeholders::new(&clinic.rules, &clinic.plans);
     let mut html = html.to_owned();
     for name in protocol::placeholder_names(&html.clone()) {
-        if let Ok(protocol::Filling::List(items)) = known.resolve(name) {
+        if let Some(drawing) = name
+            .strip_prefix("figure:")
+            .and_then(crate::illustrations::find)
+        {
+            let figure = drawing.figure(clinic).into_string();
+            html = html.replace(&format!("<p>{{{{{name}}}}}</p>"), &figure);
+        } else if let Ok(protocol::Filling::List(items)) = known.resolve(name) {
             let list = maud::html! { ul { @for item in &items { li { (item) } } } }.into_string();
             html = html.replace(&format!("<p>{{{{{name}}}}}</p>"), &list);
         }
     }
     let info = &clinic.setup.clinic;
     protocol::fill_placeholders(&html, |name| {
+        // A drawing inside running text, where it cannot replace a paragraph.
+        if let Some(drawing) = name
+            .strip_prefix("figure:")
+            .and_then(crate::illustrations::find)
+        {
+            return Ok(drawing.figure(clinic).into_string());
+        }
         Ok::<_, std::convert::Infallible>(match name {
             "clinic_name" => escape(&info.name),
             "clinic_phone" => crate::ui::layout::phone_link(&info.phone).into_string(),

@@ -153,3 +153,53 @@ test('booking shows one steps bar: the same names on every step, the current one
   assert.deepEqual(screening.current, ['2. Safety questions']);
   await ctx.close();
 });
+
+test('the header keeps to two lines at 390 and 320 px: the name on one, Menu and booking on the other', async () => {
+  for (const width of [390, 320]) {
+    const ctx = await newContext(browser, { ...PHONE, viewport: { width, height: 700 } });
+    const page = await ctx.newPage();
+    await page.goto(abs('/'));
+    const box = (sel) => page.locator(sel).first().boundingBox();
+    const brand = await box('.site-header .brand');
+    const menu = await box('.site-header .nav-fold > summary');
+    const book = await box('.site-header .wrap > .button');
+    const lineHeight = await page.locator('.site-header .brand').evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 0);
+    assert.ok(brand && menu && book, `${width}px: header parts missing`);
+    // The name is one line (not wrapped), and the two buttons share the next line.
+    assert.ok(brand.height <= Math.max(lineHeight, 28) * 1.3, `${width}px: the clinic's name wraps (${brand.height}px tall)`);
+    const centers = [brand, menu, book].map((b) => b.y + b.height / 2).sort((a, b) => a - b);
+    const rows = 1 + centers.slice(1).filter((c, i) => c - centers[i] > 12).length;
+    assert.ok(rows <= 2, `${width}px: the header takes ${rows} lines: ${JSON.stringify({ brand, menu, book })}`);
+    assert.ok(Math.abs(menu.y + menu.height / 2 - (book.y + book.height / 2)) < 4, `${width}px: Menu and booking are not on one line`);
+    assert.ok(menu.x + menu.width <= book.x, `${width}px: Menu and the booking button overlap`);
+    assert.ok(book.x + book.width <= width, `${width}px: the booking button is cut off`);
+    const header = await box('.site-header');
+    assert.ok(header.height <= 130, `${width}px: the header is ${header.height}px tall`);
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(sw <= width + 1, `${width}px: the page scrolls sideways (${sw}px)`);
+    await ctx.close();
+  }
+});
+
+test('illustrations load with alt text on the pages that place them, at both widths', async () => {
+  const expected = { '/': ['skin-layers', 'course-timeline'], '/microneedling': ['skin-layers'], '/benefits': ['course-timeline'], '/procedure': ['healing-days'], '/aftercare': ['healing-days'] };
+  for (const opts of [PHONE, DESKTOP]) {
+    const ctx = await newContext(browser, opts);
+    const page = await ctx.newPage();
+    for (const [path, names] of Object.entries(expected)) {
+      await page.goto(abs(path));
+      const imgs = page.locator('main img[src^="/illustrations/"]');
+      const srcs = await imgs.evaluateAll((is) => is.map((i) => i.getAttribute('src')));
+      for (const name of names) assert.ok(srcs.includes(`/illustrations/${name}.svg`), `${path}: no ${name} drawing in ${srcs}`);
+      for (const img of await imgs.all()) {
+        await img.scrollIntoViewIfNeeded();
+        await img.evaluate((i) => (i.complete ? null : new Promise((ok) => i.addEventListener('load', ok, { once: true }))));
+        const [natural, alt, shown] = await img.evaluate((i) => [i.naturalWidth, i.alt, i.getBoundingClientRect().width]);
+        assert.ok(natural > 0, `${path}: ${await img.getAttribute('src')} did not load`);
+        assert.ok(alt.length > 40 && !alt.includes('{{'), `${path}: ${await img.getAttribute('src')} alt "${alt}"`);
+        assert.ok(shown > 200 && shown <= opts.viewport.width, `${path}: drawn ${shown}px wide at ${opts.viewport.width}px`);
+      }
+    }
+    await ctx.close();
+  }
+});

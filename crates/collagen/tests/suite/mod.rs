@@ -217,6 +217,10 @@ pub struct Server {
     child: Child,
 }
 
+/// The secret key every suite server is given (64 hex digits).
+pub const SUITE_SECRET_KEY: &str =
+    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+
 impl Server {
     /// Starts `collagen serve` on a random loopback port with the demo clinic (loaded on an
     /// empty database) and no booking limit, and waits until `/healthz` answers 200.
@@ -251,6 +255,9 @@ impl Server {
             .arg(data_dir)
             .args(extra)
             .env("RUST_LOG", "warn,collagen=info")
+            // Every server of a suite seals two-factor secrets with one key, as processes
+            // sharing a database (or a restored copy of one) must.
+            .env("COLLAGEN_SECRET_KEY", SUITE_SECRET_KEY)
             .env_remove("COLLAGEN_LOG_FORMAT")
             .env_remove("COLLAGEN_CLINIC")
             .env_remove("COLLAGEN_SMTP_URL")

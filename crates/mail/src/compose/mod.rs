@@ -12,6 +12,8 @@ mod checkin_alert;
 mod course;
 mod planned;
 mod recall;
+mod reinstated;
+mod screening_link;
 mod texts;
 mod waitlist;
 
@@ -20,6 +22,8 @@ pub use checkin_alert::checkin_alert;
 pub use course::course_booked;
 pub use planned::{AftercareStep, Links, aftercare_step, next_session, reminder, same_day};
 pub use recall::recall;
+pub use reinstated::reinstated;
+pub use screening_link::screening_link;
 pub use texts::{AftercareText, MessageTexts};
 pub use waitlist::{waitlist_joined, waitlist_offer};
 

@@ -180,3 +180,29 @@ fn recall_letter() {
     assert!(mail.ics.is_none());
     insta::assert_snapshot!(readable(&mail));
 }
+
+/// The desk sends a phone booking's client the questions for that appointment.
+#[test]
+fn screening_link_for_a_desk_booking() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mut held = booking(BookingStatus::PendingReview);
+    held.screening_id = None;
+    held.created_by = "staff:s-1".into();
+    let link = "https://clinic.example/screening-link/TOKEN";
+    let mail = mail::compose::screening_link(&clinic, &held, link);
+    assert_eq!(mail.recipient, "ada@example.com");
+    assert!(mail.body_text.contains(link) && mail.body_html.contains(link));
+    insta::assert_snapshot!(readable(&mail));
+}
+
+/// The desk undid a cancellation the client had already been told about.
+#[test]
+fn booking_stands_after_all() {
+    let clinic = clinic::ClinicSnapshot::new(clinic::demo(), 1);
+    let mail = mail::compose::reinstated(&clinic, &booking(BookingStatus::Confirmed), MANAGE);
+    assert!(mail.body_text.contains("stands after all"));
+    let ics = mail.ics.as_deref().unwrap();
+    assert!(ics.contains("SEQUENCE:65536"), "{ics}");
+    assert!(!ics.contains("STATUS:CANCELLED"), "{ics}");
+    insta::assert_snapshot!(readable(&mail));
+}

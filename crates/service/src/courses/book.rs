@@ -69,6 +69,14 @@ impl Workflows {
                 .await?
             }
         };
+        // Checked before anything is written: a stale policy is refused on its field.
+        let policy = input
+            .policy
+            .as_ref()
+            .map(|agreed| {
+                crate::CancellationPolicy::of(&clinic).agreement(agreed, jiff::Timestamp::now())
+            })
+            .transpose()?;
         let (token, token_hash) = store::new_token();
         let mut session_tokens = Vec::with_capacity(input.starts.len());
         let mut sessions = Vec::with_capacity(input.starts.len());
@@ -96,6 +104,7 @@ impl Workflows {
                 Actor::Staff { id } => format!("staff:{id}"),
             },
             sessions,
+            policy,
         };
         let course_url = self.manage_url(&token);
         let session_urls: Vec<String> = session_tokens.iter().map(|t| self.manage_url(t)).collect();
@@ -103,8 +112,13 @@ impl Workflows {
         let schedule = schedule_for(&clinic, &actor);
         // Stay with the first session's practitioner unless the client named one.
         let mut kept: Option<String> = input.practitioner.clone();
-        let (starts, named, schedule, service) =
-            (&input.starts, &input.practitioner, &schedule, &service);
+        let (starts, named, schedule, service, clinic_now) = (
+            &input.starts,
+            &input.practitioner,
+            &schedule,
+            &service,
+            &*clinic,
+        );
         let result = self
             .store
             .create_course(
@@ -112,10 +126,13 @@ impl Workflows {
                 move |index, holds| -> Result<Placement, (usize, Refusal)> {
                     let start = starts[index];
                     let placed = match (named, kept.as_deref()) {
-                        (Some(p), _) => place(schedule, service, holds, start, Some(p)),
-                        (None, Some(p)) => place(schedule, service, holds, start, Some(p))
-                            .or_else(|_| place(schedule, service, holds, start, None)),
-                        (None, None) => place(schedule, service, holds, start, None),
+                        (Some(p), _) => place(clinic_now, schedule, service, holds, start, Some(p)),
+                        (None, Some(p)) => {
+                            place(clinic_now, schedule, service, holds, start, Some(p)).or_else(
+                                |_| place(clinic_now, schedule, service, holds, start, None),
+                            )
+                        }
+                        (None, None) => place(clinic_now, schedule, service, holds, start, None),
                     }
                     .map_err(|r| (index, rename(r, &format!("sessions[{index}].start"))))?;
                     kept.get_or_insert_with(|| placed.practitioner_id.clone());

@@ -5,8 +5,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use store::NewClient;
 
-use crate::input::text;
-use crate::{Refusal, parse_start, validate_client};
+use crate::input::{policy_consent, text};
+use crate::{PolicyConsent, Refusal, parse_start, validate_client};
 
 /// The most sessions a request may carry, whatever the course: bounds the work one request
 /// can ask for before the course's own count is known.
@@ -21,6 +21,20 @@ pub struct CourseInput {
     pub practitioner: Option<String>,
     pub client: NewClient,
     pub screening_id: Option<String>,
+    /// The cancellation policy the client agreed to, kept with every session; the course
+    /// form requires it, the API takes it when sent, as for one booking.
+    pub policy: Option<PolicyConsent>,
+}
+
+impl CourseInput {
+    /// Notes where an agreement to the policy came from, as the edge saw it.
+    pub fn agreed_from(mut self, address: String, user_agent: String) -> CourseInput {
+        if let Some(policy) = &mut self.policy {
+            policy.address = address;
+            policy.user_agent = user_agent;
+        }
+        self
+    }
 }
 
 /// `POST /api/v1/courses` as sent; every field optional so each mistake can be named.
@@ -31,6 +45,8 @@ pub struct CourseBody {
     pub practitioner: Option<Value>,
     pub client: Option<Value>,
     pub screening: Option<Value>,
+    /// `{version, sha256}` of the cancellation policy shown (`GET /clinic`), when agreed.
+    pub cancellation_policy: Option<Value>,
 }
 
 impl CourseBody {
@@ -94,12 +110,14 @@ impl CourseBody {
             }
         };
         let screening_id = text(self.screening.as_ref(), "screening")?;
+        let policy = policy_consent(self.cancellation_policy.as_ref())?;
         Ok(CourseInput {
             service_id,
             starts,
             practitioner,
             client,
             screening_id,
+            policy,
         })
     }
 }

@@ -7,6 +7,7 @@ mod export;
 
 pub use export::{ClientExport, EXPORT_SCHEMA, ExportedPhoto};
 
+use clinic::ClinicSnapshot;
 use jiff::{Timestamp, ToSpan as _};
 use store::{Erased, Erasure, ErasureError, ErasureFacts, Kept};
 
@@ -52,9 +53,9 @@ pub fn keep_until(
 }
 
 /// Why an erasure cannot go ahead yet, in the words staff read.
-fn upcoming_refusal(facts: &ErasureFacts, tz: &jiff::tz::TimeZone) -> Option<Refusal> {
+fn upcoming_refusal(facts: &ErasureFacts, clinic: &ClinicSnapshot) -> Option<Refusal> {
     let first = facts.upcoming.first()?;
-    let when = clinic::format_local(&first.start.to_zoned_datetime(tz.clone()));
+    let when = clinic.when(&first.start.to_zoned_datetime(clinic.timezone.clone()));
     let more = match facts.upcoming.len() {
         1 => String::new(),
         n => format!(" and {} more", n - 1),
@@ -96,7 +97,7 @@ impl Workflows {
         let years = clinic.setup.records.retention_years;
         let keep_until = keep_until(preview.facts.last_treatment_at, years, &tz, now);
         Ok(ErasurePlan {
-            blocked: upcoming_refusal(&preview.facts, &tz).map(|r| r.to_string()),
+            blocked: upcoming_refusal(&preview.facts, &clinic).map(|r| r.to_string()),
             last_treatment_at: preview.facts.last_treatment_at,
             retention_years: years,
             keep_until,
@@ -128,9 +129,11 @@ impl Workflows {
         let years = clinic.setup.records.retention_years;
         let decided = self
             .store
-            .erase_client(email, by, now, |facts| match upcoming_refusal(facts, &tz) {
-                Some(refusal) => Err(refusal),
-                None => Ok(keep_until(facts.last_treatment_at, years, &tz, now)),
+            .erase_client(email, by, now, |facts| {
+                match upcoming_refusal(facts, &clinic) {
+                    Some(refusal) => Err(refusal),
+                    None => Ok(keep_until(facts.last_treatment_at, years, &tz, now)),
+                }
             })
             .await;
         match decided {

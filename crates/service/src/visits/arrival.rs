@@ -205,20 +205,7 @@ impl Workflows {
         answers: &serde_json::Value,
     ) -> Result<(String, protocol::Screening), Refusal> {
         visit_open(booking)?;
-        let clinic = self.clinic();
-        let areas = clinic
-            .setup
-            .service(&booking.service_id)
-            .map(service_areas)
-            .unwrap_or_default();
-        let date = booking
-            .start
-            .to_zoned_datetime(clinic.timezone.clone())
-            .date()
-            .max(clinic.today());
-        let (id, screening) = self
-            .screen_and_store(answers, Some(date), Some(&areas))
-            .await?;
+        let (id, screening) = self.screen_for_booking(booking, answers).await?;
         // A new screening has no owner yet, so this binds it to the booking's client.
         self.store
             .claim_screening(&id, &owner_key(&booking.client.email))

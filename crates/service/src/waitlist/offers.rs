@@ -342,7 +342,7 @@ impl Workflows {
                     expires_at,
                     created_by: &created_by,
                 },
-                |holds| place(&schedule, &service, holds, start, practitioner),
+                |holds| place(&clinic, &schedule, &service, holds, start, practitioner),
                 |offer| vec![compose::waitlist_offer(&clinic, entry, offer, &offer_url)],
             )
             .await

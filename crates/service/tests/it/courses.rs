@@ -26,6 +26,7 @@ fn course(starts: Vec<Timestamp>, email: &str) -> CourseInput {
             phone: None,
         },
         screening_id: None,
+        policy: None,
     }
 }
 

@@ -118,7 +118,9 @@ async fn seed(h: &Harness, email: &str, name: &str, staff_id: &str) -> (Booking,
         .await
         .unwrap();
     assert!(h.store.claim_screening(&screening, email).await.unwrap());
-    let visit = booking(h, email, name, days_ago(3), Some(screening)).await;
+    // Six days ago, so exactly one aftercare note (day 7's, due tomorrow) is still ahead
+    // at any time of day: day 3's has expired and day 7's has not.
+    let visit = booking(h, email, name, days_ago(6), Some(screening)).await;
     for doc in h.flows.consent_documents(&visit).await.unwrap() {
         let input = SignInput {
             document: doc.id,
@@ -392,7 +394,9 @@ async fn erasure_keeps_only_the_record_until_the_purge(engine: Engine) {
     assert_eq!(e.requested_by, maya.id);
     assert_eq!(e.last_treatment_at, Some(visit.start));
     let years = h.flows.clinic().setup.records.retention_years;
-    assert!(e.keep_until > now + SignedDuration::from_hours(24 * 365 * i64::from(years) - 48));
+    assert!(
+        e.keep_until > visit.start + SignedDuration::from_hours(24 * 365 * i64::from(years) - 48)
+    );
     assert_eq!(e.kept.treatment_records, 1);
     assert_eq!(e.kept.photos, 2);
     assert_eq!(e.kept.screenings, 1);

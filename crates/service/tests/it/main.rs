@@ -5,6 +5,7 @@
 mod common;
 
 mod checkins;
+mod clock;
 mod courses;
 mod delivery;
 mod erasure;
@@ -12,6 +13,8 @@ mod messages;
 mod photos;
 mod records;
 mod screening_gate;
+mod screening_link;
+mod undo;
 mod visits;
 mod waitlist;
 mod workflows;

@@ -227,14 +227,7 @@ async fn held_for(h: &Harness, yes: &str, email: &str, hours: i64) -> Booking {
         .await
         .expect("screening");
     assert_eq!(result.outcome, protocol::Outcome::Consult, "{yes}");
-    // The treatment takes 90 minutes and the test clinic's days end at midnight: a start at
-    // 23:00 clinic time would run into the next day, so it moves to that midnight.
-    let tz = jiff::tz::TimeZone::get(&clinic::demo().clinic.timezone).expect("zone");
-    let mut start = hours_ahead(hours);
-    if start.to_zoned_datetime(tz).hour() == 23 {
-        start += jiff::ToSpan::hours(1);
-    }
-    let mut input = consultation(start, "sam-ortiz", email);
+    let mut input = consultation(hours_ahead(hours), "sam-ortiz", email);
     input.service_id = "microneedling-face".into();
     input.screening_id = Some(screening);
     let held = h.flows.book(input, Actor::Client).await.expect("held");

@@ -8,7 +8,7 @@ use super::rows::{
     BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, insert_holds, rows_to_holds,
 };
 use super::{
-    BookedAs, Booking, BookingInsert, BookingStatus, Client, NewClient, Placement,
+    BookedAs, Booking, BookingInsert, BookingStatus, Client, NewClient, Placement, PolicyAgreement,
     find_or_add_client,
 };
 use crate::db::now_s;
@@ -42,6 +42,9 @@ pub struct NewCourse {
     /// `client`, or the staff member's id.
     pub created_by: String,
     pub sessions: Vec<NewCourseSession>,
+    /// The cancellation policy the client agreed to when booking the course, kept with
+    /// each session's booking (each session is a booking a client can cancel).
+    pub policy: Option<PolicyAgreement>,
 }
 
 /// A course as stored: its sessions in order, each an ordinary booking.
@@ -165,6 +168,9 @@ impl Store {
                 .execute(&mut *tx, now)
                 .await
                 .map_err(at)?;
+                if let Some(policy) = &new.policy {
+                    policy.insert(&mut *tx, &id).await.map_err(at)?;
+                }
                 let (sql, rows) = insert_holds(&id, &placement.holds);
                 if !rows.is_empty() {
                     let mut insert = sqlx::query(&sql);

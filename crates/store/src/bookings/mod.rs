@@ -7,6 +7,8 @@ mod insert;
 mod policy;
 mod read;
 mod rows;
+mod screening_links;
+mod undo;
 mod write;
 
 pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
@@ -15,6 +17,7 @@ pub use consents::{ConsentError, NewConsent, SignedConsent};
 pub use course::{Course, CourseError, NewCourse, NewCourseSession};
 pub(crate) use insert::{BookingInsert, find_or_add_client};
 pub use policy::PolicyAgreement;
+pub use undo::{NoticeState, StatusChange};
 pub use write::ClientUpdate;
 
 pub(crate) use rows::{

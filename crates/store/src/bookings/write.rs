@@ -224,11 +224,14 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("UPDATE bookings SET status = $1, review_note = COALESCE($2, review_note), updated_at = $3 WHERE id = $4")
+            // The status it replaces is kept, so the desk can undo the change for a while.
+            sqlx::query("UPDATE bookings SET status = $1, review_note = COALESCE($2, review_note), updated_at = $3,
+                    status_before = $5, status_changed_at = $3 WHERE id = $4")
                 .bind(status.as_str())
                 .bind(note)
                 .bind(now)
                 .bind(id)
+                .bind(before.status.as_str())
                 .execute(&mut *tx)
                 .await?;
             let after = Booking {

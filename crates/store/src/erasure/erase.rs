@@ -73,6 +73,10 @@ const ANONYMISE: &[&str] = &[
         "DELETE FROM booking_links WHERE booking_id IN ",
         all_bookings!()
     ),
+    concat!(
+        "DELETE FROM screening_links WHERE booking_id IN ",
+        all_bookings!()
+    ),
     "DELETE FROM message_optouts WHERE client_id = $1",
     concat!(
         "UPDATE checkins SET note = NULL WHERE note IS NOT NULL AND booking_id IN ",

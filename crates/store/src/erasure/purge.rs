@@ -21,6 +21,7 @@ pub(crate) const PURGE: &[&str] = &[
     "DELETE FROM checkins WHERE booking_id IN (SELECT id FROM bookings WHERE client_id = $1)",
     "DELETE FROM checkin_windows WHERE booking_id IN (SELECT id FROM bookings WHERE client_id = $1)",
     "DELETE FROM booking_links WHERE booking_id IN (SELECT id FROM bookings WHERE client_id = $1)",
+    "DELETE FROM screening_links WHERE booking_id IN (SELECT id FROM bookings WHERE client_id = $1)",
     "DELETE FROM holds WHERE booking_id IN (SELECT id FROM bookings WHERE client_id = $1)",
     "DELETE FROM consents WHERE client_id = $1",
     "DELETE FROM bookings WHERE client_id = $1",

@@ -6,5 +6,6 @@ mod common;
 
 mod audit;
 mod holds;
+mod secrets;
 mod sign_in;
 mod staff_auth;

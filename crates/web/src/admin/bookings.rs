@@ -63,12 +63,12 @@ fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::
 
 /// A refusal in the desk's words: for staff a clash is a clash, not a race, and the
 /// nearest free times come with it.
-fn staff_words(err: &FormRefusal) -> String {
+fn staff_words(err: &FormRefusal, clinic: &ClinicSnapshot) -> String {
     match &err.lost_race {
         Some(nearest) if !nearest.is_empty() => {
             let times: Vec<String> = nearest
                 .iter()
-                .map(|s| clinic::format_local(&s.start))
+                .map(|s| clinic.when(&s.start))
                 .collect();
             format!(
                 "that time overlaps another booking for the practitioner, or every room is in use then. The nearest free times: {}.",
@@ -112,8 +112,15 @@ pub async fn show(
         .messages_for_booking(&b.id)
         .await
         .unwrap_or_default();
+    let undo_until = state
+        .flows
+        .undo_until(&b, jiff::Timestamp::now())
+        .await
+        .ok()
+        .flatten();
     let body = html! {
         (flash::notice(&done.done))
+        @if let Some(until) = undo_until { (super::undo::offer(&clinic, &session, &b, until)) }
         (detail(&clinic, &session, &b, screening.as_ref(), None, visit))
         @if let Some(o) = overridden {
             p.notice { "Completed without a signed treatment record on "
@@ -167,13 +174,7 @@ fn detail(
         @if b.client.email_address().is_none() && b.status.is_live() {
             p.notice.warn { strong { "No email address on file." } " Nothing is mailed to this client: read the reference, day and time out to them, or print this page." }
         }
-        @if b.status.is_live() && super::today::no_screening_on_file(clinic, b) {
-            div.notice.warn.no-screening {
-                p { strong { "No screening on file." } " The client has not answered the safety questions for this treatment. "
-                    "Go through them with the client (in person or on the phone) before treatment." }
-                p { a.button.small href=(format!("/admin/bookings/{}/reconfirm", b.id)) { "Screen now with the client" } }
-            }
-        }
+        (super::screening_link::no_screening_panel(clinic, session, b))
         @if let Some(visit) = visit { (visit) }
         @if session.role.sees_clinical() { p { a href=(format!("/admin/bookings/{}/photos", b.id)) { "Before and after photos" } } }
         @if let Some(s) = screening { (screening_panel(clinic, s)) }
@@ -387,7 +388,7 @@ pub async fn move_booking(
                 &session,
                 &b,
                 None,
-                Some(&format!("Not moved: {}", staff_words(&err))),
+                Some(&format!("Not moved: {}", staff_words(&err, &clinic))),
                 None,
             );
             (

@@ -76,6 +76,8 @@ pub async fn search(
             }
             button type="submit" { "Search" }
         }
+        // The results live in one region that the script refills as the desk types.
+        div #client-results aria-live="polite" {
         @if !q.is_empty() && !searched {
             p.notice role="status" { "Type at least " (MIN_QUERY) " characters to search." }
         } @else if searched && results.is_empty() {
@@ -97,6 +99,7 @@ pub async fn search(
                     }
                 }
             }
+        }
         }
     };
     admin_page(&state, &session, "Clients", "/admin/clients", body).into_response()

@@ -46,6 +46,10 @@ pub struct NewBookingForm {
     phone: String,
     #[serde(default)]
     notes: String,
+    /// `1` when the desk came from a free cell of the day view: `time` was chosen there, so
+    /// the form keeps it through a change of service and says whether the service fits.
+    #[serde(default)]
+    cell: String,
 }
 
 fn local_start(clinic: &ClinicSnapshot, date: &str, time: &str) -> Result<jiff::Timestamp, String> {
@@ -113,11 +117,15 @@ async fn offer(
 }
 
 /// A free time as a button that books it with the details typed above.
-fn time_button(slot: &Slot, with_day: bool) -> Markup {
+fn time_button(clinic: &ClinicSnapshot, slot: &Slot, with_day: bool) -> Markup {
     let label = if with_day {
-        slot.start.strftime("%a %-d %b, %-I:%M %p").to_string()
+        format!(
+            "{}, {}",
+            slot.start.strftime("%a %-d %b"),
+            clinic.clock(&slot.start)
+        )
     } else {
-        slot.start.strftime("%-I:%M %p").to_string()
+        clinic.clock(&slot.start)
     };
     html! {
         li { button.secondary type="submit" name="pick" value=(rfc3339(&slot.start)) {
@@ -175,6 +183,10 @@ fn page(
                 label for="nb-day" { "Day" }
                 input #nb-day type="date" name="date" value=(offer.day.to_string());
             }
+            @if form.cell == "1" {
+                input type="hidden" name="time" value=(form.time);
+                input type="hidden" name="cell" value="1";
+            }
             button.secondary type="submit" { "Show free times" }
         }
         @if !offer.other_days.is_empty() {
@@ -200,16 +212,16 @@ fn page(
             @if let Some((_, alternatives)) = problem.filter(|(_, a)| !a.is_empty()) {
                 h2 { "The nearest free times" }
                 p.hint { "Or pick another time on this day below." }
-                ul.times { @for slot in alternatives { (time_button(slot, true)) } }
+                ul.times { @for slot in alternatives { (time_button(&clinic, slot, true)) } }
             }
             h2 #free-times { "3. Free times on " (offer.day.strftime("%A %-d %B")) }
             @if offer.times.is_empty() {
                 p.notice { "No free time on this day for this choice. Try another day above." }
             } @else {
                 p.hint { "Tap a time to book it. Times are in the clinic's time zone (" (setup.clinic.timezone) ")." }
-                ul.times { @for slot in &offer.times { (time_button(slot, false)) } }
+                ul.times { @for slot in &offer.times { (time_button(&clinic, slot, false)) } }
             }
-            details open[errors.get("time").is_some()] {
+            details open[errors.get("time").is_some() || form.cell == "1"] {
                 summary { "Another time" }
                 (Input { name: "time", label: "Start time", kind: "time", value: &form.time, hint: Some("In the clinic's time zone, on the day above."), required: false, autocomplete: None }.render(errors))
                 button type="submit" { "Book" }
@@ -238,7 +250,8 @@ pub async fn new_form(
     session: StaffSession,
     Query(mut form): Query<NewBookingForm>,
 ) -> Response {
-    default_service(&state.clinic(), &mut form);
+    let clinic = state.clinic();
+    default_service(&clinic, &mut form);
     let day_chosen = !form.date.is_empty();
     let offer = offer(&state, &session, &form, day_chosen).await;
     if form.time.is_empty()
@@ -246,13 +259,31 @@ pub async fn new_form(
     {
         form.time = first.start.strftime("%H:%M").to_string();
     }
+    let chosen = match (
+        form.cell.as_str(),
+        local_start(&clinic, &form.date, &form.time),
+    ) {
+        ("1", Ok(start)) => Some(start),
+        _ => None,
+    };
+    let misfit = match chosen {
+        Some(start) if !offer.times.iter().any(|s| s.start.timestamp() == start) => {
+            let practitioner = Some(form.practitioner.as_str()).filter(|p| !p.is_empty());
+            let nearest = state
+                .flows
+                .nearest_free(&form.service, start, practitioner)
+                .await;
+            Some((misfit_words(&clinic, &form), nearest))
+        }
+        _ => None,
+    };
     page(
         &state,
         &session,
         &form,
         &offer,
         &FieldErrors::default(),
-        None,
+        misfit.as_ref().map(|(m, n)| (m.as_str(), n.as_slice())),
     )
     .into_response()
 }
@@ -344,9 +375,26 @@ fn staff_words(err: &FormRefusal, start: jiff::Timestamp, clinic: &ClinicSnapsho
     if err.lost_race.is_some() {
         format!(
             "Not booked: {} overlaps another booking for the practitioner, or every room is in use then.",
-            clinic::format_local(&start.to_zoned_datetime(clinic.timezone.clone()))
+            clinic.when(&start.to_zoned_datetime(clinic.timezone.clone()))
         )
     } else {
         format!("Not booked: {}", err.message)
     }
+}
+
+/// Why the service chosen cannot start at the time picked on the calendar.
+fn misfit_words(clinic: &ClinicSnapshot, form: &NewBookingForm) -> String {
+    let service = clinic
+        .setup
+        .service(&form.service)
+        .map_or(form.service.as_str(), |s| s.name.as_str());
+    let with = clinic
+        .setup
+        .practitioner(&form.practitioner)
+        .map(|p| format!(" with {}", p.name))
+        .unwrap_or_default();
+    format!(
+        "{service} cannot start at {}{with} on this day: it would overlap another booking, run past their hours, need a room that is in use, or fall off the clinic's time step. Choose another service above, or one of the nearest free times below.",
+        form.time
+    )
 }

@@ -34,6 +34,13 @@ pub fn sentence(done: &str) -> Option<&'static str> {
         "no-show" => "Marked as a no-show.",
         "confirmed" => "Booking confirmed after review.",
         "declined" => "Booking declined after review.",
+        "undone" => "Undone: the booking is back as it was.",
+        "undone-told" => {
+            "Undone: the booking is back, but the client had already been emailed that it was cancelled. They are now emailed that it stands after all; please call them as well."
+        }
+        "screening-link" => {
+            "Screening link sent: the client's answers will be tied to this booking."
+        }
         _ => return None,
     })
 }

@@ -8,6 +8,24 @@ use crate::assets::{CSS, ICON, JS};
 use crate::auth::{Role, StaffSession};
 use crate::state::AppState;
 
+/// A back-office action the workflow refused: its heading, the refusal's words and status,
+/// and a link back to where the action was taken (`back`: address and label).
+pub fn refused_page(
+    state: &AppState,
+    session: &StaffSession,
+    (heading, title): (&str, &str),
+    refusal: service::Refusal,
+    (href, label): (&str, &str),
+) -> Response {
+    let err = crate::ui::refusal::FormRefusal::from(refusal);
+    let body = html! {
+        h1 { (heading) }
+        div.notice.danger role="alert" { p { (err.message) } }
+        p { a href=(href) { (label) } }
+    };
+    (err.status, admin_page(state, session, title, "", body)).into_response()
+}
+
 /// Renders a back-office page; `current` is the nav item's path.
 pub fn admin_page(
     state: &AppState,

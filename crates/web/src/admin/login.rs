@@ -218,8 +218,10 @@ pub async fn submit(
     }
     let device_cookie =
         device::remember(&state, &headers, &staff.id, known_device.as_deref()).await;
-    let two_factor_on = match state.store.two_factor(&staff.id).await {
-        Ok(tf) => tf.is_some_and(|tf| tf.confirmed_at.is_some()),
+    // Whether it is on needs no secret: a server that cannot open one still asks for the
+    // second step, and says there what is wrong.
+    let two_factor_on = match state.store.two_factor_on(&staff.id).await {
+        Ok(on) => on,
         Err(err) => return crate::error::ApiError::internal(err).into_response(),
     };
     let (location, cookie) = if two_factor_on {

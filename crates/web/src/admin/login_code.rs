@@ -145,6 +145,16 @@ pub async fn submit(
     };
     let checked = match two_factor::check(&state, &staff.id, &form.code).await {
         Ok(checked) => checked,
+        Err(err) if err.is_secret_key() => {
+            tracing::error!(%err, staff = %staff.email, "a two-factor secret does not open with this process's secret key");
+            return code_page(
+                &state,
+                &headers,
+                &FieldErrors::default(),
+                Some(two_factor::KEY_TROUBLE),
+                StatusCode::SERVICE_UNAVAILABLE,
+            );
+        }
         Err(err) => return ApiError::internal(err).into_response(),
     };
     let problem = match checked {

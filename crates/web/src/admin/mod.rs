@@ -25,9 +25,11 @@ mod messages;
 pub(crate) mod photos;
 mod records;
 mod review;
+mod screening_link;
 mod setup;
 mod staff;
 mod today;
+mod undo;
 mod visits;
 mod waitlist;
 
@@ -59,6 +61,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/bookings/{id}/move"),
     ("POST", "/admin/bookings/{id}/review"),
     ("POST", "/admin/bookings/{id}/update-client"),
+    ("POST", "/admin/bookings/{id}/screening-link"),
+    ("POST", "/admin/bookings/{id}/undo"),
     ("GET", "/admin/clients"),
     ("GET", "/admin/clients/{id}"),
     ("GET", "/admin/clients/{id}/export"),
@@ -78,6 +82,23 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/setup/time-off/remove"),
     ("POST", "/admin/setup/dates"),
     ("POST", "/admin/setup/dates/remove"),
+    ("POST", "/admin/setup/clinic"),
+    ("POST", "/admin/setup/rooms"),
+    ("POST", "/admin/setup/rooms/rename"),
+    ("POST", "/admin/setup/rooms/remove"),
+    ("POST", "/admin/setup/services"),
+    ("POST", "/admin/setup/services/save"),
+    ("POST", "/admin/setup/services/remove"),
+    ("POST", "/admin/setup/phases"),
+    ("POST", "/admin/setup/phases/save"),
+    ("POST", "/admin/setup/phases/move"),
+    ("POST", "/admin/setup/phases/remove"),
+    ("POST", "/admin/setup/devices"),
+    ("POST", "/admin/setup/devices/save"),
+    ("POST", "/admin/setup/devices/remove"),
+    ("POST", "/admin/setup/practitioners"),
+    ("POST", "/admin/setup/practitioners/save"),
+    ("POST", "/admin/setup/practitioners/photo"),
     ("GET", "/api/v1/admin/bookings"),
     ("POST", "/api/v1/admin/bookings/{id}/review"),
     ("GET", "/api/v1/admin/alerts"),
@@ -161,6 +182,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/bookings/{id}/status", post(bookings::set_status))
         .route("/admin/bookings/{id}/move", post(bookings::move_booking))
         .route("/admin/bookings/{id}/review", post(review::decide))
+        .route("/admin/bookings/{id}/undo", post(undo::undo))
+        .route(
+            "/admin/bookings/{id}/screening-link",
+            post(screening_link::send),
+        )
         .route(
             "/admin/bookings/{id}/update-client",
             post(clients::adopt_booked),
@@ -206,6 +232,29 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/setup/time-off/remove", post(setup::remove_time_off))
         .route("/admin/setup/dates", post(setup::save_date))
         .route("/admin/setup/dates/remove", post(setup::remove_date))
+        .route("/admin/setup/clinic", post(setup::save_clinic))
+        .route("/admin/setup/rooms", post(setup::add_room))
+        .route("/admin/setup/rooms/rename", post(setup::rename_room))
+        .route("/admin/setup/rooms/remove", post(setup::remove_room))
+        .route("/admin/setup/services", post(setup::add_service))
+        .route("/admin/setup/services/save", post(setup::save_service))
+        .route("/admin/setup/services/remove", post(setup::remove_service))
+        .route("/admin/setup/phases", post(setup::add_phase))
+        .route("/admin/setup/phases/save", post(setup::save_phase))
+        .route("/admin/setup/phases/move", post(setup::move_phase))
+        .route("/admin/setup/phases/remove", post(setup::remove_phase))
+        .route("/admin/setup/devices", post(setup::add_device))
+        .route("/admin/setup/devices/save", post(setup::save_device))
+        .route("/admin/setup/devices/remove", post(setup::remove_device))
+        .route("/admin/setup/practitioners", post(setup::add_practitioner))
+        .route(
+            "/admin/setup/practitioners/save",
+            post(setup::save_practitioner),
+        )
+        .route(
+            "/admin/setup/practitioners/photo",
+            post(setup::upload_photo).layer(DefaultBodyLimit::max(setup::PHOTO_BODY_LIMIT)),
+        )
         .route(
             "/admin/bookings/{id}/record",
             get(records::show).post(records::save),

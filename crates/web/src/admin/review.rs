@@ -78,7 +78,7 @@ fn queue_row(
         .unwrap_or_default();
     html! {
         tr {
-            td { time datetime=(clinic::rfc3339(&start)) { (start.strftime("%a %-d %b %Y, %-I:%M %p")) } }
+            td { time datetime=(clinic::rfc3339(&start)) { (start.strftime("%a %-d %b %Y, ")) (clinic.clock(&start)) } }
             td { a href=(format!("/admin/bookings/{}", b.id)) { (b.client.name) } }
             td { (setup.service(&b.service_id).map_or(b.service_id.as_str(), |s| s.name.as_str())) }
             td { (setup.practitioner(&b.practitioner_id).map_or(b.practitioner_id.as_str(), |p| p.name.as_str())) }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -86,10 +86,13 @@ pub async fn proposal(
 pub async fn create(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<CourseBody>,
 ) -> Result<Response, ApiError> {
     // Validate first: only a well-formed course uses up the address's allowance.
-    let input = body.validate()?;
+    let input = body
+        .validate()?
+        .agreed_from(addr.to_string(), crate::api::consent::user_agent(&headers));
     state.flows.count_booking_attempt(addr)?;
     let booked = state.flows.book_course(input, Actor::Client).await?;
     let clinic = state.clinic();

@@ -16,6 +16,10 @@ pub const STEP_COOKIE: &str = "collagen_step";
 /// How long the second step waits for its code.
 pub const STEP_LIFETIME_S: i64 = 10 * 60;
 
+/// What a member is told when this server cannot read their authenticator's secret: it
+/// was started with another secret key than the one the secret was sealed with.
+pub const KEY_TROUBLE: &str = "This server cannot check authenticator codes: it was started with a different secret key than the one your authenticator was set up under, so no code can be right here. Nothing is wrong with your code or your phone. Please tell the clinic's administrator (every server needs the same COLLAGEN_SECRET_KEY or key file); a recovery code still works.";
+
 /// Whether the clinic requires a second step of this role: admins and practitioners, who
 /// read clinical detail, when `[security] require_two_factor` is on.
 pub fn required(state: &AppState, role: Role) -> bool {

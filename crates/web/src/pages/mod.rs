@@ -6,6 +6,7 @@ mod info;
 mod manage;
 pub(crate) mod people;
 mod plan;
+mod screening_link;
 pub(crate) mod site;
 pub(crate) mod suitability;
 mod unsubscribe;
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/services", get(site::services))
         .route("/practitioners", get(site::practitioners))
         .route("/practitioners/{id}/photo", get(people::photo))
+        .route("/photos/{name}", get(crate::photos::serve))
+        .route("/illustrations/{file}", get(crate::illustrations::serve))
         .route("/problems/{slug}", get(info::problem))
         .route("/book", get(book::start).post(book::submit))
         .route("/book/details", get(book::details))
@@ -62,6 +65,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/unsubscribe/{token}",
             get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
+        )
+        .route(
+            "/screening-link/{token}",
+            get(screening_link::form).post(screening_link::submit),
         )
         .route("/waitlist", get(waitlist::form).post(waitlist::join))
         .route("/waitlist/{token}", get(waitlist::entry))

@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use crate::state::AppState;
 
 /// The largest photo served; a portrait for a card needs far less.
-const MAX_PHOTO_BYTES: u64 = 5 * 1024 * 1024;
+pub(crate) const MAX_PHOTO_BYTES: u64 = 5 * 1024 * 1024;
 
 /// Where a practitioner's photo file would be, when the clinic file names one and the
 /// server has a content folder.

@@ -44,9 +44,12 @@ pub async fn content_page(State(state): State<AppState>, Path(slug): Path<String
     };
     let body = html! {
         @if is_home {
-            (home_intro(&clinic, &content.meta.title))
+            (home_intro(&clinic, &content.meta.title, crate::photos::hero(&state, &content.meta)))
         } @else {
             h1 { (content.meta.title) }
+            @if let Some(photo) = crate::photos::hero(&state, &content.meta) {
+                div.page-hero { (photo) }
+            }
             @if content.meta.procedure {
                 p.cta-inline { a.button href="/book" { "Schedule an Appointment" } }
             }
@@ -60,6 +63,7 @@ pub async fn content_page(State(state): State<AppState>, Path(slug): Path<String
             div.prose { (PreEscaped(fill_placeholders(&content.html, &clinic))) }
             @if content.meta.procedure || is_home { div.side { (booking_cta(&clinic)) } }
         }
+        (crate::photos::gallery(&state, &content.meta))
     };
     let meta = PageMeta {
         json_ld,
@@ -68,14 +72,25 @@ pub async fn content_page(State(state): State<AppState>, Path(slug): Path<String
     page(&state, meta, body).into_response()
 }
 
-fn home_intro(clinic: &ClinicSnapshot, title: &str) -> Markup {
+/// The top of the home page: the welcome beside the clinic's hero photo, or beside the
+/// drawing of how microneedling works when there is none (or its file is missing).
+fn home_intro(clinic: &ClinicSnapshot, title: &str, photo: Option<Markup>) -> Markup {
     html! {
         section.hero.card aria-labelledby="home-title" {
-            h1 #home-title { (title) }
-            p { "Microneedling at " (clinic.setup.clinic.name) ": honest advice, a safety check before any needle touches your skin, and a plan built around you." }
-            p.cta-inline {
-                a.button href="/book" { "Schedule an Appointment" }
-                a.button.secondary href="/suitability" { "Is microneedling right for me?" }
+            div.hero-text {
+                h1 #home-title { (title) }
+                p { "Microneedling at " (clinic.setup.clinic.name) ": honest advice, a safety check before any needle touches your skin, and a plan built around you." }
+                p.cta-inline {
+                    a.button href="/book" { "Schedule an Appointment" }
+                    a.button.secondary href="/suitability" { "Is microneedling right for me?" }
+                }
+            }
+            div.hero-art {
+                @if let Some(photo) = photo {
+                    (photo)
+                } @else if let Some(drawing) = crate::illustrations::find("skin-layers") {
+                    (drawing.img(clinic, false))
+                }
             }
         }
     }

@@ -2,7 +2,7 @@
 //! each document's text, then its own form (photo choice, full name, "I agree"), posting the
 //! version and the SHA-256 of the text shown, so a client never signs words they did not see.
 
-use jiff::tz::TimeZone;
+use clinic::ClinicSnapshot;
 use maud::{Markup, PreEscaped, html};
 use service::{ConsentView, PhotoUse, Refusal, SignInput};
 
@@ -96,7 +96,8 @@ pub struct ConsentForms<'a> {
     pub docs: &'a [ConsentView],
     pub typed: &'a Typed,
     pub errors: &'a FieldErrors,
-    pub timezone: &'a TimeZone,
+    /// Whose zone and clock a signature's time is said in.
+    pub clinic: &'a ClinicSnapshot,
 }
 
 impl ConsentForms<'_> {
@@ -129,7 +130,7 @@ impl ConsentForms<'_> {
                 @if let Some(s) = &doc.signed {
                     div.notice.ok role="status" {
                         p { "Signed by " strong { (s.signed_name) } " on "
-                            (s.signed_at.to_zoned_datetime(self.timezone.clone()).strftime("%A %-d %B %Y, %-I:%M %p"))
+                            (self.clinic.when(&s.signed_at.to_zoned_datetime(self.clinic.timezone.clone())))
                             @if let Some(choice) = s.choice.as_deref().and_then(PhotoUse::parse) { ": " (choice.words().to_lowercase()) }
                             "." }
                     }

@@ -126,7 +126,11 @@ pub fn page(state: &AppState, meta: PageMeta<'_>, body: Markup) -> Markup {
                             }
                             div.nav-row { (nav_list(state, meta.path)) }
                         }
-                        a.button.small href="/book" { "Schedule an Appointment" }
+                        // The narrowest phones get the short words, so the button keeps to one line.
+                        a.button.small href="/book" {
+                            span.label-long { "Schedule an Appointment" }
+                            span.label-short { "Book now" }
+                        }
                     }
                 }
                 main #main tabindex="-1" { div.wrap { (body) } }

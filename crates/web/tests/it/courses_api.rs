@@ -251,21 +251,47 @@ async fn the_pages_book_a_course(app: TestApp) {
         "{}",
         change.body
     );
-    let form = app
-        .http
-        .post(format!("{}/book/course", app.base))
-        .form(&[
-            ("service", FACE),
-            ("practitioner", "maya-lee"),
-            ("screening", screening_id.as_str()),
-            ("sessions", sessions.as_str()),
-            ("name", "Ada Client"),
-            ("email", "ada@example.com"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let done = answer(form).await;
+    assert!(page.body.contains("Cancellation policy"), "{}", page.body);
+    assert!(page.body.contains("name=\"agree_policy\""), "{}", page.body);
+    let fields = [
+        ("service", FACE.to_owned()),
+        ("practitioner", "maya-lee".to_owned()),
+        ("screening", screening_id.clone()),
+        ("sessions", sessions.clone()),
+        ("name", "Ada Client".to_owned()),
+        ("email", "ada@example.com".to_owned()),
+    ];
+    let post = |extra: Vec<(&'static str, String)>| {
+        let mut form = fields.to_vec();
+        form.extend(extra);
+        app.http
+            .post(format!("{}/book/course", app.base))
+            .header("user-agent", "Course Browser")
+            .form(&form)
+            .send()
+    };
+    // Not ticked: asked again next to the box, with what was typed kept, nothing booked.
+    let unticked = answer(post(Vec::new()).await.unwrap()).await;
+    assert_eq!(unticked.status, 422, "{}", unticked.body);
+    assert!(
+        unticked.body.contains("tick the box to agree to it"),
+        "{}",
+        unticked.body
+    );
+    assert!(
+        unticked.body.contains("value=\"Ada Client\""),
+        "{}",
+        unticked.body
+    );
+    // A policy that changed since the page was shown: refused on the box, unticked.
+    let mut stale = app.agreed_policy().await.to_vec();
+    stale[2].1 = "0".repeat(64);
+    let changed = answer(post(stale).await.unwrap()).await;
+    assert_eq!(changed.status, 422, "{}", changed.body);
+    assert!(changed.body.contains("has changed"), "{}", changed.body);
+    assert_eq!(bookings_count(&app).await, 0);
+
+    let done = answer(post(app.agreed_policy().await.to_vec()).await.unwrap()).await;
     assert_eq!(done.status, 303, "{}", done.body);
     assert!(done.location.starts_with("/courses/"), "{}", done.location);
     let course = answer(
@@ -278,7 +304,74 @@ async fn the_pages_book_a_course(app: TestApp) {
     .await;
     assert!(course.body.contains("0 done, 4 left"), "{}", course.body);
     assert_eq!(bookings_count(&app).await, 4);
+    // Every session keeps the evidence, as a single booking does.
+    let policy = service::CancellationPolicy::of(&app.state.clinic());
+    for booking in all_bookings(&app).await {
+        let kept = app
+            .store
+            .policy_agreement(&booking.id)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no agreement kept for {}", booking.reference));
+        assert_eq!(
+            (kept.sha256.as_str(), kept.text.as_str()),
+            (policy.sha256.as_str(), policy.text.as_str())
+        );
+        assert_eq!(kept.user_agent, "Course Browser");
+        assert_eq!(kept.address, "127.0.0.1");
+    }
 }
+
+async fn all_bookings(app: &TestApp) -> Vec<store::Booking> {
+    let from = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24);
+    let to = from + jiff::SignedDuration::from_hours(24 * 200);
+    app.store.bookings_between(from, to).await.unwrap()
+}
+
+/// The API takes the agreement as `POST /bookings` does: optional, kept with every session
+/// when sent, a stale one refused on its field with nothing booked.
+async fn the_api_keeps_a_courses_policy_agreement(app: TestApp) {
+    let first = app.free_slots(FACE, Some("maya-lee")).await[0]["start"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = proposal(&app, &first, "&practitioner=maya-lee").await;
+    assert_eq!(status, 200, "{body}");
+    let screening_id = screening(&app, json!({})).await;
+    let (_, clinic) = app.get_json("/api/v1/clinic").await;
+    let policy = &clinic["cancellation_policy"];
+    let request = |sha: &str| {
+        json!({"service": FACE, "sessions": starts(&body), "practitioner": "maya-lee",
+               "client": {"name": "Ada Client", "email": "ada@example.com"},
+               "screening": screening_id,
+               "cancellation_policy": {"version": policy["version"], "sha256": sha}})
+    };
+    let (status, problem) = app
+        .post_json("/api/v1/courses", &request(&"0".repeat(64)))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["field"], "cancellation_policy");
+    assert_eq!(bookings_count(&app).await, 0);
+    let (status, course) = app
+        .post_json(
+            "/api/v1/courses",
+            &request(policy["sha256"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(status, 201, "{course}");
+    let bookings = all_bookings(&app).await;
+    assert_eq!(bookings.len(), 4);
+    for booking in bookings {
+        let kept = app.store.policy_agreement(&booking.id).await.unwrap();
+        assert_eq!(
+            kept.map(|k| k.sha256),
+            policy["sha256"].as_str().map(str::to_owned),
+            "{}",
+            booking.reference
+        );
+    }
+}
+on_both_engines!(the_api_keeps_a_courses_policy_agreement, super::priced());
 on_both_engines!(the_pages_book_a_course, super::priced());
 
 fn hidden(body: &str, name: &str) -> String {

@@ -768,3 +768,82 @@ async fn sessions_are_listed_and_ended(app: TestApp) {
     );
 }
 on_both_engines!(sessions_are_listed_and_ended);
+
+/// The authenticator secret as the database holds it, read past the store.
+async fn stored_secret(app: &TestApp, staff_id: &str) -> String {
+    let sql = "SELECT secret FROM staff_two_factor WHERE staff_id = $1";
+    if app.engine == store::Engine::Postgres {
+        let pool = sqlx::PgPool::connect(&app.db_url).await.unwrap();
+        sqlx::query_scalar(sql)
+            .bind(staff_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    } else {
+        let pool = sqlx::SqlitePool::connect(&app.db_url).await.unwrap();
+        sqlx::query_scalar(sql)
+            .bind(staff_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    }
+}
+
+/// The secret is stored sealed; a process started again with the same key takes a code;
+/// one with another key is stopped at its start, and one without a key tells the member
+/// plainly instead of calling every code wrong.
+async fn sealed_secrets_sign_in_after_a_restart_and_a_wrong_key_says_so(app: TestApp) {
+    let hash = web::hash_password(PASSWORD);
+    let maya = add_staff(
+        &app,
+        "maya@clinic.example",
+        &hash,
+        "practitioner",
+        Some("maya-lee"),
+    )
+    .await;
+    let raw = b"12345678901234567890";
+    let secret = web::totp::base32_encode(raw);
+    assert!(app.store.begin_two_factor(&maya.id, &secret).await.unwrap());
+    assert!(
+        app.store
+            .confirm_two_factor(&maya.id, 0, &[])
+            .await
+            .unwrap()
+    );
+    let stored = stored_secret(&app, &maya.id).await;
+    assert!(
+        !stored.contains(&secret) && !stored.contains(&secret.to_lowercase()),
+        "the secret is readable in the database: {stored}"
+    );
+
+    let again = common::spawn_beside(&app, |_| {}).await;
+    let step = password_step(&again, "maya@clinic.example").await;
+    let (right, next) = codes(raw);
+    let a = second_step(&again, &step, &right).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert!(set_cookie_pair(&a, "collagen_session").is_some());
+
+    let other = store::Store::connect(&app.db_url).await.unwrap();
+    let wrong = store::SecretKey::parse(&"a5".repeat(32)).unwrap();
+    assert!(matches!(
+        other.unlock_secrets(wrong).await,
+        Err(store::StoreError::WrongSecretKey)
+    ));
+    assert_eq!(
+        stored_secret(&app, &maya.id).await,
+        stored,
+        "a refused key changed the secret"
+    );
+
+    let keyless = common::spawn_beside_keyed(&app, None, |_| {}).await;
+    let step = password_step(&keyless, "maya@clinic.example").await;
+    let a = second_step(&keyless, &step, &next).await;
+    assert_eq!(a.status, 503, "{}", a.body);
+    assert!(
+        a.body.contains("different secret key") && !a.body.contains("That code is not right"),
+        "{}",
+        a.body
+    );
+}
+on_both_engines!(sealed_secrets_sign_in_after_a_restart_and_a_wrong_key_says_so);

@@ -87,10 +87,20 @@ pub fn open_all_day() -> clinic::ClinicSetup {
 }
 
 /// The next whole hour at least `hours` from now: always on the clinic's 15-minute step.
+///
+/// The test clinic's days end at midnight, so a treatment (up to 90 minutes) starting at
+/// 23:00 clinic time would run into the next day and be refused; such a start moves to that
+/// midnight, so no test depends on the hour at which it runs.
 pub fn hours_ahead(hours: i64) -> Timestamp {
     let t = Timestamp::now() + hours.hours();
     let second = t.as_second();
-    Timestamp::from_second(second - second.rem_euclid(3600) + 3600).expect("in range")
+    let start = Timestamp::from_second(second - second.rem_euclid(3600) + 3600).expect("in range");
+    let tz = jiff::tz::TimeZone::get(&clinic::demo().clinic.timezone).expect("zone");
+    if start.to_zoned_datetime(tz).hour() == 23 {
+        start + 1.hours()
+    } else {
+        start
+    }
 }
 
 /// A consultation (no screening needed) with `practitioner` for the client `email`.

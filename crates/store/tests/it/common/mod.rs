@@ -33,13 +33,22 @@ pub async fn fresh_url(engine: Engine) -> (String, tempfile::TempDir) {
     (url, dir)
 }
 
-/// Two stores on one fresh, migrated database, and its folder (kept while they live).
+/// Two stores on one fresh, migrated database, and its folder (kept while they live),
+/// both given [`test_key`] for sealed secrets.
 pub async fn two_stores(engine: Engine) -> (Store, Store, tempfile::TempDir) {
     let (url, dir) = fresh_url(engine).await;
     let first = Store::connect(&url).await.expect("connect");
     first.migrate().await.expect("migrate");
     let second = Store::connect(&url).await.expect("connect again");
+    for store in [&first, &second] {
+        store.unlock_secrets(test_key()).await.expect("the key");
+    }
     (first, second, dir)
+}
+
+/// The key the test stores seal secrets with.
+pub fn test_key() -> store::SecretKey {
+    store::SecretKey::parse(&"5a".repeat(32)).expect("a key")
 }
 
 macro_rules! on_both_engines {

@@ -16,6 +16,11 @@ use clinic::ClinicSnapshot;
 /// Minutes per row of the day view's table.
 const ROW_MINUTES: i64 = 5;
 
+/// Free cells link to the booking form every quarter hour: the usual start step, and few
+/// enough links to tab through. A start the service cannot take there gets the nearest
+/// free times on the form.
+const FREE_LINK_MINUTES: i64 = 15;
+
 /// One drawn block: a phase of a booking in a column.
 struct Block<'a> {
     booking: &'a Booking,
@@ -34,7 +39,7 @@ enum Column {
 
 fn blocks<'a>(
     clinic: &'a ClinicSnapshot,
-    day_start: jiff::Timestamp,
+    date: Date,
     bookings: &'a [Booking],
     column: &Column,
 ) -> Vec<Block<'a>> {
@@ -57,8 +62,8 @@ fn blocks<'a>(
                     booking: b,
                     service: &service.name,
                     phase: &phase.name,
-                    from_min: (at - day_start).as_secs() / 60,
-                    to_min: (end - day_start).as_secs() / 60,
+                    from_min: wall_minute(clinic, date, at),
+                    to_min: wall_minute(clinic, date, end),
                     room_only: !uses_practitioner,
                 });
             }
@@ -66,6 +71,42 @@ fn blocks<'a>(
         }
     }
     out
+}
+
+/// Where instant `t` falls on the wall clock of `date` in the clinic's zone, as minutes past
+/// midnight: the rows are the day's clock times, so a booking is placed by its zoned start
+/// and end, and a booking at 10:00 sits in the 10:00 row on a DST changeover day too (when
+/// elapsed time and clock time disagree by the hour the clocks skip or repeat). Before the
+/// day is 0, after it the end of the day.
+fn wall_minute(clinic: &ClinicSnapshot, date: Date, t: jiff::Timestamp) -> i64 {
+    let z = t.to_zoned_datetime(clinic.timezone.clone());
+    match z.date().cmp(&date) {
+        std::cmp::Ordering::Less => 0,
+        std::cmp::Ordering::Greater => 24 * 60,
+        std::cmp::Ordering::Equal => i64::from(z.hour()) * 60 + i64::from(z.minute()),
+    }
+}
+
+/// On a day the clocks change in the clinic's zone, what happens and at which clock time:
+/// the grid's rows keep the wall clock, so the skipped hour shows as rows nothing can use
+/// and the repeated hour's bookings share its rows.
+fn clock_change(clinic: &ClinicSnapshot, date: Date) -> Option<String> {
+    let (start, end) = super::day_bounds(clinic, date);
+    let tz = &clinic.timezone;
+    let change = tz.following(start).next().filter(|c| c.timestamp() < end)?;
+    let before = tz.to_offset(change.timestamp() - jiff::SignedDuration::from_secs(1));
+    let after = change.offset();
+    let at = change
+        .timestamp()
+        .to_zoned_datetime(jiff::tz::TimeZone::fixed(before));
+    let at = format!("{:02}:{:02}", at.hour(), at.minute());
+    Some(if after > before {
+        format!("Clocks go forward at {at} today: the hour after it does not happen.")
+    } else {
+        format!(
+            "Clocks go back at {at} today: the hour before it happens twice, and its bookings share its rows."
+        )
+    })
 }
 
 /// The hours the grid spans: the earliest opening to the latest closing over every
@@ -93,7 +134,6 @@ pub(super) fn view(
     date: Date,
     bookings: &[Booking],
 ) -> Markup {
-    let (day_start, _) = super::day_bounds(clinic, date);
     let setup = &clinic.setup;
     let mut columns: Vec<(String, Column)> = shown_practitioners(clinic, session)
         .into_iter()
@@ -115,7 +155,7 @@ pub(super) fn view(
     );
     let all: Vec<Vec<Block>> = columns
         .iter()
-        .map(|(_, c)| blocks(clinic, day_start, bookings, c))
+        .map(|(_, c)| blocks(clinic, date, bookings, c))
         .collect();
     let (top, bottom) = span_of(&columns, &all);
     let row_of = |minute: i64| (minute - top).div_euclid(ROW_MINUTES);
@@ -137,17 +177,37 @@ pub(super) fn view(
                 .collect()
         })
         .collect();
+    // A free practitioner cell on the quarter hour, not yet past, links to the desk's booking
+    // form for that practitioner, day and time; the form checks the service fits there.
+    let now_minute = {
+        let now = jiff::Timestamp::now().to_zoned_datetime(clinic.timezone.clone());
+        match now.date().cmp(&date) {
+            std::cmp::Ordering::Less => i64::MIN,
+            std::cmp::Ordering::Equal => i64::from(now.hour()) * 60 + i64::from(now.minute()),
+            std::cmp::Ordering::Greater => i64::MAX,
+        }
+    };
+    let free_link = |column: &Column, minute: i64| match column {
+        Column::Practitioner(id, _) if minute % FREE_LINK_MINUTES == 0 && minute > now_minute => {
+            Some(format!(
+                "/admin/bookings/new?practitioner={id}&date={date}&time={}&cell=1",
+                clock(minute)
+            ))
+        }
+        _ => None,
+    };
     let off = |column: &Column, minute: i64| match column {
         Column::Practitioner(_, spans) => !spans.iter().any(|&(a, b)| a <= minute && minute < b),
         Column::Room(_) => false,
     };
     html! {
         p.small.muted {
-            "Solid blocks hold the practitioner; striped blocks are room-only time (numbing, cleanup); shaded cells are outside a practitioner's hours. Times in " (clinic.zone_name()) "."
+            "Solid blocks hold the practitioner; striped blocks are room-only time (numbing, cleanup); shaded cells are outside a practitioner's hours; choose a free cell in a practitioner's column to book there. Times in " (clinic.zone_name()) "."
             @if let Some(row) = now_row {
                 @if (0..rows).contains(&row) { " The red line marks now (" (clock(top + row * ROW_MINUTES)) ")." }
             }
         }
+        @if let Some(note) = clock_change(clinic, date) { p.notice.clock-change { (note) } }
         @if bookings.is_empty() { p.notice { "No appointments on this day." } }
         div.table-scroll {
             table.day-table data-from=(clock(top)) data-to=(clock(bottom)) {
@@ -166,7 +226,11 @@ pub(super) fn view(
                                 @if let Some(block) = starts[i].get(&row) {
                                     (block_cell(block, (row_of(block.to_min) - row).max(1), clinic))
                                 } @else if !covered[i].contains(&row) {
-                                    td class=[off(column, minute).then_some("off")] {}
+                                    @if let Some(href) = free_link(column, minute).filter(|_| !off(column, minute)) {
+                                        td.free { a.free-slot href=(href) { span.visually-hidden { "Book " (columns[i].0) " at " (clock(minute)) } } }
+                                    } @else {
+                                        td class=[off(column, minute).then_some("off")] {}
+                                    }
                                 }
                             }
                         }
@@ -198,5 +262,70 @@ fn block_cell(block: &Block, span: i64, clinic: &ClinicSnapshot) -> Markup {
                 (block.service) " · " (block.phase)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn clinic_in(zone: &str) -> std::sync::Arc<ClinicSnapshot> {
+        let mut setup = clinic::demo();
+        setup.clinic.timezone = zone.to_owned();
+        ClinicSnapshot::new(setup, 1)
+    }
+
+    fn at(clinic: &ClinicSnapshot, day: Date, h: i8, m: i8) -> jiff::Timestamp {
+        day.at(h, m, 0, 0)
+            .to_zoned_datetime(clinic.timezone.clone())
+            .unwrap()
+            .timestamp()
+    }
+
+    /// A booking at 10:00 sits in the 10:00 row and an hour lasts an hour of rows, on the
+    /// days the clocks go forward and back, in New York and London, and on a plain day.
+    #[test]
+    fn bookings_keep_the_wall_clock_on_changeover_days() {
+        for (zone, day) in [
+            ("America/New_York", date(2026, 3, 8)),
+            ("America/New_York", date(2026, 11, 1)),
+            ("Europe/London", date(2026, 3, 29)),
+            ("Europe/London", date(2026, 10, 25)),
+            ("Europe/London", date(2026, 6, 1)),
+        ] {
+            let clinic = clinic_in(zone);
+            let ten = at(&clinic, day, 10, 0);
+            assert_eq!(wall_minute(&clinic, day, ten), 600, "{zone} {day}");
+            let eleven = ten + jiff::SignedDuration::from_hours(1);
+            assert_eq!(wall_minute(&clinic, day, eleven), 660, "{zone} {day}");
+            assert_eq!(wall_minute(&clinic, day, at(&clinic, day, 17, 30)), 1050);
+        }
+    }
+
+    #[test]
+    fn a_changeover_day_says_when_and_which_way() {
+        let ny = clinic_in("America/New_York");
+        assert_eq!(
+            clock_change(&ny, date(2026, 3, 8)).unwrap(),
+            "Clocks go forward at 02:00 today: the hour after it does not happen."
+        );
+        assert!(
+            clock_change(&ny, date(2026, 11, 1))
+                .unwrap()
+                .starts_with("Clocks go back at 02:00")
+        );
+        assert_eq!(clock_change(&ny, date(2026, 11, 2)), None);
+        let london = clinic_in("Europe/London");
+        assert!(
+            clock_change(&london, date(2026, 3, 29))
+                .unwrap()
+                .starts_with("Clocks go forward at 01:00")
+        );
+        assert!(
+            clock_change(&london, date(2026, 10, 25))
+                .unwrap()
+                .starts_with("Clocks go back at 02:00")
+        );
     }
 }

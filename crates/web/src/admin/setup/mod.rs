@@ -1,30 +1,46 @@
-//! `/admin/setup`: forms for the common changes (booking policy, weekly hours, time off and
-//! date overrides) above the clinic's whole setup as one editable document. Every change is
-//! checked by exactly the validation the clinic file goes through (`clinic::validate`, which
-//! `clinic::parse` ends in) before anything is saved. Admins only.
+//! `/admin/setup`: forms for every part of the clinic's setup (clinic details, booking
+//! policy, rooms, services and their phases, devices, practitioners with their details,
+//! photo, weekly hours, time off and date overrides) above the whole setup as one editable
+//! document for power users. Every change is checked by exactly the validation the clinic
+//! file goes through (`clinic::validate`, which `clinic::parse` ends in) before anything is
+//! saved. Admins only.
 
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use clinic::{ClinicSetup, SetupError};
-use maud::{Markup, html};
 
-use super::layout::{admin_page, csrf_field};
 use crate::auth::{AdminSession, StaffSession};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 mod changes;
+mod clinic_details;
+mod devices;
 mod forms;
+mod page;
 mod parse;
+mod photo;
+mod practitioners;
+mod problems;
+mod rooms;
 mod sections;
+mod services;
+mod widgets;
 
 pub use changes::{add_time_off, remove_date, remove_time_off, save_date, save_hours, save_policy};
+pub use clinic_details::save_clinic;
+pub use devices::{add_device, remove_device, save_device};
 use forms::{DatesForm, HoursForm, PageQuery, PolicyForm, SetupForm, TimeOffForm};
+use page::{refuse, render};
 use parse::{GENERAL, unknown_practitioner};
-use sections::{
-    dates_form, hours_form, hours_table, policy_section, problems_summary, time_off_form,
+pub use photo::{PHOTO_BODY_LIMIT, upload_photo};
+pub use practitioners::{add_practitioner, save_practitioner};
+use problems::Problems;
+pub use rooms::{add_room, remove_room, rename_room};
+pub use services::{
+    add_phase, add_service, move_phase, remove_phase, remove_service, save_phase, save_service,
 };
 
 /// A refused setup in one line: `Line 12, field practitioners[0].hours.mon[1]: ...`.
@@ -52,69 +68,6 @@ pub(super) fn day_hours(spans: Option<&Vec<String>>) -> String {
     }
 }
 
-/// How the document is written, beside the editor, so admins need not look it up.
-pub(super) fn guide() -> Markup {
-    html! {
-        details.setup-guide {
-            summary { "How the setup is written" }
-            ul {
-                li { code { "[clinic]" } ": name, contact details and " code { "timezone" } " (an IANA name such as " code { "\"America/New_York\"" } "). Every time in the setup is local to it." }
-                li { code { "[booking]" } ": the booking policy. " code { "slot_step_minutes" } " (1\u{2013}240) spaces the start times offered; "
-                    code { "min_notice_minutes" } " is the shortest notice for an online booking; " code { "horizon_days" } " (1\u{2013}730) is how far ahead clients can book; "
-                    code { "cancel_notice_hours" } " is how late clients may cancel or move a booking themselves." }
-                li { code { "[[closures]]" } ": dates the whole clinic is closed, " code { "from" } " and " code { "to" } " inclusive, e.g. " code { "from = \"2026-12-25\"" } "." }
-                li { code { "[[rooms]]" } ": an " code { "id" } " and a " code { "name" } " per treatment room." }
-                li { code { "[[practitioners]]" } ": " code { "id" } ", " code { "name" } ", " code { "title" } " and the " code { "services" } " they offer (service ids). "
-                    "Weekly hours go under " code { "[practitioners.hours]" } " by weekday " code { "mon" } " to " code { "sun" } ", as " code { "\"HH:MM-HH:MM\"" } " spans, e.g. "
-                    code { "mon = [\"09:00-12:30\", \"13:30-17:00\"]" } "; a day left out is a day off. "
-                    "Date overrides go under " code { "[practitioners.dates]" } ", e.g. " code { "\"2026-12-24\" = [\"09:00-12:00\"]" } ", replacing that day's weekly hours (" code { "[]" } " closes the day). "
-                    "Time off is " code { "[[practitioners.time_off]]" } " with " code { "from" } " and " code { "to" } " as dates or local date-times such as " code { "\"2027-01-04T13:00\"" } "." }
-                li { code { "[[services]]" } ": " code { "id" } ", " code { "name" } ", " code { "price" } " (e.g. " code { "\"250.00\"" } "), " code { "requires_screening" } " and " code { "description" } ". "
-                    "Each service runs in back-to-back " code { "phases" } ", each with a " code { "name" } ", " code { "minutes" } " and what it " code { "uses" } ": "
-                    code { "[\"practitioner\", \"room\"]" } " for the treatment itself, " code { "[\"room\"]" } " alone for numbing or cleanup, so the practitioner is free meanwhile." }
-                li { "Ids use letters, digits, " code { "-" } " and " code { "_" } ". Keep them stable: bookings refer to them. Anything you remove is retired, and past bookings keep their names." }
-                li { code { "[screening.rules]" } " and " code { "[plans]" } " hold the clinic's own changes to the screening rules and treatment-plan limits; leave them out to use the defaults." }
-            }
-        }
-    }
-}
-
-/// Why a form was refused: by key (see [`field_id`]), what the field is called and what is
-/// wrong, in the order found.
-#[derive(Debug, Default)]
-pub(super) struct Problems {
-    /// `(key, label, message)`, for the summary at the top.
-    pub(super) list: Vec<(String, String, String)>,
-}
-
-impl Problems {
-    /// Records a problem; only the first for each key is kept, as a field shows one message.
-    pub(super) fn add(
-        &mut self,
-        key: impl Into<String>,
-        label: impl Into<String>,
-        message: impl Into<String>,
-    ) {
-        let key = key.into();
-        if self.get(&key).is_none() {
-            self.list.push((key, label.into(), message.into()));
-        }
-    }
-
-    /// The message for one field, to show beside it.
-    pub(super) fn get(&self, key: &str) -> Option<&str> {
-        self.list
-            .iter()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, _, m)| m.as_str())
-    }
-
-    /// Whether the change may go on to validation.
-    pub(super) fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-}
-
 /// What a refused form had typed, so the page shows it again.
 #[derive(Debug, Default)]
 pub(super) enum Typed<'a> {
@@ -135,106 +88,33 @@ pub(super) struct View<'a> {
     pub(super) document: Option<(&'a str, String)>,
     /// What one of the smaller forms had typed.
     pub(super) typed: Typed<'a>,
+    /// What one of the forms for rooms, services, devices, clinic details or a
+    /// practitioner's details had typed, by field key (see [`Problems`]).
+    pub(super) entered: Vec<(String, String)>,
     /// Why that form was refused.
     pub(super) problems: Problems,
 }
 
-/// The whole page: notices, the smaller forms, and the document editor holding `text`.
-pub(super) fn page_body(
-    state: &AppState,
-    session: &StaffSession,
-    text: &str,
-    view: &View<'_>,
-) -> Markup {
-    let clinic = state.clinic();
-    let setup = &clinic.setup;
-    let error = view.document.as_ref().map(|(_, message)| message.as_str());
-    let described = if error.is_some() {
-        "setup-hint setup-error"
-    } else {
-        "setup-hint"
-    };
-    html! {
-        h1 { "Clinic setup" }
-        @if let Some(message) = error {
-            div.errors-summary role="alert" aria-labelledby="setup-error-title" tabindex="-1" {
-                h2 #setup-error-title { "Not saved: the setup has a mistake" }
-                p { a href="#setup-document" { (message) } }
-            }
-        }
-        (problems_summary(&view.problems))
-        @if view.saved { div.notice.ok role="status" { p { "Saved. Online booking uses the new setup now." } } }
-        p { "Change the booking policy and each practitioner's hours, time off and date overrides with the forms below. "
-            "The whole setup (clinic details, closures, rooms, practitioners, services) is one document, at the end. "
-            "Every change is checked exactly like the clinic file before anything is saved, so a mistake is shown beside it and changes nothing." }
-        nav.setup-toc aria-label="Setup sections" {
-            ul {
-                li { a href="#policy-title" { "Booking policy" } }
-                li { a href="#hours-title" { "Weekly hours at a glance" } }
-                @for p in &setup.practitioners { li { a href=(format!("#p-{}", p.id)) { (p.name) } } }
-                li { a href="#document-title" { "The whole setup" } }
-            }
-        }
-        (policy_section(session, setup, view))
-        section.setup-section aria-labelledby="hours-title" {
-            h2 #hours-title { "Weekly hours at a glance" }
-            p.muted { "As saved now. Each practitioner's hours, time off and date overrides can be changed below." }
-            (hours_table(setup))
-        }
-        @for p in &setup.practitioners {
-            section.setup-section.setup-practitioner aria-labelledby=(format!("p-{}", p.id)) {
-                h2 id=(format!("p-{}", p.id)) { (p.name) @if !p.title.is_empty() { span.muted.small { ", " (p.title) } } }
-                (hours_form(session, p, view))
-                (time_off_form(session, p, view))
-                (dates_form(session, p, view))
-            }
-        }
-        section.setup-section aria-labelledby="document-title" {
-            h2 #document-title { "The whole setup (advanced)" }
-            (guide())
-            form method="post" action="/admin/setup" {
-                (csrf_field(session))
-                div.field.setup-field {
-                    label for="setup-document" { "Setup document (TOML)" }
-                    p.hint #setup-hint { "Times are \u{201c}HH:MM-HH:MM\u{201d}, weekdays mon to sun, dates YYYY-MM-DD." }
-                    @if let Some(message) = error { p.error-text #setup-error { (message) } }
-                    textarea #setup-document.setup-document name="document" rows="32" spellcheck="false" autocapitalize="off"
-                        autocomplete="off" aria-describedby=(described) aria-invalid=[error.map(|_| "true")] {
-                        // A textarea drops one newline right after its start tag; keep the text's own.
-                        "\n" (text)
-                    }
-                }
-                button type="submit" { "Check and save" span.visually-hidden { " the whole setup" } }
-            }
-        }
+impl View<'_> {
+    /// What was typed into the field `key` of a refused form, to show again.
+    pub(super) fn entered(&self, key: &str) -> Option<&str> {
+        self.entered
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
-}
 
-/// The page with `view`, answered with `status`.
-pub(super) fn render(
-    state: &AppState,
-    session: &StaffSession,
-    view: &View<'_>,
-    status: StatusCode,
-) -> Response {
-    let text = match &view.document {
-        Some((text, _)) => (*text).to_owned(),
-        None => match document(&state.clinic().setup) {
-            Ok(text) => text,
-            Err(err) => return ApiError::internal(err).into_response(),
-        },
-    };
-    let body = page_body(state, session, &text, view);
-    (
-        status,
-        admin_page(state, session, "Setup", "/admin/setup", body),
-    )
-        .into_response()
-}
+    /// The refused form's value for `key`, else the saved one.
+    pub(super) fn value(&self, key: &str, saved: impl ToString) -> String {
+        self.entered(key)
+            .map_or_else(|| saved.to_string(), str::to_owned)
+    }
 
-/// The page again with what was refused, nothing saved.
-pub(super) fn refuse(state: &AppState, session: &StaffSession, view: &View<'_>) -> Response {
-    render(state, session, view, StatusCode::UNPROCESSABLE_ENTITY)
+    /// Whether a checkbox is ticked: as sent by a refused form (all its boxes are entered,
+    /// ticked or not), else as saved.
+    pub(super) fn ticked(&self, key: &str, saved: bool) -> bool {
+        self.entered(key).map_or(saved, |v| !v.is_empty())
+    }
 }
 
 /// Saves a validated setup, makes it current and sends the admin back to the page.
@@ -243,6 +123,18 @@ pub(super) async fn store_setup(
     session: &StaffSession,
     setup: &ClinicSetup,
     what: &str,
+) -> Response {
+    store_setup_at(state, session, setup, what, "").await
+}
+
+/// [`store_setup`], returning to the section `anchor` (an element id) of the page, so the
+/// admin sees the change they made.
+pub(super) async fn store_setup_at(
+    state: &AppState,
+    session: &StaffSession,
+    setup: &ClinicSetup,
+    what: &str,
+    anchor: &str,
 ) -> Response {
     match state.store.save_setup(setup).await {
         Ok(version) => {
@@ -253,7 +145,27 @@ pub(super) async fn store_setup(
     if let Err(err) = state.refresh_clinic().await {
         tracing::warn!(error = %err, "saved the setup but could not reload it yet; the periodic refresh will");
     }
-    Redirect::to("/admin/setup?saved=1").into_response()
+    let anchor = if anchor.is_empty() {
+        String::new()
+    } else {
+        format!("#{anchor}")
+    };
+    Redirect::to(&format!("/admin/setup?saved=1{anchor}")).into_response()
+}
+
+/// The page again after a refused change, with what the form had typed (by field key).
+pub(super) fn refused_form(
+    state: &AppState,
+    session: &StaffSession,
+    problems: Problems,
+    entered: Vec<(String, String)>,
+) -> Response {
+    let view = View {
+        entered,
+        problems,
+        ..View::default()
+    };
+    refuse(state, session, &view)
 }
 
 /// The index of practitioner `id` in `setup`, or the problem to show.

@@ -107,7 +107,7 @@ async fn render(
         docs: &docs,
         typed,
         errors,
-        timezone: &clinic.timezone,
+        clinic: &clinic,
     };
     let body = tablet(html! {
         h1 { "Consent: " (b.client.name) }

@@ -83,17 +83,18 @@ pub(super) fn details(clinic: &ClinicSnapshot, v: &Details<'_>) -> Markup {
             (Input { name: "email", label: "Email", kind: "email", value: &form.email, hint: Some("We send your confirmation and a link to change or cancel here."), required: true, autocomplete: Some("email") }.render(errors))
             (Input { name: "phone", label: "Phone", kind: "tel", value: &form.phone, hint: Some("So we can reach you if something changes."), required: false, autocomplete: Some("tel") }.render(errors))
             (Input { name: "notes", label: "Anything we should know?", kind: "textarea", value: &form.notes, hint: None, required: false, autocomplete: None }.render(errors))
-            (policy_agreement(&CancellationPolicy::of(clinic), form, errors))
+            (policy_agreement(&CancellationPolicy::of(clinic), form.agree_policy == "yes", errors))
             button type="submit" { "Confirm booking" }
         }
     }
 }
 
-/// The cancellation policy as the client reads it, and the box that agrees to it; the
-/// version and hash of exactly this text go with the form.
-fn policy_agreement(
+/// The cancellation policy as the client reads it, and the box that agrees to it (ticked
+/// when `agreed`); the version and hash of exactly this text go with the form. The single
+/// booking's form and the course's both ask with it.
+pub(crate) fn policy_agreement(
     policy: &CancellationPolicy,
-    form: &DetailsForm,
+    agreed: bool,
     errors: &FieldErrors,
 ) -> Markup {
     let aria = FieldAria::new("agree_policy", None, errors);
@@ -105,7 +106,7 @@ fn policy_agreement(
             input type="hidden" name="policy_sha256" value=(policy.sha256);
             @if let Some(message) = aria.error { p.error-text id=(aria.error_id) { (message) } }
             div.check.agree {
-                input type="checkbox" id=(aria.id) name="agree_policy" value="yes" required checked[form.agree_policy == "yes"]
+                input type="checkbox" id=(aria.id) name="agree_policy" value="yes" required checked[agreed]
                     aria-invalid=[aria.error.map(|_| "true")] aria-describedby=[aria.described.as_deref()];
                 label for=(aria.id) { "I have read and agree to the cancellation policy." }
             }

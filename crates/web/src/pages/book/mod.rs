@@ -1,7 +1,7 @@
 //! `/book`: choose a treatment, a practitioner, a day and a time, then give your details.
 //! Each step is a plain link or form, so the whole flow works without JavaScript.
 
-mod details;
+pub(crate) mod details;
 mod views;
 
 use axum::Form;

@@ -6,11 +6,13 @@ mod views;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
-use service::{Actor, CourseInput, ProposedSession, Refusal, check_client, parse_start};
+use service::{
+    Actor, CourseInput, PolicyConsent, ProposedSession, Refusal, check_client, parse_start,
+};
 
 use crate::extract::ClientAddr;
 use crate::state::AppState;
@@ -55,6 +57,14 @@ pub struct CourseForm {
     email: String,
     #[serde(default)]
     phone: String,
+    /// `yes` when the cancellation policy's box is ticked.
+    #[serde(default)]
+    agree_policy: String,
+    /// The version and SHA-256 of the policy the form showed.
+    #[serde(default)]
+    policy_version: String,
+    #[serde(default)]
+    policy_sha256: String,
 }
 
 /// The most sessions a link may carry; the course's own count is checked by the workflow.
@@ -208,6 +218,7 @@ pub async fn change(State(state): State<AppState>, Query(q): Query<CourseQuery>)
 pub async fn submit(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
     Form(mut form): Form<CourseForm>,
 ) -> Response {
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -227,17 +238,22 @@ pub async fn submit(
         ..Default::default()
     };
     let shown = sessions_for(&state, &query).await.unwrap_or_default();
-    let client = match check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "") {
-        Ok(client) => client,
-        Err(found) => {
-            let mut errors = FieldErrors::default();
-            errors.add_all(found);
-            // Shown again without the NULs check_client refused, never written raw.
-            for typed in [&mut form.name, &mut form.email, &mut form.phone] {
-                typed.retain(|c| c != '\0');
-            }
-            return proposal_page(&state, &form, &shown, &errors, None);
+    let mut errors = FieldErrors::default();
+    let client = check_client(opt(&form.name), opt(&form.email), opt(&form.phone), "")
+        .map_err(|found| errors.add_all(found))
+        .ok();
+    if form.agree_policy != "yes" {
+        errors.add(
+            "agree_policy",
+            "Please read our cancellation policy and tick the box to agree to it.",
+        );
+    }
+    let (Some(client), true) = (client, errors.is_empty()) else {
+        // Shown again without the NULs check_client refused, never written raw.
+        for typed in [&mut form.name, &mut form.email, &mut form.phone] {
+            typed.retain(|c| c != '\0');
         }
+        return proposal_page(&state, &form, &shown, &errors, None);
     };
     if let Err(Refusal::RateLimited { retry_after }) = state.flows.count_booking_attempt(addr) {
         let message = format!(
@@ -258,7 +274,14 @@ pub async fn submit(
         practitioner: opt(&form.practitioner),
         client,
         screening_id: opt(&form.screening),
-    };
+        // A version that is not a number is never the current one.
+        policy: Some(PolicyConsent {
+            version: form.policy_version.trim().parse().unwrap_or(-1),
+            sha256: form.policy_sha256.trim().to_owned(),
+            ..PolicyConsent::default()
+        }),
+    }
+    .agreed_from(addr.to_string(), crate::api::consent::user_agent(&headers));
     match state.flows.book_course(input, Actor::Client).await {
         Ok(booked) => {
             Redirect::to(&format!("/courses/{}?booked=1", booked.manage_token)).into_response()
@@ -293,6 +316,12 @@ pub async fn submit(
             let refusal = FormRefusal::from(err);
             let mut errors = FieldErrors::default();
             match refusal.field.as_deref() {
+                Some("cancellation_policy") => {
+                    // The policy changed under the form: show the new one, unticked.
+                    form.agree_policy.clear();
+                    errors.add("agree_policy", refusal.message);
+                    proposal_page(&state, &form, &shown, &errors, None)
+                }
                 Some(field @ ("name" | "email" | "phone")) if !refusal.internal => {
                     errors.add(field, refusal.message);
                     proposal_page(&state, &form, &shown, &errors, None)

@@ -5,10 +5,11 @@ use clinic::{ClinicSnapshot, ServiceSetup, rfc3339};
 use jiff::Timestamp;
 use maud::{Markup, html};
 use scheduling::Slot;
-use service::{CourseRules, ProposedSession, manage_path, session_token};
+use service::{CancellationPolicy, CourseRules, ProposedSession, manage_path, session_token};
 use store::{BookingStatus, Course};
 
 use super::{CourseForm, CourseQuery};
+use crate::pages::book::details::policy_agreement;
 use crate::pages::site::money;
 use crate::ui::forms::{FieldErrors, Input, hidden, query};
 use crate::ui::picker::time_label;
@@ -62,6 +63,7 @@ pub(super) fn proposal(
         "name" => "Name".to_owned(),
         "email" => "Email".to_owned(),
         "phone" => "Phone".to_owned(),
+        "agree_policy" => "Cancellation policy".to_owned(),
         other => other.to_owned(),
     };
     html! {
@@ -90,6 +92,8 @@ pub(super) fn proposal(
             (Input { name: "name", label: "Full name", kind: "text", value: &form.name, hint: None, required: true, autocomplete: Some("name") }.render(errors))
             (Input { name: "email", label: "Email", kind: "email", value: &form.email, hint: Some("We send one confirmation listing every session, with a link to change or cancel any of them."), required: true, autocomplete: Some("email") }.render(errors))
             (Input { name: "phone", label: "Phone", kind: "tel", value: &form.phone, hint: Some("So we can reach you if something changes."), required: false, autocomplete: Some("tel") }.render(errors))
+            p { "The policy below applies to each session of the course." }
+            (policy_agreement(&CancellationPolicy::of(clinic), form.agree_policy == "yes", errors))
             button type="submit" { "Book all " (sessions.len()) " sessions" }
         }
         p { a href=(format!("/book{}", query(&[("service", &form.service), ("practitioner", &form.practitioner), ("screening", &form.screening)]))) { "Choose a different first session" } }

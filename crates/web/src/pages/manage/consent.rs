@@ -79,7 +79,7 @@ async fn render(
         docs: &docs,
         typed,
         errors,
-        timezone: &clinic.timezone,
+        clinic: &clinic,
     };
     let body: Markup = html! {
         h1 { (TITLE) }

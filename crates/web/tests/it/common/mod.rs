@@ -74,15 +74,31 @@ pub async fn spawn_with(
     let store = Store::connect(&db_url).await.expect("connect");
     store.migrate().await.expect("migrate");
     store.save_setup(&setup).await.expect("save setup");
-    serve(store, data_dir, engine, db_url, tweak).await
+    serve(store, data_dir, engine, db_url, Some(test_key()), tweak).await
 }
 
 /// A second app on `app`'s database, with its own connections, as a second `serve`
 /// process sharing the database would be.
 pub async fn spawn_beside(app: &TestApp, tweak: impl FnOnce(&mut web::Config)) -> TestApp {
+    spawn_beside_keyed(app, Some(test_key()), tweak).await
+}
+
+/// The key every test app seals two-factor secrets with, as `serve` processes sharing a
+/// database share theirs.
+pub fn test_key() -> store::SecretKey {
+    store::SecretKey::parse(&"5a".repeat(32)).expect("a key")
+}
+
+/// [`spawn_beside`] given `key` for sealed secrets, or none (as a process that never
+/// checked its key would be).
+pub async fn spawn_beside_keyed(
+    app: &TestApp,
+    key: Option<store::SecretKey>,
+    tweak: impl FnOnce(&mut web::Config),
+) -> TestApp {
     let store = Store::connect(&app.db_url).await.expect("connect");
     let data_dir = tempfile::tempdir().expect("temp dir");
-    serve(store, data_dir, app.engine, app.db_url.clone(), tweak).await
+    serve(store, data_dir, app.engine, app.db_url.clone(), key, tweak).await
 }
 
 /// Serves `store` on a random loopback port.
@@ -91,8 +107,12 @@ async fn serve(
     data_dir: tempfile::TempDir,
     engine: Engine,
     db_url: String,
+    key: Option<store::SecretKey>,
     tweak: impl FnOnce(&mut web::Config),
 ) -> TestApp {
+    if let Some(key) = key {
+        store.unlock_secrets(key).await.expect("the secret key");
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
