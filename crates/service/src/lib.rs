@@ -26,6 +26,7 @@ mod status;
 mod visits;
 mod waitlist;
 
+pub use availability::Window;
 pub use booking::Booked;
 pub use cancellation::{CANCELLATION_POLICY_VERSION, CancellationPolicy, PolicyConsent};
 pub use checkins::{
