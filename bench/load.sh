@@ -2,6 +2,7 @@
 # Load figures for BENCHMARKS.md: a release build on loopback, driven by wrk.
 #   bash bench/load.sh            (needs wrk: apt-get install -y wrk)
 # Starts its own servers on fresh SQLite databases and stops them when done.
+# SOAK=0 skips the 60-second memory run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=target/release/collagen
@@ -34,6 +35,23 @@ from=$(date -d tomorrow +%F); to=$(date -d '+7 days' +%F)
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
   "http://127.0.0.1:18401/api/v1/availability?service=microneedling-face&from=$from&to=$to" | grep -E 'Requests/sec|Latency|50%|99%'
 echo "resident memory after load: $(rss_kib "$work/demo") KiB"
+
+echo "## availability, a month for one practitioner (demo clinic)"
+month=$(date -d '+30 days' +%F)
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+  "http://127.0.0.1:18401/api/v1/availability?service=microneedling-face&from=$from&to=$month&practitioner=maya-lee" | grep -E 'Requests/sec|Latency|50%|99%'
+echo "resident memory after load: $(rss_kib "$work/demo") KiB"
+
+# Resident memory must not grow under steady load: sampled every 10 s of a 60 s run.
+if [ "${SOAK:-1}" = 1 ]; then
+  echo "## availability, one week, 60 s, resident memory every 10 s"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d60s \
+    "http://127.0.0.1:18401/api/v1/availability?service=microneedling-face&from=$from&to=$to" >"$work/soak.txt" &
+  soak=$!
+  for _ in 1 2 3 4 5 6; do sleep 10; printf '%s KiB ' "$(rss_kib "$work/demo")"; done; echo
+  wait "$soak"
+  grep 'Requests/sec' "$work/soak.txt"
+fi
 
 echo "## bookings (large clinic, every request a distinct free slot)"
 serve 18402 "$work/large" --clinic bench/clinic-bench.toml

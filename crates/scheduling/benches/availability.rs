@@ -26,9 +26,29 @@ fn reference_month(bencher: divan::Bencher, bookings: usize) {
     });
 }
 
-/// The fast engine, answers into a buffer kept between queries, as a server worker would.
+/// The fast engine, answers into a buffer kept between queries, over holds prepared once
+/// (as the store's holds cache keeps them), as a server worker would.
 #[divan::bench(args = [0, 200, 2000])]
 fn fast_month(bencher: divan::Bencher, bookings: usize) {
+    let clinic = Clinic::new(bookings);
+    let holds = PreparedHolds::new(clinic.holds.clone());
+    let mut buffer = Availability::new();
+    bencher.bench_local(|| {
+        buffer
+            .compute_prepared(
+                divan::black_box(&clinic.schedule),
+                &clinic.service,
+                divan::black_box(&holds),
+                &clinic.query(),
+            )
+            .len()
+    });
+}
+
+/// The fast engine given the holds themselves, preparing them for each query: what a
+/// caller without a holds cache pays.
+#[divan::bench(args = [2000])]
+fn fast_month_unprepared(bencher: divan::Bencher, bookings: usize) {
     let clinic = Clinic::new(bookings);
     let mut buffer = Availability::new();
     bencher.bench_local(|| {
@@ -43,19 +63,31 @@ fn fast_month(bencher: divan::Bencher, bookings: usize) {
     });
 }
 
-/// The fast engine through `availability`, which also builds the owned `Slot`s (an id
-/// string per option) the pages and API take today.
-#[divan::bench(args = [0, 200, 2000])]
+/// The fast engine and then the owned `Slot`s (an id string per option) the pages take.
+#[divan::bench(args = [0, 2000])]
 fn fast_month_as_slots(bencher: divan::Bencher, bookings: usize) {
     let clinic = Clinic::new(bookings);
-    bencher.bench(|| {
-        availability(
-            divan::black_box(&clinic.schedule),
-            &clinic.service,
-            divan::black_box(&clinic.holds),
-            &clinic.query(),
-        )
+    let holds = PreparedHolds::new(clinic.holds.clone());
+    let mut buffer = Availability::new();
+    bencher.bench_local(|| {
+        buffer
+            .compute_prepared(
+                divan::black_box(&clinic.schedule),
+                &clinic.service,
+                divan::black_box(&holds),
+                &clinic.query(),
+            )
+            .to_slots()
     });
+}
+
+/// Preparing 2,000 bookings' holds: paid once per change of the bookings.
+#[divan::bench]
+fn prepare_holds(bencher: divan::Bencher) {
+    let clinic = Clinic::new(2000);
+    bencher
+        .with_inputs(|| clinic.holds.clone())
+        .bench_local_values(PreparedHolds::new);
 }
 
 /// One `check` against the same 2,000 bookings, as a booking request would make.

@@ -18,6 +18,8 @@ const CASES: &[&str] = &[
     "fast_month_200",
     "fast_month_2000",
     "fast_month_as_slots_2000",
+    "fast_month_unprepared_2000",
+    "prepare_holds_2000",
     "reference_month_2000",
     "check_one_2000",
 ];
@@ -43,8 +45,19 @@ fn run(case: &str, repeat: usize) {
     let (name, bookings) = case.rsplit_once('_').expect("a case is <name>_<bookings>");
     let clinic = Clinic::new(bookings.parse().expect("bookings"));
     let mut buffer = Availability::new();
+    let prepared = PreparedHolds::new(clinic.holds.clone());
     let mut call: Box<dyn FnMut() -> usize> = match name {
         "fast_month" => Box::new(|| {
+            buffer
+                .compute_prepared(
+                    &clinic.schedule,
+                    &clinic.service,
+                    &prepared,
+                    &clinic.query(),
+                )
+                .len()
+        }),
+        "fast_month_unprepared" => Box::new(|| {
             buffer
                 .compute(
                     &clinic.schedule,
@@ -55,14 +68,23 @@ fn run(case: &str, repeat: usize) {
                 .len()
         }),
         "fast_month_as_slots" => Box::new(|| {
-            availability(
-                &clinic.schedule,
-                &clinic.service,
-                &clinic.holds,
-                &clinic.query(),
-            )
-            .len()
+            buffer
+                .compute_prepared(
+                    &clinic.schedule,
+                    &clinic.service,
+                    &prepared,
+                    &clinic.query(),
+                )
+                .to_slots()
+                .len()
         }),
+        // The holds are cloned outside the count: in production the store builds them.
+        "prepare_holds" => {
+            let mut copies = (0..repeat + 1)
+                .map(|_| clinic.holds.clone())
+                .collect::<Vec<_>>();
+            Box::new(move || PreparedHolds::new(copies.pop().unwrap_or_default()).len())
+        }
         "reference_month" => Box::new(|| {
             reference::availability(
                 &clinic.schedule,

@@ -24,7 +24,7 @@ mod testkit;
 
 pub use check::check;
 pub use error::Unavailable;
-pub use fast::{Answers, Availability, SlotView, availability};
+pub use fast::{Answers, Availability, PreparedHolds, SlotView, availability};
 pub use model::*;
 pub use phases::holds_for;
 

@@ -341,8 +341,23 @@ proptest! {
         let mut buffer = Availability::new().with_chunk_days(case.chunk_days);
         let got = buffer.compute(&w.schedule, &w.service, &w.holds, &w.query()).to_slots();
         prop_assert_eq!(&got, &want);
+        prop_assert_eq!(&buffer.compute_prepared(&w.schedule, &w.service, &PreparedHolds::new(w.holds.clone()), &w.query()).to_slots(), &want);
+        // Prepared once, as the store's holds cache keeps them: with holds before and after
+        // the window too (the cache covers far more than one query) and some overlapping.
+        let mut wider = w.holds.clone();
+        for days in [-9, 3, 45] {
+            wider.extend(w.holds.iter().map(|h| Hold {
+                start: h.start + SignedDuration::from_hours(24 * days),
+                end: h.end + SignedDuration::from_hours(24 * days),
+                ..h.clone()
+            }));
+        }
         // The production entry point, with its buffer kept between calls.
         prop_assert_eq!(&availability(&w.schedule, &w.service, &w.holds, &w.query()), &want);
+        let want = reference::availability(&w.schedule, &w.service, &wider, &w.query());
+        let prepared = PreparedHolds::new(wider);
+        let got = buffer.compute_prepared(&w.schedule, &w.service, &prepared, &w.query()).to_slots();
+        prop_assert_eq!(&got, &want);
     }
 }
 
@@ -379,4 +394,8 @@ fn a_slot_on_a_busy_week_matches() {
         availability(&w.schedule, &w.service, &w.holds, &w.query()),
         want
     );
+    let prepared = PreparedHolds::new(w.holds.clone());
+    let mut buffer = Availability::new();
+    let got = buffer.compute_prepared(&w.schedule, &w.service, &prepared, &w.query());
+    assert_eq!(got.to_slots(), want);
 }

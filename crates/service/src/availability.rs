@@ -1,10 +1,23 @@
 //! Which start times are free: the engine over the holds the store has in the window.
 
+use std::cell::RefCell;
+
+use clinic::ClinicSnapshot;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use scheduling::{Query, Slot};
+use scheduling::{Answers, Availability, Query, Slot};
 
 use crate::{Actor, Refusal, Workflows};
+
+/// What an availability question asks: local dates `from..=to`, optionally one
+/// practitioner, and not before a date the client's screening sets.
+#[derive(Clone, Copy, Debug)]
+pub struct Window<'a> {
+    pub from: Date,
+    pub to: Date,
+    pub practitioner: Option<&'a str>,
+    pub not_before: Option<Date>,
+}
 
 impl Workflows {
     /// Start times for a service over local dates `from..=to`, optionally for one
@@ -39,11 +52,34 @@ impl Workflows {
         practitioner: Option<&str>,
         not_before: Option<Date>,
     ) -> Result<Vec<Slot>, Refusal> {
+        let window = Window {
+            from,
+            to,
+            practitioner,
+            not_before,
+        };
+        self.with_availability(actor, service_id, window, |_, answers| {
+            answers.map_or_else(Vec::new, |a| a.to_slots())
+        })
+        .await
+    }
+
+    /// The free starts as [`Workflows::availability_for`] finds them, handed to `read`
+    /// as the engine left them (borrowed, in a buffer this thread keeps), with the clinic
+    /// they were computed for: the API writes them out from there without building a
+    /// `Slot` per start. `None` when the window has no bookable day.
+    pub async fn with_availability<R>(
+        &self,
+        actor: &Actor,
+        service_id: &str,
+        window: Window<'_>,
+        read: impl FnOnce(&ClinicSnapshot, Option<Answers<'_>>) -> R,
+    ) -> Result<R, Refusal> {
         let clinic = self.clinic();
         let service = clinic.engine_service(service_id).ok_or_else(|| {
             Refusal::invalid("service", format!("There is no service \"{service_id}\"."))
         })?;
-        if let Some(p) = practitioner
+        if let Some(p) = window.practitioner
             && clinic.setup.practitioner(p).is_none()
         {
             return Err(Refusal::invalid(
@@ -54,13 +90,17 @@ impl Workflows {
         // The engine offers nothing before today or after the horizon, so ask it (and the
         // store) only about those days: dates at the edge of the calendar then answer an
         // empty list rather than failing on arithmetic past the year 9999.
+        let now = Timestamp::now();
+        let tz = &clinic.timezone;
         let today = clinic.today();
         let last = clinic.last_bookable_date();
-        let (from, to) = (from.max(today), to.min(last.tomorrow().unwrap_or(last)));
+        let (from, to) = (
+            window.from.max(today),
+            window.to.min(last.tomorrow().unwrap_or(last)),
+        );
         if from > to {
-            return Ok(Vec::new());
+            return Ok(read(&clinic, None));
         }
-        let tz = &clinic.timezone;
         let internal = |e: jiff::Error| Refusal::Internal(e.to_string());
         let window_start = from
             .to_zoned_datetime(tz.clone())
@@ -73,20 +113,25 @@ impl Workflows {
             .map_err(internal)?
             .timestamp()
             + jiff::SignedDuration::from_hours(24);
-        let holds = self.store.holds_between(window_start, window_end).await?;
+        let holds = self
+            .store
+            .prepared_holds_between(window_start, window_end)
+            .await?;
         let query = Query {
             from,
             to,
-            practitioner,
-            now: Timestamp::now(),
-            not_before,
+            practitioner: window.practitioner,
+            now,
+            not_before: window.not_before,
         };
-        Ok(scheduling::availability(
-            &crate::booking::schedule_for(&clinic, actor),
-            service,
-            &holds,
-            &query,
-        ))
+        let schedule = crate::booking::schedule_for(&clinic, actor);
+        thread_local! {
+            static BUFFER: RefCell<Availability> = RefCell::new(Availability::new());
+        }
+        Ok(BUFFER.with_borrow_mut(|buffer| {
+            let answers = buffer.compute_prepared(&schedule, service, &holds, &query);
+            read(&clinic, Some(answers))
+        }))
     }
 
     /// Up to four free starts nearest to `start`, on its day and the days around it: what a

@@ -28,6 +28,7 @@ mod undo;
 mod visits;
 mod waitlist;
 
+pub use availability::Window;
 pub use booking::Booked;
 pub use cancellation::{CANCELLATION_POLICY_VERSION, CancellationPolicy, PolicyConsent};
 pub use checkins::{

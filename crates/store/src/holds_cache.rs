@@ -7,14 +7,15 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use scheduling::Hold;
+use scheduling::{Hold, PreparedHolds};
 
 struct Entry {
     generation: u64,
+    /// Every hold overlapping `from..to` (Unix seconds) is in `holds`.
     from: i64,
     to: i64,
-    /// Sorted by start.
-    holds: Arc<Vec<Hold>>,
+    /// Prepared for the engine once per load, so queries share the work of reading them.
+    holds: Arc<PreparedHolds>,
 }
 
 /// The cache and its generation counter.
@@ -33,28 +34,18 @@ impl std::fmt::Debug for HoldsCache {
 }
 
 impl HoldsCache {
-    /// The holds overlapping `from..to` (Unix seconds), if the cached copy is current and
-    /// covers the window (holds start at most `longest` seconds before they end).
-    pub fn get(&self, from: i64, to: i64, longest: i64) -> Option<Vec<Hold>> {
+    /// The cached holds, if the copy is current and has every hold overlapping `from..to`
+    /// (Unix seconds); it has others too, which the engine passes over by binary search.
+    pub fn get(&self, from: i64, to: i64) -> Option<Arc<PreparedHolds>> {
         let entry = self.entry.read().expect("holds cache lock");
         let entry = entry.as_ref()?;
         if entry.generation != self.generation.load(Ordering::Acquire)
-            || entry.from > from - longest
+            || entry.from > from
             || entry.to < to
         {
             return None;
         }
-        let first = entry
-            .holds
-            .partition_point(|h| h.start.as_second() <= from - longest);
-        Some(
-            entry.holds[first..]
-                .iter()
-                .take_while(|h| h.start.as_second() < to)
-                .filter(|h| h.end.as_second() > from)
-                .cloned()
-                .collect(),
-        )
+        Some(entry.holds.clone())
     }
 
     /// The generation to tag a load with; read it before querying the database.
@@ -62,18 +53,25 @@ impl HoldsCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Keeps a load made under `generation`, unless a write has happened since.
-    pub fn store(&self, generation: u64, from: i64, to: i64, mut holds: Vec<Hold>) {
-        if generation != self.generation() {
-            return;
+    /// Prepares the holds overlapping `from..to`, loaded under `generation`, and keeps them
+    /// unless a write has happened since.
+    pub fn store(
+        &self,
+        generation: u64,
+        from: i64,
+        to: i64,
+        holds: Vec<Hold>,
+    ) -> Arc<PreparedHolds> {
+        let holds = Arc::new(PreparedHolds::new(holds));
+        if generation == self.generation() {
+            *self.entry.write().expect("holds cache lock") = Some(Entry {
+                generation,
+                from,
+                to,
+                holds: holds.clone(),
+            });
         }
-        holds.sort_by_key(|h| h.start);
-        *self.entry.write().expect("holds cache lock") = Some(Entry {
-            generation,
-            from,
-            to,
-            holds: Arc::new(holds),
-        });
+        holds
     }
 
     /// Called after every committed write that changes holds.
@@ -98,9 +96,9 @@ mod tests {
     #[test]
     fn serves_the_window_until_a_write_invalidates_it() {
         let cache = HoldsCache::default();
-        assert!(cache.get(1000, 2000, 100).is_none());
+        assert!(cache.get(1000, 2000).is_none());
         let g = cache.generation();
-        cache.store(
+        let loaded = cache.store(
             g,
             0,
             10_000,
@@ -111,15 +109,20 @@ mod tests {
                 hold(100, 200),
             ],
         );
-        let found = cache.get(1000, 2000, 1000).unwrap();
-        assert_eq!(found, vec![hold(900, 1001), hold(1500, 1600)]);
+        let found = cache.get(1000, 2000).unwrap();
+        assert!(Arc::ptr_eq(&found, &loaded), "prepared once, then shared");
+        let (from, to) = (hold(1000, 2000).start, hold(1000, 2000).end);
+        let within: Vec<Hold> = found.between(from, to).cloned().collect();
+        assert_eq!(within, vec![hold(900, 1001), hold(1500, 1600)]);
+        assert!(cache.get(0, 10_000).is_some(), "the whole loaded range");
+        assert!(cache.get(-1, 2000).is_none(), "before the loaded range");
         assert!(
-            cache.get(1000, 20_000, 1000).is_none(),
+            cache.get(1000, 20_000).is_none(),
             "outside the cached range"
         );
         cache.invalidate();
         assert!(
-            cache.get(1000, 2000, 1000).is_none(),
+            cache.get(1000, 2000).is_none(),
             "a write makes the copy stale"
         );
     }
@@ -129,7 +132,8 @@ mod tests {
         let cache = HoldsCache::default();
         let g = cache.generation();
         cache.invalidate();
-        cache.store(g, 0, 10_000, vec![hold(1500, 1600)]);
-        assert!(cache.get(1000, 2000, 1000).is_none());
+        let loaded = cache.store(g, 0, 10_000, vec![hold(1500, 1600)]);
+        assert_eq!(loaded.len(), 1, "the caller still gets what it loaded");
+        assert!(cache.get(1000, 2000).is_none());
     }
 }

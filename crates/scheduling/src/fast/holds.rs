@@ -1,15 +1,16 @@
 //! Giving each resource a slot and reading the holds, closures and time off into the
-//! bitsets: the step whose cost grows with the bookings, so each hold costs a handful of
-//! integer operations and no allocation.
+//! bitsets: the step whose cost grows with the bookings, so each hold (prepared once, see
+//! `prepared.rs`) costs a handful of integer operations and no allocation.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::ids::{Ids, UNKNOWN};
+use super::prepared::PreparedHolds;
 use super::sweep::{Grid, NO_SLOT};
 use crate::hours;
-use crate::model::{Hold, Practitioner, Schedule, TimeOff};
+use crate::model::{Practitioner, Schedule, TimeOff};
 
 /// A busy range in whole seconds, widened to the seconds it touches: with every candidate
 /// start, stretch and day boundary on the whole minute, widening changes no answer.
@@ -94,63 +95,26 @@ impl Grid {
         }
     }
 
-    /// Reads the holds on known resources that overlap seconds `window`: straight into
-    /// the bitsets when the query is one chunk (`base` is its first second), or into
-    /// `marks` for the chunks to mark in turn.
-    pub(super) fn read_holds(
-        &mut self,
-        ids: &Ids,
-        holds: &[Hold],
-        window: (i64, i64),
-        one_chunk: Option<i64>,
-    ) {
-        self.marks.clear();
-        let Some(base) = one_chunk else {
-            for hold in holds {
-                if hold.start.as_second() <= window.1 && window.0 <= hold.end.as_second() + 1 {
-                    let slot = ids.get(&hold.resource);
-                    if slot != UNKNOWN {
-                        self.marks.extend(Busy::new(slot, hold.start, hold.end));
-                    }
-                }
-            }
-            return;
-        };
-        // The one loop whose length is the bookings: kept to plain integer steps.
-        let limit = (self.bits.bits() * 60) as i64;
-        for hold in holds {
-            let (from, to) = (hold.start.as_second() - base, hold.end.as_second() - base);
-            // Loose by a second either way (whole seconds, before rounding).
-            if from > limit || to < -1 || from > to {
+    /// Finds the slot of each of the prepared holds' resources, once per query: a handful
+    /// of lookups, however many holds there are.
+    pub(super) fn resolve(&mut self, ids: &Ids, holds: &PreparedHolds) {
+        self.resource_slots.clear();
+        self.resource_slots
+            .extend(holds.resources.iter().map(|r| ids.get(r)));
+    }
+
+    /// Marks the holds on known resources in the chunk's bitsets (from minute `base`).
+    pub(super) fn mark_holds(&mut self, holds: &PreparedHolds, base: i64) {
+        let bits = self.bits.bits() as i64;
+        // The one loop whose length is the bookings: a few integer steps and a word fill.
+        for span in holds.overlapping(base, base + bits) {
+            let slot = self.resource_slots[span.resource as usize];
+            let (from, to) = (span.from - base, span.to - base);
+            if slot == UNKNOWN || to <= 0 {
                 continue;
             }
-            let slot = ids.get(&hold.resource);
-            if slot == UNKNOWN {
-                continue;
-            }
-            let (from_nanos, to_nanos) =
-                (hold.start.subsec_nanosecond(), hold.end.subsec_nanosecond());
-            let (from, to) = if from_nanos == 0 && to_nanos == 0 {
-                (from, to.min(limit))
-            } else {
-                // Off the whole second: empty, or widened to the seconds it touches.
-                if hold.start >= hold.end {
-                    continue;
-                }
-                (
-                    from - i64::from(from_nanos < 0),
-                    (to + i64::from(to_nanos > 0)).min(limit),
-                )
-            };
-            if to <= 0 || from >= to {
-                continue;
-            }
-            // Seconds past the base now, so unsigned division rounds as meant; `div_ceil`
-            // would add a remainder test to the loop that dominates a busy query.
-            let first = from.max(0) as u64 / 60;
-            #[allow(clippy::manual_div_ceil)]
-            let last = (to as u64 + 59) / 60;
-            self.bits.mark(slot as usize, first as usize, last as usize);
+            self.bits
+                .mark(slot as usize, from.max(0) as usize, to.min(bits) as usize);
         }
     }
 

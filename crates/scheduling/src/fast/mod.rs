@@ -18,6 +18,7 @@ mod answers;
 mod bits;
 mod holds;
 mod ids;
+mod prepared;
 mod starts;
 mod sweep;
 mod zone;
@@ -26,6 +27,7 @@ mod zone;
 mod tests;
 
 pub use answers::{Answers, SlotView};
+pub use prepared::PreparedHolds;
 use starts::{Candidates, OffGrid, Walk};
 use sweep::{Eligible, Grid, NO_SLOT};
 
@@ -58,6 +60,8 @@ struct Out {
 pub struct Availability {
     out: Out,
     duration: SignedDuration,
+    /// The holds of [`Availability::compute`], prepared for the query.
+    scratch: PreparedHolds,
     chunk_minutes: i64,
     candidates: Candidates,
     grid: Grid,
@@ -75,6 +79,7 @@ impl Availability {
         Availability {
             out: Out::default(),
             duration: SignedDuration::ZERO,
+            scratch: PreparedHolds::default(),
             chunk_minutes: CHUNK_DAYS * 1440,
             candidates: Candidates::default(),
             grid: Grid::default(),
@@ -92,6 +97,9 @@ impl Availability {
     /// [`reference::availability`](crate::reference::availability) gives them: one slot
     /// per distinct start, sorted, each with every practitioner who can take it (schedule
     /// order) and the first free room.
+    ///
+    /// Prepares the holds for this one query; a caller asking again of the same holds
+    /// should prepare them once and use [`Availability::compute_prepared`].
     pub fn compute<'a>(
         &'a mut self,
         schedule: &'a Schedule,
@@ -99,13 +107,42 @@ impl Availability {
         holds: &[Hold],
         query: &Query,
     ) -> Answers<'a> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.index(holds);
+        self.run(schedule, service, &scratch, holds, query);
+        self.scratch = scratch;
+        Answers::new(self, schedule)
+    }
+
+    /// [`Availability::compute`] over holds prepared once for many queries (the store's
+    /// holds cache keeps them): the same answers, without reading every hold's resource
+    /// id again on each query.
+    pub fn compute_prepared<'a>(
+        &'a mut self,
+        schedule: &'a Schedule,
+        service: &Service,
+        holds: &PreparedHolds,
+        query: &Query,
+    ) -> Answers<'a> {
+        self.run(schedule, service, holds, holds.holds(), query);
+        Answers::new(self, schedule)
+    }
+
+    /// The query over `prepared`, which indexes `holds` (for the reference's answers).
+    fn run(
+        &mut self,
+        schedule: &Schedule,
+        service: &Service,
+        prepared: &PreparedHolds,
+        holds: &[Hold],
+        query: &Query,
+    ) {
         self.clear();
         self.duration = service.duration();
-        if self.fast(schedule, service, holds, query).is_err() {
+        if self.fast(schedule, service, prepared, query).is_err() {
             self.clear();
             self.answer_by_reference(schedule, service, holds, query);
         }
-        Answers::new(self, schedule)
     }
 
     fn clear(&mut self) {
@@ -119,7 +156,7 @@ impl Availability {
         &mut self,
         schedule: &Schedule,
         service: &Service,
-        holds: &[Hold],
+        holds: &PreparedHolds,
         query: &Query,
     ) -> Result<(), OffGrid> {
         let tz = &schedule.timezone;
@@ -179,12 +216,9 @@ impl Availability {
         };
         self.candidates.fill(&walk)?;
         self.candidates.starts.sort_unstable();
-        let (Some(&(first, _)), Some(&(last, _))) = (
-            self.candidates.starts.first(),
-            self.candidates.starts.last(),
-        ) else {
+        if self.candidates.starts.is_empty() {
             return Ok(());
-        };
+        }
 
         let minutes = |&(a, b): &(SignedDuration, SignedDuration)| {
             (a.as_mins() as usize, b.as_mins() as usize)
@@ -196,32 +230,18 @@ impl Availability {
         grid.by_room.clear();
         grid.by_room.extend(footprint.room.iter().map(minutes));
         let ids = grid.assign(schedule, &eligible);
+        grid.resolve(&ids, holds);
         grid.calendar(schedule, &eligible);
 
-        // Bits for a chunk's starts and the longest booking from its last one.
+        // A chunk's bits cover its starts and the longest booking from its last one.
         let starts = &self.candidates.starts;
-        let span = |from: usize, to: usize| (starts[to - 1].0 - starts[from].0) as usize + 1;
-        let window = (first * 60, (last + duration) * 60);
         let duration = duration as usize;
-        if last - first < self.chunk_minutes {
-            grid.bits
-                .reset(grid.slots, span(0, starts.len()) + duration);
-            grid.read_holds(&ids, holds, window, Some(first * 60));
-            grid.open_chunk(first, None);
-            return grid.sweep(
-                &self.candidates,
-                0..starts.len(),
-                first,
-                duration,
-                &mut self.out,
-            );
-        }
-        grid.read_holds(&ids, holds, window, None);
         let mut i = 0;
         while i < starts.len() {
             let base = starts[i].0;
             let end = i + starts[i..].partition_point(|c| c.0 < base + self.chunk_minutes);
-            grid.open_chunk(base, Some(span(i, end) + duration));
+            let bits = (starts[end - 1].0 - base) as usize + 1 + duration;
+            grid.open_chunk(holds, base, bits);
             grid.sweep(&self.candidates, i..end, base, duration, &mut self.out)?;
             i = end;
         }

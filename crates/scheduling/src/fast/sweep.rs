@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::bits::{Bitsets, Window};
 use super::holds::Busy;
+use super::prepared::PreparedHolds;
 use super::starts::{Candidates, OffGrid};
 use super::{NO_ROOM, Out};
 
@@ -33,8 +34,8 @@ pub(super) struct Grid {
     pub(super) every_room: usize,
     /// The slot of the clinic's closures.
     pub(super) closed: usize,
-    /// Holds waiting for their chunk, when a query has more than one.
-    pub(super) marks: Vec<Busy>,
+    /// Per resource of the prepared holds, its slot (or `UNKNOWN`).
+    pub(super) resource_slots: Vec<u32>,
     /// Closures and time off, marked in every chunk.
     pub(super) calendar: Vec<Busy>,
     /// The service's stretches, in minutes from its start.
@@ -46,17 +47,12 @@ pub(super) struct Grid {
 }
 
 impl Grid {
-    /// Readies the bitsets for a chunk starting at minute `base`: with `Some(bits)`, empty
-    /// ones of that size with the waiting holds marked; with `None`, the holds are already
-    /// there. Then the closures and time off, and where every room is busy.
-    pub(super) fn open_chunk(&mut self, base: i64, fresh: Option<usize>) {
+    /// Readies the bitsets for a chunk of `bits` minutes starting at minute `base`: the
+    /// holds, the closures and time off, and where every room is busy.
+    pub(super) fn open_chunk(&mut self, holds: &PreparedHolds, base: i64, bits: usize) {
+        self.bits.reset(self.slots, bits);
+        self.mark_holds(holds, base);
         let base = base * 60;
-        if let Some(bits) = fresh {
-            self.bits.reset(self.slots, bits);
-            for i in 0..self.marks.len() {
-                self.mark(self.marks[i], base);
-            }
-        }
         for i in 0..self.calendar.len() {
             self.mark(self.calendar[i], base);
         }

@@ -1,7 +1,9 @@
 //! Reading bookings and holds: for availability, the manage link and the back office.
 
 use jiff::Timestamp;
-use scheduling::Hold;
+use std::sync::Arc;
+
+use scheduling::{Hold, PreparedHolds};
 
 use super::Booking;
 use super::rows::{
@@ -12,15 +14,27 @@ use crate::db::now_s;
 use crate::{Store, StoreError};
 
 impl Store {
-    /// Every hold overlapping `from..to`, for computing availability.
+    /// Every hold overlapping `from..to`.
     pub async fn holds_between(
         &self,
         from: Timestamp,
         to: Timestamp,
     ) -> Result<Vec<Hold>, StoreError> {
+        let prepared = self.prepared_holds_between(from, to).await?;
+        Ok(prepared.between(from, to).cloned().collect())
+    }
+
+    /// The holds overlapping `from..to` (and maybe others), prepared for the engine, for
+    /// computing availability. On SQLite, where this process is the only writer, they are
+    /// loaded and prepared once per change of the holds and shared by every query.
+    pub async fn prepared_holds_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Arc<PreparedHolds>, StoreError> {
         let (from, to) = (from.as_second(), to.as_second());
         if let crate::db::Db::Sqlite { read, cache, .. } = &self.db {
-            if let Some(holds) = cache.get(from, to, LONGEST_HOLD_S) {
+            if let Some(holds) = cache.get(from, to) {
                 return Ok(holds);
             }
             // Load everything from a day ago to well past any booking horizon, once.
@@ -33,14 +47,7 @@ impl Store {
                 .bind(wide_from)
                 .fetch_all(read)
                 .await?;
-            let all = rows_to_holds(rows)?;
-            let wanted = all
-                .iter()
-                .filter(|h| h.start.as_second() < to && h.end.as_second() > from)
-                .cloned()
-                .collect();
-            cache.store(generation, wide_from, wide_to, all);
-            return Ok(wanted);
+            return Ok(cache.store(generation, wide_from, wide_to, rows_to_holds(rows)?));
         }
         let rows: Vec<(String, i64, i64)> = on_read!(self, |pool| {
             sqlx::query_as(SELECT_HOLDS)
@@ -50,7 +57,7 @@ impl Store {
                 .fetch_all(pool)
                 .await
         })?;
-        rows_to_holds(rows)
+        Ok(Arc::new(PreparedHolds::new(rows_to_holds(rows)?)))
     }
 
     /// The booking a manage token opens.

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
-use clinic::rfc3339;
-use service::{Actor, BookingBody, parse_start};
+use service::{Actor, BookingBody, Window, parse_start};
 
+use super::availability_json::availability_body;
 use crate::error::ApiError;
 use crate::extract::{ClientAddr, JsonBody};
 use crate::json::booking_json;
@@ -62,40 +62,25 @@ pub async fn availability(
             format!("Ask for at most {MAX_DAYS} days at a time."),
         ));
     }
-    let clinic = state.clinic();
     let practitioner = q.practitioner.as_deref().filter(|p| !p.is_empty());
-    let slots = state
+    let window = Window {
+        from,
+        to,
+        practitioner,
+        not_before: None,
+    };
+    let body = state
         .flows
-        .availability(&service, from, to, practitioner, None)
+        .with_availability(&Actor::Client, &service, window, |clinic, answers| {
+            availability_body(
+                &service,
+                &clinic.setup.clinic.timezone,
+                &clinic.timezone,
+                answers,
+            )
+        })
         .await?;
-    Ok(Json(AvailabilityOut {
-        service: &service,
-        timezone: &clinic.setup.clinic.timezone,
-        slots: slots
-            .iter()
-            .map(|s| SlotOut {
-                start: rfc3339(&s.start),
-                end: rfc3339(&s.end),
-                practitioners: s.options.iter().map(|o| o.practitioner.as_str()).collect(),
-            })
-            .collect(),
-    })
-    .into_response())
-}
-
-/// The availability answer, serialised straight from borrowed data: this is the hot path.
-#[derive(Serialize)]
-struct AvailabilityOut<'a> {
-    service: &'a str,
-    timezone: &'a str,
-    slots: Vec<SlotOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct SlotOut<'a> {
-    start: String,
-    end: String,
-    practitioners: Vec<&'a str>,
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `POST /bookings`.

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, as DESIGN.md's contract fixes it.
 
+mod availability_json;
 mod bookings;
 mod checkins;
 pub(crate) mod client_data;
