@@ -12,12 +12,15 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- args: the first day's midnight (Unix seconds), and optionally where this run's requests
+-- start counting, so that two runs side by side (one per server) ask for different slots.
 function init(args)
   base = tonumber(args[1])
+  first = tonumber(args[2] or "0")
 end
 
 request = function()
-  local n = thread_offset + counter
+  local n = first + thread_offset + counter
   counter = counter + 1
   local day = n % 300
   local k = math.floor(n / 300)

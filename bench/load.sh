@@ -58,3 +58,29 @@ serve 18402 "$work/large" --clinic bench/clinic-bench.toml
 base=$(( ($(date +%s) / 86400 + 2) * 86400 ))
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/book.lua http://127.0.0.1:18402 -- "$base" | grep -E 'Requests/sec|Latency|50%|99%|p50|non-2xx'
 echo "resident memory after load: $(rss_kib "$work/large") KiB"
+
+# PostgreSQL: two serve processes on one fresh database, each driven by its own wrk with half
+# the connections and its own stretch of slots; the figure is the two runs' sum.
+# PG_ADMIN_URL names a database to create the bench database from; PG=0 skips this part.
+if [ "${PG:-1}" = 1 ]; then
+  admin=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/test}
+  db="collagen_bench_$(date +%s)"
+  psql "$admin" -qc "CREATE DATABASE $db"
+  trap 'for p in "$work"/*.pid; do kill "$(cat "$p")" 2>/dev/null || true; done; sleep 1; psql "$admin" -qc "DROP DATABASE IF EXISTS $db" || true; rm -rf "$work"' EXIT
+  url="${admin%/*}/$db"
+  # Processes sharing a database seal two-factor secrets with one key.
+  COLLAGEN_SECRET_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  export COLLAGEN_SECRET_KEY
+  echo "## bookings on PostgreSQL, two serve processes (large clinic)"
+  serve 18403 "$work/pg1" --clinic bench/clinic-bench.toml --database-url "$url"
+  serve 18404 "$work/pg2" --clinic bench/clinic-bench.toml --database-url "$url"
+  half=$((CONNECTIONS / 2))
+  wrk -t1 -c"$half" -d"$DURATION" --latency -s bench/book.lua http://127.0.0.1:18403 -- "$base" 0 >"$work/pg1.txt" &
+  first=$!
+  wrk -t1 -c"$half" -d"$DURATION" --latency -s bench/book.lua http://127.0.0.1:18404 -- "$base" 100000 >"$work/pg2.txt"
+  wait "$first"
+  for f in "$work/pg1.txt" "$work/pg2.txt"; do grep -E 'Requests/sec|p50' "$f"; done
+  awk '/Requests\/sec/ {s += $2} END {printf "both processes: %.0f requests/s\n", s}' "$work/pg1.txt" "$work/pg2.txt"
+  echo "resident memory after load: $(rss_kib "$work/pg1") KiB and $(rss_kib "$work/pg2") KiB"
+fi
+

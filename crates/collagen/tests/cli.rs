@@ -317,7 +317,7 @@ fn client_export_and_erase_name_the_client_and_refuse_an_unknown_one() {
             .create_booking::<()>(
                 &new,
                 (start, end),
-                |_| {
+                move |_| {
                     Ok(store::Placement {
                         practitioner_id: "maya-lee".into(),
                         room_id: "room-1".into(),

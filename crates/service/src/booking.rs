@@ -78,28 +78,33 @@ impl Workflows {
         let end = input.start + service.duration();
         let manage_url = self.manage_url(&token);
         let ctx = self.context(input.screening_id.as_deref()).await?;
-        let schedule = schedule_for(&clinic, &actor);
+        // On SQLite the booking writer runs these on its own thread: they own what they use.
+        let decide = {
+            let (clinic, actor) = (clinic.clone(), actor.clone());
+            let (start, practitioner) = (input.start, input.practitioner.clone());
+            move |holds: &[scheduling::Hold]| {
+                let schedule = schedule_for(&clinic, &actor);
+                place(
+                    &clinic,
+                    &schedule,
+                    &service,
+                    holds,
+                    start,
+                    practitioner.as_deref(),
+                )
+            }
+        };
+        let compose = {
+            let (workflows, clinic) = (self.clone(), clinic.clone());
+            move |booking: &Booking| {
+                let mut mail = vec![compose::booked(&clinic, booking, &manage_url)];
+                mail.extend(workflows.plan_before(&ctx, booking, &manage_url));
+                mail
+            }
+        };
         let result = self
             .store
-            .create_booking(
-                &new,
-                (input.start, end),
-                |holds| {
-                    place(
-                        &clinic,
-                        &schedule,
-                        &service,
-                        holds,
-                        input.start,
-                        input.practitioner.as_deref(),
-                    )
-                },
-                |booking| {
-                    let mut mail = vec![compose::booked(&clinic, booking, &manage_url)];
-                    mail.extend(self.plan_before(&ctx, booking, &manage_url));
-                    mail
-                },
-            )
+            .create_booking(&new, (input.start, end), decide, compose)
             .await;
         match result {
             Ok(booking) => {

@@ -24,6 +24,10 @@ pub(crate) enum Db {
         write: SqlitePool,
         read: SqlitePool,
         cache: std::sync::Arc<crate::holds_cache::HoldsCache>,
+        /// Writes new bookings in groups over `write` (see `bookings::group_commit`).
+        bookings: crate::bookings::BookingWriter,
+        /// Checkpoints the log so that no writer has to; `None` for a database in memory.
+        checkpoints: Option<crate::checkpoint::Checkpointer>,
     },
     Postgres(PgPool),
 }
@@ -100,19 +104,44 @@ impl Store {
                 // do not linger in free pages of the database file.
                 .pragma("secure_delete", "on")
                 .pragma("temp_store", "memory");
+            // The writer keeps the pages bookings touch (holds, clients, the outbox's newest
+            // rows, the indexes) in its own cache rather than reading them back from the file
+            // for every booking: SQLite's default is 2 MiB. It leaves checkpoints to the
+            // checkpointer, and the log is cut back to 64 MiB once it has been copied.
+            let in_memory = options.get_filename().as_os_str().is_empty()
+                || options.get_filename() == std::path::Path::new(":memory:");
+            let write_options = options
+                .clone()
+                .pragma("cache_size", "-65536")
+                .pragma("journal_size_limit", "67108864");
+            let write_options = if in_memory {
+                write_options
+            } else {
+                write_options.pragma("wal_autocheckpoint", "0")
+            };
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
-                .connect_with(options.clone())
+                .test_before_acquire(false)
+                .connect_with(write_options)
                 .await?;
             let read = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)
                 .await?;
+            let checkpoints = (!in_memory)
+                .then(|| crate::checkpoint::Checkpointer::start(read.clone(), write.clone()));
+            let cache = std::sync::Arc::<crate::holds_cache::HoldsCache>::default();
+            let bookings = crate::bookings::BookingWriter::start(write.clone(), cache.clone())
+                .map_err(|e| {
+                    StoreError::Unsettled(format!("the booking writer did not start: {e}"))
+                })?;
             return Ok(Store {
                 db: Db::Sqlite {
                     write,
                     read,
-                    cache: Default::default(),
+                    cache,
+                    bookings,
+                    checkpoints,
                 },
                 secret_key: Default::default(),
             });
@@ -157,7 +186,15 @@ impl Store {
     /// Closes every connection, waiting for queries in flight.
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { write, read, .. } => {
+            Db::Sqlite {
+                write,
+                read,
+                checkpoints,
+                ..
+            } => {
+                if let Some(checkpoints) = checkpoints {
+                    checkpoints.stop();
+                }
                 read.close().await;
                 write.close().await;
             }

@@ -5,6 +5,12 @@
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A statement the SQLite booking writer ran on the connection itself.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A booking's transaction ended without committing, so nothing of it was kept.
+    #[error("the booking was not saved: {0}")]
+    Unsettled(String),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL \"{0}\": use sqlite://PATH or postgres://…")]

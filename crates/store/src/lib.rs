@@ -10,6 +10,7 @@ mod db;
 pub mod audit;
 mod backup;
 mod bookings;
+mod checkpoint;
 mod contact;
 mod erasure;
 mod error;

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use crate::db::now_s;
-use crate::{Engine, Store, StoreError, new_id};
+use crate::{Engine, Store, StoreError};
 
 /// A message to a client, written by the web edge and sent by the mail worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +50,12 @@ pub struct QueuedMail {
     pub unsubscribe_url: Option<String>,
 }
 
+/// One queued message; `$9` (when it is due) is also its first attempt.
+pub(crate) const INSERT_MAIL: &str = "INSERT INTO outbox (id, booking_id, kind, recipient, subject,
+         body_text, body_html, ics, next_attempt_at, created_at, due_at, expires_at, planned,
+         unsubscribe_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $12, $13)";
+
 /// Withdraws the booking's planned messages still waiting, before a change plans afresh.
 pub(crate) async fn withdraw_planned<'c, DB, X>(tx: X, booking_id: &str) -> Result<(), sqlx::Error>
 where
@@ -89,28 +95,27 @@ where
     }
     let plan = mail.plan.as_ref();
     let due = plan.map_or(now, |p| p.due_at.as_second());
-    sqlx::query(
-        "INSERT INTO outbox (id, booking_id, kind, recipient, subject, body_text, body_html, ics,
-             next_attempt_at, created_at, due_at, expires_at, planned, unsubscribe_url)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $12, $13)",
-    )
-    .bind(new_id())
-    .bind(booking_id.map(str::to_owned))
-    .bind(mail.kind.clone())
-    .bind(mail.recipient.clone())
-    .bind(mail.subject.clone())
-    .bind(mail.body_text.clone())
-    .bind(mail.body_html.clone())
-    .bind(mail.ics.clone())
-    .bind(due)
-    .bind(now)
-    .bind(plan.map(|p| p.expires_at.as_second()))
-    .bind(i64::from(plan.is_some()))
-    .bind(plan.map(|p| p.unsubscribe_url.clone()))
-    .execute(tx)
-    .await?;
+    sqlx::query(INSERT_MAIL)
+        .bind(crate::ids::new_ordered_id())
+        .bind(booking_id.map(str::to_owned))
+        .bind(mail.kind.clone())
+        .bind(mail.recipient.clone())
+        .bind(mail.subject.clone())
+        .bind(mail.body_text.clone())
+        .bind(mail.body_html.clone())
+        .bind(mail.ics.clone())
+        .bind(due)
+        .bind(now)
+        .bind(plan.map(|p| p.expires_at.as_second()))
+        .bind(i64::from(plan.is_some()))
+        .bind(plan.map(|p| p.unsubscribe_url.clone()))
+        .execute(tx)
+        .await?;
     Ok(())
 }
+
+/// How many of the longest-due messages each claim checks for ones that no longer stand.
+const FRONT: i64 = 200;
 
 /// How long a claimed message stays with its worker before another may retry it.
 const LEASE_S: i64 = 120;
@@ -139,25 +144,36 @@ impl Store {
             Engine::Postgres => ("FOR UPDATE SKIP LOCKED", true),
             Engine::Sqlite => ("", false),
         };
-        let opted_out = "booking_id IN (SELECT b.id FROM bookings b
-            JOIN message_optouts o ON o.client_id = b.client_id)";
+        // Looked up per message by the booking's key: a list of every such booking would
+        // be read in full at each claim.
+        let opted_out = "EXISTS (SELECT 1 FROM bookings b
+            JOIN message_optouts o ON o.client_id = b.client_id WHERE b.id = outbox.booking_id)";
+        let no_longer_stands = format!(
+            "((expires_at IS NOT NULL AND expires_at < $1)
+                OR (planned = 1 AND EXISTS (SELECT 1 FROM bookings b
+                    WHERE b.id = outbox.booking_id AND b.status IN ('cancelled', 'declined')))
+                OR (unsubscribe_url IS NOT NULL AND {opted_out}))"
+        );
+        // Only the front of the queue is looked at (what the claim could take next), so a
+        // backlog of due mail does not make every claim read all of it while holding the
+        // write lock. What lies further back is set aside when it reaches the front; the
+        // claim passes over it meanwhile.
         let gone = format!(
-            "SELECT id FROM outbox WHERE status = 'pending' AND channel = $2
-                AND next_attempt_at <= $1 AND claimed_until <= $1 AND (
-                    (expires_at IS NOT NULL AND expires_at < $1)
-                    OR (planned = 1 AND booking_id IN
-                        (SELECT id FROM bookings WHERE status IN ('cancelled', 'declined')))
-                    OR (unsubscribe_url IS NOT NULL AND {opted_out}))
-                {pick}"
+            "SELECT id FROM outbox WHERE id IN (
+                SELECT id FROM outbox WHERE status = 'pending' AND channel = $2
+                    AND next_attempt_at <= $1 AND claimed_until <= $1
+                ORDER BY next_attempt_at LIMIT {FRONT})
+                AND {no_longer_stands} {pick}"
         );
         let why = format!(
             "CASE WHEN expires_at IS NOT NULL AND expires_at < $1 THEN 'past its moment'
                 WHEN unsubscribe_url IS NOT NULL AND {opted_out} THEN 'the client unsubscribed'
                 ELSE 'the booking no longer stands' END"
         );
+        let standing = format!("NOT {}", no_longer_stands.replace("$1", "$2"));
         let due = format!(
             "SELECT id FROM outbox WHERE status = 'pending' AND channel = $4 AND next_attempt_at <= $2
-                AND claimed_until <= $2 ORDER BY next_attempt_at LIMIT $3 {pick}"
+                AND claimed_until <= $2 AND {standing} ORDER BY next_attempt_at LIMIT $3 {pick}"
         );
         let returning = "RETURNING outbox.id, outbox.booking_id, outbox.kind, outbox.recipient,
             outbox.subject, outbox.body_text, outbox.body_html, outbox.ics, outbox.attempts,
@@ -178,9 +194,11 @@ impl Store {
                 format!(
                     "UPDATE outbox SET status = 'skipped', last_error = {why} WHERE id IN ({gone})"
                 ),
+                // The write lock makes the pick and the update one step; the rows are found
+                // by key (a second test of their status would read every pending row).
                 format!(
                     "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
-                     WHERE status = 'pending' AND claimed_until <= $2 AND id IN ({due}) {returning}"
+                     WHERE id IN ({due}) {returning}"
                 ),
             )
         };

@@ -57,7 +57,7 @@ async fn booking(
         .create_booking::<()>(
             &new,
             (start, end),
-            |_| {
+            move |_| {
                 Ok(Placement {
                     practitioner_id: "maya-lee".into(),
                     room_id: "room-1".into(),

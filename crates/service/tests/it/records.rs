@@ -75,7 +75,7 @@ async fn booked(h: &Harness, service: &str, email: &str, name: &str, start: Time
         .create_booking::<()>(
             &new,
             (start, start + SignedDuration::from_mins(90)),
-            |_| {
+            move |_| {
                 Ok(Placement {
                     practitioner_id: "maya-lee".into(),
                     room_id: "room-1".into(),

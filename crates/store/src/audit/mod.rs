@@ -9,9 +9,11 @@
 //! entry with [`AuditEntry::new`] (which reads it) and calls [`append`] as the last statement
 //! before its commit, so the entry is written exactly when the change is.
 
+mod blocking;
 mod chain;
 mod query;
 
+pub(crate) use blocking::append_blocking;
 pub use chain::{ChainBreak, ChainCheck};
 pub use query::{AuditFilter, AuditRecord};
 
@@ -125,6 +127,15 @@ impl AuditEntry {
     }
 }
 
+/// Takes the next sequence number and answers it with the chain's head hash.
+const NEXT_SEQ: &str = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash";
+/// One entry, linked to the one before by `prev_hash`.
+const INSERT_ENTRY: &str = "INSERT INTO audit_log (seq, at, actor, staff_id, staff_role, action,
+         entity, entity_id, client_id, address, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+/// Moves the chain's head to the entry just written.
+const SET_HEAD: &str = "UPDATE audit_head SET hash = $1 WHERE id = 1";
+
 /// A write transaction an entry can be appended in, on either engine.
 pub trait AppendTo {
     /// Appends `entry` to the chain; answers its sequence number.
@@ -141,37 +152,30 @@ macro_rules! append_to {
             async fn append_entry(&mut self, entry: &AuditEntry) -> Result<i64, sqlx::Error> {
                 // Taking the head row's lock first serializes appends on PostgreSQL until
                 // this transaction ends (SQLite holds its single write lock already).
-                let (seq, prev): (i64, String) = sqlx::query_as(
-                    "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-                )
-                .fetch_one(&mut **self)
-                .await?;
+                let (seq, prev): (i64, String) =
+                    sqlx::query_as(NEXT_SEQ).fetch_one(&mut **self).await?;
                 let at = now_s();
                 let hash = chain::entry_hash(&prev, seq, at, entry);
                 let (staff_id, staff_role) = match &entry.who.actor {
                     Actor::Staff { id, role } => (Some(id.as_str()), Some(role.as_str())),
                     _ => (None, None),
                 };
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at, actor, staff_id, staff_role, action, entity,
-                         entity_id, client_id, address, prev_hash, hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
-                .bind(seq)
-                .bind(at)
-                .bind(entry.who.actor.kind())
-                .bind(staff_id)
-                .bind(staff_role)
-                .bind(&entry.action)
-                .bind(&entry.entity)
-                .bind(&entry.entity_id)
-                .bind(entry.client_id.as_deref())
-                .bind(entry.who.address.as_deref())
-                .bind(&prev)
-                .bind(&hash)
-                .execute(&mut **self)
-                .await?;
-                sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+                sqlx::query(INSERT_ENTRY)
+                    .bind(seq)
+                    .bind(at)
+                    .bind(entry.who.actor.kind())
+                    .bind(staff_id)
+                    .bind(staff_role)
+                    .bind(&entry.action)
+                    .bind(&entry.entity)
+                    .bind(&entry.entity_id)
+                    .bind(entry.client_id.as_deref())
+                    .bind(entry.who.address.as_deref())
+                    .bind(&prev)
+                    .bind(&hash)
+                    .execute(&mut **self)
+                    .await?;
+                sqlx::query(SET_HEAD)
                     .bind(&hash)
                     .execute(&mut **self)
                     .await?;

@@ -3,6 +3,7 @@
 mod checkins;
 mod consents;
 mod course;
+mod group_commit;
 mod insert;
 mod policy;
 mod read;
@@ -15,6 +16,7 @@ pub use checkins::{AckOutcome, Alert, CheckinError, NewCheckin};
 pub(crate) use checkins::{AlertRow, SELECT_ALERTS};
 pub use consents::{ConsentError, NewConsent, SignedConsent};
 pub use course::{Course, CourseError, NewCourse, NewCourseSession};
+pub(crate) use group_commit::BookingWriter;
 pub(crate) use insert::{BookingInsert, find_or_add_client};
 pub use policy::PolicyAgreement;
 pub use undo::{NoticeState, StatusChange};

@@ -21,6 +21,11 @@ pub struct PolicyAgreement {
     pub user_agent: String,
 }
 
+/// One agreement row: booking, policy, version, text, hash, when, address, user agent.
+pub(crate) const INSERT_POLICY: &str = "INSERT INTO policy_agreements (booking_id, policy, version,
+         text, sha256, agreed_at, address, user_agent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
 impl PolicyAgreement {
     /// Writes the agreement for `booking_id` inside the booking's transaction.
     pub(crate) async fn insert<'c, DB, X>(&self, tx: X, booking_id: &str) -> Result<(), sqlx::Error>
@@ -31,21 +36,17 @@ impl PolicyAgreement {
         for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
         for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     {
-        sqlx::query(
-            "INSERT INTO policy_agreements (booking_id, policy, version, text, sha256, agreed_at,
-                 address, user_agent)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(booking_id.to_owned())
-        .bind(self.policy.clone())
-        .bind(self.version)
-        .bind(self.text.clone())
-        .bind(self.sha256.clone())
-        .bind(self.agreed_at.as_second())
-        .bind(self.address.clone())
-        .bind(self.user_agent.clone())
-        .execute(tx)
-        .await?;
+        sqlx::query(INSERT_POLICY)
+            .bind(booking_id.to_owned())
+            .bind(self.policy.clone())
+            .bind(self.version)
+            .bind(self.text.clone())
+            .bind(self.sha256.clone())
+            .bind(self.agreed_at.as_second())
+            .bind(self.address.clone())
+            .bind(self.user_agent.clone())
+            .execute(tx)
+            .await?;
         Ok(())
     }
 }

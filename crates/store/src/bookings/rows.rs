@@ -107,7 +107,7 @@ pub(crate) const SELECT_HOLDS: &str = "SELECT resource, start_at, end_at FROM ho
 
 /// One INSERT for all of a booking's holds, in resource order so that concurrent writers
 /// take row locks in the same order.
-pub(super) fn insert_holds(
+pub(crate) fn insert_holds(
     booking_id: &str,
     holds: &[Hold],
 ) -> (String, Vec<(String, String, i64, i64)>) {

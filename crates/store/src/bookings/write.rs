@@ -4,121 +4,126 @@
 use jiff::Timestamp;
 use scheduling::Hold;
 
+use super::group_commit::CreateJob;
+use super::insert::{CLAIM_SCREENING, booked};
 use super::rows::{
     BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, insert_holds, rows_to_holds,
 };
 use super::{
-    BookedAs, Booking, BookingError, BookingInsert, BookingStatus, Client, NewBooking, Placement,
+    Booking, BookingError, BookingInsert, BookingStatus, Client, NewBooking, Placement,
     find_or_add_client,
 };
+use crate::Store;
 use crate::StoreError;
-use crate::db::now_s;
+use crate::db::{Db, now_s};
 use crate::outbox::{Mail, queue_mail, withdraw_planned};
-use crate::{Store, new_id};
 
 impl Store {
     /// Creates a booking in one transaction: reads the holds in `window`, lets `decide`
     /// place the booking, writes it with its holds and queues the mail `compose` writes,
     /// both the mail sent at once and the messages planned ahead (`Mail::plan`).
     /// The database refuses an overlap even if `decide` was raced.
-    pub async fn create_booking<E>(
+    ///
+    /// On SQLite the booking writer runs this with the bookings queued beside it, so the
+    /// closures run on its thread; the answer comes once their transaction has committed.
+    pub async fn create_booking<E: Send + 'static>(
         &self,
         new: &NewBooking,
         window: (Timestamp, Timestamp),
-        decide: impl FnOnce(&[Hold]) -> Result<Placement, E>,
-        compose: impl FnOnce(&Booking) -> Vec<Mail>,
+        decide: impl FnOnce(&[Hold]) -> Result<Placement, E> + Send + 'static,
+        compose: impl FnOnce(&Booking) -> Vec<Mail> + Send + 'static,
     ) -> Result<Booking, BookingError<E>> {
+        let pool = match &self.db {
+            Db::Sqlite { bookings, .. } => {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                bookings
+                    .submit(Box::new(CreateJob {
+                        new: new.clone(),
+                        window,
+                        decide,
+                        compose,
+                        audit: crate::AuditEntry::new("create", "booking", ""),
+                        reply,
+                    }))
+                    .map_err(BookingError::Store)?;
+                // The writer drops the reply only when a closure panicked.
+                return answer.await.unwrap_or_else(|_| {
+                    Err(BookingError::Store(StoreError::Unsettled(
+                        "the booking could not be placed".into(),
+                    )))
+                });
+            }
+            Db::Postgres(pool) => pool,
+        };
         let now = now_s();
         let (from, to) = (window.0.as_second(), window.1.as_second());
-        let result = in_write_tx!(self, |tx| {
-            let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
-                .bind(from - LONGEST_HOLD_S)
-                .bind(to)
-                .bind(from)
-                .fetch_all(&mut *tx)
-                .await?;
-            let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
-            let placement = decide(&holds).map_err(BookingError::Refused)?;
-            let email = new.client.email.trim().to_lowercase();
-            let (client_id, client_name, client_phone) =
-                find_or_add_client(&mut *tx, &new.client, now).await?;
-            let id = new_id();
-            BookingInsert {
-                id: &id,
-                reference: &new.reference,
-                manage_token_hash: &new.manage_token_hash,
-                client_id: &client_id,
-                client: &new.client,
-                service_id: &new.service_id,
-                practitioner_id: &placement.practitioner_id,
-                room_id: &placement.room_id,
-                start: placement.start,
-                end: placement.end,
-                status: new.status,
-                screening_id: new.screening_id.as_deref(),
-                notes: &new.notes,
-                created_by: &new.created_by,
-            }
-            .execute(&mut *tx, now)
+        let mut tx = pool.begin().await?;
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
+            .bind(from - LONGEST_HOLD_S)
+            .bind(to)
+            .bind(from)
+            .fetch_all(&mut *tx)
             .await?;
-            let (sql, rows) = insert_holds(&id, &placement.holds);
-            if !rows.is_empty() {
-                let mut insert = sqlx::query(&sql);
-                for (booking_id, resource, start, end) in rows {
-                    insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
-                }
-                insert.execute(&mut *tx).await?;
+        let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
+        let placement = decide(&holds).map_err(BookingError::Refused)?;
+        let email = new.client.email.trim().to_lowercase();
+        let (client_id, client_name, client_phone) =
+            find_or_add_client(&mut *tx, &new.client, now).await?;
+        let id = crate::ids::new_ordered_id();
+        BookingInsert {
+            id: &id,
+            reference: &new.reference,
+            manage_token_hash: &new.manage_token_hash,
+            client_id: &client_id,
+            client: &new.client,
+            service_id: &new.service_id,
+            practitioner_id: &placement.practitioner_id,
+            room_id: &placement.room_id,
+            start: placement.start,
+            end: placement.end,
+            status: new.status,
+            screening_id: new.screening_id.as_deref(),
+            notes: &new.notes,
+            created_by: &new.created_by,
+        }
+        .execute(&mut *tx, now)
+        .await?;
+        let (sql, rows) = insert_holds(&id, &placement.holds);
+        if !rows.is_empty() {
+            let mut insert = sqlx::query(&sql);
+            for (booking_id, resource, start, end) in rows {
+                insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
             }
-            if let Some(policy) = &new.policy {
-                policy.insert(&mut *tx, &id).await?;
-            }
-            if let Some(screening) = &new.screening_id {
-                sqlx::query(
-                    "UPDATE screenings SET client_id = $1 WHERE id = $2 AND client_id IS NULL",
-                )
+            insert.execute(&mut *tx).await?;
+        }
+        if let Some(policy) = &new.policy {
+            policy.insert(&mut *tx, &id).await?;
+        }
+        if let Some(screening) = &new.screening_id {
+            sqlx::query(CLAIM_SCREENING)
                 .bind(&client_id)
                 .bind(screening)
                 .execute(&mut *tx)
                 .await?;
-            }
-            let booking = Booking {
-                id,
-                reference: new.reference.clone(),
-                service_id: new.service_id.clone(),
-                practitioner_id: placement.practitioner_id,
-                room_id: placement.room_id,
-                start: placement.start,
-                end: placement.end,
-                status: new.status,
-                screening_id: new.screening_id.clone(),
-                notes: new.notes.clone(),
-                review_note: None,
-                created_by: new.created_by.clone(),
-                client: Client {
-                    id: client_id,
-                    name: client_name,
-                    email,
-                    phone: client_phone,
-                },
-                booked_as: BookedAs {
-                    name: new.client.name.trim().to_owned(),
-                    phone: new.client.phone.clone(),
-                },
-            };
-            for mail in compose(&booking) {
-                queue_mail(&mut *tx, Some(&booking.id), &mail, now).await?;
-            }
-            crate::audit::append(
-                &mut tx,
-                &crate::AuditEntry::new("create", "booking", &booking.id)
-                    .for_client(&booking.client.id),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(booking)
-        });
-        self.holds_changed();
-        result
+        }
+        let client = Client {
+            id: client_id,
+            name: client_name,
+            email,
+            phone: client_phone,
+        };
+        let booking = booked(new, id, placement, client);
+        for mail in compose(&booking) {
+            queue_mail(&mut *tx, Some(&booking.id), &mail, now).await?;
+        }
+        crate::audit::append(
+            &mut tx,
+            &crate::AuditEntry::new("create", "booking", &booking.id)
+                .for_client(&booking.client.id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(booking)
     }
 
     /// Moves a live booking in one transaction: its old holds are released and the new

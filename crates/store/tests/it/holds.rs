@@ -240,20 +240,24 @@ async fn overlapping_holds_are_refused_and_nothing_is_half_written(db: TestDb) {
     .expect("first booking");
 
     // Same practitioner, other room, overlapping by 15 minutes.
-    let mut seen = Vec::new();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let clash = whole("maya-lee", "room-2", "15:15", "15:45");
     let result = db
         .store
         .create_booking(
             &new_booking("second@example.com", "consultation"),
             (clash.start, clash.end),
-            |holds| {
-                seen = holds.to_vec();
-                Ok::<_, &str>(clash)
+            {
+                let seen = seen.clone();
+                move |holds| {
+                    *seen.lock().unwrap() = holds.to_vec();
+                    Ok::<_, &str>(clash)
+                }
             },
             |b| mail_for(b, "booked"),
         )
         .await;
+    let seen = seen.lock().unwrap().clone();
     assert!(
         matches!(result, Err(BookingError::SlotTaken)),
         "practitioner overlap refused: {result:?}"
@@ -786,3 +790,7 @@ async fn a_booking_never_renames_an_existing_client(db: TestDb) {
     );
 }
 on_both_engines!(a_booking_never_renames_an_existing_client);
+
+// After `on_both_engines!` above, which it uses with this file's `TestDb`.
+mod grouped;
+mod outbox_front;

@@ -132,7 +132,7 @@ async fn visit_unsigned(
         .create_booking::<()>(
             &new,
             (start, start + SignedDuration::from_mins(90)),
-            |_| {
+            move |_| {
                 Ok(Placement {
                     practitioner_id: "maya-lee".into(),
                     room_id: "room-1".into(),
