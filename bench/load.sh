@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load figures for BENCHMARKS.md: a release build on loopback, driven by wrk.
 #   bash bench/load.sh            (needs wrk: apt-get install -y wrk)
-# Starts its own servers on fresh SQLite databases and stops them when done.
-# SOAK=0 skips the 60-second memory run.
+# Starts its own servers on fresh SQLite databases, and two on a fresh PostgreSQL database
+# (made from PG_ADMIN_URL, psql needed), and stops them when done.
+# SOAK=0 skips the 60-second memory run; PG=0 skips PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=target/release/collagen
