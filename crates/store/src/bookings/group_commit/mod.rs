@@ -8,8 +8,9 @@
 //! next statement. The writer runs a booking's statements back to back on the connection
 //! itself, and a commit is shared by all the bookings that queued behind the one before.
 //!
-//! The writer borrows the store's one write connection for each batch, so every other write
-//! still takes its turn in the pool's order and the two never meet in SQLite's lock.
+//! The writer borrows the store's one write connection for a turn of batches (while bookings
+//! keep coming, up to LONGEST_TURN), so every other write still takes its turn in the pool's
+//! order and the two never meet in SQLite's lock.
 
 mod create;
 
@@ -102,8 +103,8 @@ struct Writer {
 
 impl Writer {
     /// Takes the pool's write connection and commits `batch` on it, then further batches for
-    /// as long as bookings are waiting (up to LONGEST_TURN). Answers the bookings that
-    /// queued as the turn ended: they go first in the next one.
+    /// as long as bookings are waiting (up to LONGEST_TURN). Returns the bookings taken from
+    /// the queue as the turn ended: they go first in the next one.
     fn take_turn(&self, mut batch: Vec<Box<dyn Job>>) -> Vec<Box<dyn Job>> {
         // Handing the connection back to the pool, on any path, spawns a task on its runtime.
         let _runtime = self.runtime.enter();
@@ -206,7 +207,7 @@ fn undo_savepoint(db: &rusqlite::Connection) -> bool {
         .is_ok()
 }
 
-/// Answers every job in `batch` that it was not run; answers nothing left to run.
+/// Tells every job in `batch` that it was not run; returns the empty batch left.
 fn abandon(batch: Vec<Box<dyn Job>>, why: &str) -> Vec<Box<dyn Job>> {
     for job in batch {
         job.abandon(why);
