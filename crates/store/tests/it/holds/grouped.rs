@@ -9,8 +9,8 @@ use store::{AuditFilter, BookingError, Who};
 
 use super::{TestDb, book, mail_for, new_booking, setup, whole};
 
-/// Twelve free quarter hours, each asked for by two clients at once, and six more requests
-/// that the caller's own check turns down: one booking per quarter hour stands, every loser
+/// Twelve free four-minute times, each asked for by two clients at once, and six more requests
+/// that the caller's own check turns down: one booking per time stands, every loser
 /// and every refusal left nothing behind, and each winner's audit entry names its client.
 async fn racing_bookings_stand_or_fall_alone(db: TestDb) {
     setup(&db).await;
@@ -71,12 +71,7 @@ async fn racing_bookings_stand_or_fall_alone(db: TestDb) {
             Err(other) => panic!("slot {slot}: {other:?}"),
         }
     }
-    assert_eq!(
-        stood.len(),
-        12,
-        "one booking per quarter hour: {:?}",
-        stood.keys()
-    );
+    assert_eq!(stood.len(), 12, "one booking per time: {:?}", stood.keys());
     assert_eq!(db.count("bookings").await, 12);
     assert_eq!(db.count("holds").await, 24);
     assert_eq!(db.count("outbox").await, 12);
