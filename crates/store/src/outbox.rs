@@ -50,6 +50,34 @@ pub struct QueuedMail {
     pub unsubscribe_url: Option<String>,
 }
 
+/// What queueing a message writes beside its words, the same on every path that queues one.
+pub(crate) struct QueueTimes<'a> {
+    /// When it is due, and so first tried (Unix seconds).
+    pub due: i64,
+    pub expires: Option<i64>,
+    /// 1 for a message planned ahead, 0 for one sent at once.
+    pub planned: i64,
+    pub unsubscribe: Option<&'a str>,
+}
+
+impl Mail {
+    /// Its times when queued at `now`; `None` when it has nowhere to go. A client booked by
+    /// phone only has no address: nothing is queued, so the back office never shows a
+    /// message as planned or failed that could not be sent.
+    pub(crate) fn queue_times(&self, now: i64) -> Option<QueueTimes<'_>> {
+        if crate::is_undeliverable(&self.recipient) {
+            return None;
+        }
+        let plan = self.plan.as_ref();
+        Some(QueueTimes {
+            due: plan.map_or(now, |p| p.due_at.as_second()),
+            expires: plan.map(|p| p.expires_at.as_second()),
+            planned: i64::from(plan.is_some()),
+            unsubscribe: plan.map(|p| p.unsubscribe_url.as_str()),
+        })
+    }
+}
+
 /// One queued message; `$9` (when it is due) is also its first attempt.
 pub(crate) const INSERT_MAIL: &str = "INSERT INTO outbox (id, booking_id, kind, recipient, subject,
          body_text, body_html, ics, next_attempt_at, created_at, due_at, expires_at, planned,
@@ -88,13 +116,9 @@ where
     for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
-    // A client booked by phone only has no address to send to: nothing is queued, so the
-    // back office never shows a message as planned or failed that could not be sent.
-    if crate::is_undeliverable(&mail.recipient) {
+    let Some(when) = mail.queue_times(now) else {
         return Ok(());
-    }
-    let plan = mail.plan.as_ref();
-    let due = plan.map_or(now, |p| p.due_at.as_second());
+    };
     sqlx::query(INSERT_MAIL)
         .bind(crate::ids::new_ordered_id())
         .bind(booking_id.map(str::to_owned))
@@ -104,11 +128,11 @@ where
         .bind(mail.body_text.clone())
         .bind(mail.body_html.clone())
         .bind(mail.ics.clone())
-        .bind(due)
+        .bind(when.due)
         .bind(now)
-        .bind(plan.map(|p| p.expires_at.as_second()))
-        .bind(i64::from(plan.is_some()))
-        .bind(plan.map(|p| p.unsubscribe_url.clone()))
+        .bind(when.expires)
+        .bind(when.planned)
+        .bind(when.unsubscribe.map(str::to_owned))
         .execute(tx)
         .await?;
     Ok(())

@@ -2,7 +2,7 @@
 //! own thread without the async driver: the same statements as [`super::append`].
 
 use super::chain::entry_hash;
-use super::{Actor, AuditEntry, INSERT_ENTRY, NEXT_SEQ, SET_HEAD};
+use super::{AuditEntry, INSERT_ENTRY, NEXT_SEQ, SET_HEAD};
 use crate::db::now_s;
 
 /// Appends `entry` inside the writer's open transaction; answers its sequence number.
@@ -15,10 +15,7 @@ pub(crate) fn append_blocking(
         .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     let at = now_s();
     let hash = entry_hash(&prev, seq, at, entry);
-    let (staff_id, staff_role) = match &entry.who.actor {
-        Actor::Staff { id, role } => (Some(id.as_str()), Some(role.as_str())),
-        _ => (None, None),
-    };
+    let (staff_id, staff_role) = entry.who.actor.staff();
     db.prepare_cached(INSERT_ENTRY)?.execute(rusqlite::params![
         seq,
         at,

@@ -24,10 +24,7 @@ fn field(out: &mut Vec<u8>, value: Option<&str>) {
 
 /// The hash of an entry with sequence number `seq`, written at `at`, after `prev`.
 pub(crate) fn entry_hash(prev: &str, seq: i64, at: i64, entry: &AuditEntry) -> String {
-    let (staff_id, role) = match &entry.who.actor {
-        Actor::Staff { id, role } => (Some(id.as_str()), Some(role.as_str())),
-        _ => (None, None),
-    };
+    let (staff_id, role) = entry.who.actor.staff();
     let mut bytes = Vec::with_capacity(256);
     for value in [
         Some(prev),

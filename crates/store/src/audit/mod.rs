@@ -34,6 +34,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The staff member's id and role, when a staff member acted.
+    pub(crate) fn staff(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Actor::Staff { id, role } => (Some(id.as_str()), Some(role.as_str())),
+            _ => (None, None),
+        }
+    }
+
     /// The stored name of the kind of actor.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -156,10 +164,7 @@ macro_rules! append_to {
                     sqlx::query_as(NEXT_SEQ).fetch_one(&mut **self).await?;
                 let at = now_s();
                 let hash = chain::entry_hash(&prev, seq, at, entry);
-                let (staff_id, staff_role) = match &entry.who.actor {
-                    Actor::Staff { id, role } => (Some(id.as_str()), Some(role.as_str())),
-                    _ => (None, None),
-                };
+                let (staff_id, staff_role) = entry.who.actor.staff();
                 sqlx::query(INSERT_ENTRY)
                     .bind(seq)
                     .bind(at)

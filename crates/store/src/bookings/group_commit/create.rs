@@ -157,10 +157,9 @@ fn create<E>(
 
 /// [`crate::outbox::queue_mail`] on the writer's connection.
 fn queue_mail(db: &Connection, booking_id: &str, mail: &Mail, now: i64) -> rusqlite::Result<()> {
-    if crate::is_undeliverable(&mail.recipient) {
+    let Some(when) = mail.queue_times(now) else {
         return Ok(());
-    }
-    let plan = mail.plan.as_ref();
+    };
     db.prepare_cached(INSERT_MAIL)?.execute(params![
         new_ordered_id(),
         booking_id,
@@ -170,11 +169,11 @@ fn queue_mail(db: &Connection, booking_id: &str, mail: &Mail, now: i64) -> rusql
         mail.body_text,
         mail.body_html,
         mail.ics,
-        plan.map_or(now, |p| p.due_at.as_second()),
+        when.due,
         now,
-        plan.map(|p| p.expires_at.as_second()),
-        i64::from(plan.is_some()),
-        plan.map(|p| p.unsubscribe_url.as_str()),
+        when.expires,
+        when.planned,
+        when.unsubscribe,
     ])?;
     Ok(())
 }
