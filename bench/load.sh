@@ -3,11 +3,12 @@
 #   bash bench/load.sh            (needs wrk: apt-get install -y wrk)
 # Starts its own servers on fresh SQLite databases, and two on a fresh PostgreSQL database
 # (made from PG_ADMIN_URL, psql needed), and stops them when done.
-# SOAK=0 skips the 60-second memory run; PG=0 skips PostgreSQL.
+# SOAK=0 skips the two 60-second memory runs; PG=0 skips PostgreSQL; RATES and RATE_SECONDS
+# set the fixed-rate booking runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=target/release/collagen
-cargo build --release -p collagen
+cargo build --release -p collagen -p rate
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -59,6 +60,29 @@ serve 18402 "$work/large" --clinic bench/clinic-bench.toml
 base=$(( ($(date +%s) / 86400 + 2) * 86400 ))
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/book.lua http://127.0.0.1:18402 -- "$base" | grep -E 'Requests/sec|Latency|50%|99%|p50|non-2xx'
 echo "resident memory after load: $(rss_kib "$work/large") KiB"
+
+# wrk keeps CONNECTIONS requests in flight and sends fewer while the server pauses, so a
+# pause barely shows in its percentiles. bench/rate sends on a timetable instead and times
+# each request from when it was due. A fresh database for each rate; RATES and RATE_SECONDS
+# change them. Resident memory every 10 s (SOAK=0 skips the 60-second run).
+echo "## bookings at a fixed rate (large clinic, a fresh database each)"
+port=18410
+runs="${RATES:-1000 1500 2000}"
+[ "${SOAK:-1}" = 1 ] && runs="$runs soak"
+for run in $runs; do
+  rate=$run seconds=${RATE_SECONDS:-30}
+  [ "$run" = soak ] && rate=1500 seconds=60
+  port=$((port + 1))
+  serve "$port" "$work/rate$port" --clinic bench/clinic-bench.toml
+  target/release/rate --url "http://127.0.0.1:$port" --rate "$rate" --seconds "$seconds" --base "$base" >"$work/rate$port.txt" &
+  sending=$!
+  samples=""
+  for _ in $(seq 1 $((seconds / 10))); do sleep 10; samples="$samples $(rss_kib "$work/rate$port")"; done
+  wait "$sending"
+  head -3 "$work/rate$port.txt"
+  echo "resident memory every 10 s (KiB):$samples"
+  kill "$(cat "$work/rate$port.pid")"
+done
 
 # PostgreSQL: two serve processes on one fresh database, each driven by its own wrk with half
 # the connections and its own stretch of slots; the figure is the two runs' sum.

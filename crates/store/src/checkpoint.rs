@@ -8,11 +8,15 @@
 //! waiting for anyone.
 //!
 //! The log starts again from the top by itself when a writer begins after everything was
-//! copied, which any pause in the writes allows. Writes without a pause never leave that
-//! moment, so once the log passes LONGEST_LOG_PAGES the checkpointer takes a turn on the
-//! write connection, in the pool's order like every other write, and restarts the log
-//! there: writers wait for that once (at full booking load, a few hundred milliseconds
-//! after ten seconds or so; BENCHMARKS.md has the figures).
+//! copied, which any pause in the writes allows. A steady stream of bookings leaves no such
+//! pause, and a log that only grows costs more the longer it gets: the disk allocates its
+//! blocks anew, the cut back to the size limit frees them all at once, and a restart after
+//! a long run had to wait for every reader to leave the old log (hundreds of milliseconds
+//! at full booking load). So once the log passes LONG_LOG_PAGES the checkpointer takes a
+//! turn on the write connection, in the pool's order like every other write, and copies
+//! the little the last copy left. With no writer in between, that empties the log, and the
+//! next write starts it from the top. It waits for no one there, so the bookings queued
+//! behind it wait only for that copy (BENCHMARKS.md has the figures).
 
 use std::time::Duration;
 
@@ -21,9 +25,10 @@ use tokio::sync::watch;
 
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
-/// Log pages (4 KiB each, so 1 GiB) past which the checkpointer takes a turn to restart
-/// the log. Lower, and a steady stream of bookings waits for restarts more often.
-const LONGEST_LOG_PAGES: i64 = 262_144;
+/// Log pages (4 KiB each, so 64 MiB, the size the log is cut back to) past which the
+/// checkpointer takes a turn on the write connection to empty the log. Lower, and a steady
+/// stream of bookings waits for that turn more often.
+const LONG_LOG_PAGES: i64 = 16_384;
 
 /// The checkpoint task; it stops when the store closes or the last clone drops.
 #[derive(Clone, Debug)]
@@ -34,17 +39,21 @@ pub(crate) struct Checkpointer {
 impl Checkpointer {
     /// Starts checkpointing on the current runtime.
     pub(crate) fn start(read: SqlitePool, write: SqlitePool) -> Self {
+        Self::start_with(read, write, LONG_LOG_PAGES)
+    }
+
+    /// Starts checkpointing, emptying the log from the write connection past `long` pages.
+    fn start_with(read: SqlitePool, write: SqlitePool, long: i64) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
-            let mut restarted_at = None;
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = stopped.changed() => return,
                     _ = tick.tick() => {}
                 }
-                match checkpoint(&read, &write, &mut restarted_at).await {
+                match checkpoint(&read, &write, long).await {
                     Ok(()) => {}
                     Err(sqlx::Error::PoolClosed) => return,
                     // A failed checkpoint costs only a longer log; the next tick tries again.
@@ -63,27 +72,102 @@ impl Checkpointer {
     }
 }
 
-/// Copies what it can without waiting; when the log has grown long regardless, restarts it
-/// from the write connection. `restarted_at` holds the log's length at the last restart
-/// until a copy sees it short again: the log starts afresh only at the next write, and
-/// until then it still reads as long (should it have grown past that, the restart did not
-/// take and is tried again).
-async fn checkpoint(
-    read: &SqlitePool,
-    write: &SqlitePool,
-    restarted_at: &mut Option<i64>,
-) -> Result<(), sqlx::Error> {
+/// Copies what it can without waiting; when the log is longer than `long` pages regardless,
+/// copies the rest from the write connection, so that the next write starts the log afresh.
+async fn checkpoint(read: &SqlitePool, write: &SqlitePool, long: i64) -> Result<(), sqlx::Error> {
     let (_busy, log_pages, _copied): (i64, i64, i64) =
         sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
             .fetch_one(read)
             .await?;
-    if log_pages <= LONGEST_LOG_PAGES {
-        *restarted_at = None;
-    } else if restarted_at.is_none_or(|at| log_pages > at) {
-        *restarted_at = Some(log_pages);
-        sqlx::query("PRAGMA wal_checkpoint(RESTART)")
+    if log_pages > long {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
             .execute(write)
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr as _;
+    use std::time::{Duration, Instant};
+
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+
+    use super::*;
+
+    /// The log's length in frames, read from the header of its index (the `-shm` file), so
+    /// that watching it neither copies nor holds anything.
+    fn log_frames(shm: &std::path::Path) -> u32 {
+        let header = std::fs::read(shm).unwrap_or_default();
+        header
+            .get(16..20)
+            .map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    #[tokio::test]
+    async fn a_log_written_without_a_pause_still_starts_again_from_the_top() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.db");
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .await
+            .unwrap();
+        let read = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE rows (body BLOB NOT NULL)")
+            .execute(&write)
+            .await
+            .unwrap();
+        let long = 64;
+        let checkpoints = Checkpointer::start_with(read.clone(), write.clone(), long);
+
+        // Back-to-back writes of several pages each: a copy from the reading connection
+        // never finds the log still, so only the write connection's turn can empty it.
+        let writing = tokio::spawn({
+            let write = write.clone();
+            async move {
+                let until = Instant::now() + Duration::from_millis(1_500);
+                while Instant::now() < until {
+                    sqlx::query("INSERT INTO rows (body) VALUES (zeroblob(16000))")
+                        .execute(&write)
+                        .await
+                        .unwrap();
+                }
+            }
+        });
+        let shm = dir.path().join("log.db-shm");
+        let (mut restarts, mut longest, mut last) = (0, 0, 0);
+        while !writing.is_finished() {
+            let frames = log_frames(&shm);
+            if frames < last {
+                restarts += 1;
+            }
+            (last, longest) = (frames, longest.max(frames));
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        writing.await.unwrap();
+        checkpoints.stop();
+        let written: i64 = sqlx::query_scalar("SELECT count(*) FROM rows")
+            .fetch_one(&read)
+            .await
+            .unwrap();
+
+        assert!(written > 100, "the writes went on: {written} rows");
+        assert!(restarts >= 3, "the log started again {restarts} times");
+        // Every 100 ms the log is copied and, past `long`, emptied: it never holds more
+        // than a few ticks' writes (a debug build writes a few thousand pages a second).
+        assert!(
+            i64::from(longest) < written * 5,
+            "the longest log, {longest} frames, is a bounded part of the {written} rows"
+        );
+    }
 }
