@@ -37,14 +37,13 @@ impl Store {
             Db::Sqlite { bookings, .. } => {
                 let (reply, answer) = tokio::sync::oneshot::channel();
                 bookings
-                    .submit(Box::new(CreateJob {
-                        new: new.clone(),
+                    .submit(Box::new(CreateJob::new(
+                        new.clone(),
                         window,
-                        decide,
-                        compose,
-                        audit: crate::AuditEntry::new("create", "booking", ""),
+                        (decide, compose),
+                        crate::AuditEntry::new("create", "booking", ""),
                         reply,
-                    }))
+                    )))
                     .map_err(BookingError::Store)?;
                 // The writer drops the reply only when a closure panicked.
                 return answer.await.unwrap_or_else(|_| {

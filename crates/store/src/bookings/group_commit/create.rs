@@ -6,7 +6,10 @@ use rusqlite::{Connection, params};
 use scheduling::Hold;
 use tokio::sync::oneshot;
 
-use super::{Job, Reply};
+use tokio::runtime::Handle;
+use tokio::task::JoinHandle;
+
+use super::Job;
 use crate::bookings::insert::{CLAIM_SCREENING, INSERT_BOOKING, INSERT_CLIENT, booked};
 use crate::bookings::policy::INSERT_POLICY;
 use crate::bookings::rows::{LONGEST_HOLD_S, SELECT_HOLDS, insert_holds, rows_to_holds};
@@ -18,13 +21,61 @@ use crate::{AuditEntry, StoreError};
 
 /// A booking waiting for the writer, with the caller's decisions and where to answer.
 pub(crate) struct CreateJob<E, D, C> {
-    pub new: NewBooking,
-    pub window: (Timestamp, Timestamp),
-    pub decide: D,
-    pub compose: C,
+    new: NewBooking,
+    window: (Timestamp, Timestamp),
+    decide: Option<D>,
+    compose: Option<C>,
     /// Made on the caller's task, where the acting client or staff member is known.
-    pub audit: AuditEntry,
-    pub reply: oneshot::Sender<Result<Booking, BookingError<E>>>,
+    audit: AuditEntry,
+    reply: Option<Answer<E>>,
+    /// What `run` wrote, kept to reply with and to write again.
+    made: Option<Made>,
+}
+
+type Answer<E> = oneshot::Sender<Result<Booking, BookingError<E>>>;
+
+/// A booking as written: enough to answer with it and to write it again unchanged.
+struct Made {
+    booking: Booking,
+    placement: Placement,
+    /// The id offered for a new client (the client found by e-mail keeps theirs).
+    new_client_id: String,
+    now: i64,
+    mail: Composed,
+}
+
+/// The booking's mail: being composed on a blocking thread, then ready to write.
+enum Composed {
+    Composing(JoinHandle<Vec<Mail>>),
+    Ready(Vec<Mail>),
+}
+
+impl<E, D, C> CreateJob<E, D, C> {
+    /// A job for `new`, placed by `decide` among the holds in `window`, its mail written by
+    /// `compose`; the answer goes to `reply`.
+    pub(crate) fn new(
+        new: NewBooking,
+        window: (Timestamp, Timestamp),
+        (decide, compose): (D, C),
+        audit: AuditEntry,
+        reply: Answer<E>,
+    ) -> Self {
+        CreateJob {
+            new,
+            window,
+            decide: Some(decide),
+            compose: Some(compose),
+            audit,
+            reply: Some(reply),
+            made: None,
+        }
+    }
+
+    fn answer(&mut self, answer: Result<Booking, BookingError<E>>) {
+        if let Some(reply) = self.reply.take() {
+            let _ = reply.send(answer);
+        }
+    }
 }
 
 impl<E, D, C> Job for CreateJob<E, D, C>
@@ -33,46 +84,92 @@ where
     D: FnOnce(&[Hold]) -> Result<Placement, E> + Send + 'static,
     C: FnOnce(&Booking) -> Vec<Mail> + Send + 'static,
 {
-    fn run(self: Box<Self>, db: &Connection) -> Option<Reply> {
-        let CreateJob {
-            new,
-            window,
-            decide,
-            compose,
-            audit,
-            reply,
-        } = *self;
-        match create(db, &new, window, decide, compose, audit) {
-            Ok(booking) => Some(Box::new(move |committed: Result<(), &str>| {
-                let _ = reply.send(
-                    committed
-                        .map(|()| booking)
-                        .map_err(|why| BookingError::Store(StoreError::Unsettled(why.into()))),
-                );
-            })),
+    fn run(&mut self, db: &Connection, runtime: &Handle) -> bool {
+        let (Some(decide), Some(compose)) = (self.decide.take(), self.compose.take()) else {
+            self.answer(Err(unsettled("the booking was run twice")));
+            return false;
+        };
+        let placed =
+            holds(db, self.window).and_then(|holds| decide(&holds).map_err(BookingError::Refused));
+        let placement = match placed {
+            Ok(placement) => placement,
             Err(refused) => {
-                let _ = reply.send(Err(refused));
-                None
+                self.answer(Err(refused));
+                return false;
+            }
+        };
+        let (id, new_client_id, now) = (new_ordered_id(), new_ordered_id(), now_s());
+        let ids = Ids {
+            booking: &id,
+            new_client: &new_client_id,
+            now,
+        };
+        match write_rows(db, &self.new, &ids, &placement, &self.audit) {
+            Ok(booking) => {
+                let composing = booking.clone();
+                self.made = Some(Made {
+                    booking,
+                    placement,
+                    new_client_id,
+                    now,
+                    mail: Composed::Composing(runtime.spawn_blocking(move || compose(&composing))),
+                });
+                true
+            }
+            Err(failed) => {
+                self.answer(Err(failed));
+                false
             }
         }
     }
 
-    fn abandon(self: Box<Self>, why: &str) {
-        let _ = self
-            .reply
-            .send(Err(BookingError::Store(StoreError::Unsettled(why.into()))));
+    fn finish(&mut self, db: &Connection, runtime: &Handle) -> Result<(), String> {
+        let made = self.made.as_mut().ok_or("the booking was not written")?;
+        if let Composed::Composing(composing) = &mut made.mail {
+            let mail = runtime
+                .block_on(composing)
+                .map_err(|_| "the booking's mail could not be composed".to_owned())?;
+            made.mail = Composed::Ready(mail);
+        }
+        queue_all(db, made)
+    }
+
+    fn replay(&mut self, db: &Connection) -> Result<(), String> {
+        let made = self.made.as_ref().ok_or("the booking was not written")?;
+        let ids = Ids {
+            booking: &made.booking.id,
+            new_client: &made.new_client_id,
+            now: made.now,
+        };
+        let again = write_rows::<E>(db, &self.new, &ids, &made.placement, &self.audit)
+            .map_err(|e| e.to_string())?;
+        // A client added by a booking that was dropped is added again under another id,
+        // and the mail already composed would name the wrong one.
+        if again != made.booking {
+            return Err("the booking changed when it was written again".into());
+        }
+        queue_all(db, made)
+    }
+
+    fn reply(mut self: Box<Self>, outcome: Result<(), &str>) {
+        let answer = match (outcome, self.made.take()) {
+            (Ok(()), Some(made)) => Ok(made.booking),
+            (Ok(()), None) => Err(unsettled("the booking was not written")),
+            (Err(why), _) => Err(unsettled(why)),
+        };
+        self.answer(answer);
     }
 }
 
-fn create<E>(
+fn unsettled<E>(why: &str) -> BookingError<E> {
+    BookingError::Store(StoreError::Unsettled(why.into()))
+}
+
+/// The holds that may overlap `window`.
+fn holds<E>(
     db: &Connection,
-    new: &NewBooking,
     (from, to): (Timestamp, Timestamp),
-    decide: impl FnOnce(&[Hold]) -> Result<Placement, E>,
-    compose: impl FnOnce(&Booking) -> Vec<Mail>,
-    mut audit: AuditEntry,
-) -> Result<Booking, BookingError<E>> {
-    let now = now_s();
+) -> Result<Vec<Hold>, BookingError<E>> {
     let (from, to) = (from.as_second(), to.as_second());
     let rows = db
         .prepare_cached(SELECT_HOLDS)?
@@ -80,23 +177,38 @@ fn create<E>(
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?
         .collect::<Result<Vec<(String, i64, i64)>, _>>()?;
-    let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
-    let placement = decide(&holds).map_err(BookingError::Refused)?;
+    rows_to_holds(rows).map_err(BookingError::Store)
+}
 
+/// The values a booking's rows are written with, the same when they are written again.
+struct Ids<'a> {
+    booking: &'a str,
+    new_client: &'a str,
+    now: i64,
+}
+
+/// Writes the booking's rows but its mail: the client (found or added), the booking, its
+/// holds, the agreed policy, the screening's claim and the audit entry.
+fn write_rows<E>(
+    db: &Connection,
+    new: &NewBooking,
+    ids: &Ids<'_>,
+    placement: &Placement,
+    audit: &AuditEntry,
+) -> Result<Booking, BookingError<E>> {
     let email = new.client.email.trim().to_lowercase();
     let (client_id, name, phone) = db.prepare_cached(INSERT_CLIENT)?.query_row(
         params![
-            new_ordered_id(),
+            ids.new_client,
             email,
             new.client.name.trim(),
             new.client.phone,
-            now
+            ids.now
         ],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     )?;
-    let id = new_ordered_id();
     db.prepare_cached(INSERT_BOOKING)?.execute(params![
-        id,
+        ids.booking,
         new.reference,
         client_id,
         new.service_id,
@@ -109,11 +221,11 @@ fn create<E>(
         new.notes,
         new.manage_token_hash,
         new.created_by,
-        now,
+        ids.now,
         new.client.name.trim(),
         new.client.phone,
     ])?;
-    let (sql, rows) = insert_holds(&id, &placement.holds);
+    let (sql, rows) = insert_holds(ids.booking, &placement.holds);
     if !rows.is_empty() {
         let values: Vec<&dyn rusqlite::ToSql> = rows
             .iter()
@@ -125,7 +237,7 @@ fn create<E>(
     }
     if let Some(policy) = &new.policy {
         db.prepare_cached(INSERT_POLICY)?.execute(params![
-            id,
+            ids.booking,
             policy.policy,
             policy.version,
             policy.text,
@@ -145,14 +257,23 @@ fn create<E>(
         email,
         phone,
     };
-    let booking = booked(new, id, placement, client);
-    for mail in compose(&booking) {
-        queue_mail(db, &booking.id, &mail, now)?;
-    }
+    let booking = booked(new, ids.booking.to_owned(), placement.clone(), client);
+    let mut audit = audit.clone();
     audit.entity_id = booking.id.clone();
     audit.client_id = Some(booking.client.id.clone());
     crate::audit::append_blocking(db, &audit)?;
     Ok(booking)
+}
+
+/// Queues the booking's mail, once composed.
+fn queue_all(db: &Connection, made: &Made) -> Result<(), String> {
+    let Composed::Ready(mail) = &made.mail else {
+        return Err("the booking's mail was not composed".into());
+    };
+    for mail in mail {
+        queue_mail(db, &made.booking.id, mail, made.now).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// [`crate::outbox::queue_mail`] on the writer's connection.

@@ -11,6 +11,12 @@
 //! The writer borrows the store's one write connection for a turn of batches (while bookings
 //! keep coming, up to LONGEST_TURN), so every other write still takes its turn in the pool's
 //! order and the two never meet in SQLite's lock.
+//!
+//! What a booking needs no database for, composing its mail, happens on the runtime's
+//! blocking threads while the writer goes on with the next booking: a job runs in two steps,
+//! its statements first, its mail at the end of the batch. A job that fails in the second
+//! step has its writes inside everyone's, so the batch is rolled back and written again
+//! without it, each other job replaying what it wrote with the same ids and mail.
 
 mod create;
 
@@ -19,7 +25,9 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use rusqlite::Connection;
 use sqlx::SqlitePool;
+use tokio::runtime::Handle;
 
 use crate::StoreError;
 use crate::holds_cache::HoldsCache;
@@ -29,16 +37,23 @@ pub(crate) use create::CreateJob;
 /// The most bookings one transaction takes: a bound on how long the other writes wait.
 const MOST_PER_BATCH: usize = 64;
 
-/// What a kept job does once its batch has committed (or failed to).
-pub(crate) type Reply = Box<dyn FnOnce(Result<(), &str>) + Send>;
+/// Why a job that panicked was not written.
+const PANICKED: &str = "the booking could not be placed";
 
-/// A request the writer runs inside a batch's transaction.
+/// A request the writer runs inside a batch's transaction, in two steps.
 pub(crate) trait Job: Send {
-    /// Runs in its own savepoint. `Some` keeps its writes and waits for the commit to reply;
-    /// `None` has replied already (a refusal or an error) and its writes are rolled back.
-    fn run(self: Box<Self>, db: &rusqlite::Connection) -> Option<Reply>;
-    /// Replies that the job was not run because the batch could not start.
-    fn abandon(self: Box<Self>, why: &str);
+    /// Runs the job's statements in its own savepoint. `true` keeps them and has started
+    /// whatever `finish` waits for; `false` has replied already (a refusal or an error), and
+    /// its writes are rolled back.
+    fn run(&mut self, db: &rusqlite::Connection, runtime: &Handle) -> bool;
+    /// Writes the rest once every job of the batch has run (the mail, composed meanwhile);
+    /// an error when it could not be made or written.
+    fn finish(&mut self, db: &rusqlite::Connection, runtime: &Handle) -> Result<(), String>;
+    /// Writes again what `run` and `finish` wrote, with the same ids and mail, in a batch
+    /// started again without a neighbour that failed in `finish`.
+    fn replay(&mut self, db: &rusqlite::Connection) -> Result<(), String>;
+    /// Answers the caller: `Ok` once its writes have committed.
+    fn reply(self: Box<Self>, outcome: Result<(), &str>);
 }
 
 /// The queue in front of the writer thread. Cheap to clone; the thread stops once every
@@ -126,12 +141,12 @@ impl Writer {
         };
         let turn = Instant::now();
         loop {
-            let (replies, outcome) = run_batch(&db, batch);
-            if outcome.is_ok() && !replies.is_empty() {
+            let (kept, outcome) = run_batch(&db, &self.runtime, batch);
+            if outcome.is_ok() && !kept.is_empty() {
                 self.cache.invalidate();
             }
-            for reply in replies {
-                reply(outcome.as_ref().map(|_| ()).map_err(String::as_str));
+            for job in kept {
+                job.reply(outcome.as_ref().map(|_| ()).map_err(String::as_str));
             }
             batch = self.more(Vec::new());
             if batch.is_empty() || turn.elapsed() > LONGEST_TURN {
@@ -152,46 +167,133 @@ impl Writer {
     }
 }
 
-/// Runs each job in its savepoint and commits: the kept jobs' replies and how the commit went.
-fn run_batch(
-    db: &rusqlite::Connection,
-    batch: Vec<Box<dyn Job>>,
-) -> (Vec<Reply>, Result<(), String>) {
+/// Runs each job in its savepoint, then finishes each and commits: the jobs kept, and how
+/// the commit went.
+fn run_batch(db: &Connection, runtime: &Handle, batch: Vec<Box<dyn Job>>) -> Written {
     if let Err(e) = db.execute_batch("BEGIN IMMEDIATE") {
         abandon(batch, &e.to_string());
         return (Vec::new(), Ok(()));
     }
-    let mut kept = Vec::with_capacity(batch.len());
-    let mut jobs = batch.into_iter();
-    while let Some(job) = jobs.next() {
-        if let Err(e) = db.execute_batch("SAVEPOINT booking") {
-            job.abandon(&e.to_string());
-            continue;
+    // A panic in a caller's closure loses that booking, not the writer.
+    let ran = in_savepoints(db, batch, |job| {
+        match catch_unwind(AssertUnwindSafe(|| job.run(db, runtime))) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(None),
+            Err(_) => Err(Some(PANICKED.into())),
         }
-        // A panic in a caller's closure loses that booking, not the writer.
-        let undone = match catch_unwind(AssertUnwindSafe(|| job.run(db))) {
-            Ok(Some(reply)) => match db.execute_batch("RELEASE booking") {
-                Ok(()) => {
-                    kept.push(reply);
-                    true
-                }
-                Err(e) => {
-                    reply(Err(&e.to_string()));
-                    undo_savepoint(db)
-                }
-            },
-            _ => undo_savepoint(db),
-        };
-        // Some failures (a full disk, an I/O error) end the whole transaction, and a
-        // savepoint that cannot be undone would be committed with the rest: either way what
-        // the batch kept is given up, and nothing more runs.
-        if !undone || db.is_autocommit() {
-            let why = "the transaction was rolled back after a database error";
-            let _ = db.execute_batch("ROLLBACK");
-            abandon(jobs.collect(), why);
-            return (kept, Err(why.into()));
+    });
+    let mut kept = match ran {
+        Ok(kept) => kept,
+        Err(given_up) => return given_up,
+    };
+    let mut failed = Vec::new();
+    for (i, job) in kept.iter_mut().enumerate() {
+        match catch_unwind(AssertUnwindSafe(|| job.finish(db, runtime))) {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => failed.push((i, why)),
+            Err(_) => failed.push((i, PANICKED.into())),
+        }
+        if db.is_autocommit() {
+            return give_up(db, kept, Vec::new());
         }
     }
+    if failed.is_empty() {
+        return commit(db, kept);
+    }
+    // The failed jobs' writes are among everyone's: start again without them.
+    let _ = db.execute_batch("ROLLBACK");
+    for (i, why) in failed.into_iter().rev() {
+        kept.remove(i).reply(Err(&why));
+    }
+    if let Err(e) = db.execute_batch("BEGIN IMMEDIATE") {
+        return (kept, Err(e.to_string()));
+    }
+    let replayed = in_savepoints(db, kept, |job| {
+        match catch_unwind(AssertUnwindSafe(|| job.replay(db))) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(why)) => Err(Some(why)),
+            Err(_) => Err(Some(PANICKED.into())),
+        }
+    });
+    match replayed {
+        Ok(again) => commit(db, again),
+        Err(given_up) => given_up,
+    }
+}
+
+/// Runs `step` for each job in its own savepoint, answering those it undoes: the jobs kept,
+/// or what the batch answers once the transaction itself failed.
+fn in_savepoints(
+    db: &Connection,
+    jobs: Vec<Box<dyn Job>>,
+    mut step: impl FnMut(&mut Box<dyn Job>) -> Result<(), Option<String>>,
+) -> Result<Vec<Box<dyn Job>>, Written> {
+    let mut kept = Vec::with_capacity(jobs.len());
+    let mut jobs = jobs.into_iter();
+    while let Some(mut job) = jobs.next() {
+        match in_savepoint(db, &mut job, &mut step) {
+            Step::Kept => kept.push(job),
+            Step::Undone(Some(why)) => job.reply(Err(&why)),
+            Step::Undone(None) => {}
+            Step::Broken => {
+                let rest = std::iter::once(job).chain(jobs).collect();
+                return Err(give_up(db, kept, rest));
+            }
+        }
+    }
+    Ok(kept)
+}
+
+/// The jobs a batch kept, and how its commit went.
+type Written = (Vec<Box<dyn Job>>, Result<(), String>);
+
+/// How one job's step in its savepoint ended.
+enum Step {
+    Kept,
+    /// Its writes were rolled back; the reason is `None` when the job has answered itself.
+    Undone(Option<String>),
+    /// The transaction itself failed: nothing more can run in it.
+    Broken,
+}
+
+/// Runs `step` for `job` in a savepoint: kept when it succeeds, rolled back when it does not.
+fn in_savepoint(
+    db: &Connection,
+    job: &mut Box<dyn Job>,
+    step: impl FnOnce(&mut Box<dyn Job>) -> Result<(), Option<String>>,
+) -> Step {
+    if db.execute_batch("SAVEPOINT booking").is_err() {
+        return Step::Broken;
+    }
+    let why = match step(job) {
+        Ok(()) => match db.execute_batch("RELEASE booking") {
+            Ok(()) => return Step::Kept,
+            Err(e) => Some(e.to_string()),
+        },
+        Err(why) => why,
+    };
+    let undone = db
+        .execute_batch("ROLLBACK TO booking; RELEASE booking")
+        .is_ok();
+    // Some failures (a full disk, an I/O error) end the whole transaction, and a savepoint
+    // that cannot be undone would be committed with the rest.
+    if !undone || db.is_autocommit() {
+        return Step::Broken;
+    }
+    Step::Undone(why)
+}
+
+/// Gives up the batch after a database error: what it kept is answered with the failure by
+/// the caller, and the jobs not yet run are told so now.
+fn give_up(db: &Connection, kept: Vec<Box<dyn Job>>, rest: Vec<Box<dyn Job>>) -> Written {
+    let why = "the transaction was rolled back after a database error";
+    let _ = db.execute_batch("ROLLBACK");
+    abandon(rest, why);
+    (kept, Err(why.into()))
+}
+
+/// Commits the batch: the jobs kept and how the commit went.
+fn commit(db: &Connection, kept: Vec<Box<dyn Job>>) -> Written {
     match db.execute_batch("COMMIT") {
         Ok(()) => (kept, Ok(())),
         Err(e) => {
@@ -201,16 +303,10 @@ fn run_batch(
     }
 }
 
-/// Rolls back the open job's writes; `false` when the savepoint could not be undone.
-fn undo_savepoint(db: &rusqlite::Connection) -> bool {
-    db.execute_batch("ROLLBACK TO booking; RELEASE booking")
-        .is_ok()
-}
-
 /// Tells every job in `batch` that it was not run; returns the empty batch left.
 fn abandon(batch: Vec<Box<dyn Job>>, why: &str) -> Vec<Box<dyn Job>> {
     for job in batch {
-        job.abandon(why);
+        job.reply(Err(why));
     }
     Vec::new()
 }

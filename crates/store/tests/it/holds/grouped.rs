@@ -103,8 +103,11 @@ async fn racing_bookings_stand_or_fall_alone(db: TestDb) {
 }
 on_both_engines!(racing_bookings_stand_or_fall_alone);
 
-/// A booking whose mail could not be written (its composer panicked halfway) is lost on its
-/// own: the bookings queued beside it stand, and the writer goes on taking more.
+/// A booking whose mail could not be written (its composer panicked) is lost on its own:
+/// the bookings queued beside it stand with their mail and one audit entry each, and the
+/// writer goes on taking more. The first booking keeps the writer busy while the others
+/// queue, so they are written in one transaction, which is rolled back and written again
+/// without the failed ones.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_booking_takes_no_neighbour_with_it() {
     let db = Arc::new(TestDb::new(store::Engine::Sqlite).await);
@@ -121,7 +124,12 @@ async fn a_failing_booking_takes_no_neighbour_with_it() {
                 .create_booking(
                     &new_booking(&format!("n{n}@example.com"), "consultation"),
                     window,
-                    move |_| Ok::<_, &str>(placement),
+                    move |_| {
+                        if n == 0 {
+                            std::thread::sleep(std::time::Duration::from_millis(300));
+                        }
+                        Ok::<_, &str>(placement)
+                    },
                     move |b| {
                         assert!(n % 3 != 1, "the composer failed for booking {n}");
                         mail_for(b, "booked")
@@ -129,23 +137,43 @@ async fn a_failing_booking_takes_no_neighbour_with_it() {
                 )
                 .await
         }));
+        if n == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
-    let mut stood = 0;
+    let mut stood = Vec::new();
     for (n, task) in tasks.into_iter().enumerate() {
         match task.await.expect("task") {
-            Ok(_) => {
+            Ok(booking) => {
                 assert_ne!(n % 3, 1, "booking {n} should have failed");
-                stood += 1;
+                stood.push(booking);
             }
             Err(BookingError::Store(e)) => assert_eq!(n % 3, 1, "booking {n} failed: {e}"),
             Err(other) => panic!("booking {n}: {other:?}"),
         }
     }
-    assert_eq!(stood, 6);
+    assert_eq!(stood.len(), 6);
     assert_eq!(db.count("bookings").await, 6);
     assert_eq!(db.count("holds").await, 12);
     assert_eq!(db.count("outbox").await, 6);
     assert_eq!(db.count("clients").await, 6);
+    for booking in &stood {
+        let found = db.store.booking(&booking.id).await.expect("read");
+        assert_eq!(found.as_ref(), Some(booking), "stored as answered");
+        let filter = AuditFilter {
+            client_id: Some(booking.client.id.clone()),
+            ..AuditFilter::default()
+        };
+        let entries = db.store.audit_entries(&filter, 10).await.expect("audit");
+        assert_eq!(
+            entries.len(),
+            1,
+            "one entry for {}: {entries:?}",
+            booking.id
+        );
+    }
+    let chain = db.store.verify_audit().await.expect("verify");
+    assert!(chain.broken.is_none(), "the chain holds: {chain:?}");
     let after = book(
         &db,
         "after@example.com",
