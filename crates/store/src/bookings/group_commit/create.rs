@@ -1,12 +1,12 @@
 //! One booking as the writer runs it: the statements of [`crate::Store::create_booking`],
-//! on the connection itself, with the SQL both engines share.
+//! on the connection itself, with the SQL both engines share; its mail composed on a
+//! blocking thread meanwhile and written when the batch finishes.
 
 use jiff::Timestamp;
 use rusqlite::{Connection, params};
 use scheduling::Hold;
-use tokio::sync::oneshot;
-
 use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::Job;
@@ -32,6 +32,7 @@ pub(crate) struct CreateJob<E, D, C> {
     made: Option<Made>,
 }
 
+/// Where the caller waits for its booking.
 type Answer<E> = oneshot::Sender<Result<Booking, BookingError<E>>>;
 
 /// A booking as written: enough to answer with it and to write it again unchanged.
