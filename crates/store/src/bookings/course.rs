@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use scheduling::Hold;
 
 use super::rows::{
-    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, insert_holds, rows_to_holds,
+    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds, write_holds,
 };
 use super::{
     BookedAs, Booking, BookingInsert, BookingStatus, Client, NewClient, Placement, PolicyAgreement,
@@ -171,14 +171,9 @@ impl Store {
                 if let Some(policy) = &new.policy {
                     policy.insert(&mut *tx, &id).await.map_err(at)?;
                 }
-                let (sql, rows) = insert_holds(&id, &placement.holds);
-                if !rows.is_empty() {
-                    let mut insert = sqlx::query(&sql);
-                    for (booking_id, resource, start, end) in rows {
-                        insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
-                    }
-                    insert.execute(&mut *tx).await.map_err(at)?;
-                }
+                write_holds(&mut *tx, &id, &placement.holds)
+                    .await
+                    .map_err(at)?;
                 sqlx::query(
                     "INSERT INTO course_sessions (course_id, position, booking_id) VALUES ($1, $2, $3)",
                 )

@@ -142,6 +142,32 @@ pub(crate) fn insert_holds(
     (sql, rows)
 }
 
+/// Writes a booking's holds through the async driver, on either engine: one INSERT of
+/// [`insert_holds`]'s rows, none when there are no holds.
+pub(crate) async fn write_holds<'c, DB, X>(
+    tx: X,
+    booking_id: &str,
+    holds: &[Hold],
+) -> Result<(), sqlx::Error>
+where
+    DB: sqlx::Database,
+    X: sqlx::Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let (sql, rows) = insert_holds(booking_id, holds);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut insert = sqlx::query(&sql);
+    for (booking_id, resource, start, end) in rows {
+        insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
+    }
+    insert.execute(tx).await?;
+    Ok(())
+}
+
 pub(crate) fn rows_to_holds(rows: Vec<(String, i64, i64)>) -> Result<Vec<Hold>, StoreError> {
     rows.into_iter().map(hold_from_row).collect()
 }

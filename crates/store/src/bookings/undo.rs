@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use scheduling::Hold;
 
-use super::rows::{BookingRow, SELECT_BOOKING, insert_holds};
+use super::rows::{BookingRow, SELECT_BOOKING, write_holds};
 use super::{Booking, BookingError, BookingStatus};
 use crate::db::now_s;
 use crate::outbox::{queue_mail, withdraw_planned};
@@ -79,14 +79,7 @@ impl Store {
             };
             if !current.status.is_live() && change.before.is_live() {
                 let taken = holds(&current).map_err(BookingError::Refused)?;
-                let (sql, rows) = insert_holds(id, &taken);
-                if !rows.is_empty() {
-                    let mut insert = sqlx::query(&sql);
-                    for (booking_id, resource, start, end) in rows {
-                        insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
-                    }
-                    insert.execute(&mut *tx).await?;
-                }
+                write_holds(&mut *tx, id, &taken).await?;
             }
             // Conditional on the change being the one the guard saw, so two undos of one
             // change cannot both pass.

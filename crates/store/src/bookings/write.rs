@@ -7,7 +7,7 @@ use scheduling::Hold;
 use super::group_commit::CreateJob;
 use super::insert::{CLAIM_SCREENING, booked};
 use super::rows::{
-    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, insert_holds, rows_to_holds,
+    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds, write_holds,
 };
 use super::{
     Booking, BookingError, BookingInsert, BookingStatus, Client, NewBooking, Placement,
@@ -87,14 +87,7 @@ impl Store {
         }
         .execute(&mut *tx, now)
         .await?;
-        let (sql, rows) = insert_holds(&id, &placement.holds);
-        if !rows.is_empty() {
-            let mut insert = sqlx::query(&sql);
-            for (booking_id, resource, start, end) in rows {
-                insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
-            }
-            insert.execute(&mut *tx).await?;
-        }
+        write_holds(&mut *tx, &id, &placement.holds).await?;
         if let Some(policy) = &new.policy {
             policy.insert(&mut *tx, &id).await?;
         }
@@ -157,14 +150,7 @@ impl Store {
                 .await?;
             let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
             let placement = decide(&before, &holds).map_err(BookingError::Refused)?;
-            let (sql, rows) = insert_holds(id, &placement.holds);
-            if !rows.is_empty() {
-                let mut insert = sqlx::query(&sql);
-                for (booking_id, resource, start, end) in rows {
-                    insert = insert.bind(booking_id).bind(resource).bind(start).bind(end);
-                }
-                insert.execute(&mut *tx).await?;
-            }
+            write_holds(&mut *tx, id, &placement.holds).await?;
             sqlx::query(
                 "UPDATE bookings SET practitioner_id = $1, room_id = $2, start_at = $3, end_at = $4, updated_at = $5
                  WHERE id = $6",
