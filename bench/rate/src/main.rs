@@ -111,25 +111,9 @@ fn body(base: i64, n: u64) -> String {
     )
 }
 
-/// `t` (Unix seconds) as RFC 3339 in UTC, without pulling in a date crate for one line.
+/// `t` (Unix seconds) as RFC 3339 in UTC.
 fn format_utc(t: i64) -> String {
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3_600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    jiff::Timestamp::from_second(t).map_or_else(|_| t.to_string(), |at| at.to_string())
 }
 
 /// Prints the totals, the percentiles over the whole run and each second's worst.
