@@ -12,12 +12,17 @@
 //! pause, and a log that only grows costs more the longer it gets: the disk allocates its
 //! blocks anew, the cut back to the size limit frees them all at once, and a restart after
 //! a long run had to wait for every reader to leave the old log (hundreds of milliseconds
-//! at full booking load). So once the log passes LONG_LOG_PAGES the checkpointer takes a
-//! turn on the write connection, in the pool's order like every other write, and copies
-//! the little the last copy left. With no writer in between, that empties the log, and the
-//! next write starts it from the top. It waits for no one there, so the bookings queued
-//! behind it wait only for that copy (BENCHMARKS.md has the figures).
+//! at full booking load). So once the log passes LONG_LOG_PAGES the log is emptied from the
+//! write connection, where no writer can come in between, and the next write starts it from
+//! the top. The reading connection first copies until little is left (the log grows slower
+//! than it is copied), and then asks the booking writer to copy that little between two
+//! batches ([`EmptyLog`]): bookings then wait a millisecond or so, instead of for a turn of
+//! the checkpointer's in the pool's order, behind which the log grew again by whatever came
+//! in meanwhile. When the writer has not taken the request by the next tick (no bookings
+//! are coming), the checkpointer takes that turn itself (BENCHMARKS.md has the figures).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::SqlitePool;
@@ -30,6 +35,34 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 /// stream of bookings waits for that turn more often.
 const LONG_LOG_PAGES: i64 = 16_384;
 
+/// Log pages the reading connection may leave uncopied before it stops copying again: a copy
+/// of this many is a millisecond or two on the write connection.
+const SMALL_TAIL_PAGES: i64 = 512;
+
+/// How many times one tick copies from the reading connection while bookings outpace it.
+const MOST_COPIES: usize = 4;
+
+/// The checkpointer's request to the booking writer to empty the log between two batches.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EmptyLog(Arc<AtomicBool>);
+
+impl EmptyLog {
+    /// Asks for the log to be emptied: `true` when the last request was not taken.
+    fn ask(&self) -> bool {
+        self.0.swap(true, Ordering::AcqRel)
+    }
+
+    /// Takes the request, if there is one: the taker empties the log.
+    pub(crate) fn take(&self) -> bool {
+        self.0.swap(false, Ordering::AcqRel)
+    }
+
+    /// Empties the log from `db`, the write connection, where no writer can come in between.
+    pub(crate) fn empty(db: &rusqlite::Connection) -> rusqlite::Result<()> {
+        db.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+    }
+}
+
 /// The checkpoint task; it stops when the store closes or the last clone drops.
 #[derive(Clone, Debug)]
 pub(crate) struct Checkpointer {
@@ -37,13 +70,14 @@ pub(crate) struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Starts checkpointing on the current runtime.
-    pub(crate) fn start(read: SqlitePool, write: SqlitePool) -> Self {
-        Self::start_with(read, write, LONG_LOG_PAGES)
+    /// Starts checkpointing on the current runtime; past LONG_LOG_PAGES it asks `empty` of the
+    /// booking writer.
+    pub(crate) fn start(read: SqlitePool, write: SqlitePool, empty: EmptyLog) -> Self {
+        Self::start_with(read, write, LONG_LOG_PAGES, empty)
     }
 
     /// Starts checkpointing, emptying the log from the write connection past `long` pages.
-    fn start_with(read: SqlitePool, write: SqlitePool, long: i64) -> Self {
+    fn start_with(read: SqlitePool, write: SqlitePool, long: i64, empty: EmptyLog) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
@@ -53,7 +87,7 @@ impl Checkpointer {
                     _ = stopped.changed() => return,
                     _ = tick.tick() => {}
                 }
-                match checkpoint(&read, &write, long).await {
+                match checkpoint(&read, &write, long, &empty).await {
                     Ok(()) => {}
                     Err(sqlx::Error::PoolClosed) => return,
                     // A failed checkpoint costs only a longer log; the next tick tries again.
@@ -73,13 +107,27 @@ impl Checkpointer {
 }
 
 /// Copies what it can without waiting; when the log is longer than `long` pages regardless,
-/// copies the rest from the write connection, so that the next write starts the log afresh.
-async fn checkpoint(read: &SqlitePool, write: &SqlitePool, long: i64) -> Result<(), sqlx::Error> {
-    let (_busy, log_pages, _copied): (i64, i64, i64) =
-        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(read)
-            .await?;
-    if log_pages > long {
+/// has the rest copied from the write connection, so that the next write starts the log
+/// afresh: by the booking writer, or here when it left the last request untaken.
+async fn checkpoint(
+    read: &SqlitePool,
+    write: &SqlitePool,
+    long: i64,
+    empty: &EmptyLog,
+) -> Result<(), sqlx::Error> {
+    let mut log_pages = 0;
+    for _ in 0..MOST_COPIES {
+        let (_busy, log, copied): (i64, i64, i64) =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+                .fetch_one(read)
+                .await?;
+        log_pages = log;
+        if log <= long || log - copied <= SMALL_TAIL_PAGES {
+            break;
+        }
+    }
+    if log_pages > long && empty.ask() {
+        empty.take();
         sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
             .execute(write)
             .await?;
@@ -105,6 +153,16 @@ mod tests {
             .map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
     }
 
+    #[test]
+    fn a_request_the_writer_left_untaken_is_seen_at_the_next_tick() {
+        let empty = EmptyLog::default();
+        assert!(!empty.ask(), "the first request is new");
+        assert!(empty.ask(), "no writer took it by the next tick");
+        assert!(empty.take(), "the checkpointer takes it itself");
+        assert!(!empty.take(), "a request is taken once");
+        assert!(!empty.ask(), "and the next one is new again");
+    }
+
     #[tokio::test]
     async fn a_log_written_without_a_pause_still_starts_again_from_the_top() {
         let dir = tempfile::tempdir().unwrap();
@@ -128,7 +186,8 @@ mod tests {
             .await
             .unwrap();
         let long = 64;
-        let checkpoints = Checkpointer::start_with(read.clone(), write.clone(), long);
+        let checkpoints =
+            Checkpointer::start_with(read.clone(), write.clone(), long, EmptyLog::default());
 
         // Back-to-back writes of several pages each: a copy from the reading connection
         // never finds the log still, so only the write connection's turn can empty it.

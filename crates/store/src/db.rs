@@ -132,13 +132,20 @@ impl Store {
                 .max_connections(4)
                 .connect_with(options)
                 .await?;
-            let checkpoints = (!in_memory)
-                .then(|| crate::checkpoint::Checkpointer::start(read.clone(), write.clone()));
+            let empty_log = crate::checkpoint::EmptyLog::default();
+            let checkpoints = (!in_memory).then(|| {
+                crate::checkpoint::Checkpointer::start(
+                    read.clone(),
+                    write.clone(),
+                    empty_log.clone(),
+                )
+            });
             let cache = std::sync::Arc::<crate::holds_cache::HoldsCache>::default();
-            let bookings = crate::bookings::BookingWriter::start(write.clone(), cache.clone())
-                .map_err(|e| {
-                    StoreError::Unsettled(format!("the booking writer did not start: {e}"))
-                })?;
+            let bookings =
+                crate::bookings::BookingWriter::start(write.clone(), cache.clone(), empty_log)
+                    .map_err(|e| {
+                        StoreError::Unsettled(format!("the booking writer did not start: {e}"))
+                    })?;
             return Ok(Store {
                 db: Db::Sqlite {
                     write,

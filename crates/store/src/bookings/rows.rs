@@ -105,6 +105,12 @@ pub(super) const CACHE_AHEAD_S: i64 = 800 * 86_400;
 pub(crate) const SELECT_HOLDS: &str = "SELECT resource, start_at, end_at FROM holds
     WHERE start_at > $1 AND start_at < $2 AND end_at > $3";
 
+/// The holds overlapping `?1..?2`, for SQLite's booking writer, which asks for every booking:
+/// it looks back on the start index only as far as the longest hold written (`hold_span`,
+/// kept by triggers), not a whole day, so its cost does not grow with how full the day is.
+pub(crate) const SELECT_HOLDS_NEAR: &str = "SELECT resource, start_at, end_at FROM holds
+    WHERE start_at > ?1 - (SELECT longest_s FROM hold_span) AND start_at < ?2 AND end_at > ?1";
+
 /// One INSERT for all of a booking's holds, in resource order so that concurrent writers
 /// take row locks in the same order.
 pub(crate) fn insert_holds(

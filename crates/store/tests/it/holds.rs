@@ -419,6 +419,44 @@ async fn back_to_back_and_phase_holds_are_accepted(db: TestDb) {
 }
 on_both_engines!(back_to_back_and_phase_holds_are_accepted);
 
+/// A booking is decided among every hold its time overlaps, however long ago that hold began:
+/// after half-hour holds, an eight-hour one that began hours before the asked time is still
+/// among those `decide` sees, so it is not placed over it.
+async fn a_long_hold_that_began_hours_before_is_still_seen(db: TestDb) {
+    setup(&db).await;
+    book(
+        &db,
+        "short@example.com",
+        whole("maya-lee", "room-1", "06:00", "06:30"),
+    )
+    .await
+    .expect("short");
+    let long = whole("sam-ortiz", "room-2", "00:30", "08:30");
+    book(&db, "long@example.com", long.clone())
+        .await
+        .expect("long");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let result = db
+        .store
+        .create_booking(
+            &new_booking("late@example.com", "consultation"),
+            (at("08:00"), at("08:45")),
+            {
+                let seen = seen.clone();
+                move |holds: &[Hold]| {
+                    seen.lock().unwrap().extend_from_slice(holds);
+                    Err("only looking")
+                }
+            },
+            |b| mail_for(b, "booked"),
+        )
+        .await;
+    assert!(matches!(result, Err(BookingError::Refused("only looking"))));
+    let seen = sorted(seen.lock().unwrap().clone());
+    assert_eq!(seen, sorted(long.holds), "the short hold ended long before");
+}
+on_both_engines!(a_long_hold_that_began_hours_before_is_still_seen);
+
 /// Cancelling releases the holds so the time can be booked again; a status that keeps the
 /// booking live keeps its time.
 async fn cancelling_frees_the_time(db: TestDb) {

@@ -1,18 +1,17 @@
 //! One booking as the writer runs it: the statements of [`crate::Store::create_booking`],
 //! on the connection itself, with the SQL both engines share; its mail composed on a
-//! blocking thread meanwhile and written when the batch finishes.
+//! composing thread meanwhile and written when the batch finishes.
 
 use jiff::Timestamp;
 use rusqlite::{Connection, params};
 use scheduling::Hold;
-use tokio::runtime::Handle;
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use super::Job;
+use super::composers::{Composers, Composing};
 use crate::bookings::insert::{CLAIM_SCREENING, INSERT_BOOKING, INSERT_CLIENT, booked};
 use crate::bookings::policy::INSERT_POLICY;
-use crate::bookings::rows::{LONGEST_HOLD_S, SELECT_HOLDS, insert_holds, rows_to_holds};
+use crate::bookings::rows::{SELECT_HOLDS_NEAR, insert_holds, rows_to_holds};
 use crate::bookings::{Booking, BookingError, Client, NewBooking, Placement};
 use crate::db::now_s;
 use crate::ids::new_ordered_id;
@@ -45,9 +44,9 @@ struct Made {
     mail: Composed,
 }
 
-/// The booking's mail: being composed on a blocking thread, then ready to write.
+/// The booking's mail: being composed on a composing thread, then ready to write.
 enum Composed {
-    Composing(JoinHandle<Vec<Mail>>),
+    Composing(Composing<Vec<Mail>>),
     Ready(Vec<Mail>),
 }
 
@@ -85,7 +84,7 @@ where
     D: FnOnce(&[Hold]) -> Result<Placement, E> + Send + 'static,
     C: FnOnce(&Booking) -> Vec<Mail> + Send + 'static,
 {
-    fn run(&mut self, db: &Connection, runtime: &Handle) -> bool {
+    fn run(&mut self, db: &Connection, composers: &Composers) -> bool {
         let (Some(decide), Some(compose)) = (self.decide.take(), self.compose.take()) else {
             self.answer(Err(unsettled("the booking was run twice")));
             return false;
@@ -113,7 +112,7 @@ where
                     placement,
                     new_client_id,
                     now,
-                    mail: Composed::Composing(runtime.spawn_blocking(move || compose(&composing))),
+                    mail: Composed::Composing(composers.compose(move || compose(&composing))),
                 });
                 true
             }
@@ -124,12 +123,12 @@ where
         }
     }
 
-    fn finish(&mut self, db: &Connection, runtime: &Handle) -> Result<(), String> {
+    fn finish(&mut self, db: &Connection) -> Result<(), String> {
         let made = self.made.as_mut().ok_or("the booking was not written")?;
         if let Composed::Composing(composing) = &mut made.mail {
-            let mail = runtime
-                .block_on(composing)
-                .map_err(|_| "the booking's mail could not be composed".to_owned())?;
+            let mail = composing
+                .wait()
+                .ok_or("the booking's mail could not be composed")?;
             made.mail = Composed::Ready(mail);
         }
         queue_all(db, made)
@@ -173,8 +172,8 @@ fn holds<E>(
 ) -> Result<Vec<Hold>, BookingError<E>> {
     let (from, to) = (from.as_second(), to.as_second());
     let rows = db
-        .prepare_cached(SELECT_HOLDS)?
-        .query_map(params![from - LONGEST_HOLD_S, to, from], |row| {
+        .prepare_cached(SELECT_HOLDS_NEAR)?
+        .query_map(params![from, to], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?
         .collect::<Result<Vec<(String, i64, i64)>, _>>()?;

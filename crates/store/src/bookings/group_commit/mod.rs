@@ -12,12 +12,13 @@
 //! keep coming, up to LONGEST_TURN), so every other write still takes its turn in the pool's
 //! order and the two never meet in SQLite's lock.
 //!
-//! What a booking needs no database for, composing its mail, happens on the runtime's
-//! blocking threads while the writer goes on with the next booking: a job runs in two steps,
-//! its statements first, its mail at the end of the batch. A job that fails in the second
+//! What a booking needs no database for, composing its mail, happens on composing threads
+//! while the writer goes on with the next booking: a job runs in two steps, its statements
+//! first, its mail at the end of the batch. A job that fails in the second
 //! step has its writes inside everyone's, so the batch is rolled back and written again
 //! without it, each other job replaying what it wrote with the same ids and mail.
 
+mod composers;
 mod create;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -27,15 +28,20 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use sqlx::SqlitePool;
-use tokio::runtime::Handle;
 
 use crate::StoreError;
+use crate::checkpoint::EmptyLog;
 use crate::holds_cache::HoldsCache;
+use composers::Composers;
 
 pub(crate) use create::CreateJob;
 
 /// The most bookings one transaction takes: a bound on how long the other writes wait.
 const MOST_PER_BATCH: usize = 64;
+
+/// How many threads compose bookings' mail: enough to keep up with the writer, which does
+/// more per booking than composing its mail takes.
+const COMPOSERS: usize = 2;
 
 /// Why a job that panicked was not written.
 const PANICKED: &str = "the booking could not be placed";
@@ -45,10 +51,10 @@ pub(crate) trait Job: Send {
     /// Runs the job's statements in its own savepoint. `true` keeps them and has started
     /// whatever `finish` waits for; `false` has replied already (a refusal or an error), and
     /// its writes are rolled back.
-    fn run(&mut self, db: &rusqlite::Connection, runtime: &Handle) -> bool;
+    fn run(&mut self, db: &rusqlite::Connection, composers: &Composers) -> bool;
     /// Writes the rest once every job of the batch has run (the mail, composed meanwhile);
     /// an error when it could not be made or written.
-    fn finish(&mut self, db: &rusqlite::Connection, runtime: &Handle) -> Result<(), String>;
+    fn finish(&mut self, db: &rusqlite::Connection) -> Result<(), String>;
     /// Writes again what `run` and `finish` wrote, with the same ids and mail, in a batch
     /// started again without a neighbour that failed in `finish`.
     fn replay(&mut self, db: &rusqlite::Connection) -> Result<(), String>;
@@ -71,13 +77,21 @@ impl std::fmt::Debug for BookingWriter {
 
 impl BookingWriter {
     /// Starts the writer over `write`, the store's write pool, from inside the runtime that
-    /// drives that pool.
-    pub(crate) fn start(write: SqlitePool, cache: Arc<HoldsCache>) -> std::io::Result<Self> {
+    /// drives that pool. Between batches it empties the log when the checkpointer asks
+    /// (`empty_log`): there no other write waits for it.
+    pub(crate) fn start(
+        write: SqlitePool,
+        cache: Arc<HoldsCache>,
+        empty_log: EmptyLog,
+    ) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel();
+        let runtime = tokio::runtime::Handle::current();
         let writer = Writer {
-            runtime: tokio::runtime::Handle::current(),
+            composers: Composers::start(COMPOSERS, runtime.clone())?,
+            runtime,
             write,
             cache,
+            empty_log,
             queue,
         };
         std::thread::Builder::new()
@@ -111,8 +125,10 @@ const LONGEST_TURN: Duration = Duration::from_millis(50);
 
 struct Writer {
     runtime: tokio::runtime::Handle,
+    composers: Composers,
     write: SqlitePool,
     cache: Arc<HoldsCache>,
+    empty_log: EmptyLog,
     queue: mpsc::Receiver<Box<dyn Job>>,
 }
 
@@ -141,12 +157,16 @@ impl Writer {
         };
         let turn = Instant::now();
         loop {
-            let (kept, outcome) = run_batch(&db, &self.runtime, batch);
+            let (kept, outcome) = run_batch(&db, &self.composers, batch);
             if outcome.is_ok() && !kept.is_empty() {
                 self.cache.invalidate();
             }
             for job in kept {
                 job.reply(outcome.as_ref().map(|_| ()).map_err(String::as_str));
+            }
+            if self.empty_log.take() {
+                // A failed copy costs only a longer log; the checkpointer asks again.
+                let _ = EmptyLog::empty(&db);
             }
             batch = self.more(Vec::new());
             if batch.is_empty() || turn.elapsed() > LONGEST_TURN {
@@ -169,14 +189,14 @@ impl Writer {
 
 /// Runs each job in its savepoint, then finishes each and commits: the jobs kept, and how
 /// the commit went.
-fn run_batch(db: &Connection, runtime: &Handle, batch: Vec<Box<dyn Job>>) -> Written {
+fn run_batch(db: &Connection, composers: &Composers, batch: Vec<Box<dyn Job>>) -> Written {
     if let Err(e) = db.execute_batch("BEGIN IMMEDIATE") {
         abandon(batch, &e.to_string());
         return (Vec::new(), Ok(()));
     }
     // A panic in a caller's closure loses that booking, not the writer.
     let ran = in_savepoints(db, batch, |job| {
-        match catch_unwind(AssertUnwindSafe(|| job.run(db, runtime))) {
+        match catch_unwind(AssertUnwindSafe(|| job.run(db, composers))) {
             Ok(true) => Ok(()),
             Ok(false) => Err(None),
             Err(_) => Err(Some(PANICKED.into())),
@@ -188,7 +208,7 @@ fn run_batch(db: &Connection, runtime: &Handle, batch: Vec<Box<dyn Job>>) -> Wri
     };
     let mut failed = Vec::new();
     for (i, job) in kept.iter_mut().enumerate() {
-        match catch_unwind(AssertUnwindSafe(|| job.finish(db, runtime))) {
+        match catch_unwind(AssertUnwindSafe(|| job.finish(db))) {
             Ok(Ok(())) => {}
             Ok(Err(why)) => failed.push((i, why)),
             Err(_) => failed.push((i, PANICKED.into())),
