@@ -8,6 +8,13 @@ mod secret_key;
 
 use clap::Parser as _;
 
+/// Every request, booking and mail allocates and frees many small strings, often on different
+/// threads (a booking's mail is composed on one thread and written on another). Under load
+/// the system allocator spent a large share of the CPU there; mimalloc keeps a heap per
+/// thread and frees across threads cheaply (BENCHMARKS.md has the figures).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
