@@ -14,9 +14,9 @@
 //!
 //! What a booking needs no database for, composing its mail, happens on composing threads
 //! while the writer goes on with the next booking: a job runs in two steps, its statements
-//! first, its mail at the end of the batch. A job that fails in the second
-//! step has its writes inside everyone's, so the batch is rolled back and written again
-//! without it, each other job replaying what it wrote with the same ids and mail.
+//! first, its mail at the end of the batch. A job that fails in the second step has its
+//! writes inside everyone's, so the batch is rolled back and written again without it, each
+//! other job replaying what it wrote with the same ids and mail.
 
 mod composers;
 mod create;
@@ -230,7 +230,7 @@ fn run_batch(db: &Connection, composers: &Composers, batch: Vec<Box<dyn Job>>) -
     for (i, why) in failed.into_iter().rev() {
         kept.remove(i).reply(Err(&why));
     }
-    if let Err(e) = db.execute_batch("BEGIN IMMEDIATE") {
+    if let Err(e) = run_cached(db, "BEGIN IMMEDIATE") {
         return (kept, Err(e.to_string()));
     }
     let replayed = in_savepoints(db, kept, |job| {
