@@ -142,10 +142,10 @@ async fn checkpoint(
         // flushed every page copied since the log last started again: 25 ms at full
         // booking load, where it now flushes its own few.
         let file = read.connect_options().get_filename().to_owned();
-        let synced = tokio::task::spawn_blocking(move || std::fs::File::open(file)?.sync_data())
+        let synced = tokio::task::spawn_blocking(move || sync_database_file(&file))
             .await
             .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
-        synced.map_err(sqlx::Error::Io)?;
+        synced.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
         *copied_before = copied_to;
     }
     if log_pages > long && empty.ask() {
@@ -155,6 +155,48 @@ async fn checkpoint(
             .await?;
     }
     Ok(())
+}
+
+/// Syncs the database file at `path` to disk through a handle SQLite opened and closes.
+///
+/// Not through a file opened here: the locks SQLite takes on the file belong to the whole
+/// process, and closing any handle on it releases all of them, so another process (a
+/// `collagen restore`, the last connection of a command closing) would find the database
+/// unused while this one still writes it. SQLite's own close keeps the handle open while
+/// other connections of the process hold locks.
+fn sync_database_file(path: &std::path::Path) -> rusqlite::Result<()> {
+    use rusqlite::ffi;
+    let db = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let mut file: *mut ffi::sqlite3_file = std::ptr::null_mut();
+    // SAFETY: FILE_POINTER writes a pointer to the main database's file object, owned by
+    // `db`, into `file`; `db` is used by no one else and outlives every use below.
+    let found = unsafe {
+        ffi::sqlite3_file_control(
+            db.handle(),
+            c"main".as_ptr(),
+            ffi::SQLITE_FCNTL_FILE_POINTER,
+            (&raw mut file).cast(),
+        )
+    };
+    if found != ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(ffi::Error::new(found), None));
+    }
+    // SAFETY: `file` is null or the open file object of `db`, whose methods SQLite set.
+    let sync = unsafe { file.as_ref().and_then(|f| f.pMethods.as_ref()) }.and_then(|m| m.xSync);
+    let Some(sync) = sync else {
+        return Ok(());
+    };
+    // SAFETY: the method is called on its own file object, which `db` keeps open.
+    match unsafe { sync(file, ffi::SQLITE_SYNC_NORMAL) } {
+        ffi::SQLITE_OK => Ok(()),
+        failed => Err(rusqlite::Error::SqliteFailure(
+            ffi::Error::new(failed),
+            None,
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -208,6 +250,24 @@ mod tests {
             .await
             .unwrap();
         (read, write)
+    }
+
+    #[tokio::test]
+    async fn the_database_file_is_synced_through_sqlite_and_a_missing_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_read, write) = pools(dir.path()).await;
+        sqlx::query("INSERT INTO rows (body) VALUES (zeroblob(16000))")
+            .execute(&write)
+            .await
+            .unwrap();
+        sync_database_file(&dir.path().join("log.db")).expect("synced");
+        assert!(
+            sync_database_file(&dir.path().join("missing.db")).is_err(),
+            "a file that is not there is not created"
+        );
+        assert!(!dir.path().join("missing.db").exists());
+        // Whether the process kept its locks on the file is seen only from another process:
+        // `crates/collagen/tests/backup.rs` restores while a server has the file open.
     }
 
     #[tokio::test]
