@@ -4,9 +4,7 @@
 use jiff::Timestamp;
 use scheduling::Hold;
 
-use super::rows::{
-    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds, write_holds,
-};
+use super::rows::{BookingRow, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds, write_holds};
 use super::{
     BookedAs, Booking, BookingInsert, BookingStatus, Client, NewClient, Placement, PolicyAgreement,
     find_or_add_client,
@@ -140,9 +138,8 @@ impl Store {
             for (index, session) in new.sessions.iter().enumerate() {
                 let at = |e: sqlx::Error| CourseError::from_sqlx(e, Some(index));
                 let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
-                    .bind(session.start.as_second() - LONGEST_HOLD_S)
-                    .bind(session.end.as_second())
                     .bind(session.start.as_second())
+                    .bind(session.end.as_second())
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(at)?;

@@ -22,9 +22,7 @@ pub use policy::PolicyAgreement;
 pub use undo::{NoticeState, StatusChange};
 pub use write::ClientUpdate;
 
-pub(crate) use rows::{
-    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, resource_key, rows_to_holds,
-};
+pub(crate) use rows::{BookingRow, SELECT_BOOKING, SELECT_HOLDS, resource_key, rows_to_holds};
 
 use jiff::Timestamp;
 use scheduling::Hold;

@@ -7,8 +7,7 @@ use scheduling::{Hold, PreparedHolds};
 
 use super::Booking;
 use super::rows::{
-    BY_TOKEN, BookingRow, CACHE_AHEAD_S, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS,
-    rows_to_holds,
+    BY_TOKEN, BookingRow, CACHE_AHEAD_S, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds,
 };
 use crate::db::now_s;
 use crate::{Store, StoreError};
@@ -42,18 +41,16 @@ impl Store {
             let wide_from = from.min(now_s() - 86_400);
             let wide_to = to.max(now_s() + CACHE_AHEAD_S);
             let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
-                .bind(wide_from - LONGEST_HOLD_S)
-                .bind(wide_to)
                 .bind(wide_from)
+                .bind(wide_to)
                 .fetch_all(read)
                 .await?;
             return Ok(cache.store(generation, wide_from, wide_to, rows_to_holds(rows)?));
         }
         let rows: Vec<(String, i64, i64)> = on_read!(self, |pool| {
             sqlx::query_as(SELECT_HOLDS)
-                .bind(from - LONGEST_HOLD_S)
-                .bind(to)
                 .bind(from)
+                .bind(to)
                 .fetch_all(pool)
                 .await
         })?;

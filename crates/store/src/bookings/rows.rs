@@ -95,21 +95,15 @@ pub(super) fn hold_from_row(
     })
 }
 
-/// Holds are never longer than a day, so a lower bound on their start keeps overlap
-/// queries on the index.
-pub(crate) const LONGEST_HOLD_S: i64 = 86_400;
-
 /// How far ahead the SQLite holds cache reaches: past any booking horizon a clinic sets.
 pub(super) const CACHE_AHEAD_S: i64 = 800 * 86_400;
 
+/// The holds overlapping `$1..$2` (seconds), on both engines. It looks back on the start
+/// index only as far as the longest hold ever written (`hold_span`, kept by triggers, read
+/// in the same statement and so from the same snapshot as the holds), not a whole day, so
+/// its cost does not grow with how full the day is.
 pub(crate) const SELECT_HOLDS: &str = "SELECT resource, start_at, end_at FROM holds
-    WHERE start_at > $1 AND start_at < $2 AND end_at > $3";
-
-/// The holds overlapping `?1..?2`, for SQLite's booking writer, which asks for every booking:
-/// it looks back on the start index only as far as the longest hold written (`hold_span`,
-/// kept by triggers), not a whole day, so its cost does not grow with how full the day is.
-pub(crate) const SELECT_HOLDS_NEAR: &str = "SELECT resource, start_at, end_at FROM holds
-    WHERE start_at > ?1 - (SELECT longest_s FROM hold_span) AND start_at < ?2 AND end_at > ?1";
+    WHERE start_at > $1 - (SELECT longest_s FROM hold_span) AND start_at < $2 AND end_at > $1";
 
 /// One INSERT for all of a booking's holds, in resource order so that concurrent writers
 /// take row locks in the same order.

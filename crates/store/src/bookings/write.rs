@@ -6,9 +6,7 @@ use scheduling::Hold;
 
 use super::group_commit::CreateJob;
 use super::insert::{CLAIM_SCREENING, booked};
-use super::rows::{
-    BookingRow, LONGEST_HOLD_S, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds, write_holds,
-};
+use super::rows::{BookingRow, SELECT_BOOKING, SELECT_HOLDS, rows_to_holds, write_holds};
 use super::{
     Booking, BookingError, BookingInsert, BookingStatus, Client, NewBooking, Placement,
     find_or_add_client,
@@ -58,9 +56,8 @@ impl Store {
         let (from, to) = (window.0.as_second(), window.1.as_second());
         let mut tx = pool.begin().await?;
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
-            .bind(from - LONGEST_HOLD_S)
-            .bind(to)
             .bind(from)
+            .bind(to)
             .fetch_all(&mut *tx)
             .await?;
         let holds = rows_to_holds(rows).map_err(BookingError::Store)?;
@@ -143,9 +140,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
-                .bind(from - LONGEST_HOLD_S)
-                .bind(to)
                 .bind(from)
+                .bind(to)
                 .fetch_all(&mut *tx)
                 .await?;
             let holds = rows_to_holds(rows).map_err(BookingError::Store)?;

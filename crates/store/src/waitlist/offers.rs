@@ -7,7 +7,7 @@ use scheduling::Hold;
 
 use super::{EntryStatus, OFFER_ALREADY_OPEN, Offer, OfferRow, OfferStatus, SELECT_OFFER};
 use crate::bookings::{
-    BookingInsert, LONGEST_HOLD_S, SELECT_HOLDS, find_or_add_client, resource_key, rows_to_holds,
+    BookingInsert, SELECT_HOLDS, find_or_add_client, resource_key, rows_to_holds,
 };
 use crate::db::now_s;
 use crate::error::is_overlap;
@@ -128,9 +128,8 @@ impl Store {
                 return Err(OfferError::Lost);
             }
             let rows: Vec<(String, i64, i64)> = sqlx::query_as(SELECT_HOLDS)
-                .bind(from - LONGEST_HOLD_S)
-                .bind(to)
                 .bind(from)
+                .bind(to)
                 .fetch_all(&mut *tx)
                 .await?;
             let holds = rows_to_holds(rows)?;

@@ -432,7 +432,7 @@ async fn a_long_hold_that_began_hours_before_is_still_seen(db: TestDb) {
     .await
     .expect("short");
     let long = whole("sam-ortiz", "room-2", "00:30", "08:30");
-    book(&db, "long@example.com", long.clone())
+    let long_booking = book(&db, "long@example.com", long.clone())
         .await
         .expect("long");
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -453,7 +453,43 @@ async fn a_long_hold_that_began_hours_before_is_still_seen(db: TestDb) {
         .await;
     assert!(matches!(result, Err(BookingError::Refused("only looking"))));
     let seen = sorted(seen.lock().unwrap().clone());
-    assert_eq!(seen, sorted(long.holds), "the short hold ended long before");
+    assert_eq!(
+        seen,
+        sorted(long.holds.clone()),
+        "the short hold ended long before"
+    );
+    let read = db
+        .store
+        .holds_between(at("08:00"), at("08:45"))
+        .await
+        .expect("holds");
+    assert_eq!(
+        sorted(read),
+        sorted(long.holds),
+        "the reading path sees it too"
+    );
+
+    // The bound is the longest hold ever written: cancelling it does not shrink it.
+    let sql = "SELECT longest_s FROM hold_span";
+    let longest = || async {
+        match &db.raw {
+            Raw::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
+            Raw::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
+        }
+        .expect("hold_span")
+    };
+    assert_eq!(longest().await, 8 * 3600);
+    db.store
+        .set_booking_status(
+            &long_booking.id,
+            BookingStatus::Cancelled,
+            None,
+            |_| Ok::<_, &str>(()),
+            |b| mail_for(b, "cancelled"),
+        )
+        .await
+        .expect("cancel");
+    assert_eq!(longest().await, 8 * 3600, "still the longest ever written");
 }
 on_both_engines!(a_long_hold_that_began_hours_before_is_still_seen);
 

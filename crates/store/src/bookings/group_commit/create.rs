@@ -11,7 +11,7 @@ use super::Job;
 use super::composers::{Composers, Composing};
 use crate::bookings::insert::{CLAIM_SCREENING, INSERT_BOOKING, INSERT_CLIENT, booked};
 use crate::bookings::policy::INSERT_POLICY;
-use crate::bookings::rows::{SELECT_HOLDS_NEAR, insert_holds, rows_to_holds};
+use crate::bookings::rows::{SELECT_HOLDS, insert_holds, rows_to_holds};
 use crate::bookings::{Booking, BookingError, Client, NewBooking, Placement};
 use crate::db::now_s;
 use crate::ids::new_ordered_id;
@@ -172,7 +172,7 @@ fn holds<E>(
 ) -> Result<Vec<Hold>, BookingError<E>> {
     let (from, to) = (from.as_second(), to.as_second());
     let rows = db
-        .prepare_cached(SELECT_HOLDS_NEAR)?
+        .prepare_cached(SELECT_HOLDS)?
         .query_map(params![from, to], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?
