@@ -1,14 +1,15 @@
 -- wrk script: each request books the "quick" service at a distinct free slot. Bookings are
 -- spread over 300 days the way a real calendar fills (a few dozen a day rather than
--- thousands on one day); each thread walks its own stretch, 20 bookings per start (one per
--- practitioner).
+-- thousands on one day); each thread walks its own stretch of 100,000 requests (20 s at
+-- 5,000 a second, so two threads never ask for the same slot), 20 bookings per start (one
+-- per practitioner).
 local counter = 0
 -- `thread_offset` is a global: setup() sets it in each thread's own Lua state.
 thread_offset = 0
 local threads = {}
 
 function setup(thread)
-  thread:set("thread_offset", #threads * 20000)
+  thread:set("thread_offset", #threads * 100000)
   table.insert(threads, thread)
 end
 
